@@ -1,0 +1,119 @@
+//! The `promeneurs` program: configuration, start-up (migrations, reference
+//! data, demo data), the HTTP server and the outbox worker. Business rules
+//! live in the domain crate, not here.
+
+pub mod config;
+pub mod demo;
+pub mod mailer;
+pub mod worker;
+
+use std::{net::SocketAddr, sync::Arc};
+
+use anyhow::Context;
+use domain::{Clock, SystemClock};
+use store::Db;
+use tokio::sync::watch;
+
+pub use config::Settings;
+
+/// Connects, migrates and loads the reference data.
+pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
+    let url = settings.database_url();
+    let db = Db::connect(&url)
+        .await
+        .with_context(|| format!("connexion à la base {url}"))?;
+    let applied = db.migrate().await.context("migrations")?;
+    if !applied.is_empty() {
+        tracing::info!(?applied, "migrations applied");
+    }
+    if store::reference::load(&db)
+        .await
+        .context("données de référence")?
+    {
+        tracing::info!("reference data loaded");
+    }
+    Ok(db)
+}
+
+/// Runs the server (and, unless disabled, a worker) until SIGINT/SIGTERM;
+/// requests in flight finish before it returns.
+pub async fn serve(
+    settings: Settings,
+    bind: SocketAddr,
+    demo: bool,
+    with_worker: bool,
+) -> anyhow::Result<()> {
+    let db = open_database(&settings).await?;
+    if demo {
+        demo::load(&db).await?;
+        demo::print_logins();
+    }
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let state = web::AppState::new(db.clone(), settings.web_config(), clock.clone());
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let worker = with_worker.then(|| {
+        let w = worker::Worker::new(
+            db.clone(),
+            mailer::Mailer::from_settings(&settings),
+            clock.clone(),
+        );
+        let notify = state.jobs_queued.clone();
+        tokio::spawn(w.run(notify, stop_rx.clone()))
+    });
+    let app = web::router(state);
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("écoute sur {bind}"))?;
+    let local = listener.local_addr()?;
+    tracing::info!(address = %local, "listening");
+    println!("Promeneurs écoute sur http://{local}");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    tracing::info!("shutting down");
+    let _ = stop_tx.send(true);
+    if let Some(w) = worker {
+        let _ = w.await;
+    }
+    db.close().await;
+    Ok(())
+}
+
+/// Runs a worker alone until SIGINT/SIGTERM.
+pub async fn work(settings: Settings) -> anyhow::Result<()> {
+    let db = open_database(&settings).await?;
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let w = worker::Worker::new(
+        db.clone(),
+        mailer::Mailer::from_settings(&settings),
+        Arc::new(SystemClock),
+    );
+    let handle = tokio::spawn(w.run(Arc::new(tokio::sync::Notify::new()), stop_rx));
+    shutdown_signal().await;
+    let _ = stop_tx.send(true);
+    let _ = handle.await;
+    db.close().await;
+    Ok(())
+}
+
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

@@ -1,0 +1,201 @@
+//! `promeneurs`: the command line of API.md ("Command line").
+
+use std::{io::Read, net::SocketAddr};
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use domain::{AdminCap, DepartmentCode, Email, Grant, Role, password::NewPassword};
+use promeneurs::{Settings, open_database};
+use store::{audit::Actor, users::NewUser};
+
+#[derive(Parser)]
+#[command(name = "promeneurs", version, about = "Plateforme Promeneurs du Net")]
+struct Cli {
+    #[command(flatten)]
+    settings: Settings,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Runs the web server (and a worker).
+    Serve {
+        #[arg(long, env = "PROMENEURS_BIND", default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+        /// Loads demo accounts (once) and prints their logins.
+        #[arg(long)]
+        demo: bool,
+        /// Do not run a worker inside the server.
+        #[arg(long)]
+        no_worker: bool,
+    },
+    /// Runs a worker alone (e-mails and other queued jobs).
+    Worker,
+    /// Applies database migrations and loads reference data.
+    Migrate,
+    /// Accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Creates an account.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long = "department")]
+        departments: Vec<String>,
+        #[arg(long)]
+        structure: Option<uuid::Uuid>,
+        /// Reads the password from standard input (else the account is
+        /// activated through "Mot de passe oublié ?").
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Prints a new API token for the account, and nothing else.
+    New {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "ligne de commande")]
+        label: String,
+    },
+}
+
+fn init_logs(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    init_logs(&cli.settings.log_format);
+    let settings = cli.settings;
+    match cli.command {
+        Command::Serve {
+            bind,
+            demo,
+            no_worker,
+        } => promeneurs::serve(settings, bind, demo, !no_worker).await,
+        Command::Worker => promeneurs::work(settings).await,
+        Command::Migrate => {
+            let db = open_database(&settings).await?;
+            db.close().await;
+            println!("Base de données à jour.");
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    name,
+                    role,
+                    departments,
+                    structure,
+                    password_stdin,
+                },
+        } => {
+            let db = open_database(&settings).await?;
+            let email = Email::parse(&email).context("adresse e-mail invalide")?;
+            let role = Role::parse(&role)?;
+            let mut grants = Vec::new();
+            for d in &departments {
+                let mut g = Grant::departmental(role, DepartmentCode::parse(d)?);
+                g.structure_id = structure;
+                grants.push(g);
+            }
+            if grants.is_empty() {
+                if role.is_departmental() {
+                    bail!("le rôle {role} demande au moins un --department");
+                }
+                let mut g = Grant::platform(role);
+                g.structure_id = structure;
+                grants.push(g);
+            }
+            let password_hash = if password_stdin {
+                let mut s = String::new();
+                std::io::stdin().read_to_string(&mut s)?;
+                let p = NewPassword::parse(s.trim_end_matches(['\n', '\r']))?;
+                Some(tokio::task::spawn_blocking(move || p.hash()).await?)
+            } else {
+                None
+            };
+            let mut tx = db.begin().await?;
+            let user = store::users::create(
+                &mut tx,
+                &AdminCap::for_console(),
+                &Actor::console(),
+                jiff::Timestamp::now(),
+                NewUser {
+                    email,
+                    name,
+                    grants,
+                    password_hash,
+                },
+            )
+            .await
+            .map_err(|e| match e {
+                store::StoreError::Conflict(_) => {
+                    anyhow::anyhow!("un compte existe déjà avec cette adresse")
+                }
+                other => other.into(),
+            })?;
+            tx.commit().await?;
+            db.close().await;
+            println!("{}", user.id);
+            Ok(())
+        }
+        Command::Token {
+            command: TokenCommand::New { email, label },
+        } => {
+            let db = open_database(&settings).await?;
+            let email = Email::parse(&email).context("adresse e-mail invalide")?;
+            let creds = store::users::credentials(&db, &email)
+                .await?
+                .context("aucun compte avec cette adresse")?;
+            let secret = format!("pdn_{}", web::auth::new_secret());
+            let prefix: String = secret.chars().take(10).collect();
+            let mut tx = db.begin().await?;
+            store::tokens::create_api_token(
+                &mut tx,
+                &AdminCap::for_console(),
+                &Actor::console(),
+                jiff::Timestamp::now(),
+                creds.id,
+                &label,
+                &web::auth::digest(&secret),
+                &prefix,
+            )
+            .await?;
+            tx.commit().await?;
+            db.close().await;
+            println!("{secret}");
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,378 @@
+//! Accounts and their roles. Creating accounts takes an `AdminCap`.
+
+use domain::{AdminCap, DepartmentCode, Email, Grant, Principal, Role};
+use jiff::Timestamp;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::{
+    Db, StoreError, Tx,
+    audit::{self, Actor, Change},
+    from_micros, micros,
+};
+
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub active: bool,
+    pub has_password: bool,
+    pub created_at: Timestamp,
+    pub grants: Vec<Grant>,
+}
+
+#[derive(Debug)]
+pub struct NewUser {
+    pub email: Email,
+    pub name: String,
+    pub grants: Vec<Grant>,
+    /// An argon2 hash; `None` leaves the account to be activated by e-mail.
+    pub password_hash: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: Uuid,
+    email: String,
+    name: String,
+    password_hash: Option<String>,
+    active: bool,
+    created_at: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct GrantRow {
+    user_id: Uuid,
+    role: String,
+    department: Option<String>,
+    structure_id: Option<Uuid>,
+    call_id: Option<Uuid>,
+}
+
+impl GrantRow {
+    fn into_grant(self) -> Result<Grant, StoreError> {
+        let role = Role::parse(&self.role).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let department = self
+            .department
+            .map(|d| DepartmentCode::parse(&d))
+            .transpose()
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        Ok(Grant {
+            role,
+            department,
+            structure_id: self.structure_id,
+            call_id: self.call_id,
+        })
+    }
+}
+
+/// Creates an account with its grants. A duplicate e-mail is
+/// `Conflict("email")`.
+pub async fn create(
+    tx: &mut Tx,
+    _cap: &AdminCap,
+    actor: &Actor,
+    now: Timestamp,
+    new: NewUser,
+) -> Result<User, StoreError> {
+    let id = Uuid::now_v7();
+    let at = micros(now);
+    write!(&mut *tx, c => {
+        sqlx::query(
+            "INSERT INTO users (id, email, name, password_hash, active, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $6)",
+        )
+        .bind(id)
+        .bind(new.email.as_str())
+        .bind(&new.name)
+        .bind(&new.password_hash)
+        .bind(true)
+        .bind(at)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
+    })
+    .map_err(|e| StoreError::from(e).unique_as("email"))?;
+    for g in &new.grants {
+        insert_grant(tx, id, g).await?;
+    }
+    let roles: Vec<String> = new
+        .grants
+        .iter()
+        .map(|g| match &g.department {
+            Some(d) => format!("{}:{d}", g.role),
+            None => g.role.to_string(),
+        })
+        .collect();
+    audit::record(
+        tx,
+        actor,
+        now,
+        Change {
+            action: "create",
+            entity: "user",
+            entity_id: id.to_string(),
+            department: None,
+            fields: json!({"email": new.email.as_str(), "name": new.name, "roles": roles}),
+        },
+    )
+    .await?;
+    Ok(User {
+        id,
+        email: new.email.as_str().to_owned(),
+        name: new.name,
+        active: true,
+        has_password: new.password_hash.is_some(),
+        created_at: now,
+        grants: new.grants,
+    })
+}
+
+async fn insert_grant(tx: &mut Tx, user_id: Uuid, g: &Grant) -> Result<(), StoreError> {
+    write!(tx, c => {
+        sqlx::query(
+            "INSERT INTO user_roles (id, user_id, role, department, structure_id, call_id) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(Uuid::now_v7())
+        .bind(user_id)
+        .bind(g.role.as_str())
+        .bind(g.department.as_ref().map(DepartmentCode::as_str))
+        .bind(g.structure_id)
+        .bind(g.call_id)
+        .execute(c)
+        .await?.rows_affected()
+    });
+    Ok(())
+}
+
+/// What a login needs: the id, the hash (if a password was ever set) and
+/// whether the account is active.
+#[derive(Debug)]
+pub struct Credentials {
+    pub id: Uuid,
+    pub password_hash: Option<String>,
+    pub active: bool,
+}
+
+pub async fn credentials(db: &Db, email: &Email) -> Result<Option<Credentials>, StoreError> {
+    let row: Option<UserRow> = read!(db, c => {
+        sqlx::query_as("SELECT id, email, name, password_hash, active, created_at FROM users WHERE email = $1")
+            .bind(email.as_str())
+            .fetch_optional(c)
+            .await?
+    });
+    Ok(row.map(|r| Credentials {
+        id: r.id,
+        password_hash: r.password_hash,
+        active: r.active,
+    }))
+}
+
+async fn grants_of(db: &Db, ids: &[Uuid]) -> Result<Vec<GrantRow>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT user_id, role, department, structure_id, call_id FROM user_roles WHERE user_id IN ({}) ORDER BY role, department",
+        marks.join(", ")
+    );
+    Ok(read!(db, c => {
+        let mut q = sqlx::query_as::<_, GrantRow>(sqlx::AssertSqlSafe(sql.as_str()));
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await?
+    }))
+}
+
+/// The active user behind a session or a token, with its grants.
+pub async fn principal(db: &Db, id: Uuid) -> Result<Option<Principal>, StoreError> {
+    let Some(user) = find(db, id).await? else {
+        return Ok(None);
+    };
+    if !user.active {
+        return Ok(None);
+    }
+    Ok(Some(Principal {
+        user_id: user.id,
+        email: user.email,
+        name: user.name,
+        grants: user.grants,
+    }))
+}
+
+pub async fn find(db: &Db, id: Uuid) -> Result<Option<User>, StoreError> {
+    let row: Option<UserRow> = read!(db, c => {
+        sqlx::query_as("SELECT id, email, name, password_hash, active, created_at FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(c)
+            .await?
+    });
+    let Some(row) = row else { return Ok(None) };
+    let grants = grants_of(db, &[id])
+        .await?
+        .into_iter()
+        .map(GrantRow::into_grant)
+        .collect::<Result<_, _>>()?;
+    Ok(Some(to_user(row, grants)))
+}
+
+fn to_user(r: UserRow, grants: Vec<Grant>) -> User {
+    User {
+        id: r.id,
+        email: r.email,
+        name: r.name,
+        active: r.active,
+        has_password: r.password_hash.is_some(),
+        created_at: from_micros(r.created_at),
+        grants,
+    }
+}
+
+/// Every account, newest first (administrators only).
+pub async fn list(
+    db: &Db,
+    _cap: &AdminCap,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<User>, i64), StoreError> {
+    let sql = format!(
+        "SELECT id, email, name, password_hash, active, created_at FROM users ORDER BY created_at DESC, id DESC LIMIT {} OFFSET {}",
+        limit.clamp(1, 500),
+        offset.max(0)
+    );
+    let (rows, total): (Vec<UserRow>, i64) = read!(db, c => {
+        (
+            sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(c).await?,
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users").fetch_one(c).await?,
+        )
+    });
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut grants = grants_of(db, &ids).await?;
+    let users = rows
+        .into_iter()
+        .map(|r| {
+            let mine: Vec<Grant> = grants
+                .extract_if(.., |g| g.user_id == r.id)
+                .map(GrantRow::into_grant)
+                .collect::<Result<_, _>>()?;
+            Ok(to_user(r, mine))
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok((users, total))
+}
+
+/// Sets a new password. `Some(keep)` keeps that one session and ends the
+/// others; `None` ends every session of the account.
+pub async fn set_password(
+    tx: &mut Tx,
+    actor: &Actor,
+    now: Timestamp,
+    user_id: Uuid,
+    hash: &str,
+    keep_session: Option<&str>,
+) -> Result<(), StoreError> {
+    let done = write!(&mut *tx, c => {
+        sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+            .bind(hash)
+            .bind(micros(now))
+            .bind(user_id)
+            .execute(c)
+            .await?.rows_affected()
+    });
+    if done == 0 {
+        return Err(StoreError::NotFound);
+    }
+    write!(&mut *tx, c => {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+            .bind(user_id)
+            .bind(keep_session.unwrap_or(""))
+            .execute(c)
+            .await?.rows_affected()
+    });
+    audit::record(
+        tx,
+        actor,
+        now,
+        Change {
+            action: "set_password",
+            entity: "user",
+            entity_id: user_id.to_string(),
+            department: None,
+            fields: json!({"password": "modifié"}),
+        },
+    )
+    .await
+}
+
+/// Deactivates or reactivates an account; deactivation ends its sessions
+/// and makes its API tokens useless.
+pub async fn set_active(
+    tx: &mut Tx,
+    _cap: &AdminCap,
+    actor: &Actor,
+    now: Timestamp,
+    user_id: Uuid,
+    active: bool,
+) -> Result<(), StoreError> {
+    let done = write!(&mut *tx, c => {
+        sqlx::query("UPDATE users SET active = $1, updated_at = $2 WHERE id = $3")
+            .bind(active)
+            .bind(micros(now))
+            .bind(user_id)
+            .execute(c)
+            .await?.rows_affected()
+    });
+    if done == 0 {
+        return Err(StoreError::NotFound);
+    }
+    if !active {
+        write!(&mut *tx, c => {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(c).await?.rows_affected()
+        });
+    }
+    audit::record(
+        tx,
+        actor,
+        now,
+        Change {
+            action: if active { "activate" } else { "deactivate" },
+            entity: "user",
+            entity_id: user_id.to_string(),
+            department: None,
+            fields: json!({"active": active}),
+        },
+    )
+    .await
+}
+
+/// Deletes an account (its sessions, tokens and roles go with it).
+pub async fn delete(
+    tx: &mut Tx,
+    _cap: &AdminCap,
+    actor: &Actor,
+    now: Timestamp,
+    user_id: Uuid,
+) -> Result<(), StoreError> {
+    let done = write!(&mut *tx, c => {
+        sqlx::query("DELETE FROM users WHERE id = $1").bind(user_id).execute(c).await?.rows_affected()
+    });
+    if done == 0 {
+        return Err(StoreError::NotFound);
+    }
+    audit::record(
+        tx,
+        actor,
+        now,
+        Change {
+            action: "delete",
+            entity: "user",
+            entity_id: user_id.to_string(),
+            department: None,
+            fields: json!({}),
+        },
+    )
+    .await
+}

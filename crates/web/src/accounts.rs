@@ -1,0 +1,414 @@
+//! Account operations shared by the pages and the API: login with
+//! throttling, logout, password reset and activation links, account
+//! creation, password change.
+
+use std::collections::BTreeMap;
+
+use domain::{
+    AdminCap, DepartmentCode, Email, Grant, Principal, Role,
+    password::{self, NewPassword},
+};
+use jiff::SignedDuration;
+use store::{
+    audit::Actor,
+    tokens::Purpose,
+    users::{NewUser, User},
+};
+
+use crate::{
+    AppError, AppState,
+    auth::{digest, new_secret},
+    mail,
+};
+
+/// Failed attempts allowed per account and per address in the window.
+pub const MAX_FAILURES: i64 = 10;
+pub const FAILURE_WINDOW: SignedDuration = SignedDuration::from_mins(15);
+
+pub fn actor(p: &Principal) -> Actor {
+    Actor::user(p.user_id, &p.email)
+}
+
+/// A new session: the secret for the cookie (never stored) and its user.
+pub struct NewSession {
+    pub secret: String,
+    pub principal: Principal,
+}
+
+/// Checks the credentials and opens a new session (a fresh id at every
+/// login). Unknown address and wrong password get the same answer, after
+/// the same work.
+pub async fn login(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    address: &str,
+    previous_session: Option<&str>,
+) -> Result<NewSession, AppError> {
+    let now = state.now();
+    let account =
+        Email::parse(email).map_or_else(|_| email.trim().to_lowercase(), |e| e.as_str().to_owned());
+    let since = now.checked_sub(FAILURE_WINDOW).unwrap_or(now);
+    let (by_account, by_address) =
+        store::sessions::failures_since(&state.db, &account, address, since).await?;
+    if by_account >= MAX_FAILURES || by_address >= MAX_FAILURES {
+        return Err(AppError::too_many(
+            "Trop de tentatives de connexion échouées. Réessayez dans 15 minutes.",
+        ));
+    }
+    let creds = match Email::parse(email) {
+        Ok(e) => store::users::credentials(&state.db, &e).await?,
+        Err(_) => None,
+    };
+    let hash = creds
+        .as_ref()
+        .filter(|c| c.active)
+        .and_then(|c| c.password_hash.clone())
+        .unwrap_or_else(|| password::dummy_hash().to_owned());
+    let candidate = password.to_owned();
+    let verified = tokio::task::spawn_blocking(move || password::verify(&candidate, &hash))
+        .await
+        .map_err(AppError::internal)?;
+    let user_id = match (&creds, verified) {
+        (Some(c), true) if c.active && c.password_hash.is_some() => c.id,
+        _ => {
+            let mut tx = state.db.begin().await?;
+            store::sessions::record_failure(&mut tx, &account, address, now).await?;
+            tx.commit().await?;
+            return Err(AppError::new(
+                axum::http::StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+                "Adresse e-mail ou mot de passe incorrect.",
+            ));
+        }
+    };
+    let principal = store::users::principal(&state.db, user_id)
+        .await?
+        .ok_or_else(AppError::unauthorized)?;
+    let secret = new_secret();
+    let mut tx = state.db.begin().await?;
+    if let Some(prev) = previous_session {
+        store::sessions::delete(&mut tx, prev).await?;
+    }
+    store::sessions::create(
+        &mut tx,
+        &digest(&secret),
+        user_id,
+        &new_secret(),
+        now,
+        state.config.session_ttl,
+    )
+    .await?;
+    store::sessions::clear_account_failures(&mut tx, &account).await?;
+    tx.commit().await?;
+    Ok(NewSession { secret, principal })
+}
+
+pub async fn logout(state: &AppState, session_digest: &str) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    store::sessions::delete(&mut tx, session_digest).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn link(state: &AppState, secret: &str) -> String {
+    format!("{}/reinitialiser/{secret}", state.config.base_url)
+}
+
+/// Sends a reset link if the address belongs to an active account. The
+/// caller answers the same either way.
+pub async fn request_reset(state: &AppState, email: &str) -> Result<(), AppError> {
+    let Ok(email) = Email::parse(email) else {
+        return Ok(());
+    };
+    let Some(creds) = store::users::credentials(&state.db, &email).await? else {
+        return Ok(());
+    };
+    if !creds.active {
+        return Ok(());
+    }
+    let user = store::users::find(&state.db, creds.id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let secret = new_secret();
+    let now = state.now();
+    let ttl = state.config.reset_link_ttl;
+    let mut tx = state.db.begin().await?;
+    store::tokens::create_link(&mut tx, user.id, Purpose::Reset, &digest(&secret), now, ttl)
+        .await?;
+    let body = mail::PasswordReset {
+        name: &user.name,
+        link: &link(state, &secret),
+        hours: ttl.as_hours().max(1),
+    };
+    mail::queue(
+        state,
+        &mut tx,
+        &user.email,
+        "Promeneurs du Net : changer votre mot de passe",
+        "password_reset",
+        &body,
+    )
+    .await?;
+    tx.commit().await?;
+    state.jobs_queued.notify_one();
+    Ok(())
+}
+
+pub async fn link_is_valid(state: &AppState, secret: &str) -> Result<bool, AppError> {
+    Ok(store::tokens::link_is_valid(&state.db, &digest(secret), state.now()).await?)
+}
+
+pub fn check_new_password(password: &str, confirm: &str) -> Result<NewPassword, AppError> {
+    let p = NewPassword::parse(password)
+        .map_err(|e| AppError::invalid_field("password", capitalise(&e.to_string())))?;
+    if password != confirm {
+        return Err(AppError::invalid_field(
+            "password_confirm",
+            "Les deux mots de passe ne sont pas identiques.",
+        ));
+    }
+    Ok(p)
+}
+
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => format!("{}{}.", f.to_uppercase(), c.as_str().trim_end_matches('.')),
+        None => String::new(),
+    }
+}
+
+/// Uses a reset or activation link once: sets the password and ends every
+/// session of the account.
+pub async fn use_link(
+    state: &AppState,
+    secret: &str,
+    password: NewPassword,
+) -> Result<(), AppError> {
+    let hash = tokio::task::spawn_blocking(move || password.hash())
+        .await
+        .map_err(AppError::internal)?;
+    let now = state.now();
+    let mut tx = state.db.begin().await?;
+    let Some(user_id) = store::tokens::consume_link(&mut tx, &digest(secret), now).await? else {
+        return Err(AppError::conflict(
+            "link_expired",
+            "Ce lien n'est plus valable : il a déjà servi ou il a expiré.",
+        ));
+    };
+    let user = store::users::find(&state.db, user_id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    store::users::set_password(
+        &mut tx,
+        &Actor::user(user.id, &user.email),
+        now,
+        user_id,
+        &hash,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Changes the caller's password after checking the current one; other
+/// sessions end, this one stays.
+pub async fn change_password(
+    state: &AppState,
+    p: &Principal,
+    session_digest: Option<&str>,
+    current: &str,
+    new: NewPassword,
+) -> Result<(), AppError> {
+    let email = Email::parse(&p.email).map_err(|_| AppError::unauthorized())?;
+    let creds = store::users::credentials(&state.db, &email)
+        .await?
+        .ok_or_else(AppError::unauthorized)?;
+    let hash = creds
+        .password_hash
+        .unwrap_or_else(|| password::dummy_hash().to_owned());
+    let candidate = current.to_owned();
+    let ok = tokio::task::spawn_blocking(move || password::verify(&candidate, &hash))
+        .await
+        .map_err(AppError::internal)?;
+    if !ok {
+        return Err(AppError::invalid_field(
+            "current_password",
+            "Le mot de passe actuel est incorrect.",
+        ));
+    }
+    let new_hash = tokio::task::spawn_blocking(move || new.hash())
+        .await
+        .map_err(AppError::internal)?;
+    let mut tx = state.db.begin().await?;
+    store::users::set_password(
+        &mut tx,
+        &actor(p),
+        state.now(),
+        p.user_id,
+        &new_hash,
+        session_digest,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What an administrator fills in to create an account.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserInput {
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    #[serde(default)]
+    pub departments: Vec<String>,
+}
+
+/// Parses the input into grants, with a French message per bad field.
+pub fn parse_user_input(input: &UserInput) -> Result<(Email, String, Vec<Grant>), AppError> {
+    let mut errors = BTreeMap::new();
+    let email = Email::parse(&input.email)
+        .map_err(|_| errors.insert("email".into(), "Adresse e-mail invalide.".into()))
+        .ok();
+    let name = input.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 200 {
+        errors.insert(
+            "name".into(),
+            "Indiquez un nom (200 caractères au plus).".into(),
+        );
+    }
+    let role = Role::parse(&input.role)
+        .map_err(|_| errors.insert("role".into(), "Choisissez un rôle.".into()))
+        .ok();
+    let mut deps = Vec::new();
+    for d in &input.departments {
+        match DepartmentCode::parse(d) {
+            Ok(d) if !deps.contains(&d) => deps.push(d),
+            Ok(_) => {}
+            Err(_) => {
+                errors.insert(
+                    "departments".into(),
+                    format!("Département inconnu : « {d} »."),
+                );
+            }
+        }
+    }
+    if let Some(r) = role {
+        if r.is_departmental() && deps.is_empty() && !errors.contains_key("departments") {
+            errors.insert(
+                "departments".into(),
+                "Ce rôle s'exerce dans au moins un département : cochez-en un.".into(),
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::invalid(errors));
+    }
+    let role = role.expect("checked above");
+    let grants = if role.is_departmental() {
+        deps.into_iter()
+            .map(|d| Grant::departmental(role, d))
+            .collect()
+    } else {
+        vec![Grant::platform(role)]
+    };
+    Ok((email.expect("checked above"), name, grants))
+}
+
+/// Creates an account and e-mails its activation link.
+pub async fn create_user(
+    state: &AppState,
+    cap: &AdminCap,
+    by: &Actor,
+    input: &UserInput,
+) -> Result<User, AppError> {
+    let (email, name, grants) = parse_user_input(input)?;
+    for g in &grants {
+        if let Some(d) = &g.department {
+            if store::reference::department(&state.db, d.as_str())
+                .await?
+                .is_none()
+            {
+                return Err(AppError::invalid_field(
+                    "departments",
+                    format!("Le département {d} n'est pas servi par cette plateforme."),
+                ));
+            }
+        }
+    }
+    let now = state.now();
+    let secret = new_secret();
+    let ttl = state.config.activation_link_ttl;
+    let mut tx = state.db.begin().await?;
+    let user = store::users::create(
+        &mut tx,
+        cap,
+        by,
+        now,
+        NewUser {
+            email,
+            name,
+            grants,
+            password_hash: None,
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        store::StoreError::Conflict("email") => {
+            AppError::invalid_field("email", "Un compte existe déjà avec cette adresse e-mail.")
+        }
+        other => other.into(),
+    })?;
+    store::tokens::create_link(
+        &mut tx,
+        user.id,
+        Purpose::Activation,
+        &digest(&secret),
+        now,
+        ttl,
+    )
+    .await?;
+    let roles = roles_label(&user.grants);
+    let body = mail::Activation {
+        name: &user.name,
+        link: &link(state, &secret),
+        roles: &roles,
+        days: ttl.as_hours() / 24,
+    };
+    mail::queue(
+        state,
+        &mut tx,
+        &user.email,
+        "Promeneurs du Net : Activez votre compte",
+        "activation",
+        &body,
+    )
+    .await?;
+    tx.commit().await?;
+    state.jobs_queued.notify_one();
+    Ok(user)
+}
+
+/// "Agent de Caf (03, 63)".
+pub fn roles_label(grants: &[Grant]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for role in Role::ALL {
+        let mine: Vec<&Grant> = grants.iter().filter(|g| g.role == role).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let deps: Vec<&str> = mine
+            .iter()
+            .filter_map(|g| g.department.as_ref().map(DepartmentCode::as_str))
+            .collect();
+        if deps.is_empty() {
+            out.push(role.label().to_owned());
+        } else {
+            out.push(format!("{} ({})", role.label(), deps.join(", ")));
+        }
+    }
+    out.join(", ")
+}

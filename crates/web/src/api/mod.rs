@@ -1,0 +1,61 @@
+//! The JSON API of API.md under `/api/v1`, and its OpenAPI description
+//! generated from the handlers' annotations.
+
+mod admin;
+mod reference;
+mod session;
+
+use axum::{Json, Router, routing::get};
+use serde::Serialize;
+use utoipa::OpenApi;
+
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Promeneurs API", version = "1", description = "API JSON de la plateforme Promeneurs du Net. Voir API.md.",
+         license(name = "AGPL-3.0-or-later")),
+    paths(
+        session::create, session::show, session::delete,
+        reference::departments, reference::department, reference::update_department, reference::communes,
+        admin::list_users, admin::create_user, admin::audit, admin::emails, admin::revoke_token,
+    ),
+    tags((name = "session"), (name = "reference"), (name = "admin"))
+)]
+struct ApiDoc;
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .merge(session::router())
+        .merge(reference::router())
+        .merge(admin::router())
+}
+
+/// `{"items": [...], "total": N}`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+}
+
+/// `?limit=` (default 50, max 500) and `?offset=`.
+#[derive(serde::Deserialize, Default, utoipa::IntoParams)]
+pub struct Paging {
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+impl Paging {
+    pub fn limit(&self) -> i64 {
+        self.limit.unwrap_or(50).clamp(1, 500)
+    }
+
+    pub fn offset(&self) -> i64 {
+        self.offset.unwrap_or(0).max(0)
+    }
+}

@@ -1,0 +1,77 @@
+//! Static assets, built into the binary. Their URLs carry a digest of their
+//! content, so browsers may keep them for a year.
+
+use std::sync::OnceLock;
+
+use axum::{
+    Router,
+    extract::Path,
+    http::{HeaderValue, header},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use sha2::{Digest, Sha256};
+
+use crate::{AppError, AppState};
+
+struct Asset {
+    name: &'static str,
+    content_type: &'static str,
+    bytes: &'static [u8],
+}
+
+const ASSETS: &[Asset] = &[
+    Asset {
+        name: "pico.classless.min.css",
+        content_type: "text/css; charset=utf-8",
+        bytes: include_bytes!("../assets/pico.classless.min.css"),
+    },
+    Asset {
+        name: "theme.css",
+        content_type: "text/css; charset=utf-8",
+        bytes: include_bytes!("../assets/theme.css"),
+    },
+];
+
+fn version() -> &'static str {
+    static V: OnceLock<String> = OnceLock::new();
+    V.get_or_init(|| {
+        let mut h = Sha256::new();
+        for a in ASSETS {
+            h.update(a.bytes);
+        }
+        hex::encode(&h.finalize()[..6])
+    })
+}
+
+pub fn url(name: &str) -> String {
+    format!("/static/{}/{name}", version())
+}
+
+pub fn stylesheets() -> Vec<String> {
+    vec![url("pico.classless.min.css"), url("theme.css")]
+}
+
+async fn serve(Path((v, name)): Path<(String, String)>) -> Result<Response, AppError> {
+    let asset = ASSETS
+        .iter()
+        .find(|a| a.name == name)
+        .ok_or_else(AppError::not_found)?;
+    let cache = if v == version() {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    let mut res = asset.bytes.into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(asset.content_type),
+    );
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    Ok(res)
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/static/{version}/{name}", get(serve))
+}

@@ -1,0 +1,95 @@
+//! The HTTP layer: server-rendered French pages (work without JavaScript)
+//! and the JSON API of API.md, over the same services. Handlers extract,
+//! authorise, call the store, render; no SQL here.
+
+pub mod accounts;
+mod api;
+mod assets;
+pub mod auth;
+mod error;
+pub mod mail;
+pub mod pages;
+mod security;
+mod view;
+
+use std::sync::Arc;
+
+use axum::{Router, middleware};
+use domain::Clock;
+use jiff::SignedDuration;
+use store::Db;
+use tokio::sync::Notify;
+
+pub use error::AppError;
+
+/// Settings of the web layer.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// The public address, used in e-mailed links ("https://pdn.caf03.fr").
+    pub base_url: String,
+    /// Mark cookies `Secure` (on when `base_url` is https).
+    pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (behind a proxy).
+    pub trust_proxy: bool,
+    pub session_ttl: SignedDuration,
+    pub reset_link_ttl: SignedDuration,
+    pub activation_link_ttl: SignedDuration,
+}
+
+impl WebConfig {
+    pub fn new(base_url: &str) -> Self {
+        let base_url = base_url.trim_end_matches('/').to_owned();
+        Self {
+            secure_cookies: base_url.starts_with("https://"),
+            base_url,
+            trust_proxy: false,
+            session_ttl: SignedDuration::from_hours(12),
+            reset_link_ttl: SignedDuration::from_hours(1),
+            activation_link_ttl: SignedDuration::from_hours(24 * 7),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<WebConfig>,
+    pub clock: Arc<dyn Clock>,
+    /// Wakes the in-process worker when a job is queued.
+    pub jobs_queued: Arc<Notify>,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: WebConfig, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            db,
+            config: Arc::new(config),
+            clock,
+            jobs_queued: Arc::new(Notify::new()),
+        }
+    }
+
+    pub fn now(&self) -> jiff::Timestamp {
+        self.clock.now()
+    }
+}
+
+/// The whole application: pages, API, assets, with the security layers.
+pub fn router(state: AppState) -> Router {
+    let app = Router::new()
+        .merge(pages::router())
+        .nest("/api/v1", api::router())
+        .merge(assets::router())
+        .fallback(error::not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::csrf_guard,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ))
+        .layer(middleware::from_fn(error::render_errors))
+        .with_state(state);
+    security::apply(app)
+}

@@ -1,0 +1,436 @@
+//! Administration pages: accounts, API tokens, the e-mail log, and the
+//! audit journal (also open to CAF agents and coordinators, scoped to their
+//! départements).
+
+use askama::Template;
+use axum::{
+    Form, Router,
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::{Html, IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use domain::{AdminCap, Principal, Role, clock::french_instant};
+use serde::Deserialize;
+use store::reference::Department;
+use uuid::Uuid;
+
+use super::FieldErrors;
+use crate::{
+    AppError, AppState,
+    accounts::{self, UserInput, actor},
+    auth::CurrentUser,
+    view::{Layout, render},
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/utilisateurs", get(users))
+        .route(
+            "/admin/utilisateurs/nouveau",
+            get(new_user_page).post(create_user),
+        )
+        .route("/admin/utilisateurs/{id}/activation", post(set_active))
+        .route("/admin/jetons", get(tokens))
+        .route("/admin/jetons/{id}/revocation", post(revoke_token))
+        .route("/admin/emails", get(emails))
+        .route("/journal", get(journal))
+}
+
+/// Administrators only; anyone else is told the page does not exist.
+fn admin(p: &Principal) -> Result<AdminCap, AppError> {
+    p.admin().ok_or_else(AppError::not_found)
+}
+
+const PAGE: i64 = 50;
+
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    page: Option<i64>,
+    message: Option<String>,
+    statut: Option<String>,
+}
+
+impl ListQuery {
+    fn offset(&self) -> i64 {
+        (self.page.unwrap_or(1).max(1) - 1) * PAGE
+    }
+}
+
+struct UserRow {
+    id: String,
+    name: String,
+    email: String,
+    roles: String,
+    active: bool,
+    activated: bool,
+    created: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/users.html")]
+struct Users {
+    layout: Layout,
+    users: Vec<UserRow>,
+    total: i64,
+}
+
+async fn users(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> Result<Html<String>, AppError> {
+    let cap = admin(&p)?;
+    let (list, total) = store::users::list(&state.db, &cap, PAGE, q.offset()).await?;
+    let users = list
+        .into_iter()
+        .map(|u| UserRow {
+            id: u.id.to_string(),
+            roles: accounts::roles_label(&u.grants),
+            name: u.name,
+            email: u.email,
+            active: u.active,
+            activated: u.has_password,
+            created: french_instant(u.created_at),
+        })
+        .collect();
+    render(&Users {
+        layout: Layout::new(&auth, "Comptes").with_message(q.message.as_deref()),
+        users,
+        total,
+    })
+}
+
+struct RoleOption {
+    value: &'static str,
+    label: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "admin/user_new.html")]
+struct NewUser {
+    layout: Layout,
+    roles: Vec<RoleOption>,
+    departments: Vec<Department>,
+    input: UserInput,
+    errors: FieldErrors,
+}
+
+impl NewUser {
+    fn checked(&self, code: &str) -> bool {
+        self.input.departments.iter().any(|d| d == code)
+    }
+}
+
+async fn new_user_form(
+    state: &AppState,
+    auth: &crate::auth::Auth,
+    input: UserInput,
+    errors: FieldErrors,
+) -> Result<NewUser, AppError> {
+    let title = if errors.any() {
+        "Erreur : créer un compte"
+    } else {
+        "Créer un compte"
+    };
+    Ok(NewUser {
+        layout: Layout::new(auth, title),
+        roles: Role::ALL
+            .iter()
+            .map(|r| RoleOption {
+                value: r.as_str(),
+                label: r.label(),
+            })
+            .collect(),
+        departments: store::reference::departments(&state.db).await?,
+        input,
+        errors,
+    })
+}
+
+async fn new_user_page(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+) -> Result<Html<String>, AppError> {
+    admin(&p)?;
+    render(&new_user_form(&state, &auth, UserInput::default(), FieldErrors::default()).await?)
+}
+
+async fn create_user(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    body: axum::body::Bytes,
+) -> Result<Response, AppError> {
+    let cap = admin(&p)?;
+    // Checkbox lists repeat a key: read the pairs by hand.
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
+        .map_err(|_| AppError::bad_request("Formulaire mal formé."))?;
+    let field = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let input = UserInput {
+        email: field("email"),
+        name: field("name"),
+        role: field("role"),
+        departments: pairs
+            .iter()
+            .filter(|(k, _)| k == "departments")
+            .map(|(_, v)| v.clone())
+            .collect(),
+    };
+    match accounts::create_user(&state, &cap, &actor(&p), &input).await {
+        Ok(_) => Ok(Redirect::to("/admin/utilisateurs?message=compte-cree").into_response()),
+        Err(e) => {
+            let errors = FieldErrors::from_error(e)?;
+            let page = new_user_form(&state, &auth, input, errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct ActiveForm {
+    active: String,
+}
+
+async fn set_active(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<Uuid>,
+    Form(form): Form<ActiveForm>,
+) -> Result<Response, AppError> {
+    let cap = admin(&p)?;
+    if id == p.user_id {
+        return Err(AppError::conflict(
+            "own_account",
+            "Vous ne pouvez pas désactiver votre propre compte.",
+        ));
+    }
+    let active = form.active == "1";
+    let mut tx = state.db.begin().await?;
+    store::users::set_active(&mut tx, &cap, &actor(&p), state.now(), id, active).await?;
+    tx.commit().await?;
+    let msg = if active {
+        "compte-reactive"
+    } else {
+        "compte-desactive"
+    };
+    Ok(Redirect::to(&format!("/admin/utilisateurs?message={msg}")).into_response())
+}
+
+struct TokenRow {
+    id: String,
+    user: String,
+    label: String,
+    prefix: String,
+    created: String,
+    last_used: String,
+    revoked: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/tokens.html")]
+struct Tokens {
+    layout: Layout,
+    tokens: Vec<TokenRow>,
+}
+
+async fn tokens(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> Result<Html<String>, AppError> {
+    let cap = admin(&p)?;
+    let tokens = store::tokens::list_api_tokens(&state.db, &cap)
+        .await?
+        .into_iter()
+        .map(|t| TokenRow {
+            id: t.id.to_string(),
+            user: t.user_email,
+            label: t.label,
+            prefix: t.prefix,
+            created: french_instant(t.created_at),
+            last_used: t
+                .last_used_at
+                .map_or_else(|| "jamais".to_owned(), french_instant),
+            revoked: t.revoked_at.map(french_instant),
+        })
+        .collect();
+    render(&Tokens {
+        layout: Layout::new(&auth, "Jetons d'API").with_message(q.message.as_deref()),
+        tokens,
+    })
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<Uuid>,
+) -> Result<Response, AppError> {
+    let cap = admin(&p)?;
+    let mut tx = state.db.begin().await?;
+    store::tokens::revoke_api_token(&mut tx, &cap, &actor(&p), state.now(), id).await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/admin/jetons?message=jeton-revoque").into_response())
+}
+
+struct EmailRow {
+    to: String,
+    subject: String,
+    template: String,
+    status: &'static str,
+    error: String,
+    attempts: i64,
+    created: String,
+    sent: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/emails.html")]
+struct Emails {
+    layout: Layout,
+    emails: Vec<EmailRow>,
+    total: i64,
+    status: String,
+}
+
+pub fn email_status_label(s: &str) -> &'static str {
+    match s {
+        "sent" => "envoyé",
+        "failed" => "échec",
+        _ => "en attente",
+    }
+}
+
+async fn emails(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> Result<Html<String>, AppError> {
+    let cap = admin(&p)?;
+    let status = q
+        .statut
+        .clone()
+        .filter(|s| ["sent", "failed", "pending"].contains(&s.as_str()));
+    let (list, total) =
+        store::outbox::list_emails(&state.db, &cap, status.as_deref(), PAGE, q.offset()).await?;
+    let emails = list
+        .into_iter()
+        .map(|e| EmailRow {
+            to: e.to,
+            subject: e.subject,
+            template: e.template,
+            status: email_status_label(&e.status),
+            error: e.error.unwrap_or_default(),
+            attempts: e.attempts,
+            created: french_instant(e.created_at),
+            sent: e.sent_at.map(french_instant).unwrap_or_default(),
+        })
+        .collect();
+    render(&Emails {
+        layout: Layout::new(&auth, "E-mails envoyés"),
+        emails,
+        total,
+        status: status.unwrap_or_default(),
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct JournalQuery {
+    pub entite: Option<String>,
+    pub action: Option<String>,
+    pub auteur: Option<String>,
+    pub du: Option<String>,
+    pub au: Option<String>,
+    pub page: Option<i64>,
+}
+
+struct JournalRow {
+    at: String,
+    actor: String,
+    action: String,
+    entity: String,
+    entity_id: String,
+    department: String,
+    changes: String,
+}
+
+#[derive(Template)]
+#[template(path = "journal.html")]
+struct Journal {
+    layout: Layout,
+    rows: Vec<JournalRow>,
+    total: i64,
+    q: JournalQuery,
+    error: Option<String>,
+}
+
+fn opt(s: Option<&String>) -> Option<String> {
+    s.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// A date from a filter, as the start of that day in Paris.
+fn day_start(s: Option<&String>, field: &str) -> Result<Option<jiff::Timestamp>, String> {
+    let Some(v) = opt(s) else { return Ok(None) };
+    let d: jiff::civil::Date = v
+        .parse()
+        .map_err(|_| format!("Date invalide pour « {field} » : utilisez le format AAAA-MM-JJ."))?;
+    d.to_zoned(domain::clock::paris())
+        .map(|z| Some(z.timestamp()))
+        .map_err(|e| e.to_string())
+}
+
+async fn journal(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Query(q): Query<JournalQuery>,
+) -> Result<Html<String>, AppError> {
+    let scope = p.staff_scope();
+    if scope.is_empty() {
+        return Err(AppError::not_found());
+    }
+    let from = day_start(q.du.as_ref(), "du");
+    let to = day_start(q.au.as_ref(), "au")
+        .map(|t| t.and_then(|t| t.checked_add(jiff::SignedDuration::from_hours(24)).ok()));
+    let (rows, total, error) = match (from, to) {
+        (Ok(from), Ok(to)) => {
+            let filter = store::audit::Filter {
+                departments: scope.codes(),
+                entity: opt(q.entite.as_ref()),
+                action: opt(q.action.as_ref()),
+                actor: opt(q.auteur.as_ref()),
+                from,
+                to,
+                limit: PAGE,
+                offset: (q.page.unwrap_or(1).max(1) - 1) * PAGE,
+                ..Default::default()
+            };
+            let (list, total) = store::audit::list(&state.db, &filter).await?;
+            let rows = list
+                .into_iter()
+                .map(|e| JournalRow {
+                    at: french_instant(e.at),
+                    actor: e.actor_label,
+                    action: e.action,
+                    entity: e.entity,
+                    entity_id: e.entity_id,
+                    department: e.department.unwrap_or_default(),
+                    changes: e.changes.to_string(),
+                })
+                .collect();
+            (rows, total, None)
+        }
+        (Err(e), _) | (_, Err(e)) => (Vec::new(), 0, Some(e)),
+    };
+    render(&Journal {
+        layout: Layout::new(&auth, "Journal des modifications"),
+        rows,
+        total,
+        q,
+        error,
+    })
+}

@@ -1,0 +1,142 @@
+//! What every page shares: the layout (title, navigation by role, the CSRF
+//! token for forms, a flash message) and the error page.
+
+use askama::Template;
+use domain::Role;
+
+use crate::{AppError, assets, auth::Auth};
+
+pub struct NavLink {
+    pub href: &'static str,
+    pub label: &'static str,
+}
+
+pub struct Layout {
+    pub title: String,
+    pub user_name: Option<String>,
+    pub nav: Vec<NavLink>,
+    pub csrf: String,
+    pub flash: Option<Flash>,
+    pub css: Vec<String>,
+}
+
+pub struct Flash {
+    pub kind: &'static str,
+    pub text: String,
+}
+
+impl Layout {
+    pub fn new(auth: &Auth, title: impl Into<String>) -> Self {
+        let mut nav = vec![NavLink {
+            href: "/communes",
+            label: "Communes",
+        }];
+        let user_name = auth.principal.as_ref().map(|p| p.name.clone());
+        if let Some(p) = &auth.principal {
+            if p.has_role(Role::CafAgent) || p.is_admin() {
+                nav.push(NavLink {
+                    href: "/caf",
+                    label: "Ma Caf",
+                });
+            }
+            if p.is_staff() {
+                nav.push(NavLink {
+                    href: "/journal",
+                    label: "Journal",
+                });
+            }
+            if p.is_admin() {
+                nav.push(NavLink {
+                    href: "/admin/utilisateurs",
+                    label: "Comptes",
+                });
+                nav.push(NavLink {
+                    href: "/admin/jetons",
+                    label: "Jetons d'API",
+                });
+                nav.push(NavLink {
+                    href: "/admin/emails",
+                    label: "E-mails",
+                });
+            }
+            nav.push(NavLink {
+                href: "/compte",
+                label: "Mon compte",
+            });
+        }
+        Self {
+            title: title.into(),
+            user_name,
+            nav,
+            csrf: auth.csrf_value(),
+            flash: None,
+            css: assets::stylesheets(),
+        }
+    }
+
+    pub fn with_flash(mut self, kind: &'static str, text: impl Into<String>) -> Self {
+        self.flash = Some(Flash {
+            kind,
+            text: text.into(),
+        });
+        self
+    }
+
+    /// A success message chosen by a code in the query string (never text
+    /// from the URL itself).
+    pub fn with_message(self, code: Option<&str>) -> Self {
+        let text = match code {
+            Some("mot-de-passe-modifie") => {
+                "Votre mot de passe a été modifié. Vous pouvez vous connecter."
+            }
+            Some("mot-de-passe-change") => "Votre mot de passe a été changé.",
+            Some("deconnecte") => "Vous êtes déconnecté.",
+            Some("compte-cree") => "Compte créé. Un e-mail d'activation a été envoyé.",
+            Some("jeton-revoque") => "Le jeton a été révoqué.",
+            Some("enregistre") => "Modifications enregistrées.",
+            Some("compte-desactive") => "Le compte a été désactivé.",
+            Some("compte-reactive") => "Le compte a été réactivé.",
+            _ => return self,
+        };
+        self.with_flash("success", text)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorTemplate<'a> {
+    layout: Layout,
+    heading: &'a str,
+    message: &'a str,
+    status: u16,
+}
+
+pub struct ErrorPage;
+
+impl ErrorPage {
+    #[expect(clippy::new_ret_no_self, reason = "renders straight to HTML")]
+    pub fn new(auth: &Auth, err: &AppError) -> String {
+        let heading = match err.status.as_u16() {
+            403 => "Accès refusé",
+            404 => "Page introuvable",
+            413 => "Contenu trop volumineux",
+            429 => "Trop de tentatives",
+            s if s >= 500 => "Erreur du serveur",
+            _ => "Requête refusée",
+        };
+        let t = ErrorTemplate {
+            layout: Layout::new(auth, heading),
+            heading,
+            message: &err.message,
+            status: err.status.as_u16(),
+        };
+        t.render().unwrap_or_else(|_| heading.to_owned())
+    }
+}
+
+/// Renders a page template to an HTML response.
+pub fn render(t: &impl Template) -> Result<axum::response::Html<String>, AppError> {
+    t.render()
+        .map(axum::response::Html)
+        .map_err(AppError::internal)
+}
