@@ -35,6 +35,31 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
     Ok(db)
 }
 
+/// Makes an API token for an account; returns the secret (shown once, only
+/// its digest is kept).
+pub async fn new_api_token(db: &Db, email: &str, label: &str) -> anyhow::Result<String> {
+    let email = domain::Email::parse(email).context("adresse e-mail invalide")?;
+    let creds = store::users::credentials(db, &email)
+        .await?
+        .context("aucun compte avec cette adresse")?;
+    let secret = format!("pdn_{}", web::auth::new_secret());
+    let prefix: String = secret.chars().take(10).collect();
+    let mut tx = db.begin().await?;
+    store::tokens::create_api_token(
+        &mut tx,
+        &domain::AdminCap::for_console(),
+        &store::audit::Actor::console(),
+        jiff::Timestamp::now(),
+        creds.id,
+        label,
+        &web::auth::digest(&secret),
+        &prefix,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(secret)
+}
+
 /// Runs the server (and, unless disabled, a worker) until SIGINT/SIGTERM;
 /// requests in flight finish before it returns.
 pub async fn serve(

@@ -174,25 +174,7 @@ async fn main() -> anyhow::Result<()> {
             command: TokenCommand::New { email, label },
         } => {
             let db = open_database(&settings).await?;
-            let email = Email::parse(&email).context("adresse e-mail invalide")?;
-            let creds = store::users::credentials(&db, &email)
-                .await?
-                .context("aucun compte avec cette adresse")?;
-            let secret = format!("pdn_{}", web::auth::new_secret());
-            let prefix: String = secret.chars().take(10).collect();
-            let mut tx = db.begin().await?;
-            store::tokens::create_api_token(
-                &mut tx,
-                &AdminCap::for_console(),
-                &Actor::console(),
-                jiff::Timestamp::now(),
-                creds.id,
-                &label,
-                &web::auth::digest(&secret),
-                &prefix,
-            )
-            .await?;
-            tx.commit().await?;
+            let secret = promeneurs::new_api_token(&db, &email, &label).await?;
             db.close().await;
             println!("{secret}");
             Ok(())

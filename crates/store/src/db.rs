@@ -197,6 +197,32 @@ impl Db {
         Ok(Db::Postgres(pool))
     }
 
+    /// A PostgreSQL database confined to its own schema (created if
+    /// missing): each test gets one.
+    pub async fn connect_postgres_schema(
+        url: &DatabaseUrl,
+        schema: &str,
+    ) -> Result<Self, StoreError> {
+        if !schema
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            return Err(StoreError::Invalid(format!("schema name {schema:?}")));
+        }
+        let opts = PgConnectOptions::from_str(url.expose())?;
+        let admin = PgPoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts.clone())
+            .await?;
+        admin
+            .execute(sqlx::AssertSqlSafe(format!(
+                "CREATE SCHEMA IF NOT EXISTS {schema}"
+            )))
+            .await?;
+        admin.close().await;
+        Self::connect_postgres(opts.options([("search_path", schema)])).await
+    }
+
     pub fn backend(&self) -> Backend {
         match self {
             Db::Sqlite { .. } => Backend::Sqlite,

@@ -268,3 +268,17 @@ pub async fn unfinished(db: &Db) -> Result<i64, StoreError> {
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM jobs WHERE status IN ('pending', 'running')").fetch_one(c).await?
     }))
 }
+
+/// The body of a queued e-mail while it is still in the outbox (for tests
+/// and diagnostics; it is dropped once sent).
+pub async fn peek_email_body(db: &Db, email_id: Uuid) -> Result<Option<String>, StoreError> {
+    let payload: Option<String> = read!(db, c => {
+        sqlx::query_scalar("SELECT j.payload FROM jobs j JOIN emails e ON e.job_id = j.id WHERE e.id = $1")
+            .bind(email_id)
+            .fetch_optional(c)
+            .await?
+    });
+    Ok(payload
+        .and_then(|p| serde_json::from_str::<Value>(&p).ok())
+        .and_then(|v| v.get("body").and_then(Value::as_str).map(str::to_owned)))
+}

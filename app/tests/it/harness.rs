@@ -1,0 +1,289 @@
+//! `spawn_app()`: a fresh database and the application router, and a small
+//! client that keeps cookies and knows the CSRF token.
+
+use std::{path::PathBuf, sync::Arc};
+
+use axum::{
+    Router,
+    body::Body,
+    http::{HeaderMap, Request, StatusCode, header},
+};
+use domain::{Clock, FixedClock};
+use http_body_util::BodyExt;
+use jiff::Timestamp;
+use serde_json::Value;
+use store::{DatabaseUrl, Db};
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub db: Db,
+    pub clock: Arc<FixedClock>,
+    router: Router,
+    dir: PathBuf,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+pub async fn fresh_db() -> (Db, PathBuf) {
+    let dir =
+        std::env::temp_dir().join(format!("promeneurs-test-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = match std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        Some(url) => {
+            let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+            Db::connect_postgres_schema(&DatabaseUrl::new(url), &schema)
+                .await
+                .expect("PostgreSQL for tests")
+        }
+        None => Db::connect(&DatabaseUrl::sqlite_in(&dir)).await.unwrap(),
+    };
+    db.migrate().await.unwrap();
+    store::reference::load(&db).await.unwrap();
+    (db, dir)
+}
+
+pub async fn spawn_app() -> TestApp {
+    let (db, dir) = fresh_db().await;
+    promeneurs::demo::load(&db).await.unwrap();
+    let clock = Arc::new(FixedClock::new("2026-11-26T09:00:00Z".parse().unwrap()));
+    let mut config = web::WebConfig::new("http://promeneurs.test");
+    config.trust_proxy = true;
+    let state = web::AppState::new(db.clone(), config, clock.clone() as Arc<dyn Clock>);
+    let router = web::router(state.clone());
+    TestApp {
+        db,
+        clock,
+        router,
+        dir,
+    }
+}
+
+pub const DEMO_PASSWORD: &str = promeneurs::demo::PASSWORD;
+pub const ADMIN: &str = "admin@demo.promeneurs.fr";
+pub const AGENT03: &str = "agent03@demo.promeneurs.fr";
+pub const AGENT63: &str = "agent63@demo.promeneurs.fr";
+pub const COORDINATOR: &str = "coordination@demo.promeneurs.fr";
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    pub fn error_code(&self) -> String {
+        self.json()["error"]["code"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned()
+    }
+}
+
+/// A browser-like client: keeps the cookies it is given.
+pub struct Client<'a> {
+    app: &'a TestApp,
+    cookies: Vec<(String, String)>,
+    pub address: String,
+    pub bearer: Option<String>,
+}
+
+impl TestApp {
+    pub fn client(&self) -> Client<'_> {
+        Client {
+            app: self,
+            cookies: Vec::new(),
+            address: "192.0.2.1".into(),
+            bearer: None,
+        }
+    }
+
+    pub async fn logged_in(&self, email: &str) -> Client<'_> {
+        let mut c = self.client();
+        let r = c.login(email, DEMO_PASSWORD).await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "login of {email}: {}",
+            r.body
+        );
+        c
+    }
+
+    /// The body of the last queued e-mail to `to`, if still in the outbox.
+    pub async fn last_email_to(&self, to: &str) -> Option<(String, String)> {
+        let (jobs, _) =
+            store::outbox::list_emails(&self.db, &domain::AdminCap::for_console(), None, 500, 0)
+                .await
+                .unwrap();
+        let email = jobs.into_iter().find(|e| e.to == to)?;
+        let body = store_job_body(&self.db, email.id).await;
+        Some((email.subject, body))
+    }
+
+    pub async fn emails_to(&self, to: &str) -> usize {
+        let (jobs, _) =
+            store::outbox::list_emails(&self.db, &domain::AdminCap::for_console(), None, 500, 0)
+                .await
+                .unwrap();
+        jobs.into_iter().filter(|e| e.to == to).count()
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+}
+
+/// Reads the queued body through the worker's claim path would consume it;
+/// tests read it with a fresh claim-free query instead.
+async fn store_job_body(db: &Db, email_id: uuid::Uuid) -> String {
+    let job = store::outbox::peek_email_body(db, email_id).await.unwrap();
+    job.unwrap_or_default()
+}
+
+/// The link of a reset or activation e-mail.
+pub fn link_in(body: &str) -> String {
+    let start = body
+        .find("http://promeneurs.test/reinitialiser/")
+        .expect("a link in the e-mail");
+    body[start..].split_whitespace().next().unwrap().to_owned()
+}
+
+pub fn path_of(link: &str) -> String {
+    link.trim_start_matches("http://promeneurs.test").to_owned()
+}
+
+impl Client<'_> {
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    }
+
+    pub async fn send(&mut self, mut req: Request<Body>) -> Resp {
+        let h = req.headers_mut();
+        if !self.cookies.is_empty() {
+            let c: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            h.insert(header::COOKIE, c.join("; ").parse().unwrap());
+        }
+        h.insert("x-forwarded-for", self.address.parse().unwrap());
+        if let Some(t) = &self.bearer {
+            h.insert(
+                header::AUTHORIZATION,
+                format!("Bearer {t}").parse().unwrap(),
+            );
+        }
+        let res = self.app.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        for v in headers.get_all(header::SET_COOKIE) {
+            let s = v.to_str().unwrap();
+            let (kv, attrs) = s.split_once(';').unwrap_or((s, ""));
+            let (k, v) = kv.split_once('=').unwrap();
+            self.cookies.retain(|(n, _)| n != k);
+            if !attrs.contains("Max-Age=0") {
+                self.cookies.push((k.to_owned(), v.to_owned()));
+            }
+        }
+        let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec())
+            .unwrap();
+        Resp {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Resp {
+        self.send(Request::get(path).body(Body::empty()).unwrap())
+            .await
+    }
+
+    /// The token this client's forms carry.
+    pub async fn csrf(&mut self) -> String {
+        if self.cookie(web::auth::SESSION_COOKIE).is_some() {
+            let r = self.get("/api/v1/session").await;
+            if r.status == StatusCode::OK {
+                return r.json()["csrf_token"].as_str().unwrap().to_owned();
+            }
+        }
+        if self.cookie(web::auth::CSRF_COOKIE).is_none() {
+            self.get("/connexion").await;
+        }
+        self.cookie(web::auth::CSRF_COOKIE)
+            .expect("a CSRF cookie after a form page")
+    }
+
+    /// Posts a form with its CSRF token.
+    pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let token = self.csrf().await;
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", &token)];
+        all.extend_from_slice(fields);
+        self.post_form_raw(path, &all).await
+    }
+
+    /// Posts a form as given (no token added).
+    pub async fn post_form_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        self.send(
+            Request::post(path)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn login(&mut self, email: &str, password: &str) -> Resp {
+        self.post_form("/connexion", &[("email", email), ("password", password)])
+            .await
+    }
+
+    /// A JSON call; with a session cookie, the CSRF header is added.
+    pub async fn json(&mut self, method: &str, path: &str, body: &Value) -> Resp {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::CONTENT_TYPE, "application/json");
+        if self.bearer.is_none() && self.cookie(web::auth::SESSION_COOKIE).is_some() {
+            let t = self.csrf().await;
+            req = req.header("x-csrf-token", t);
+        }
+        self.send(req.body(Body::from(body.to_string())).unwrap())
+            .await
+    }
+
+    pub async fn raw(&mut self, method: &str, path: &str, content_type: &str, body: &str) -> Resp {
+        self.send(
+            Request::builder()
+                .method(method)
+                .uri(path)
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body.to_owned()))
+                .unwrap(),
+        )
+        .await
+    }
+}

@@ -1,0 +1,9 @@
+//! Integration tests: the whole application in process, on a fresh
+//! database each — SQLite by default, PostgreSQL when `TEST_DATABASE_URL`
+//! is set (one schema per test).
+
+mod access;
+mod accounts;
+mod harness;
+mod outbox;
+mod platform;
