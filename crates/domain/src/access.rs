@@ -52,18 +52,18 @@ pub struct Principal {
 
 /// Proof that the holder is a platform administrator.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct AdminCap {
     pub actor: Uuid,
-    _private: (),
 }
 
 /// Proof that the holder pilots the scheme in one département (a CAF agent
 /// of that département, or an administrator).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct DepartmentCap {
     pub actor: Uuid,
     pub department: DepartmentCode,
-    _private: (),
 }
 
 impl AdminCap {
@@ -72,7 +72,6 @@ impl AdminCap {
     pub fn for_console() -> Self {
         Self {
             actor: Uuid::nil(),
-            _private: (),
         }
     }
 
@@ -81,7 +80,6 @@ impl AdminCap {
         DepartmentCap {
             actor: self.actor,
             department: department.clone(),
-            _private: (),
         }
     }
 }
@@ -130,7 +128,6 @@ impl Principal {
     pub fn admin(&self) -> Option<AdminCap> {
         self.is_admin().then_some(AdminCap {
             actor: self.user_id,
-            _private: (),
         })
     }
 
@@ -159,7 +156,6 @@ impl Principal {
         allowed.then(|| DepartmentCap {
             actor: self.user_id,
             department: department.clone(),
-            _private: (),
         })
     }
 
