@@ -314,7 +314,7 @@ async fn api_tokens_authenticate_until_revoked_or_the_user_is_gone() {
         !page.body.contains(&token),
         "the secret is never shown again"
     );
-    let (tokens, _) = (
+    let (tokens, ()) = (
         store::tokens::list_api_tokens(&app.db, &domain::AdminCap::for_console())
             .await
             .unwrap(),

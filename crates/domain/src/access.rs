@@ -70,9 +70,7 @@ impl AdminCap {
     /// The operator at the command line (`promeneurs user add`, demo data):
     /// whoever runs the binary on the server already holds the database.
     pub fn for_console() -> Self {
-        Self {
-            actor: Uuid::nil(),
-        }
+        Self { actor: Uuid::nil() }
     }
 
     /// An administrator pilots every département.

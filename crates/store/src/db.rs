@@ -25,6 +25,7 @@ pub enum StoreError {
 
 impl StoreError {
     /// Turns a unique-constraint violation into `Conflict(what)`.
+    #[must_use]
     pub fn unique_as(self, what: &'static str) -> Self {
         match &self {
             StoreError::Database(e)
@@ -159,11 +160,10 @@ impl Db {
             }
             Backend::Sqlite => {
                 let opts = SqliteConnectOptions::from_str(url.expose())?;
-                if let Some(dir) = opts.get_filename().parent() {
-                    if !dir.as_os_str().is_empty() {
-                        std::fs::create_dir_all(dir)
-                            .map_err(|e| StoreError::Invalid(e.to_string()))?;
-                    }
+                if let Some(dir) = opts.get_filename().parent()
+                    && !dir.as_os_str().is_empty()
+                {
+                    std::fs::create_dir_all(dir).map_err(|e| StoreError::Invalid(e.to_string()))?;
                 }
                 Self::connect_sqlite(opts).await
             }

@@ -296,13 +296,15 @@ pub fn parse_user_input(input: &UserInput) -> Result<(Email, String, Vec<Grant>)
             }
         }
     }
-    if let Some(r) = role {
-        if r.is_departmental() && deps.is_empty() && !errors.contains_key("departments") {
-            errors.insert(
-                "departments".into(),
-                "Ce rôle s'exerce dans au moins un département : cochez-en un.".into(),
-            );
-        }
+    if let Some(r) = role
+        && r.is_departmental()
+        && deps.is_empty()
+        && !errors.contains_key("departments")
+    {
+        errors.insert(
+            "departments".into(),
+            "Ce rôle s'exerce dans au moins un département : cochez-en un.".into(),
+        );
     }
     if !errors.is_empty() {
         return Err(AppError::invalid(errors));
@@ -327,16 +329,15 @@ pub async fn create_user(
 ) -> Result<User, AppError> {
     let (email, name, grants) = parse_user_input(input)?;
     for g in &grants {
-        if let Some(d) = &g.department {
-            if store::reference::department(&state.db, d.as_str())
+        if let Some(d) = &g.department
+            && store::reference::department(&state.db, d.as_str())
                 .await?
                 .is_none()
-            {
-                return Err(AppError::invalid_field(
-                    "departments",
-                    format!("Le département {d} n'est pas servi par cette plateforme."),
-                ));
-            }
+        {
+            return Err(AppError::invalid_field(
+                "departments",
+                format!("Le département {d} n'est pas servi par cette plateforme."),
+            ));
         }
     }
     let now = state.now();

@@ -93,7 +93,7 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
     let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
     if let Some(age) = max_age {
-        c.push_str(&format!("; Max-Age={age}"));
+        c = format!("{c}; Max-Age={age}");
     }
     if state.config.secure_cookies {
         c.push_str("; Secure");
@@ -107,14 +107,13 @@ pub fn client_address(
     parts_headers: &HeaderMap,
     connect: Option<&ConnectInfo<std::net::SocketAddr>>,
 ) -> String {
-    if state.config.trust_proxy {
-        if let Some(first) = parts_headers
+    if state.config.trust_proxy
+        && let Some(first) = parts_headers
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(',').next())
-        {
-            return first.trim().to_owned();
-        }
+    {
+        return first.trim().to_owned();
     }
     connect.map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string())
 }
@@ -190,13 +189,14 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     }
     req.extensions_mut().insert(auth.clone());
     let mut res = next.run(req).await;
-    if let Some(c) = &auth.csrf {
-        if c.fresh && c.used.load(Ordering::Relaxed) {
-            res.headers_mut().append(
-                header::SET_COOKIE,
-                set_cookie(&state, CSRF_COOKIE, &c.value, None),
-            );
-        }
+    if let Some(c) = &auth.csrf
+        && c.fresh
+        && c.used.load(Ordering::Relaxed)
+    {
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(&state, CSRF_COOKIE, &c.value, None),
+        );
     }
     res.extensions_mut().insert(auth);
     res

@@ -170,29 +170,28 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         return res;
     }
     let auth = res_auth(&res);
-    let err = match res.extensions().get::<AppError>() {
-        Some(e) => e.clone(),
-        None => {
-            // Responses made by axum's extractors or by tower layers:
-            // keep their status, give them our shape.
-            let ct = res
-                .headers()
-                .get(header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
-            if ct.starts_with("application/json") || ct.starts_with("text/html") {
-                return res;
-            }
-            let mut e = default_error(status);
-            if status == StatusCode::UNPROCESSABLE_ENTITY || status == StatusCode::BAD_REQUEST {
-                let text = axum::body::to_bytes(res.into_body(), 4096)
-                    .await
-                    .unwrap_or_default();
-                let text = String::from_utf8_lossy(&text);
-                e = body_rejection(status, &text);
-            }
-            e
+    let err = if let Some(e) = res.extensions().get::<AppError>() {
+        e.clone()
+    } else {
+        // Responses made by axum's extractors or by tower layers:
+        // keep their status, give them our shape.
+        let ct = res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if ct.starts_with("application/json") || ct.starts_with("text/html") {
+            return res;
         }
+        let mut e = default_error(status);
+        if status == StatusCode::UNPROCESSABLE_ENTITY || status == StatusCode::BAD_REQUEST {
+            let text = axum::body::to_bytes(res.into_body(), 4096)
+                .await
+                .unwrap_or_default();
+            let text = String::from_utf8_lossy(&text);
+            e = body_rejection(status, &text);
+        }
+        e
     };
     if api {
         let mut out = (err.status, Json(err.body())).into_response();
@@ -226,7 +225,7 @@ fn body_rejection(status: StatusCode, text: &str) -> AppError {
     }
     if status == StatusCode::UNPROCESSABLE_ENTITY {
         let mut e = default_error(status);
-        e.message = "Certains champs ont une valeur invalide.".to_owned();
+        "Certains champs ont une valeur invalide.".clone_into(&mut e.message);
         return e;
     }
     AppError::bad_request("Le contenu envoyé est mal formé (JSON invalide).")
@@ -238,7 +237,8 @@ fn form_urlencoded_component(s: &str) -> String {
         if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
             out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push('%');
+            out.push_str(&hex::encode_upper([b]));
         }
     }
     out

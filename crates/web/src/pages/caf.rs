@@ -113,13 +113,13 @@ pub struct CafForm {
 pub fn parse_caf_form(f: &CafForm) -> Result<CafSettings, AppError> {
     let clean = |v: &Option<String>| v.as_ref().map(|s| s.trim().to_owned());
     let email = clean(&f.contact_email);
-    if let Some(e) = email.as_deref().filter(|e| !e.is_empty()) {
-        if domain::Email::parse(e).is_err() {
-            return Err(AppError::invalid_field(
-                "contact_email",
-                "Adresse e-mail invalide.",
-            ));
-        }
+    if let Some(e) = email.as_deref().filter(|e| !e.is_empty())
+        && domain::Email::parse(e).is_err()
+    {
+        return Err(AppError::invalid_field(
+            "contact_email",
+            "Adresse e-mail invalide.",
+        ));
     }
     if clean(&f.caf_name).is_some_and(|n| n.is_empty()) {
         return Err(AppError::invalid_field(
