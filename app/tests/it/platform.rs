@@ -36,6 +36,14 @@ async fn pages_are_french_and_carry_strict_security_headers() {
             "{path}"
         );
     }
+    // Public pages without forms set no cookie at all.
+    let mut visitor = app.client();
+    for path in ["/", "/communes?q=vichy", "/nulle-part"] {
+        assert!(
+            !visitor.get(path).await.headers.contains_key("set-cookie"),
+            "{path} sets a cookie"
+        );
+    }
     let css = c.get("/connexion").await.body;
     let href = css
         .split("href=\"/static/")

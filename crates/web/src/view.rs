@@ -68,10 +68,24 @@ impl Layout {
             title: title.into(),
             user_name,
             nav,
-            csrf: auth.csrf_value(),
+            // Reading the token makes a visitor's response set the CSRF
+            // cookie: only pages with forms do (see `for_form`).
+            csrf: if auth.principal.is_some() {
+                auth.csrf_value()
+            } else {
+                String::new()
+            },
             flash: None,
             css: assets::stylesheets(),
         }
+    }
+
+    /// The layout of a page with a form that a visitor (not logged in) may
+    /// post: it carries the CSRF token, and sets its cookie if needed.
+    pub fn for_form(auth: &Auth, title: impl Into<String>) -> Self {
+        let mut l = Self::new(auth, title);
+        l.csrf = auth.csrf_value();
+        l
     }
 
     pub fn with_flash(mut self, kind: &'static str, text: impl Into<String>) -> Self {

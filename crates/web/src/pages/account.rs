@@ -49,7 +49,7 @@ async fn login_page(
     if auth.principal.is_some() {
         return Ok(Redirect::to("/compte").into_response());
     }
-    let layout = Layout::new(&auth, "Connexion").with_message(q.message.as_deref());
+    let layout = Layout::for_form(&auth, "Connexion").with_message(q.message.as_deref());
     let next = q.suivant.unwrap_or_default();
     Ok(render(&Login {
         layout,
@@ -94,7 +94,7 @@ async fn login(
                 || e.status == StatusCode::TOO_MANY_REQUESTS =>
         {
             let page = Login {
-                layout: Layout::new(&auth, "Connexion"),
+                layout: Layout::for_form(&auth, "Connexion"),
                 error: Some(e.message),
                 email: form.email,
                 next: form.suivant,
@@ -129,7 +129,7 @@ struct Forgot {
 
 async fn forgot_page(MaybeUser(auth): MaybeUser) -> Result<Html<String>, AppError> {
     render(&Forgot {
-        layout: Layout::new(&auth, "Mot de passe oublié"),
+        layout: Layout::for_form(&auth, "Mot de passe oublié"),
         sent: false,
     })
 }
@@ -146,7 +146,7 @@ async fn forgot(
 ) -> Result<Html<String>, AppError> {
     accounts::request_reset(&state, &form.email).await?;
     render(&Forgot {
-        layout: Layout::new(&auth, "Mot de passe oublié"),
+        layout: Layout::for_form(&auth, "Mot de passe oublié"),
         sent: true,
     })
 }
@@ -174,7 +174,7 @@ async fn reset_page(
 ) -> Result<Response, AppError> {
     let valid = token_ok(&token) && accounts::link_is_valid(&state, &token).await?;
     let page = Reset {
-        layout: Layout::new(&auth, "Nouveau mot de passe"),
+        layout: Layout::for_form(&auth, "Nouveau mot de passe"),
         token,
         valid,
         errors: FieldErrors::default(),
@@ -211,7 +211,7 @@ async fn reset(
         Ok(()) => Ok(Redirect::to("/connexion?message=mot-de-passe-modifie").into_response()),
         Err(e) if e.status == StatusCode::CONFLICT => {
             let page = Reset {
-                layout: Layout::new(&auth, "Nouveau mot de passe"),
+                layout: Layout::for_form(&auth, "Nouveau mot de passe"),
                 token,
                 valid: false,
                 errors: FieldErrors::default(),
@@ -221,7 +221,7 @@ async fn reset(
         Err(e) => {
             let errors = FieldErrors::from_error(e)?;
             let page = Reset {
-                layout: Layout::new(&auth, "Nouveau mot de passe"),
+                layout: Layout::for_form(&auth, "Nouveau mot de passe"),
                 token,
                 valid: true,
                 errors,
