@@ -314,12 +314,9 @@ async fn api_tokens_authenticate_until_revoked_or_the_user_is_gone() {
         !page.body.contains(&token),
         "the secret is never shown again"
     );
-    let (tokens, ()) = (
-        store::tokens::list_api_tokens(&app.db, &domain::AdminCap::for_console())
-            .await
-            .unwrap(),
-        (),
-    );
+    let tokens = store::tokens::list_api_tokens(&app.db, &domain::AdminCap::for_console())
+        .await
+        .unwrap();
     let id = tokens[0].id.to_string();
     let r = admin
         .post_form(&format!("/admin/jetons/{id}/revocation"), &[])

@@ -151,8 +151,8 @@ impl TestApp {
     }
 }
 
-/// Reads the queued body through the worker's claim path would consume it;
-/// tests read it with a fresh claim-free query instead.
+/// The body of a queued e-mail (empty once sent), read without claiming
+/// the job.
 async fn store_job_body(db: &Db, email_id: uuid::Uuid) -> String {
     let job = store::outbox::peek_email_body(db, email_id).await.unwrap();
     job.unwrap_or_default()
