@@ -160,18 +160,23 @@ pub async fn create_api_token(
     Ok(id)
 }
 
-/// The user of a live token whose account is active.
-pub async fn api_token_user(db: &Db, token_hash: &str) -> Result<Option<Uuid>, StoreError> {
-    Ok(read!(db, c => {
-        sqlx::query_scalar(
-            "SELECT t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id
+/// The user of a live token whose account is active, and when the token
+/// was last used.
+pub async fn api_token_user(
+    db: &Db,
+    token_hash: &str,
+) -> Result<Option<(Uuid, Option<Timestamp>)>, StoreError> {
+    let row: Option<(Uuid, Option<i64>)> = read!(db, c => {
+        sqlx::query_as(
+            "SELECT t.user_id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = $2",
         )
         .bind(token_hash)
         .bind(true)
         .fetch_optional(c)
         .await?
-    }))
+    });
+    Ok(row.map(|(u, last)| (u, last.map(from_micros))))
 }
 
 pub async fn mark_api_token_used(
