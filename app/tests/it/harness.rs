@@ -149,6 +149,30 @@ impl TestApp {
     pub fn now(&self) -> Timestamp {
         self.clock.now()
     }
+
+    /// Creates an account with the demo password and the given grants.
+    pub async fn add_user(&self, email: &str, grants: Vec<domain::Grant>) -> uuid::Uuid {
+        let mut tx = self.db.begin().await.unwrap();
+        let hash = domain::password::NewPassword::parse(DEMO_PASSWORD)
+            .unwrap()
+            .hash();
+        let user = store::users::create(
+            &mut tx,
+            &domain::AdminCap::for_console(),
+            &store::audit::Actor::console(),
+            self.now(),
+            store::users::NewUser {
+                email: domain::Email::parse(email).unwrap(),
+                name: email.split('@').next().unwrap().to_owned(),
+                grants,
+                password_hash: Some(hash),
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        user.id
+    }
 }
 
 /// The body of a queued e-mail (empty once sent), read without claiming
@@ -207,8 +231,9 @@ impl Client<'_> {
                 self.cookies.push((k.to_owned(), v.to_owned()));
             }
         }
-        let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec())
-            .unwrap();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        // Binary bodies (photos, spreadsheets) are kept lossily as text.
+        let body = String::from_utf8_lossy(&bytes).into_owned();
         Resp {
             status,
             headers,
@@ -273,6 +298,26 @@ impl Client<'_> {
         }
         self.send(req.body(Body::from(body.to_string())).unwrap())
             .await
+    }
+
+    /// A request with a binary body (files), with the CSRF header when the
+    /// session cookie is used.
+    pub async fn bytes(
+        &mut self,
+        method: &str,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Resp {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::CONTENT_TYPE, content_type);
+        if self.bearer.is_none() && self.cookie(web::auth::SESSION_COOKIE).is_some() {
+            let t = self.csrf().await;
+            req = req.header("x-csrf-token", t);
+        }
+        self.send(req.body(Body::from(body)).unwrap()).await
     }
 
     pub async fn raw(&mut self, method: &str, path: &str, content_type: &str, body: &str) -> Resp {

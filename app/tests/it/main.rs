@@ -5,5 +5,6 @@
 mod access;
 mod accounts;
 mod harness;
+mod network;
 mod outbox;
 mod platform;

@@ -160,6 +160,79 @@ impl Principal {
     pub fn is_staff(&self) -> bool {
         !self.staff_scope().is_empty()
     }
+
+    /// The structures this principal is a referent of.
+    pub fn referent_structures(&self) -> BTreeSet<Uuid> {
+        self.grants
+            .iter()
+            .filter(|g| g.role == Role::StructureReferent)
+            .filter_map(|g| g.structure_id)
+            .collect()
+    }
+
+    /// What of the network this principal reads: staff their départements,
+    /// referents their structures, a promeneur its own record.
+    pub fn network_scope(&self) -> NetworkScope {
+        NetworkScope {
+            departments: self.staff_scope(),
+            structures: self.referent_structures(),
+            own_user: self.has_role(Role::Promeneur).then_some(self.user_id),
+        }
+    }
+
+    /// The right to edit network data (structures, promeneurs) of a
+    /// structure in `department`: staff of that département, or a referent
+    /// of that very structure. `structure` is `None` when creating one.
+    pub fn network_editor(
+        &self,
+        department: &DepartmentCode,
+        structure: Option<Uuid>,
+    ) -> Option<NetworkCap> {
+        let staff = self.staff_scope().contains(department);
+        let referent = structure.is_some_and(|s| self.referent_structures().contains(&s));
+        (staff || referent).then(|| NetworkCap {
+            actor: self.user_id,
+            department: department.clone(),
+            structure,
+            staff,
+        })
+    }
+}
+
+/// What part of the network a principal may read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkScope {
+    pub departments: DepartmentScope,
+    pub structures: BTreeSet<Uuid>,
+    /// A promeneur's own account: it reads the record linked to it.
+    pub own_user: Option<Uuid>,
+}
+
+impl NetworkScope {
+    pub fn is_empty(&self) -> bool {
+        self.departments.is_empty() && self.structures.is_empty() && self.own_user.is_none()
+    }
+
+    /// Whether a record of `department`, belonging to `structure` and
+    /// linked to the account `user`, is visible.
+    pub fn sees(&self, department: &DepartmentCode, structure: Uuid, user: Option<Uuid>) -> bool {
+        self.departments.contains(department)
+            || self.structures.contains(&structure)
+            || (self.own_user.is_some() && self.own_user == user)
+    }
+}
+
+/// Proof that the holder may edit network data of one structure (or create
+/// one) in one département.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct NetworkCap {
+    pub actor: Uuid,
+    pub department: DepartmentCode,
+    pub structure: Option<Uuid>,
+    /// Staff of the département (not only a referent): may change what
+    /// referents may not, such as moving a promeneur to another structure.
+    pub staff: bool,
 }
 
 #[cfg(test)]
@@ -201,6 +274,34 @@ mod tests {
         let p = principal(vec![Grant::platform(Role::Admin)]);
         assert!(p.pilot(&dep("63")).is_some());
         assert_eq!(p.staff_scope(), DepartmentScope::All);
+    }
+
+    #[test]
+    fn a_referent_edits_only_its_structure() {
+        let mine = Uuid::from_u128(1);
+        let p = principal(vec![Grant {
+            role: Role::StructureReferent,
+            department: None,
+            structure_id: Some(mine),
+            call_id: None,
+        }]);
+        assert!(p.network_editor(&dep("03"), Some(mine)).is_some());
+        assert!(
+            p.network_editor(&dep("03"), Some(Uuid::from_u128(2)))
+                .is_none()
+        );
+        assert!(p.network_editor(&dep("03"), None).is_none());
+        let scope = p.network_scope();
+        assert!(scope.sees(&dep("63"), mine, None));
+        assert!(!scope.sees(&dep("63"), Uuid::from_u128(2), None));
+    }
+
+    #[test]
+    fn a_coordinator_edits_its_departement_network() {
+        let p = principal(vec![Grant::departmental(Role::Coordinator, dep("63"))]);
+        let cap = p.network_editor(&dep("63"), None).unwrap();
+        assert!(cap.staff);
+        assert!(p.network_editor(&dep("03"), None).is_none());
     }
 
     #[test]

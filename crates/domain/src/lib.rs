@@ -4,14 +4,33 @@
 
 pub mod access;
 pub mod clock;
+pub mod convention;
+pub mod date_input;
 pub mod department;
 pub mod email;
+pub mod geo;
+pub mod network;
 pub mod password;
+pub mod phone;
+pub mod presence;
+pub mod promeneur;
 pub mod role;
+pub mod siret;
+pub mod structure;
 pub mod text;
 
-pub use access::{AdminCap, DepartmentCap, Grant, Principal};
+pub use access::{AdminCap, DepartmentCap, Grant, NetworkCap, NetworkScope, Principal};
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use date_input::{DateInputError, YesNoError, parse_french_date, parse_yes_no};
 pub use department::DepartmentCode;
 pub use email::Email;
+pub use geo::distance_km;
+pub use network::{NetworkAccount, NetworkError, Platform};
+pub use phone::{InvalidPhone, Phone};
+pub use presence::{PresenceError, PresenceSlot, TimeOfDay, Weekday};
+pub use promeneur::{
+    GateBlock, GateInput, Mandate, MandateError, PromeneurStatus, UnknownStatus, directory_gate,
+};
 pub use role::Role;
+pub use siret::{Siret, SiretError};
+pub use structure::{StructureKind, UnknownStructureKind};

@@ -74,6 +74,33 @@ pub async fn record(
     Ok(())
 }
 
+/// Shorthand for `record` with a change on one entity.
+#[allow(clippy::too_many_arguments)]
+pub async fn log(
+    tx: &mut Tx,
+    actor: &Actor,
+    at: Timestamp,
+    action: &str,
+    entity: &str,
+    entity_id: impl ToString,
+    department: Option<&str>,
+    fields: Value,
+) -> Result<(), StoreError> {
+    record(
+        tx,
+        actor,
+        at,
+        Change {
+            action,
+            entity,
+            entity_id: entity_id.to_string(),
+            department,
+            fields,
+        },
+    )
+    .await
+}
+
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub id: Uuid,

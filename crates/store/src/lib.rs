@@ -5,11 +5,18 @@
 
 #[macro_use]
 mod db;
+#[macro_use]
+mod query;
 pub mod audit;
+pub mod conventions;
+pub mod files;
+pub mod imports;
 pub mod meta;
 pub mod outbox;
+pub mod promeneurs;
 pub mod reference;
 pub mod sessions;
+pub mod structures;
 pub mod tokens;
 pub mod users;
 

@@ -261,3 +261,14 @@ pub async fn commune(db: &Db, insee: &str) -> Result<Option<Commune>, StoreError
         .await?
     }))
 }
+
+/// Every commune served.
+pub async fn all_communes(db: &Db) -> Result<Vec<Commune>, StoreError> {
+    Ok(read!(db, c => {
+        sqlx::query_as(
+            "SELECT insee, name, postal_codes, department, population, epci_code, epci_name, lat, lon FROM communes ORDER BY insee",
+        )
+        .fetch_all(c)
+        .await?
+    }))
+}

@@ -8,6 +8,7 @@ mod assets;
 pub mod auth;
 mod error;
 pub mod mail;
+pub mod network;
 pub mod pages;
 mod security;
 mod view;
@@ -57,6 +58,9 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Wakes the in-process worker when a job is queued.
     pub jobs_queued: Arc<Notify>,
+    /// The public directory, served from memory.
+    pub directory: Arc<network::directory::Directory>,
+    communes: Arc<tokio::sync::OnceCell<Arc<network::input::CommuneIndex>>>,
 }
 
 impl AppState {
@@ -66,11 +70,29 @@ impl AppState {
             config: Arc::new(config),
             clock,
             jobs_queued: Arc::new(Notify::new()),
+            directory: Arc::default(),
+            communes: Arc::default(),
         }
     }
 
     pub fn now(&self) -> jiff::Timestamp {
         self.clock.now()
+    }
+
+    /// Today in Europe/Paris.
+    pub fn today(&self) -> jiff::civil::Date {
+        domain::clock::in_paris(self.now()).date()
+    }
+
+    /// The communes served (reference data: loaded once).
+    pub async fn communes(&self) -> Result<Arc<network::input::CommuneIndex>, store::StoreError> {
+        self.communes
+            .get_or_try_init(|| async {
+                let all = store::reference::all_communes(&self.db).await?;
+                Ok(Arc::new(network::input::CommuneIndex::new(all)))
+            })
+            .await
+            .cloned()
     }
 }
 

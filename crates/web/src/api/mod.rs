@@ -2,6 +2,7 @@
 //! generated from the handlers' annotations.
 
 mod admin;
+pub mod network;
 mod reference;
 mod session;
 
@@ -19,8 +20,13 @@ use crate::AppState;
         session::create, session::show, session::delete,
         reference::departments, reference::department, reference::update_department, reference::communes,
         admin::list_users, admin::create_user, admin::audit, admin::emails, admin::revoke_token,
+        network::list_structures, network::create_structure, network::show_structure, network::patch_structure,
+        network::create_convention, network::structure_conventions, network::list_conventions,
+        network::list_promeneurs, network::create_promeneur, network::show_promeneur, network::patch_promeneur,
+        network::set_status, network::history, network::put_photo, network::delete_photo, network::get_photo,
+        network::themes, network::import_file, network::public_promeneurs,
     ),
-    tags((name = "session"), (name = "reference"), (name = "admin"))
+    tags((name = "session"), (name = "reference"), (name = "admin"), (name = "network"), (name = "public"))
 )]
 struct ApiDoc;
 
@@ -34,6 +40,14 @@ pub fn router() -> Router<AppState> {
         .merge(session::router())
         .merge(reference::router())
         .merge(admin::router())
+        .merge(network::router())
+}
+
+/// An instant as RFC 3339 with the Paris offset.
+pub fn rfc3339(t: jiff::Timestamp) -> String {
+    domain::clock::in_paris(t)
+        .strftime("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
 }
 
 /// `{"items": [...], "total": N}`.

@@ -1,0 +1,1177 @@
+//! The network over the API (API.md "Network"): structures, conventions,
+//! promeneurs, status, photo, themes, import and exports; and the public
+//! directory endpoint.
+
+use axum::{
+    Json, Router,
+    body::Bytes,
+    extract::DefaultBodyLimit,
+    extract::{Path, Query, State},
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::{get, post, put},
+};
+use domain::{GateBlock, Platform, promeneur::PromeneurStatus};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::{Page, Paging, rfc3339};
+use crate::{
+    AppError, AppState,
+    auth::{CurrentUser, MaybeUser},
+    network::{
+        directory::{DirectoryQuery, json_page},
+        exports, gate,
+        import::{self, Kind, PlannedRow, RowError, Summary},
+        input::{NetworkDraft, PromeneurDraft, SlotDraft, StructureDraft},
+        service,
+    },
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/structures", get(list_structures).post(create_structure))
+        .route("/structures/export", get(exports::structures))
+        .route(
+            "/structures/{id}",
+            get(show_structure).patch(patch_structure),
+        )
+        .route(
+            "/structures/{id}/conventions",
+            post(create_convention).get(structure_conventions),
+        )
+        .route("/conventions", get(list_conventions))
+        .route("/conventions/export", get(exports::conventions))
+        .route("/promeneurs", get(list_promeneurs).post(create_promeneur))
+        .route("/promeneurs/export", get(exports::promeneurs))
+        .route(
+            "/promeneurs/{id}",
+            get(show_promeneur).patch(patch_promeneur),
+        )
+        .route("/promeneurs/{id}/status", post(set_status))
+        .route("/promeneurs/{id}/history", get(history))
+        .route(
+            "/promeneurs/{id}/photo",
+            put(put_photo)
+                .delete(delete_photo)
+                .get(get_photo)
+                .layer(DefaultBodyLimit::max(service::MAX_PHOTO_BYTES + 1)),
+        )
+        .route("/themes", get(themes))
+        .route(
+            "/imports/{kind}",
+            post(import_file).layer(DefaultBodyLimit::max(import::MAX_BYTES + 1)),
+        )
+        .route("/imports/{kind}/template", get(exports::template))
+        .route("/public/promeneurs", get(public_promeneurs))
+}
+
+fn parse_id(s: &str) -> Result<Uuid, AppError> {
+    Uuid::parse_str(s).map_err(|_| AppError::not_found())
+}
+
+// ---------------------------------------------------------------- structures
+
+#[derive(Serialize, ToSchema)]
+pub struct StructureOut {
+    id: String,
+    name: String,
+    kind: String,
+    kind_label: String,
+    siret: Option<String>,
+    commune_insee: String,
+    commune_name: String,
+    department: String,
+    address: String,
+    contact_name: String,
+    email: Option<String>,
+    phone: Option<String>,
+    website: Option<String>,
+    archived: bool,
+    promeneur_count: i64,
+    created_at: String,
+    updated_at: String,
+}
+
+fn structure_out(s: store::structures::Structure) -> StructureOut {
+    StructureOut {
+        id: s.id.to_string(),
+        kind: s.kind.as_str().to_owned(),
+        kind_label: s.kind.label().to_owned(),
+        name: s.name,
+        siret: s.siret,
+        commune_insee: s.commune_insee,
+        commune_name: s.commune_name,
+        department: s.department,
+        address: s.address,
+        contact_name: s.contact_name,
+        email: s.email,
+        phone: s.phone,
+        website: s.website,
+        archived: s.archived_at.is_some(),
+        promeneur_count: s.promeneur_count,
+        created_at: rfc3339(s.created_at),
+        updated_at: rfc3339(s.updated_at),
+    }
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct StructureIn {
+    name: Option<String>,
+    kind: Option<String>,
+    siret: Option<String>,
+    commune_insee: Option<String>,
+    address: Option<String>,
+    contact_name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    website: Option<String>,
+    /// PATCH only: archive (true) or restore (false).
+    archived: Option<bool>,
+}
+
+impl StructureIn {
+    fn apply(self, d: &mut StructureDraft) {
+        let set = |slot: &mut String, v: Option<String>| {
+            if let Some(v) = v {
+                *slot = v;
+            }
+        };
+        set(&mut d.name, self.name);
+        set(&mut d.kind, self.kind);
+        set(&mut d.siret, self.siret);
+        set(&mut d.commune, self.commune_insee);
+        set(&mut d.address, self.address);
+        set(&mut d.contact_name, self.contact_name);
+        set(&mut d.email, self.email);
+        set(&mut d.phone, self.phone);
+        set(&mut d.website, self.website);
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct StructureQuery {
+    department: Option<String>,
+    kind: Option<String>,
+    q: Option<String>,
+    /// Include archived structures.
+    archived: Option<bool>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+impl StructureQuery {
+    pub fn filter(&self, paging: bool) -> Result<store::structures::Filter, AppError> {
+        let pg = Paging {
+            limit: self.limit,
+            offset: self.offset,
+        };
+        Ok(store::structures::Filter {
+            department: self.department.clone().filter(|d| !d.is_empty()),
+            kind: match self.kind.as_deref().filter(|k| !k.is_empty()) {
+                None => None,
+                Some(k) => Some(
+                    domain::StructureKind::parse(k)
+                        .map_err(|e| AppError::invalid_field("kind", e.to_string()))?,
+                ),
+            },
+            q: self.q.clone(),
+            include_archived: self.archived.unwrap_or(false),
+            limit: if paging { pg.limit() } else { 100_000 },
+            offset: if paging { pg.offset() } else { 0 },
+        })
+    }
+}
+
+/// Structures in the caller's scope.
+#[utoipa::path(get, path = "/api/v1/structures", tag = "network", params(StructureQuery),
+    responses((status = 200, body = Page<StructureOut>)))]
+pub async fn list_structures(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Query(q): Query<StructureQuery>,
+) -> Result<Json<Page<StructureOut>>, AppError> {
+    let scope = p.network_scope();
+    if scope.is_empty() {
+        return Err(AppError::not_found());
+    }
+    let (items, total) = store::structures::list(&state.db, &scope, &q.filter(true)?).await?;
+    Ok(Json(Page {
+        items: items.into_iter().map(structure_out).collect(),
+        total,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/structures", tag = "network", request_body = StructureIn,
+    responses((status = 201, body = StructureOut), (status = 422, description = "Champs invalides")))]
+pub async fn create_structure(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Json(input): Json<StructureIn>,
+) -> Result<(StatusCode, Json<StructureOut>), AppError> {
+    let mut d = StructureDraft::default();
+    input.apply(&mut d);
+    let id = service::create_structure(&state, &p, &d).await?;
+    let s = service::structure(&state, &p, id).await?;
+    Ok((StatusCode::CREATED, Json(structure_out(s))))
+}
+
+#[utoipa::path(get, path = "/api/v1/structures/{id}", tag = "network",
+    responses((status = 200, body = StructureOut), (status = 404)))]
+pub async fn show_structure(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<StructureOut>, AppError> {
+    let s = service::structure(&state, &p, parse_id(&id)?).await?;
+    Ok(Json(structure_out(s)))
+}
+
+#[utoipa::path(patch, path = "/api/v1/structures/{id}", tag = "network", request_body = StructureIn,
+    responses((status = 200, body = StructureOut), (status = 404), (status = 422)))]
+pub async fn patch_structure(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+    Json(mut input): Json<StructureIn>,
+) -> Result<Json<StructureOut>, AppError> {
+    let id = parse_id(&id)?;
+    let current = service::structure(&state, &p, id).await?;
+    let archived = input.archived.take();
+    let mut d = StructureDraft::from_structure(&current);
+    input.apply(&mut d);
+    service::update_structure(&state, &p, id, &d).await?;
+    if let Some(a) = archived
+        && a != current.archived_at.is_some()
+    {
+        service::archive_structure(&state, &p, id, a).await?;
+    }
+    Ok(Json(structure_out(
+        service::structure(&state, &p, id).await?,
+    )))
+}
+
+// ---------------------------------------------------------------- conventions
+
+#[derive(Serialize, ToSchema)]
+pub struct ConventionOut {
+    id: String,
+    structure_id: String,
+    structure_name: String,
+    department: String,
+    starts_on: String,
+    ends_on: String,
+    signed_on: Option<String>,
+    status: String,
+    status_label: String,
+    document_url: Option<String>,
+}
+
+pub fn convention_out(
+    c: store::conventions::Convention,
+    today: jiff::civil::Date,
+) -> ConventionOut {
+    let status = c.status(today);
+    ConventionOut {
+        id: c.id.to_string(),
+        structure_id: c.structure_id.to_string(),
+        structure_name: c.structure_name,
+        department: c.department,
+        starts_on: c.starts_on.to_string(),
+        ends_on: c.ends_on.to_string(),
+        signed_on: c.signed_on.map(|d| d.to_string()),
+        status: status.as_str().to_owned(),
+        status_label: status.label().to_owned(),
+        document_url: c
+            .document_id
+            .map(|_| format!("/reseau/conventions/{}/document", c.id)),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConventionIn {
+    department: String,
+    starts_on: String,
+    ends_on: String,
+    signed_on: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/structures/{id}/conventions", tag = "network", request_body = ConventionIn,
+    responses((status = 201, body = ConventionOut), (status = 404), (status = 422)))]
+pub async fn create_convention(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+    Json(input): Json<ConventionIn>,
+) -> Result<(StatusCode, Json<ConventionOut>), AppError> {
+    let id = parse_id(&id)?;
+    let cid = service::create_convention(
+        &state,
+        &p,
+        id,
+        &input.department,
+        &input.starts_on,
+        &input.ends_on,
+        input.signed_on.as_deref().unwrap_or(""),
+        None,
+    )
+    .await?;
+    let c = store::conventions::find(&state.db, &p.network_scope(), cid)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    Ok((StatusCode::CREATED, Json(convention_out(c, state.today()))))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ConventionQuery {
+    pub department: Option<String>,
+    pub structure_id: Option<String>,
+    /// Only those to renew (ending within 90 days) or expired.
+    pub to_renew: Option<bool>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+impl ConventionQuery {
+    pub fn filter(
+        &self,
+        today: jiff::civil::Date,
+        paging: bool,
+    ) -> Result<store::conventions::Filter, AppError> {
+        let pg = Paging {
+            limit: self.limit,
+            offset: self.offset,
+        };
+        Ok(store::conventions::Filter {
+            structure_id: match self.structure_id.as_deref().filter(|s| !s.is_empty()) {
+                Some(s) => Some(parse_id(s)?),
+                None => None,
+            },
+            department: self.department.clone().filter(|d| !d.is_empty()),
+            ending_before: self.to_renew.unwrap_or(false).then(|| {
+                today
+                    .checked_add(jiff::ToSpan::days(domain::convention::RENEWAL_WINDOW_DAYS))
+                    .unwrap_or(today)
+            }),
+            limit: if paging { pg.limit() } else { 100_000 },
+            offset: if paging { pg.offset() } else { 0 },
+        })
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/conventions", tag = "network", params(ConventionQuery),
+    responses((status = 200, body = Page<ConventionOut>)))]
+pub async fn list_conventions(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Query(q): Query<ConventionQuery>,
+) -> Result<Json<Page<ConventionOut>>, AppError> {
+    let scope = p.network_scope();
+    if scope.is_empty() {
+        return Err(AppError::not_found());
+    }
+    let today = state.today();
+    let (items, total) =
+        store::conventions::list(&state.db, &scope, &q.filter(today, true)?).await?;
+    Ok(Json(Page {
+        items: items
+            .into_iter()
+            .map(|c| convention_out(c, today))
+            .collect(),
+        total,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/structures/{id}/conventions", tag = "network",
+    responses((status = 200, body = Page<ConventionOut>)))]
+pub async fn structure_conventions(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<Page<ConventionOut>>, AppError> {
+    let s = service::structure(&state, &p, parse_id(&id)?).await?;
+    let today = state.today();
+    let (items, total) = store::conventions::list(
+        &state.db,
+        &p.network_scope(),
+        &store::conventions::Filter {
+            structure_id: Some(s.id),
+            limit: 500,
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(Json(Page {
+        items: items
+            .into_iter()
+            .map(|c| convention_out(c, today))
+            .collect(),
+        total,
+    }))
+}
+
+// ---------------------------------------------------------------- promeneurs
+
+#[derive(Serialize, Deserialize, ToSchema, Clone)]
+pub struct NetworkIo {
+    platform: String,
+    #[serde(default)]
+    handle: String,
+    #[serde(default)]
+    url: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, ToSchema, Clone)]
+pub struct SlotIo {
+    /// 1 = Monday … 7 = Sunday.
+    weekday: u8,
+    /// "HH:MM".
+    start: String,
+    end: String,
+}
+
+#[derive(Serialize, Deserialize, ToSchema, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct MandateIo {
+    hours_per_week: i64,
+    starts_on: String,
+    #[serde(default)]
+    ends_on: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StructureRef {
+    id: String,
+    name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PromeneurOut {
+    id: String,
+    first_name: String,
+    last_name: String,
+    email: String,
+    phone: Option<String>,
+    structure_id: String,
+    structure: StructureRef,
+    job_title: String,
+    commune_insee: String,
+    commune_name: String,
+    department: String,
+    status: String,
+    status_label: String,
+    networks: Vec<NetworkIo>,
+    themes: Vec<String>,
+    presence: Vec<SlotIo>,
+    presence_text: String,
+    mandate: Option<MandateIo>,
+    charter_signed_on: Option<String>,
+    initial_training_on: Option<String>,
+    public_consent: bool,
+    public_bio: String,
+    photo_url: Option<String>,
+    verification_code: String,
+    verification_url: String,
+    /// Whether the promeneur appears in the public directory today.
+    in_directory: bool,
+    /// Why not, when it does not.
+    directory_blocks: Vec<String>,
+    created_at: String,
+    updated_at: String,
+}
+
+pub fn promeneur_out(state: &AppState, p: store::promeneurs::Promeneur) -> PromeneurOut {
+    let blocks = gate::blocks(&p, state.today());
+    let slots = gate::slots_of(&p);
+    PromeneurOut {
+        id: p.id.to_string(),
+        structure_id: p.structure_id.to_string(),
+        structure: StructureRef {
+            id: p.structure_id.to_string(),
+            name: p.structure_name.clone(),
+        },
+        status_label: PromeneurStatus::parse(&p.status)
+            .map(PromeneurStatus::label)
+            .unwrap_or_default()
+            .to_owned(),
+        networks: p
+            .networks
+            .iter()
+            .map(|n| NetworkIo {
+                platform: n.platform.clone(),
+                handle: n.handle.clone(),
+                url: n.url.clone(),
+            })
+            .collect(),
+        presence: slots
+            .iter()
+            .map(|s| SlotIo {
+                weekday: s.weekday().number(),
+                start: s.start().to_string(),
+                end: s.end().to_string(),
+            })
+            .collect(),
+        presence_text: domain::presence::describe_all(&slots),
+        mandate: match (p.mandate_hours, p.mandate_starts_on) {
+            (Some(h), Some(s)) => Some(MandateIo {
+                hours_per_week: h,
+                starts_on: s.to_string(),
+                ends_on: p.mandate_ends_on.map(|d| d.to_string()),
+            }),
+            _ => None,
+        },
+        charter_signed_on: p.charter_signed_on.map(|d| d.to_string()),
+        initial_training_on: p.initial_training_on.map(|d| d.to_string()),
+        photo_url: p
+            .photo_id
+            .map(|_| format!("/api/v1/promeneurs/{}/photo", p.id)),
+        verification_url: format!("{}/verifier/{}", state.config.base_url, p.verification_code),
+        in_directory: blocks.is_empty(),
+        directory_blocks: blocks
+            .iter()
+            .map(|b| GateBlock::label(*b).to_owned())
+            .collect(),
+        created_at: rfc3339(p.created_at),
+        updated_at: rfc3339(p.updated_at),
+        first_name: p.first_name,
+        last_name: p.last_name,
+        email: p.email,
+        phone: p.phone,
+        job_title: p.job_title,
+        commune_insee: p.commune_insee,
+        commune_name: p.commune_name,
+        department: p.department,
+        status: p.status,
+        themes: p.themes,
+        public_consent: p.public_consent,
+        public_bio: p.public_bio,
+        verification_code: p.verification_code,
+    }
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PromeneurIn {
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    structure_id: Option<String>,
+    job_title: Option<String>,
+    commune_insee: Option<String>,
+    networks: Option<Vec<NetworkIo>>,
+    themes: Option<Vec<String>>,
+    presence: Option<Vec<SlotIo>>,
+    /// `null` removes the mandate.
+    #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<MandateIo>)]
+    mandate: Option<Option<MandateIo>>,
+    charter_signed_on: Option<String>,
+    initial_training_on: Option<String>,
+    public_consent: Option<bool>,
+    public_bio: Option<String>,
+    /// On creation only: the first status (default `candidate`).
+    status: Option<String>,
+}
+
+mod double_option {
+    use serde::{Deserialize, Deserializer};
+
+    pub fn deserialize<'de, T, D>(d: D) -> Result<Option<Option<T>>, D::Error>
+    where
+        T: Deserialize<'de>,
+        D: Deserializer<'de>,
+    {
+        Option::<T>::deserialize(d).map(Some)
+    }
+}
+
+impl PromeneurIn {
+    fn touches_staff_fields(&self) -> bool {
+        self.first_name.is_some()
+            || self.last_name.is_some()
+            || self.email.is_some()
+            || self.phone.is_some()
+            || self.structure_id.is_some()
+            || self.job_title.is_some()
+            || self.commune_insee.is_some()
+            || self.mandate.is_some()
+            || self.charter_signed_on.is_some()
+            || self.initial_training_on.is_some()
+            || self.status.is_some()
+    }
+
+    fn apply(self, d: &mut PromeneurDraft) {
+        let set = |slot: &mut String, v: Option<String>| {
+            if let Some(v) = v {
+                *slot = v;
+            }
+        };
+        set(&mut d.first_name, self.first_name);
+        set(&mut d.last_name, self.last_name);
+        set(&mut d.email, self.email);
+        set(&mut d.phone, self.phone);
+        set(&mut d.structure, self.structure_id);
+        set(&mut d.job_title, self.job_title);
+        set(&mut d.commune, self.commune_insee);
+        set(&mut d.charter_signed_on, self.charter_signed_on);
+        set(&mut d.initial_training_on, self.initial_training_on);
+        set(&mut d.public_bio, self.public_bio);
+        set(&mut d.status, self.status);
+        if let Some(n) = self.networks {
+            d.networks = n.into_iter().map(network_draft).collect();
+        }
+        if let Some(t) = self.themes {
+            d.themes = t;
+        }
+        if let Some(s) = self.presence {
+            d.presence = s.into_iter().map(slot_draft).collect();
+        }
+        match self.mandate {
+            None => {}
+            Some(None) => {
+                d.mandate_hours.clear();
+                d.mandate_starts_on.clear();
+                d.mandate_ends_on.clear();
+            }
+            Some(Some(m)) => {
+                d.mandate_hours = m.hours_per_week.to_string();
+                d.mandate_starts_on = m.starts_on;
+                d.mandate_ends_on = m.ends_on.unwrap_or_default();
+            }
+        }
+        if let Some(c) = self.public_consent {
+            d.public_consent = c;
+        }
+    }
+}
+
+fn network_draft(n: NetworkIo) -> NetworkDraft {
+    NetworkDraft {
+        platform: n.platform,
+        handle: n.handle,
+        url: n.url.unwrap_or_default(),
+    }
+}
+
+fn slot_draft(s: SlotIo) -> SlotDraft {
+    SlotDraft {
+        weekday: s.weekday.to_string(),
+        start: s.start,
+        end: s.end,
+    }
+}
+
+/// The draft of a stored promeneur (for a partial change).
+pub fn draft_of(p: &store::promeneurs::Promeneur) -> PromeneurDraft {
+    let slots = gate::slots_of(p);
+    PromeneurDraft {
+        first_name: p.first_name.clone(),
+        last_name: p.last_name.clone(),
+        email: p.email.clone(),
+        phone: p.phone.clone().unwrap_or_default(),
+        structure: p.structure_id.to_string(),
+        job_title: p.job_title.clone(),
+        commune: p.commune_insee.clone(),
+        networks: p
+            .networks
+            .iter()
+            .map(|n| NetworkDraft {
+                platform: n.platform.clone(),
+                handle: n.handle.clone(),
+                url: n.url.clone().unwrap_or_default(),
+            })
+            .collect(),
+        themes: p.themes.clone(),
+        presence: slots
+            .iter()
+            .map(|s| SlotDraft {
+                weekday: s.weekday().number().to_string(),
+                start: s.start().to_string(),
+                end: s.end().to_string(),
+            })
+            .collect(),
+        mandate_hours: p.mandate_hours.map(|h| h.to_string()).unwrap_or_default(),
+        mandate_starts_on: p
+            .mandate_starts_on
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        mandate_ends_on: p.mandate_ends_on.map(|d| d.to_string()).unwrap_or_default(),
+        charter_signed_on: p
+            .charter_signed_on
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        initial_training_on: p
+            .initial_training_on
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        public_consent: p.public_consent,
+        public_bio: p.public_bio.clone(),
+        status: String::new(),
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct PromeneurQuery {
+    pub department: Option<String>,
+    pub status: Option<String>,
+    pub structure_id: Option<String>,
+    pub q: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+impl PromeneurQuery {
+    pub fn filter(&self, paging: bool) -> Result<store::promeneurs::Filter, AppError> {
+        let pg = Paging {
+            limit: self.limit,
+            offset: self.offset,
+        };
+        Ok(store::promeneurs::Filter {
+            department: self.department.clone().filter(|d| !d.is_empty()),
+            status: match self.status.as_deref().filter(|s| !s.is_empty()) {
+                Some(s) => Some(
+                    PromeneurStatus::parse(s)
+                        .map_err(|e| AppError::invalid_field("status", e.to_string()))?
+                        .as_str()
+                        .to_owned(),
+                ),
+                None => None,
+            },
+            structure_id: match self.structure_id.as_deref().filter(|s| !s.is_empty()) {
+                Some(s) => Some(parse_id(s)?),
+                None => None,
+            },
+            q: self.q.clone(),
+            limit: if paging { pg.limit() } else { 20_000 },
+            offset: if paging { pg.offset() } else { 0 },
+        })
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/promeneurs", tag = "network", params(PromeneurQuery),
+    responses((status = 200, body = Page<PromeneurOut>)))]
+pub async fn list_promeneurs(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Query(q): Query<PromeneurQuery>,
+) -> Result<Json<Page<PromeneurOut>>, AppError> {
+    let scope = p.network_scope();
+    if scope.is_empty() {
+        return Err(AppError::not_found());
+    }
+    let (items, total) = store::promeneurs::list(&state.db, &scope, &q.filter(true)?).await?;
+    Ok(Json(Page {
+        items: items
+            .into_iter()
+            .map(|x| promeneur_out(&state, x))
+            .collect(),
+        total,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/promeneurs", tag = "network", request_body = PromeneurIn,
+    responses((status = 201, body = PromeneurOut), (status = 422, description = "Champs invalides")))]
+pub async fn create_promeneur(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Json(input): Json<PromeneurIn>,
+) -> Result<(StatusCode, Json<PromeneurOut>), AppError> {
+    let mut d = PromeneurDraft::default();
+    input.apply(&mut d);
+    let id = service::create_promeneur(&state, &p, &d).await?;
+    let out = service::promeneur(&state, &p, id).await?;
+    Ok((StatusCode::CREATED, Json(promeneur_out(&state, out))))
+}
+
+#[utoipa::path(get, path = "/api/v1/promeneurs/{id}", tag = "network",
+    responses((status = 200, body = PromeneurOut), (status = 404)))]
+pub async fn show_promeneur(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<PromeneurOut>, AppError> {
+    let x = service::promeneur(&state, &p, parse_id(&id)?).await?;
+    Ok(Json(promeneur_out(&state, x)))
+}
+
+/// Changes some fields. A promeneur may change its own public profile
+/// (networks, themes, presence, bio, consent) and nothing else.
+#[utoipa::path(patch, path = "/api/v1/promeneurs/{id}", tag = "network", request_body = PromeneurIn,
+    responses((status = 200, body = PromeneurOut), (status = 403), (status = 404), (status = 422)))]
+pub async fn patch_promeneur(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+    Json(input): Json<PromeneurIn>,
+) -> Result<Json<PromeneurOut>, AppError> {
+    let id = parse_id(&id)?;
+    let current = service::promeneur(&state, &p, id).await?;
+    let editor = domain::DepartmentCode::parse(&current.department)
+        .ok()
+        .and_then(|d| p.network_editor(&d, Some(current.structure_id)))
+        .is_some();
+    if input.status.is_some() {
+        return Err(AppError::invalid_field(
+            "status",
+            "Le statut se change par POST /promeneurs/{id}/status.",
+        ));
+    }
+    let own = current.user_id == Some(p.user_id);
+    let mut d = draft_of(&current);
+    if editor {
+        input.apply(&mut d);
+        service::update_promeneur(&state, &p, id, &d).await?;
+    } else if own {
+        if input.touches_staff_fields() {
+            return Err(AppError::forbidden(
+                "Vous ne pouvez modifier que votre profil public (réseaux, thèmes, présences, présentation, consentement).",
+            ));
+        }
+        input.apply(&mut d);
+        service::update_own_profile(
+            &state,
+            &p,
+            id,
+            &d.networks,
+            &d.presence,
+            &d.themes,
+            &d.public_bio,
+            d.public_consent,
+        )
+        .await?;
+    } else {
+        return Err(AppError::forbidden(
+            "Vous ne pouvez que consulter cette fiche.",
+        ));
+    }
+    let x = service::promeneur(&state, &p, id).await?;
+    Ok(Json(promeneur_out(&state, x)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusIn {
+    status: String,
+    /// The date of the change (default today).
+    on: Option<String>,
+    reason: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/promeneurs/{id}/status", tag = "network", request_body = StatusIn,
+    responses((status = 200, body = PromeneurOut), (status = 404), (status = 409), (status = 422)))]
+pub async fn set_status(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+    Json(input): Json<StatusIn>,
+) -> Result<Json<PromeneurOut>, AppError> {
+    let id = parse_id(&id)?;
+    service::set_status(
+        &state,
+        &p,
+        id,
+        &input.status,
+        input.on.as_deref().unwrap_or(""),
+        input.reason.as_deref().unwrap_or(""),
+    )
+    .await?;
+    let x = service::promeneur(&state, &p, id).await?;
+    Ok(Json(promeneur_out(&state, x)))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StatusChangeOut {
+    status: String,
+    status_label: String,
+    on: String,
+    reason: String,
+    by: String,
+    recorded_at: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/promeneurs/{id}/history", tag = "network",
+    responses((status = 200, body = Page<StatusChangeOut>), (status = 404)))]
+pub async fn history(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<Page<StatusChangeOut>>, AppError> {
+    let x = service::promeneur(&state, &p, parse_id(&id)?).await?;
+    let items: Vec<StatusChangeOut> = store::promeneurs::status_history(&state.db, x.id)
+        .await?
+        .into_iter()
+        .map(|h| StatusChangeOut {
+            status_label: PromeneurStatus::parse(&h.status)
+                .map(PromeneurStatus::label)
+                .unwrap_or_default()
+                .to_owned(),
+            status: h.status,
+            on: h.on_date,
+            reason: h.reason,
+            by: h.actor_label,
+            recorded_at: rfc3339(store::from_micros(h.recorded_at)),
+        })
+        .collect();
+    let total = i64::try_from(items.len()).unwrap_or(i64::MAX);
+    Ok(Json(Page { items, total }))
+}
+
+/// Sets the photo: the body is the JPEG or PNG file itself.
+#[utoipa::path(put, path = "/api/v1/promeneurs/{id}/photo", tag = "network",
+    request_body(content = Vec<u8>, content_type = "image/jpeg"),
+    responses((status = 204), (status = 404), (status = 413), (status = 415)))]
+pub async fn put_photo(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<StatusCode, AppError> {
+    service::set_photo(&state, &p, parse_id(&id)?, Some(&body)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(delete, path = "/api/v1/promeneurs/{id}/photo", tag = "network",
+    responses((status = 204), (status = 404)))]
+pub async fn delete_photo(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    service::set_photo(&state, &p, parse_id(&id)?, None).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/promeneurs/{id}/photo", tag = "network",
+    responses((status = 200, content_type = "image/jpeg"), (status = 404)))]
+pub async fn get_photo(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let x = service::promeneur(&state, &p, parse_id(&id)?).await?;
+    photo_response(&state, x.photo_id, "private, max-age=60").await
+}
+
+/// A stored photo as a JPEG response.
+pub async fn photo_response(
+    state: &AppState,
+    photo: Option<Uuid>,
+    cache: &'static str,
+) -> Result<Response, AppError> {
+    let file = match photo {
+        Some(id) => store::files::get(&state.db, id).await?,
+        None => None,
+    }
+    .ok_or_else(AppError::not_found)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/jpeg"),
+            (header::CACHE_CONTROL, cache),
+            (
+                header::CONTENT_DISPOSITION,
+                "inline; filename=\"photo.jpg\"",
+            ),
+        ],
+        file.content,
+    )
+        .into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ThemeOut {
+    slug: String,
+    label: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/themes", tag = "network", responses((status = 200, body = Page<ThemeOut>)))]
+pub async fn themes(State(state): State<AppState>) -> Result<Json<Page<ThemeOut>>, AppError> {
+    let items: Vec<ThemeOut> = store::promeneurs::themes(&state.db)
+        .await?
+        .into_iter()
+        .filter(|t| !t.archived)
+        .map(|t| ThemeOut {
+            slug: t.slug,
+            label: t.label,
+        })
+        .collect();
+    let total = i64::try_from(items.len()).unwrap_or(i64::MAX);
+    Ok(Json(Page { items, total }))
+}
+
+// ---------------------------------------------------------------- import
+
+#[derive(Deserialize, IntoParams)]
+pub struct ImportQuery {
+    /// Check only; write nothing.
+    dry_run: Option<bool>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ImportOut {
+    valid: bool,
+    dry_run: bool,
+    creates: usize,
+    updates: usize,
+    rows: Vec<PlannedRow>,
+    errors: Vec<RowError>,
+    ignored_columns: Vec<String>,
+    /// What was written (absent on a dry run or with errors).
+    summary: Option<Summary>,
+}
+
+/// Imports a CSV, XLSX or ODS file (the request body). Nothing is written
+/// unless every row is valid: otherwise 422 with every error by row.
+#[utoipa::path(post, path = "/api/v1/imports/{kind}", tag = "network", params(ImportQuery),
+    request_body(content = Vec<u8>, content_type = "text/csv"),
+    responses((status = 200, body = ImportOut), (status = 413), (status = 415), (status = 422, body = ImportOut)))]
+pub async fn import_file(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(kind): Path<String>,
+    Query(q): Query<ImportQuery>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let kind = Kind::parse(&kind).ok_or_else(AppError::not_found)?;
+    if !p.is_staff() {
+        return Err(AppError::not_found());
+    }
+    let communes = state.communes().await?;
+    let plan = import::plan(&state.db, &p, &communes, kind, &body)
+        .await
+        .map_err(import_file_error)?;
+    let dry_run = q.dry_run.unwrap_or(false);
+    let summary = if plan.is_valid() && !dry_run {
+        let summary = import::apply(
+            &state.db,
+            &p,
+            &crate::accounts::actor(&p),
+            state.now(),
+            state.today(),
+            &plan,
+            None,
+            &|_| {},
+        )
+        .await
+        .map_err(|e| match e {
+            store::StoreError::NotFound => AppError::forbidden("Une ligne sort de vos droits."),
+            other => other.into(),
+        })?;
+        state.directory.invalidate();
+        summary
+    } else {
+        None
+    };
+    let out = ImportOut {
+        valid: plan.is_valid(),
+        dry_run,
+        creates: plan.creates(),
+        updates: plan.updates(),
+        rows: plan.rows.clone(),
+        errors: plan.errors.clone(),
+        ignored_columns: plan.ignored_columns.clone(),
+        summary,
+    };
+    let status = if plan.is_valid() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, Json(out)).into_response())
+}
+
+/// A refused file: too large (413), not a spreadsheet (415), else 422.
+pub fn import_file_error(e: import::FileError) -> AppError {
+    let m = e.0;
+    if m.contains("trop gros") {
+        AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", m)
+    } else if m.contains("tableur reconnu") {
+        AppError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_type", m)
+    } else {
+        AppError::invalid_field("file", m)
+    }
+}
+
+// ---------------------------------------------------------------- public
+
+#[derive(Deserialize, IntoParams, Default)]
+pub struct PublicQuery {
+    /// INSEE code of the commune to sort by distance from.
+    pub commune: Option<String>,
+    pub department: Option<String>,
+    pub network: Option<String>,
+    pub theme: Option<String>,
+    pub q: Option<String>,
+    pub online_now: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+impl PublicQuery {
+    /// The directory query; unknown values are 422 for the API.
+    pub async fn to_query(&self, state: &AppState) -> Result<DirectoryQuery, AppError> {
+        let nonempty = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+        let origin = match nonempty(&self.commune) {
+            Some(c) => {
+                let communes = state.communes().await?;
+                let c = communes
+                    .get(c.trim())
+                    .ok_or_else(|| AppError::invalid_field("commune", "Commune inconnue."))?;
+                Some((c.lat, c.lon))
+            }
+            None => None,
+        };
+        Ok(DirectoryQuery {
+            origin,
+            department: nonempty(&self.department),
+            network: match nonempty(&self.network) {
+                Some(n) => Some(
+                    Platform::parse(&n)
+                        .map_err(|e| AppError::invalid_field("network", e.to_string()))?,
+                ),
+                None => None,
+            },
+            theme: nonempty(&self.theme),
+            q: nonempty(&self.q),
+            online_now: matches!(
+                self.online_now.as_deref(),
+                Some("true" | "1" | "on" | "oui")
+            ),
+        })
+    }
+}
+
+/// The public directory: only promeneurs that pass the gating; never an
+/// e-mail or a phone number.
+#[utoipa::path(get, path = "/api/v1/public/promeneurs", tag = "public", params(PublicQuery),
+    responses((status = 200, description = "`{items, total}` of public profiles")))]
+pub async fn public_promeneurs(
+    State(state): State<AppState>,
+    MaybeUser(_): MaybeUser,
+    Query(q): Query<PublicQuery>,
+) -> Result<Response, AppError> {
+    let query = q.to_query(&state).await?;
+    let pg = Paging {
+        limit: q.limit,
+        offset: q.offset,
+    };
+    let now = state.now();
+    let snapshot = state.directory.snapshot(&state.db, now).await?;
+    let hits = snapshot.search(&query, now);
+    let body = json_page(
+        &hits,
+        usize::try_from(pg.offset()).unwrap_or(0),
+        usize::try_from(pg.limit()).unwrap_or(50),
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "public, max-age=30"),
+        ],
+        body,
+    )
+        .into_response())
+}

@@ -1,0 +1,328 @@
+//! The public directory, served from memory: a snapshot of the promeneurs
+//! that pass the gating (DESIGN §4), rebuilt when network data changes
+//! (a version number bumped by every write, checked at most once a second)
+//! or when the day changes in Europe/Paris (mandates end at midnight).
+
+use std::{
+    fmt::Write as _,
+    sync::{Arc, RwLock},
+    time::{Duration, Instant},
+};
+
+use domain::{
+    clock::in_paris,
+    geo::distance_km,
+    network::Platform,
+    presence::{PresenceSlot, open_now},
+    text::search_key,
+};
+use jiff::{Timestamp, civil::Date};
+use serde::Serialize;
+use store::{Db, StoreError, promeneurs::Promeneur};
+use uuid::Uuid;
+
+use super::gate::{slots_of, visible};
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PublicNetwork {
+    pub platform: String,
+    pub label: String,
+    pub handle: String,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PublicSlot {
+    pub weekday: u8,
+    pub start: String,
+    pub end: String,
+}
+
+/// One public promeneur, ready to show.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub id: Uuid,
+    pub display_name: String,
+    pub job_title: String,
+    pub structure_name: String,
+    pub structure_commune: String,
+    pub commune_insee: String,
+    pub commune_name: String,
+    pub department: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub networks: Vec<PublicNetwork>,
+    pub themes: Vec<String>,
+    pub slots: Vec<PresenceSlot>,
+    pub presence_words: String,
+    pub bio: String,
+    pub has_photo: bool,
+    pub verification_code: String,
+    search: String,
+    /// The item's JSON without its closing brace (a distance may follow).
+    json_head: String,
+}
+
+pub struct Snapshot {
+    pub version: i64,
+    pub day: Date,
+    pub entries: Vec<Entry>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DirectoryQuery {
+    pub origin: Option<(f64, f64)>,
+    pub department: Option<String>,
+    pub network: Option<Platform>,
+    pub theme: Option<String>,
+    pub q: Option<String>,
+    pub online_now: bool,
+}
+
+pub struct Hit<'a> {
+    pub entry: &'a Entry,
+    pub distance_km: Option<f64>,
+}
+
+impl Snapshot {
+    fn build(version: i64, day: Date, rows: Vec<Promeneur>) -> Self {
+        let entries = rows
+            .into_iter()
+            .filter(|p| visible(p, day))
+            .map(entry)
+            .collect();
+        Self {
+            version,
+            day,
+            entries,
+        }
+    }
+
+    pub fn get(&self, id: Uuid) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+
+    pub fn by_code(&self, code: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.verification_code == code)
+    }
+
+    /// Matching entries: by distance from the origin when there is one,
+    /// else by name.
+    pub fn search(&self, q: &DirectoryQuery, now: Timestamp) -> Vec<Hit<'_>> {
+        let key = q.q.as_deref().map(search_key).filter(|k| !k.is_empty());
+        let mut hits: Vec<Hit<'_>> = self
+            .entries
+            .iter()
+            .filter(|e| q.department.as_ref().is_none_or(|d| &e.department == d))
+            .filter(|e| {
+                q.network
+                    .is_none_or(|p| e.networks.iter().any(|n| n.platform == p.as_str()))
+            })
+            .filter(|e| q.theme.as_ref().is_none_or(|t| e.themes.contains(t)))
+            .filter(|e| key.as_ref().is_none_or(|k| e.search.contains(k.as_str())))
+            .filter(|e| !q.online_now || open_now(&e.slots, now))
+            .map(|e| Hit {
+                entry: e,
+                distance_km: q
+                    .origin
+                    .map(|(lat, lon)| distance_km(lat, lon, e.lat, e.lon)),
+            })
+            .collect();
+        if q.origin.is_some() {
+            hits.sort_by(|a, b| {
+                a.distance_km
+                    .unwrap_or(0.0)
+                    .total_cmp(&b.distance_km.unwrap_or(0.0))
+                    .then_with(|| a.entry.display_name.cmp(&b.entry.display_name))
+            });
+        }
+        hits
+    }
+}
+
+/// The JSON page of the public API, assembled from pre-serialised items.
+pub fn json_page(hits: &[Hit<'_>], offset: usize, limit: usize) -> String {
+    let mut out = String::with_capacity(64 + hits.len().min(limit) * 600);
+    out.push_str("{\"items\":[");
+    for (i, h) in hits.iter().skip(offset).take(limit).enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&h.entry.json_head);
+        if let Some(d) = h.distance_km {
+            let _ = write!(out, ",\"distance_km\":{:.1}", d);
+        }
+        out.push('}');
+    }
+    let _ = write!(out, "],\"total\":{}}}", hits.len());
+    out
+}
+
+#[derive(Serialize)]
+struct ItemJson<'a> {
+    id: Uuid,
+    display_name: &'a str,
+    job_title: &'a str,
+    structure: StructureJson<'a>,
+    commune: CommuneJson<'a>,
+    department: &'a str,
+    networks: &'a [PublicNetwork],
+    themes: &'a [String],
+    presence: Vec<PublicSlot>,
+    presence_text: &'a str,
+    profile_url: String,
+    photo_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct StructureJson<'a> {
+    name: &'a str,
+    commune: &'a str,
+}
+
+#[derive(Serialize)]
+struct CommuneJson<'a> {
+    insee: &'a str,
+    name: &'a str,
+}
+
+fn entry(p: Promeneur) -> Entry {
+    let slots = slots_of(&p);
+    let presence_words = domain::presence::describe_all(&slots);
+    let networks: Vec<PublicNetwork> = p
+        .networks
+        .iter()
+        .map(|n| PublicNetwork {
+            label: Platform::parse(&n.platform)
+                .map(Platform::label)
+                .unwrap_or("Autre")
+                .to_owned(),
+            platform: n.platform.clone(),
+            handle: n.handle.clone(),
+            url: n.url.clone(),
+        })
+        .collect();
+    let display_name = format!("{} {}", p.first_name, p.last_name);
+    let search = search_key(&format!(
+        "{display_name} {} {} {} {}",
+        p.structure_name, p.structure_commune, p.commune_name, p.job_title
+    ));
+    let mut e = Entry {
+        id: p.id,
+        display_name,
+        job_title: p.job_title,
+        structure_name: p.structure_name,
+        structure_commune: p.structure_commune,
+        commune_insee: p.commune_insee,
+        commune_name: p.commune_name,
+        department: p.department,
+        lat: p.lat,
+        lon: p.lon,
+        networks,
+        themes: p.themes,
+        slots,
+        presence_words,
+        bio: p.public_bio,
+        has_photo: p.photo_id.is_some(),
+        verification_code: p.verification_code,
+        search,
+        json_head: String::new(),
+    };
+    let item = ItemJson {
+        id: e.id,
+        display_name: &e.display_name,
+        job_title: &e.job_title,
+        structure: StructureJson {
+            name: &e.structure_name,
+            commune: &e.structure_commune,
+        },
+        commune: CommuneJson {
+            insee: &e.commune_insee,
+            name: &e.commune_name,
+        },
+        department: &e.department,
+        networks: &e.networks,
+        themes: &e.themes,
+        presence: e
+            .slots
+            .iter()
+            .map(|s| PublicSlot {
+                weekday: s.weekday().number(),
+                start: s.start().to_string(),
+                end: s.end().to_string(),
+            })
+            .collect(),
+        presence_text: &e.presence_words,
+        profile_url: format!("/promeneurs/{}", e.id),
+        photo_url: e.has_photo.then(|| format!("/promeneurs/{}/photo", e.id)),
+    };
+    let mut json = serde_json::to_string(&item).unwrap_or_else(|_| "{}".to_owned());
+    json.pop();
+    e.json_head = json;
+    e
+}
+
+/// The shared, lazily refreshed snapshot.
+pub struct Directory {
+    current: RwLock<Option<Arc<Snapshot>>>,
+    checked: std::sync::Mutex<Option<Instant>>,
+    rebuilding: tokio::sync::Mutex<()>,
+    pub check_every: Duration,
+}
+
+impl Default for Directory {
+    fn default() -> Self {
+        Self {
+            current: RwLock::new(None),
+            checked: std::sync::Mutex::new(None),
+            rebuilding: tokio::sync::Mutex::new(()),
+            check_every: Duration::from_secs(1),
+        }
+    }
+}
+
+impl Directory {
+    /// The current snapshot, rebuilt first if the data or the day changed.
+    pub async fn snapshot(&self, db: &Db, now: Timestamp) -> Result<Arc<Snapshot>, StoreError> {
+        let day = in_paris(now).date();
+        let current = self.current.read().expect("directory lock").clone();
+        if let Some(s) = &current
+            && s.day == day
+            && !self.due_for_check()
+        {
+            return Ok(s.clone());
+        }
+        let _guard = self.rebuilding.lock().await;
+        // Someone else may have rebuilt while we waited.
+        let current = self.current.read().expect("directory lock").clone();
+        let version = store::promeneurs::directory_version(db).await?;
+        *self.checked.lock().expect("directory lock") = Some(Instant::now());
+        if let Some(s) = current
+            && s.day == day
+            && s.version == version
+        {
+            return Ok(s);
+        }
+        let rows = store::promeneurs::directory_candidates(db).await?;
+        let fresh = Arc::new(Snapshot::build(version, day, rows));
+        *self.current.write().expect("directory lock") = Some(fresh.clone());
+        Ok(fresh)
+    }
+
+    fn due_for_check(&self) -> bool {
+        let mut checked = self.checked.lock().expect("directory lock");
+        match *checked {
+            Some(t) if t.elapsed() < self.check_every => false,
+            _ => {
+                // Claim this check so concurrent requests keep serving.
+                *checked = Some(Instant::now());
+                true
+            }
+        }
+    }
+
+    /// Forgets the snapshot (tests, after a write in this process).
+    pub fn invalidate(&self) {
+        *self.checked.lock().expect("directory lock") = None;
+    }
+}
