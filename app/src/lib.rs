@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod demo_network;
 pub mod mailer;
 pub mod worker;
 
@@ -71,6 +72,7 @@ pub async fn serve(
     let db = open_database(&settings).await?;
     if demo {
         demo::load(&db).await?;
+        demo_network::load(&db).await?;
         demo::print_logins();
     }
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
@@ -81,7 +83,8 @@ pub async fn serve(
             db.clone(),
             mailer::Mailer::from_settings(&settings),
             clock.clone(),
-        );
+        )
+        .with_base_url(&settings.web_config().base_url);
         let notify = state.jobs_queued.clone();
         tokio::spawn(w.run(notify, stop_rx.clone()))
     });
@@ -107,6 +110,71 @@ pub async fn serve(
     Ok(())
 }
 
+/// `promeneurs import`: checks a file, prints every error by row, and
+/// imports it when valid (unless `dry_run`). Returns the exit code: 0 when
+/// the file is valid, 1 when it has errors.
+pub async fn import_file(
+    db: &Db,
+    kind: &str,
+    path: &std::path::Path,
+    dry_run: bool,
+) -> anyhow::Result<i32> {
+    use web::network::import::{self, Kind};
+    let kind = Kind::parse(kind)
+        .with_context(|| format!("type inconnu « {kind} » : structures ou promeneurs"))?;
+    let bytes = std::fs::read(path).with_context(|| format!("lecture de {}", path.display()))?;
+    let console = domain::Principal {
+        user_id: uuid::Uuid::nil(),
+        email: "console".into(),
+        name: "console".into(),
+        grants: vec![domain::Grant::platform(domain::Role::Admin)],
+    };
+    let communes =
+        web::network::input::CommuneIndex::new(store::reference::all_communes(db).await?);
+    let plan = import::plan(db, &console, &communes, kind, &bytes)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.0))?;
+    if !plan.is_valid() {
+        eprintln!("{} erreur(s), rien n'est enregistré :", plan.errors.len());
+        for e in &plan.errors {
+            eprintln!("  ligne {}, colonne {} : {}", e.line, e.column, e.message);
+        }
+        return Ok(1);
+    }
+    if dry_run {
+        println!(
+            "Fichier valide : {} à créer, {} à mettre à jour (rien n'est enregistré : --dry-run).",
+            plan.creates(),
+            plan.updates()
+        );
+        return Ok(0);
+    }
+    let now = jiff::Timestamp::now();
+    let total = plan.rows.len();
+    let progress = move |done: usize| {
+        if total >= 1000 {
+            eprintln!("{done} / {total}");
+        }
+    };
+    let summary = import::apply(
+        db,
+        &console,
+        &store::audit::Actor::console(),
+        now,
+        domain::clock::in_paris(now).date(),
+        &plan,
+        None,
+        &progress,
+    )
+    .await?
+    .unwrap_or_default();
+    println!(
+        "Import terminé : {} créé(s), {} mis à jour.",
+        summary.created, summary.updated
+    );
+    Ok(0)
+}
+
 /// Runs a worker alone until SIGINT/SIGTERM.
 pub async fn work(settings: Settings) -> anyhow::Result<()> {
     let db = open_database(&settings).await?;
@@ -115,7 +183,8 @@ pub async fn work(settings: Settings) -> anyhow::Result<()> {
         db.clone(),
         mailer::Mailer::from_settings(&settings),
         Arc::new(SystemClock),
-    );
+    )
+    .with_base_url(&settings.web_config().base_url);
     let handle = tokio::spawn(w.run(Arc::new(tokio::sync::Notify::new()), stop_rx));
     shutdown_signal().await;
     let _ = stop_tx.send(true);

@@ -44,6 +44,16 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Imports structures or promeneurs from a CSV, XLSX or ODS file.
+    /// Nothing is written unless every row is valid.
+    Import {
+        /// `structures` or `promeneurs`.
+        kind: String,
+        file: std::path::PathBuf,
+        /// Checks the file and writes nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -169,6 +179,16 @@ async fn main() -> anyhow::Result<()> {
             db.close().await;
             println!("{}", user.id);
             Ok(())
+        }
+        Command::Import {
+            kind,
+            file,
+            dry_run,
+        } => {
+            let db = open_database(&settings).await?;
+            let code = promeneurs::import_file(&db, &kind, &file, dry_run).await;
+            db.close().await;
+            std::process::exit(code?);
         }
         Command::Token {
             command: TokenCommand::New { email, label },

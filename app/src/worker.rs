@@ -16,6 +16,8 @@ pub struct Worker {
     mailer: Mailer,
     clock: Arc<dyn Clock>,
     pub poll: Duration,
+    /// The public address, for links in e-mails made by periodic tasks.
+    base_url: String,
 }
 
 /// What one pass did.
@@ -32,6 +34,26 @@ impl Worker {
             mailer,
             clock,
             poll: Duration::from_secs(2),
+            base_url: String::new(),
+        }
+    }
+
+    #[must_use]
+    pub fn with_base_url(mut self, base_url: &str) -> Self {
+        base_url.clone_into(&mut self.base_url);
+        self
+    }
+
+    /// Periodic tasks: reminders before conventions end. Each is safe to
+    /// run from several workers (claims are made in the database).
+    pub async fn periodic(&self) {
+        let now = self.clock.now();
+        match web::network::reminders::queue_convention_reminders(&self.db, &self.base_url, now)
+            .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(conventions = n, "convention reminders queued"),
+            Err(e) => tracing::warn!(error = %e, "cannot queue convention reminders"),
         }
     }
 
@@ -89,9 +111,15 @@ impl Worker {
     /// Loops until `stop` turns true, waking when told or every `poll`.
     pub async fn run(self, notify: Arc<Notify>, mut stop: watch::Receiver<bool>) {
         let mut last_purge = self.clock.now();
+        let mut last_periodic: Option<jiff::Timestamp> = None;
         loop {
             if *stop.borrow() {
                 return;
+            }
+            let now = self.clock.now();
+            if last_periodic.is_none_or(|t| now.duration_since(t) > SignedDuration::from_mins(10)) {
+                self.periodic().await;
+                last_periodic = Some(now);
             }
             self.drain().await;
             let now = self.clock.now();

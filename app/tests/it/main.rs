@@ -6,5 +6,6 @@ mod access;
 mod accounts;
 mod harness;
 mod network;
+mod network_pages;
 mod outbox;
 mod platform;

@@ -376,3 +376,23 @@ pub async fn delete(
     )
     .await
 }
+
+/// The id of the account with this e-mail.
+pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<Uuid>, StoreError> {
+    Ok(read!(db, c => {
+        sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_optional(c)
+            .await?
+    }))
+}
+
+/// Gives an existing account one more role.
+pub async fn add_grant(
+    tx: &mut Tx,
+    _cap: &AdminCap,
+    user_id: Uuid,
+    grant: &Grant,
+) -> Result<(), StoreError> {
+    insert_grant(tx, user_id, grant).await
+}

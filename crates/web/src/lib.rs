@@ -61,6 +61,8 @@ pub struct AppState {
     /// The public directory, served from memory.
     pub directory: Arc<network::directory::Directory>,
     communes: Arc<tokio::sync::OnceCell<Arc<network::input::CommuneIndex>>>,
+    /// Spreadsheet imports running in this process.
+    pub import_progress: Arc<pages::import::Progress>,
 }
 
 impl AppState {
@@ -72,6 +74,7 @@ impl AppState {
             jobs_queued: Arc::new(Notify::new()),
             directory: Arc::default(),
             communes: Arc::default(),
+            import_progress: Arc::default(),
         }
     }
 

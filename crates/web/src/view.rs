@@ -18,6 +18,8 @@ pub struct Layout {
     pub csrf: String,
     pub flash: Option<Flash>,
     pub css: Vec<String>,
+    /// Reload the page after this many seconds (progress pages).
+    pub refresh: Option<u32>,
 }
 
 pub struct Flash {
@@ -33,6 +35,28 @@ impl Layout {
         }];
         let user_name = auth.principal.as_ref().map(|p| p.name.clone());
         if let Some(p) = &auth.principal {
+            if !p.network_scope().departments.is_empty() || !p.referent_structures().is_empty() {
+                nav.push(NavLink {
+                    href: "/reseau/promeneurs",
+                    label: "Promeneurs",
+                });
+                nav.push(NavLink {
+                    href: "/reseau/structures",
+                    label: "Structures",
+                });
+            }
+            if p.is_staff() {
+                nav.push(NavLink {
+                    href: "/reseau/conventions",
+                    label: "Conventions",
+                });
+            }
+            if p.has_role(Role::Promeneur) {
+                nav.push(NavLink {
+                    href: "/mon-profil",
+                    label: "Mon profil",
+                });
+            }
             if p.has_role(Role::CafAgent) || p.is_admin() {
                 nav.push(NavLink {
                     href: "/caf",
@@ -77,6 +101,7 @@ impl Layout {
             },
             flash: None,
             css: assets::stylesheets(),
+            refresh: None,
         }
     }
 
@@ -110,6 +135,12 @@ impl Layout {
             Some("enregistre") => "Modifications enregistrées.",
             Some("compte-desactive") => "Le compte a été désactivé.",
             Some("compte-reactive") => "Le compte a été réactivé.",
+            Some("archivee") => "La structure est archivée : elle n'apparaît plus dans les listes.",
+            Some("restauree") => "La structure est de nouveau active.",
+            Some("convention-enregistree") => "La convention est enregistrée.",
+            Some("statut-modifie") => "Le statut est modifié.",
+            Some("photo-enregistree") => "La photo est enregistrée.",
+            Some("photo-supprimee") => "La photo est supprimée.",
             _ => return self,
         };
         self.with_flash("success", text)

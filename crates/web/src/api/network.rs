@@ -153,13 +153,13 @@ impl StructureIn {
 
 #[derive(Deserialize, IntoParams)]
 pub struct StructureQuery {
-    department: Option<String>,
-    kind: Option<String>,
-    q: Option<String>,
+    pub department: Option<String>,
+    pub kind: Option<String>,
+    pub q: Option<String>,
     /// Include archived structures.
-    archived: Option<bool>,
-    limit: Option<i64>,
-    offset: Option<i64>,
+    pub archived: Option<bool>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
 }
 
 impl StructureQuery {

@@ -3,11 +3,15 @@
 mod account;
 mod admin;
 pub mod caf;
+pub mod form;
+pub mod import;
+mod promeneurs;
 mod public;
+mod structures;
 
-use axum::Router;
+use axum::{Router, routing::get};
 
-use crate::AppState;
+use crate::{AppState, network::exports};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -15,6 +19,13 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(admin::router())
         .merge(caf::router())
+        .merge(structures::router())
+        .merge(promeneurs::router())
+        .merge(import::router())
+        .route("/reseau/structures/export", get(exports::structures))
+        .route("/reseau/promeneurs/export", get(exports::promeneurs))
+        .route("/reseau/conventions/export", get(exports::conventions))
+        .route("/reseau/import/modele/{kind}", get(exports::template))
 }
 
 /// A form's error messages by field name, from a 422 `AppError`.

@@ -1,0 +1,243 @@
+//! The network pages: forms with their French errors, the import in the
+//! browser, a referent's and a promeneur's edits. No JavaScript involved.
+
+use axum::http::StatusCode;
+use domain::{Grant, Role};
+use serde_json::json;
+
+use crate::{
+    harness::*,
+    network::{SIRET_A, public_promeneur, structure},
+};
+
+#[tokio::test]
+async fn a_coordinator_creates_a_structure_through_the_form() {
+    let app = spawn_app().await;
+    let mut coord = app.logged_in(COORDINATOR).await;
+    let r = coord.get("/reseau/structures/nouvelle").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let form = [
+        ("name", "MJC de Vichy"),
+        ("kind", "mjc"),
+        ("siret", "73282932000075"),
+        ("commune_insee", "Vichy"),
+    ];
+    let r = coord.post_form("/reseau/structures/nouvelle", &form).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("clé de contrôle"), "{}", r.body);
+    assert!(
+        r.body.contains("value=\"MJC de Vichy\""),
+        "what was typed stays"
+    );
+    assert_eq!(coord.get("/api/v1/structures").await.json()["total"], 0);
+    let mut form = form;
+    form[2].1 = "732 829 320 00074";
+    let r = coord.post_form("/reseau/structures/nouvelle", &form).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = coord.get(r.location()).await;
+    assert!(page.body.contains("MJC de Vichy") && page.body.contains("73282932000074"));
+    let list = coord.get("/reseau/structures?q=vichy").await;
+    assert!(list.body.contains("1 structure"), "{}", list.body);
+}
+
+#[tokio::test]
+async fn a_referent_edits_presence_slots_in_the_form() {
+    let app = spawn_app().await;
+    let mut coord = app.logged_in(COORDINATOR).await;
+    let s = structure(&mut coord, "MJC", Some(SIRET_A), "03310").await;
+    let p = coord
+        .json(
+            "POST",
+            "/api/v1/promeneurs",
+            &public_promeneur(&s, "lea@x.fr", "03310"),
+        )
+        .await
+        .json();
+    let id = p["id"].as_str().unwrap().to_owned();
+    app.add_user(
+        "ref@x.fr",
+        vec![Grant {
+            role: Role::StructureReferent,
+            department: None,
+            structure_id: Some(s.parse().unwrap()),
+            call_id: None,
+        }],
+    )
+    .await;
+    let mut referent = app.logged_in("ref@x.fr").await;
+    let page = referent.get(&format!("/reseau/promeneurs/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("presence.0.weekday"));
+    let base = [
+        ("first_name", "Léa"),
+        ("last_name", "Martin"),
+        ("email", "lea@x.fr"),
+        ("structure_id", s.as_str()),
+        ("job_title", "Animatrice"),
+        ("commune_insee", "03310"),
+        ("mandate_hours", "6"),
+        ("mandate_starts_on", "2025-09-01"),
+        ("charter_signed_on", "2025-09-15"),
+        ("initial_training_on", "2025-10-10"),
+        ("public_consent", "on"),
+        ("networks.0.platform", "instagram"),
+        ("networks.0.handle", "pdn.lea"),
+    ];
+    // A slot ending before it starts: refused, with the row named.
+    let mut bad = base.to_vec();
+    bad.extend([
+        ("presence.0.weekday", "3"),
+        ("presence.0.start", "18:00"),
+        ("presence.0.end", "16:00"),
+    ]);
+    let r = referent
+        .post_form(&format!("/reseau/promeneurs/{id}"), &bad)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("presence-0-error"), "{}", r.body);
+    let mut good = base.to_vec();
+    good.extend([
+        ("presence.0.weekday", "3"),
+        ("presence.0.start", "14:00"),
+        ("presence.0.end", "16:30"),
+        ("presence.1.weekday", ""),
+        ("presence.1.start", ""),
+        ("presence.1.end", ""),
+        ("themes", "orientation"),
+        ("themes", "emploi"),
+    ]);
+    let r = referent
+        .post_form(&format!("/reseau/promeneurs/{id}"), &good)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let p = coord.get(&format!("/api/v1/promeneurs/{id}")).await.json();
+    assert_eq!(p["presence_text"], "le mercredi de 14 h à 16 h 30");
+    assert_eq!(p["themes"], json!(["orientation", "emploi"]));
+}
+
+#[tokio::test]
+async fn the_import_in_the_browser_checks_then_confirms_once() {
+    let app = spawn_app().await;
+    let mut coord = app.logged_in(COORDINATOR).await;
+    let bad = "nom;type;siret;commune\nMJC de Vichy;MJC;73282932000074;Vichy\nCentre social;centre social;123;Nullepart\n";
+    let r = coord
+        .post_multipart(
+            "/reseau/import",
+            &[("kind", "structures")],
+            Some(("file", "structures.csv", bad.as_bytes())),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Rien n'a été enregistré"), "{}", r.body);
+    assert!(r.body.contains("<td>3</td><td>siret</td>"), "{}", r.body);
+    assert!(r.body.contains("<td>3</td><td>commune</td>"), "{}", r.body);
+    assert_eq!(coord.get("/api/v1/structures").await.json()["total"], 0);
+
+    let good = "nom;type;siret;commune\nMJC de Vichy;MJC;73282932000074;Vichy\nCentre social;centre social;;Riom\n";
+    let r = coord
+        .post_multipart(
+            "/reseau/import",
+            &[("kind", "structures")],
+            Some(("file", "structures.csv", good.as_bytes())),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("Confirmer l'import"));
+    assert_eq!(
+        coord.get("/api/v1/structures").await.json()["total"],
+        0,
+        "a preview writes nothing"
+    );
+    let action = r
+        .body
+        .split("action=\"/reseau/import/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let confirm = format!("/reseau/import/{action}");
+    let r = coord.post_form(&confirm, &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r2 = coord.post_form(&confirm, &[]).await;
+    assert_eq!(
+        r2.status,
+        StatusCode::SEE_OTHER,
+        "a double click is harmless"
+    );
+    assert_eq!(coord.get("/api/v1/structures").await.json()["total"], 2);
+    let done = coord.get(r.location()).await;
+    assert!(
+        done.body.contains("2 créé(s), 0 mis à jour"),
+        "{}",
+        done.body
+    );
+
+    // Wrong file type.
+    let r = coord
+        .post_multipart(
+            "/reseau/import",
+            &[("kind", "promeneurs")],
+            Some(("file", "x.csv", b"MZ\x90\x00binary")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", r.body);
+    assert!(r.body.contains("tableur reconnu"));
+    // A template to start from.
+    let t = coord
+        .get("/reseau/import/modele/promeneurs?format=csv")
+        .await;
+    assert!(t.body.contains("prenom;nom;email"), "{}", t.body);
+}
+
+#[tokio::test]
+async fn a_promeneur_edits_its_own_profile() {
+    let app = spawn_app().await;
+    let mut coord = app.logged_in(COORDINATOR).await;
+    let s = structure(&mut coord, "MJC", Some(SIRET_A), "03310").await;
+    let p = coord
+        .json(
+            "POST",
+            "/api/v1/promeneurs",
+            &public_promeneur(&s, "lea@x.fr", "03310"),
+        )
+        .await
+        .json();
+    let user = app
+        .add_user("lea@x.fr", vec![Grant::platform(Role::Promeneur)])
+        .await;
+    let mut tx = app.db.begin().await.unwrap();
+    store::promeneurs::link_user(&mut tx, p["id"].as_str().unwrap().parse().unwrap(), user)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let mut me = app.logged_in("lea@x.fr").await;
+    let page = me.get("/mon-profil").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Publié"));
+    let r = me
+        .post_form(
+            "/mon-profil",
+            &[
+                ("networks.0.platform", "tiktok"),
+                ("networks.0.handle", "@pdn.lea"),
+                ("public_bio", "Salut !"),
+                ("public_consent", "on"),
+                ("presence.0.weekday", "5"),
+                ("presence.0.start", "16:00"),
+                ("presence.0.end", "18:00"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let p = coord
+        .get(&format!("/api/v1/promeneurs/{}", p["id"].as_str().unwrap()))
+        .await
+        .json();
+    assert_eq!(p["networks"][0]["url"], "https://www.tiktok.com/@pdn.lea");
+    assert_eq!(
+        p["job_title"], "Animatrice jeunesse",
+        "staff fields untouched"
+    );
+}

@@ -1,0 +1,328 @@
+//! Spreadsheet import in the browser: upload, a preview with every error
+//! by row and column (nothing written), confirmation, progress for large
+//! files, the result.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
+
+use askama::Template;
+use axum::{
+    Router,
+    extract::{DefaultBodyLimit, Multipart, Path, State},
+    http::StatusCode,
+    response::{Html, IntoResponse, Redirect, Response},
+    routing::get,
+};
+use domain::Principal;
+use uuid::Uuid;
+
+use super::{form::Fields, promeneurs::read_multipart, structures::parse_id};
+use crate::{
+    AppError, AppState,
+    accounts::actor,
+    api::network::import_file_error,
+    auth::{Auth, CurrentUser},
+    network::import::{self, Kind, Plan, PlannedRow, RowError},
+    view::{Layout, render},
+};
+
+/// Above this many rows, the import runs in the background with progress.
+const BACKGROUND_ROWS: usize = 300;
+
+/// Progress of imports running in this process.
+#[derive(Default)]
+pub struct Progress(Mutex<HashMap<Uuid, (usize, usize)>>);
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/reseau/import",
+            get(form_page)
+                .post(upload)
+                .layer(DefaultBodyLimit::max(import::MAX_BYTES + 64 * 1024)),
+        )
+        .route("/reseau/import/{id}", get(status_page).post(confirm))
+}
+
+fn staff(p: &Principal) -> Result<(), AppError> {
+    if p.is_staff() {
+        Ok(())
+    } else {
+        Err(AppError::not_found())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "network/import.html")]
+struct FormPage {
+    layout: Layout,
+    kind: String,
+    error: Option<String>,
+    columns_structures: Vec<(&'static str, &'static str)>,
+    columns_promeneurs: Vec<(&'static str, &'static str)>,
+}
+
+fn columns(kind: Kind) -> Vec<(&'static str, &'static str)> {
+    kind.columns()
+        .iter()
+        .map(|(h, _, help)| (*h, *help))
+        .collect()
+}
+
+fn form(auth: &Auth, kind: &str, error: Option<String>) -> FormPage {
+    FormPage {
+        layout: Layout::new(
+            auth,
+            if error.is_some() {
+                "Erreur : importer un tableur"
+            } else {
+                "Importer un tableur"
+            },
+        ),
+        kind: kind.to_owned(),
+        error,
+        columns_structures: columns(Kind::Structures),
+        columns_promeneurs: columns(Kind::Promeneurs),
+    }
+}
+
+async fn form_page(CurrentUser(p, auth): CurrentUser) -> Result<Html<String>, AppError> {
+    staff(&p)?;
+    render(&form(&auth, "promeneurs", None))
+}
+
+#[derive(Template)]
+#[template(path = "network/import_report.html")]
+struct Report {
+    layout: Layout,
+    kind: &'static str,
+    file_name: String,
+    batch: Option<Uuid>,
+    errors: Vec<RowError>,
+    rows: Vec<PlannedRow>,
+    creates: usize,
+    updates: usize,
+    ignored: Vec<String>,
+}
+
+fn report(auth: &Auth, plan: &Plan, file_name: &str, batch: Option<Uuid>) -> Report {
+    let title = if plan.is_valid() {
+        "Vérification du fichier : prêt à importer"
+    } else {
+        "Erreur : le fichier contient des erreurs"
+    };
+    Report {
+        layout: Layout::new(auth, title),
+        kind: plan.kind.as_str(),
+        file_name: file_name.to_owned(),
+        batch,
+        errors: plan.errors.clone(),
+        rows: plan.rows.iter().take(200).cloned().collect(),
+        creates: plan.creates(),
+        updates: plan.updates(),
+        ignored: plan.ignored_columns.clone(),
+    }
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    form_data: Multipart,
+) -> Result<Response, AppError> {
+    staff(&p)?;
+    let (f, file) = read_multipart(form_data, "file").await?;
+    let kind_text = f.get("kind").to_owned();
+    let Some(kind) = Kind::parse(&kind_text) else {
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&form(
+                &auth,
+                "promeneurs",
+                Some("Choisissez ce que contient le fichier.".into()),
+            ))?,
+        )
+            .into_response());
+    };
+    let Some(bytes) = file else {
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&form(
+                &auth,
+                &kind_text,
+                Some("Choisissez un fichier.".into()),
+            ))?,
+        )
+            .into_response());
+    };
+    let communes = state.communes().await?;
+    let plan = match import::plan(&state.db, &p, &communes, kind, &bytes).await {
+        Ok(plan) => plan,
+        Err(e) => {
+            let err = import_file_error(e);
+            return Ok((
+                err.status,
+                render(&form(&auth, &kind_text, Some(err.message)))?,
+            )
+                .into_response());
+        }
+    };
+    let file_name = f.get("file_name").to_owned();
+    if !plan.is_valid() {
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&report(&auth, &plan, &file_name, None))?,
+        )
+            .into_response());
+    }
+    let mut tx = state.db.begin().await?;
+    let batch = store::imports::create(
+        &mut tx,
+        state.now(),
+        p.user_id,
+        kind.as_str(),
+        &file_name,
+        &bytes,
+    )
+    .await?;
+    tx.commit().await?;
+    render(&report(&auth, &plan, &file_name, Some(batch))).map(IntoResponse::into_response)
+}
+
+async fn confirm(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Path(id): Path<String>,
+    _f: Fields,
+) -> Result<Response, AppError> {
+    staff(&p)?;
+    let id = parse_id(&id)?;
+    let batch = store::imports::find(&state.db, p.user_id, id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let running = state
+        .import_progress
+        .0
+        .lock()
+        .expect("progress lock")
+        .contains_key(&id);
+    if batch.status != "pending" || running {
+        // A second click: show where the first one is.
+        return Ok(Redirect::to(&format!("/reseau/import/{id}")).into_response());
+    }
+    let kind = Kind::parse(&batch.kind).ok_or_else(AppError::not_found)?;
+    let communes = state.communes().await?;
+    // The data may have changed since the preview: check again.
+    let plan = import::plan(&state.db, &p, &communes, kind, &batch.content)
+        .await
+        .map_err(import_file_error)?;
+    if !plan.is_valid() {
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&report(&auth, &plan, &batch.file_name, None))?,
+        )
+            .into_response());
+    }
+    let total = plan.rows.len();
+    state
+        .import_progress
+        .0
+        .lock()
+        .expect("progress lock")
+        .insert(id, (0, total));
+    let task_state = state.clone();
+    let task = async move {
+        let progress = Arc::clone(&task_state.import_progress);
+        let report = move |done: usize| {
+            if let Some(e) = progress.0.lock().expect("progress lock").get_mut(&id) {
+                e.0 = done;
+            }
+        };
+        let result = import::apply(
+            &task_state.db,
+            &p,
+            &actor(&p),
+            task_state.now(),
+            task_state.today(),
+            &plan,
+            Some(id),
+            &report,
+        )
+        .await;
+        task_state.directory.invalidate();
+        task_state
+            .import_progress
+            .0
+            .lock()
+            .expect("progress lock")
+            .remove(&id);
+        if let Err(e) = &result {
+            tracing::error!(error = %e, batch = %id, "import failed");
+        }
+        result
+    };
+    if total > BACKGROUND_ROWS {
+        tokio::spawn(task);
+        return Ok(Redirect::to(&format!("/reseau/import/{id}")).into_response());
+    }
+    task.await?;
+    Ok(Redirect::to(&format!("/reseau/import/{id}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "network/import_status.html")]
+struct StatusPage {
+    layout: Layout,
+    file_name: String,
+    kind: String,
+    done: usize,
+    total: usize,
+    running: bool,
+    summary: String,
+    pending: bool,
+    id: Uuid,
+}
+
+async fn status_page(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Html<String>, AppError> {
+    staff(&p)?;
+    let id = parse_id(&id)?;
+    let batch = store::imports::find(&state.db, p.user_id, id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let progress = state
+        .import_progress
+        .0
+        .lock()
+        .expect("progress lock")
+        .get(&id)
+        .copied();
+    let running = progress.is_some();
+    let (done, total) = progress.unwrap_or((0, 0));
+    let title = if running {
+        "Import en cours"
+    } else if batch.status == "applied" {
+        "Import terminé"
+    } else {
+        "Import non confirmé"
+    };
+    let mut layout = Layout::new(&auth, title);
+    if running {
+        layout.refresh = Some(2);
+    }
+    render(&StatusPage {
+        layout,
+        file_name: batch.file_name,
+        kind: batch.kind,
+        done,
+        total,
+        running,
+        summary: batch.summary,
+        pending: batch.status == "pending" && !running,
+        id,
+    })
+}

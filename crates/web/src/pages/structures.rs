@@ -1,0 +1,530 @@
+//! Network pages for staff and referents: structures and their
+//! conventions.
+
+use askama::Template;
+use axum::{
+    Router,
+    extract::{DefaultBodyLimit, Multipart, Path, Query, State},
+    http::header,
+    response::{Html, IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use domain::{DepartmentCode, Principal, StructureKind, clock::french_date};
+use serde::Deserialize;
+use store::{
+    conventions::Convention, promeneurs::Promeneur, reference::Department, structures::Structure,
+};
+use uuid::Uuid;
+
+use super::form::{Errs, Fields};
+use crate::{
+    AppError, AppState,
+    api::network::{ConventionQuery, StructureQuery},
+    auth::{Auth, CurrentUser},
+    network::{input::StructureDraft, service},
+    view::{Layout, render},
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/reseau/structures", get(list))
+        .route("/reseau/structures/nouvelle", get(new_page).post(create))
+        .route("/reseau/structures/{id}", get(show).post(save))
+        .route("/reseau/structures/{id}/archivage", post(archive))
+        .route(
+            "/reseau/structures/{id}/conventions",
+            post(add_convention).layer(DefaultBodyLimit::max(
+                service::MAX_CONVENTION_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/reseau/conventions", get(conventions))
+        .route("/reseau/conventions/{id}/document", get(document))
+}
+
+pub fn parse_id(s: &str) -> Result<Uuid, AppError> {
+    Uuid::parse_str(s).map_err(|_| AppError::not_found())
+}
+
+/// The départements a principal works in (for filters and forms).
+pub async fn departments_of(state: &AppState, p: &Principal) -> Result<Vec<Department>, AppError> {
+    let scope = p.staff_scope();
+    Ok(store::reference::departments(&state.db)
+        .await?
+        .into_iter()
+        .filter(|d| DepartmentCode::parse(&d.code).is_ok_and(|c| scope.contains(&c)))
+        .collect())
+}
+
+pub struct KindOption {
+    pub value: &'static str,
+    pub label: &'static str,
+}
+
+pub fn kinds() -> Vec<KindOption> {
+    StructureKind::ALL
+        .iter()
+        .map(|k| KindOption {
+            value: k.as_str(),
+            label: k.label(),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "network/structures.html")]
+struct List {
+    layout: Layout,
+    items: Vec<Structure>,
+    total: i64,
+    departments: Vec<Department>,
+    kinds: Vec<KindOption>,
+    q: String,
+    department: String,
+    kind: String,
+    archived: bool,
+    can_create: bool,
+    export_query: String,
+}
+
+#[derive(Deserialize, Default)]
+struct ListParams {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    department: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    archived: String,
+    message: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Query(f): Query<ListParams>,
+) -> Result<Html<String>, AppError> {
+    let scope = p.network_scope();
+    if scope.is_empty() {
+        return Err(AppError::not_found());
+    }
+    let archived = f.archived == "on";
+    let query = StructureQuery {
+        department: Some(f.department.clone()),
+        kind: Some(f.kind.clone()),
+        q: Some(f.q.clone()),
+        archived: Some(archived),
+        limit: Some(500),
+        offset: Some(0),
+    };
+    let (items, total) = store::structures::list(&state.db, &scope, &query.filter(true)?).await?;
+    let export_query = serde_urlencoded::to_string([
+        ("q", f.q.as_str()),
+        ("department", f.department.as_str()),
+        ("kind", f.kind.as_str()),
+        ("archived", if archived { "true" } else { "false" }),
+    ])
+    .unwrap_or_default();
+    render(&List {
+        layout: Layout::new(&auth, "Structures").with_message(f.message.as_deref()),
+        items,
+        total,
+        departments: departments_of(&state, &p).await?,
+        kinds: kinds(),
+        q: f.q,
+        department: f.department,
+        kind: f.kind,
+        archived,
+        can_create: p.is_staff(),
+        export_query,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "network/structure_new.html")]
+struct NewPage {
+    layout: Layout,
+    d: StructureDraft,
+    kinds: Vec<KindOption>,
+    errors: Errs,
+}
+
+async fn new_page(CurrentUser(p, auth): CurrentUser) -> Result<Html<String>, AppError> {
+    if !p.is_staff() {
+        return Err(AppError::not_found());
+    }
+    render(&NewPage {
+        layout: Layout::new(&auth, "Nouvelle structure"),
+        d: StructureDraft::default(),
+        kinds: kinds(),
+        errors: Errs::default(),
+    })
+}
+
+fn draft_from(f: &Fields) -> StructureDraft {
+    StructureDraft {
+        name: f.get("name").to_owned(),
+        kind: f.get("kind").to_owned(),
+        siret: f.get("siret").to_owned(),
+        commune: f.get("commune_insee").to_owned(),
+        address: f.get("address").to_owned(),
+        contact_name: f.get("contact_name").to_owned(),
+        email: f.get("email").to_owned(),
+        phone: f.get("phone").to_owned(),
+        website: f.get("website").to_owned(),
+    }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    f: Fields,
+) -> Result<Response, AppError> {
+    if !p.is_staff() {
+        return Err(AppError::not_found());
+    }
+    let d = draft_from(&f);
+    match service::create_structure(&state, &p, &d).await {
+        Ok(id) => Ok(
+            Redirect::to(&format!("/reseau/structures/{id}?message=enregistre")).into_response(),
+        ),
+        Err(e) => {
+            let errors = Errs::from_error(e)?;
+            let page = NewPage {
+                layout: Layout::new(&auth, "Erreur : nouvelle structure"),
+                d,
+                kinds: kinds(),
+                errors,
+            };
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+        }
+    }
+}
+
+pub struct ConventionRow {
+    pub c: Convention,
+    pub status_label: &'static str,
+    pub status: &'static str,
+    pub starts: String,
+    pub ends: String,
+    pub signed: String,
+}
+
+pub fn convention_row(c: Convention, today: jiff::civil::Date) -> ConventionRow {
+    let status = c.status(today);
+    ConventionRow {
+        status_label: status.label(),
+        status: status.as_str(),
+        starts: french_date(c.starts_on),
+        ends: french_date(c.ends_on),
+        signed: c.signed_on.map(french_date).unwrap_or_default(),
+        c,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "network/structure.html")]
+struct Show {
+    layout: Layout,
+    s: Structure,
+    d: StructureDraft,
+    kinds: Vec<KindOption>,
+    errors: Errs,
+    can_edit: bool,
+    is_staff: bool,
+    promeneurs: Vec<Promeneur>,
+    conventions: Vec<ConventionRow>,
+    pilot_departments: Vec<Department>,
+    convention_errors: Errs,
+}
+
+async fn show_page(
+    state: &AppState,
+    p: &Principal,
+    auth: &Auth,
+    id: Uuid,
+    draft: Option<StructureDraft>,
+    errors: Errs,
+    convention_errors: Errs,
+    message: Option<&str>,
+) -> Result<Show, AppError> {
+    let s = service::structure(state, p, id).await?;
+    let dep = DepartmentCode::parse(&s.department).map_err(|_| AppError::not_found())?;
+    let cap = p.network_editor(&dep, Some(s.id));
+    let scope = p.network_scope();
+    let (promeneurs, _) = store::promeneurs::list(
+        &state.db,
+        &scope,
+        &store::promeneurs::Filter {
+            structure_id: Some(s.id),
+            limit: 500,
+            ..Default::default()
+        },
+    )
+    .await?;
+    let today = state.today();
+    let (conventions, _) = store::conventions::list(
+        &state.db,
+        &scope,
+        &store::conventions::Filter {
+            structure_id: Some(s.id),
+            limit: 100,
+            ..Default::default()
+        },
+    )
+    .await?;
+    let pilot_departments = store::reference::departments(&state.db)
+        .await?
+        .into_iter()
+        .filter(|d| DepartmentCode::parse(&d.code).is_ok_and(|c| p.pilot(&c).is_some()))
+        .collect();
+    let title = if errors.any() || convention_errors.any() {
+        format!("Erreur : {}", s.name)
+    } else {
+        s.name.clone()
+    };
+    Ok(Show {
+        layout: Layout::new(auth, title).with_message(message),
+        d: draft.unwrap_or_else(|| StructureDraft::from_structure(&s)),
+        kinds: kinds(),
+        errors,
+        can_edit: cap.is_some(),
+        is_staff: cap.is_some_and(|c| c.staff),
+        promeneurs,
+        conventions: conventions
+            .into_iter()
+            .map(|c| convention_row(c, today))
+            .collect(),
+        pilot_departments,
+        convention_errors,
+        s,
+    })
+}
+
+#[derive(Deserialize)]
+struct MessageQuery {
+    message: Option<String>,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Path(id): Path<String>,
+    Query(q): Query<MessageQuery>,
+) -> Result<Html<String>, AppError> {
+    let page = show_page(
+        &state,
+        &p,
+        &auth,
+        parse_id(&id)?,
+        None,
+        Errs::default(),
+        Errs::default(),
+        q.message.as_deref(),
+    )
+    .await?;
+    render(&page)
+}
+
+async fn save(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Path(id): Path<String>,
+    f: Fields,
+) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let d = draft_from(&f);
+    match service::update_structure(&state, &p, id, &d).await {
+        Ok(()) => Ok(
+            Redirect::to(&format!("/reseau/structures/{id}?message=enregistre")).into_response(),
+        ),
+        Err(e) => {
+            let errors = Errs::from_error(e)?;
+            let page = show_page(
+                &state,
+                &p,
+                &auth,
+                id,
+                Some(d),
+                errors,
+                Errs::default(),
+                None,
+            )
+            .await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+        }
+    }
+}
+
+async fn archive(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+    f: Fields,
+) -> Result<Redirect, AppError> {
+    let id = parse_id(&id)?;
+    let archived = f.get("archived") == "1";
+    service::archive_structure(&state, &p, id, archived).await?;
+    let message = if archived { "archivee" } else { "restauree" };
+    Ok(Redirect::to(&format!(
+        "/reseau/structures/{id}?message={message}"
+    )))
+}
+
+/// A new convention, with its signed scan (multipart: the CSRF token is in
+/// the action's query string).
+async fn add_convention(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Path(id): Path<String>,
+    mut form: Multipart,
+) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let mut fields = Vec::new();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|_| AppError::bad_request("Formulaire illisible."))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "document" {
+            let file_name = field.file_name().unwrap_or("convention").to_owned();
+            let bytes = field.bytes().await.map_err(|_| {
+                AppError::new(
+                    axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                    "too_large",
+                    "Ce document est trop lourd (20 Mo au plus).",
+                )
+            })?;
+            if !bytes.is_empty() {
+                file = Some((file_name, bytes.to_vec()));
+            }
+        } else {
+            let text = field
+                .text()
+                .await
+                .map_err(|_| AppError::bad_request("Formulaire illisible."))?;
+            fields.push((name, text));
+        }
+    }
+    let f = Fields(fields);
+    let result = service::create_convention(
+        &state,
+        &p,
+        id,
+        f.get("department"),
+        f.get("starts_on"),
+        f.get("ends_on"),
+        f.get("signed_on"),
+        file.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())),
+    )
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/reseau/structures/{id}?message=convention-enregistree"
+        ))
+        .into_response()),
+        Err(e) if e.status == axum::http::StatusCode::UNPROCESSABLE_ENTITY => {
+            let errors = Errs::from_error(e)?;
+            let page =
+                show_page(&state, &p, &auth, id, None, Errs::default(), errors, None).await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "network/conventions.html")]
+struct Conventions {
+    layout: Layout,
+    items: Vec<ConventionRow>,
+    total: i64,
+    departments: Vec<Department>,
+    department: String,
+    to_renew: bool,
+    export_query: String,
+}
+
+#[derive(Deserialize, Default)]
+struct ConventionParams {
+    #[serde(default)]
+    department: String,
+    #[serde(default)]
+    a_renouveler: String,
+}
+
+async fn conventions(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Query(f): Query<ConventionParams>,
+) -> Result<Html<String>, AppError> {
+    let scope = p.network_scope();
+    if scope.is_empty() {
+        return Err(AppError::not_found());
+    }
+    let to_renew = f.a_renouveler == "on";
+    let q = ConventionQuery {
+        department: Some(f.department.clone()),
+        structure_id: None,
+        to_renew: Some(to_renew),
+        limit: Some(500),
+        offset: Some(0),
+    };
+    let today = state.today();
+    let (items, total) =
+        store::conventions::list(&state.db, &scope, &q.filter(today, true)?).await?;
+    let export_query = serde_urlencoded::to_string([
+        ("department", f.department.as_str()),
+        ("to_renew", if to_renew { "true" } else { "false" }),
+    ])
+    .unwrap_or_default();
+    render(&Conventions {
+        layout: Layout::new(
+            &auth,
+            if to_renew {
+                "Conventions à renouveler"
+            } else {
+                "Conventions"
+            },
+        ),
+        items: items
+            .into_iter()
+            .map(|c| convention_row(c, today))
+            .collect(),
+        total,
+        departments: departments_of(&state, &p).await?,
+        department: f.department,
+        to_renew,
+        export_query,
+    })
+}
+
+/// The signed convention, always as an attachment.
+async fn document(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let c = store::conventions::find(&state.db, &p.network_scope(), parse_id(&id)?)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let file = match c.document_id {
+        Some(d) => store::files::get(&state.db, d).await?,
+        None => None,
+    }
+    .ok_or_else(AppError::not_found)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, file.content_type.clone()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", file.file_name),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        file.content,
+    )
+        .into_response())
+}
