@@ -281,7 +281,7 @@ fn promeneur_rows(
             domain::text::search_key(last).replace(' ', "-")
         );
         let mut nets = Vec::new();
-        for k in 0..(1 + rng.next(3)) {
+        for k in 0..=rng.next(3) {
             let platform = NETWORKS[(i + k * 3 + rng.next(2)) % NETWORKS.len()];
             if nets.iter().any(|n: &String| n.starts_with(platform)) {
                 continue;
@@ -310,7 +310,7 @@ fn promeneur_rows(
         }
         let mut slots = Vec::new();
         let mut used_days = Vec::new();
-        for _ in 0..(1 + rng.next(3)) {
+        for _ in 0..=rng.next(3) {
             let day = DAYS[rng.next(DAYS.len())];
             if used_days.contains(&day) {
                 continue;
@@ -436,10 +436,11 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
             .await?
             .context("demo structure")?;
         let cap = admin.pilot(&DepartmentCode::parse(&found.department)?);
+        let n = i64::try_from(i).unwrap_or(0);
         let ends = if i % 6 == 0 {
-            today.saturating_add((20 + i as i64 % 60).days())
+            today.saturating_add((20 + n % 60).days())
         } else {
-            today.saturating_add((200 + i as i64 * 11).days())
+            today.saturating_add((200 + n * 11).days())
         };
         store::conventions::create(
             &mut tx,

@@ -427,17 +427,16 @@ async fn referents_edit_their_structure_and_promeneurs_their_profile() {
     );
 }
 
+/// A grey PNG, uncompressed: signature, IHDR, IDAT (zlib stored blocks),
+/// IEND.
 fn png(width: u32, height: u32) -> Vec<u8> {
-    // A minimal valid PNG made by the documents crate's own test helper is not
-    // public; build one by exporting through the photo pipeline instead.
     let mut out = Vec::new();
-    // Uncompressed PNG: signature, IHDR, IDAT (zlib stored blocks), IEND.
     out.extend_from_slice(b"\x89PNG\r\n\x1a\n");
     let mut ihdr = Vec::new();
     ihdr.extend_from_slice(&width.to_be_bytes());
     ihdr.extend_from_slice(&height.to_be_bytes());
     ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
-    chunk(&mut out, b"IHDR", &ihdr);
+    chunk(&mut out, *b"IHDR", &ihdr);
     let row = 1 + 3 * width as usize;
     let mut raw = Vec::new();
     for _ in 0..height {
@@ -459,12 +458,12 @@ fn png(width: u32, height: u32) -> Vec<u8> {
         bb = (bb + a) % 65_521;
     }
     z.extend_from_slice(&((bb << 16) | a).to_be_bytes());
-    chunk(&mut out, b"IDAT", &z);
-    chunk(&mut out, b"IEND", &[]);
+    chunk(&mut out, *b"IDAT", &z);
+    chunk(&mut out, *b"IEND", &[]);
     out
 }
 
-fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+fn chunk(out: &mut Vec<u8>, kind: [u8; 4], data: &[u8]) {
     out.extend_from_slice(&u32::try_from(data.len()).unwrap().to_be_bytes());
     let mut crc_input = kind.to_vec();
     crc_input.extend_from_slice(data);

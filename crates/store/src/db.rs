@@ -357,27 +357,28 @@ mod tests {
         assert_eq!(SQLITE_MIGRATIONS.len(), POSTGRES_MIGRATIONS.len());
         for (lite, pg) in SQLITE_MIGRATIONS.iter().zip(POSTGRES_MIGRATIONS) {
             assert_eq!((lite.0, lite.1), (pg.0, pg.1));
-            let converted = lite
-                .2
-                .replace(
-                    "INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))",
-                    "BOOLEAN NOT NULL DEFAULT TRUE",
-                )
-                .split_inclusive(|c: char| !c.is_ascii_alphanumeric() && c != '_')
-                .map(|word| {
-                    let (w, rest) = word.split_at(
-                        word.find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
-                            .unwrap_or(word.len()),
-                    );
-                    let w = match w {
-                        "BLOB" => "UUID",
-                        "INTEGER" => "BIGINT",
-                        "REAL" => "DOUBLE PRECISION",
-                        other => other,
-                    };
-                    format!("{w}{rest}")
-                })
-                .collect::<String>();
+            let text = lite.2.replace(
+                "INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))",
+                "BOOLEAN NOT NULL DEFAULT TRUE",
+            );
+            let postgres_type = |w: &str| match w {
+                "BLOB" => "UUID".to_owned(),
+                "INTEGER" => "BIGINT".to_owned(),
+                "REAL" => "DOUBLE PRECISION".to_owned(),
+                other => other.to_owned(),
+            };
+            let mut converted = String::new();
+            let mut word = String::new();
+            for c in text.chars() {
+                if c.is_ascii_alphanumeric() || c == '_' {
+                    word.push(c);
+                } else {
+                    converted.push_str(&postgres_type(&word));
+                    word.clear();
+                    converted.push(c);
+                }
+            }
+            converted.push_str(&postgres_type(&word));
             assert_eq!(converted, pg.2, "migration {} differs", lite.1);
         }
     }

@@ -568,6 +568,7 @@ pub struct PromeneurIn {
     /// `null` removes the mandate.
     #[serde(default, with = "double_option")]
     #[schema(value_type = Option<MandateIo>)]
+    #[allow(clippy::option_option)] // absent (keep) versus null (remove)
     mandate: Option<Option<MandateIo>>,
     charter_signed_on: Option<String>,
     initial_training_on: Option<String>,
@@ -580,6 +581,7 @@ pub struct PromeneurIn {
 mod double_option {
     use serde::{Deserialize, Deserializer};
 
+    #[allow(clippy::option_option)]
     pub fn deserialize<'de, T, D>(d: D) -> Result<Option<Option<T>>, D::Error>
     where
         T: Deserialize<'de>,

@@ -150,7 +150,7 @@ pub fn json_page(hits: &[Hit<'_>], offset: usize, limit: usize) -> String {
         }
         out.push_str(&h.entry.json_head);
         if let Some(d) = h.distance_km {
-            let _ = write!(out, ",\"distance_km\":{:.1}", d);
+            let _ = write!(out, ",\"distance_km\":{d:.1}");
         }
         out.push('}');
     }
@@ -194,8 +194,7 @@ fn entry(p: Promeneur) -> Entry {
         .iter()
         .map(|n| PublicNetwork {
             label: Platform::parse(&n.platform)
-                .map(Platform::label)
-                .unwrap_or("Autre")
+                .map_or("Autre", Platform::label)
                 .to_owned(),
             platform: n.platform.clone(),
             handle: n.handle.clone(),

@@ -616,6 +616,7 @@ pub struct Summary {
 
 /// Writes a valid plan in one transaction. `progress` is told how many rows
 /// are done, for large files.
+#[allow(clippy::too_many_arguments)]
 pub async fn apply(
     db: &Db,
     principal: &Principal,

@@ -70,10 +70,11 @@ impl CommuneIndex {
             .filter(|c| !c.is_ascii_digit() && *c != '(' && *c != ')')
             .collect::<String>();
         let key = search_key(&letters);
-        if digits.len() == 5 && key.is_empty() {
-            if let Some(c) = self.by_insee.get(&digits) {
-                return Ok(c);
-            }
+        if digits.len() == 5
+            && key.is_empty()
+            && let Some(c) = self.by_insee.get(&digits)
+        {
+            return Ok(c);
         }
         let by_postal = (digits.len() == 5)
             .then(|| self.by_postal.get(&digits))
@@ -313,12 +314,16 @@ pub struct PromeneurDraft {
     pub status: String,
 }
 
+/// Finds the employer structure named in a draft: its id and département,
+/// or a French message.
+pub type StructureLookup<'a> = &'a (dyn Fn(&str) -> Result<(Uuid, String), String> + Sync);
+
 /// What validation needs to know beyond the draft.
 pub struct Context<'a> {
     pub communes: &'a CommuneIndex,
     pub themes: &'a [String],
     /// Finds the employer: by id, SIRET or name.
-    pub structures: &'a (dyn Fn(&str) -> Result<(Uuid, String), String> + Sync),
+    pub structures: StructureLookup<'a>,
 }
 
 pub struct ValidPromeneur {
@@ -354,7 +359,7 @@ pub fn validate_profile(
         let platform = if n.platform.trim().is_empty() && !n.url.trim().is_empty() {
             match NetworkAccount::from_url(n.url.trim()) {
                 Ok(a) => {
-                    push_account(&mut out, a);
+                    push_account(&mut out, &a);
                     continue;
                 }
                 Err(err) => {
@@ -373,7 +378,7 @@ pub fn validate_profile(
         };
         let url = opt(&n.url);
         match NetworkAccount::parse(platform, n.handle.trim(), url.as_deref()) {
-            Ok(a) => push_account(&mut out, a),
+            Ok(a) => push_account(&mut out, &a),
             Err(err) => {
                 e.insert(key, err.to_string());
             }
@@ -417,7 +422,7 @@ pub fn validate_profile(
     out
 }
 
-fn push_account(out: &mut ProfileInput, a: NetworkAccount) {
+fn push_account(out: &mut ProfileInput, a: &NetworkAccount) {
     out.networks.push(NetworkRow {
         platform: a.platform().as_str().to_owned(),
         handle: a.handle().to_owned(),

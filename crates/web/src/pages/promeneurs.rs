@@ -258,10 +258,12 @@ impl FormView {
         self.d.themes.iter().any(|t| t == slug)
     }
 
+    #[allow(clippy::trivially_copy_pass_by_ref)] // askama passes loop indices by reference
     pub fn network_error(&self, i: &usize) -> Option<&str> {
         self.errors.on(&format!("networks.{i}"))
     }
 
+    #[allow(clippy::trivially_copy_pass_by_ref)]
     pub fn slot_error(&self, i: &usize) -> Option<&str> {
         self.errors.on(&format!("presence.{i}"))
     }
@@ -799,16 +801,16 @@ async fn my_profile(
 async fn save_my_profile(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    f: Fields,
+    fields: Fields,
 ) -> Result<Response, AppError> {
-    let x = store::promeneurs::find_by_user(&state.db, p.user_id)
+    let me = store::promeneurs::find_by_user(&state.db, p.user_id)
         .await?
         .ok_or_else(AppError::not_found)?;
-    let d = draft_from(&f);
+    let d = draft_from(&fields);
     match service::update_own_profile(
         &state,
         &p,
-        x.id,
+        me.id,
         &d.networks,
         &d.presence,
         &d.themes,

@@ -238,6 +238,7 @@ struct Show {
     convention_errors: Errs,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn show_page(
     state: &AppState,
     p: &Principal,
