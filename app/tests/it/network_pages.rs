@@ -241,3 +241,49 @@ async fn a_promeneur_edits_its_own_profile() {
         "staff fields untouched"
     );
 }
+
+#[tokio::test]
+async fn administrators_keep_the_list_of_themes() {
+    let app = spawn_app().await;
+    let mut coord = app.logged_in(COORDINATOR).await;
+    assert_eq!(
+        coord.get("/admin/themes").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let mut admin = app.logged_in(ADMIN).await;
+    let r = admin
+        .post_form(
+            "/admin/themes",
+            &[("label", "Sport et santé"), ("position", "20")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let themes = coord.get("/api/v1/themes").await.json();
+    assert!(
+        themes["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["slug"] == "sport_et_sante"),
+        "{themes}"
+    );
+    // Archived: no longer offered, so refused on a new file.
+    let r = admin
+        .post_form(
+            "/admin/themes",
+            &[
+                ("slug", "sport_et_sante"),
+                ("label", "Sport et santé"),
+                ("archived", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let s = structure(&mut coord, "MJC", Some(SIRET_A), "03310").await;
+    let mut body = public_promeneur(&s, "a@x.fr", "03310");
+    body["themes"] = json!(["sport_et_sante"]);
+    let r = coord.json("POST", "/api/v1/promeneurs", &body).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let r = admin.post_form("/admin/themes", &[("label", "")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

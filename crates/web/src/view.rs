@@ -82,6 +82,10 @@ impl Layout {
                     href: "/admin/emails",
                     label: "E-mails",
                 });
+                nav.push(NavLink {
+                    href: "/admin/themes",
+                    label: "Thèmes",
+                });
             }
             nav.push(NavLink {
                 href: "/compte",

@@ -8,6 +8,7 @@ pub mod import;
 mod promeneurs;
 mod public;
 mod structures;
+mod themes;
 
 use axum::{Router, routing::get};
 
@@ -22,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .merge(structures::router())
         .merge(promeneurs::router())
         .merge(import::router())
+        .merge(themes::router())
         .route("/reseau/structures/export", get(exports::structures))
         .route("/reseau/promeneurs/export", get(exports::promeneurs))
         .route("/reseau/conventions/export", get(exports::conventions))
