@@ -137,7 +137,7 @@ HTML_PATH="/annuaire?commune=$COMMUNE$EXTRA_QUERY"
 
 # Fetches one URL of ours: body to $2, status and content type printed.
 fetch() {
-    curl -sS --max-time 10 -o "$2" -w '%{http_code} %{content_type}' "$BASE$1"
+    curl -sS --max-time 10 -o "$2" -w '%{http_code} %{content_type}\n' "$BASE$1"
 }
 read -r JSON_STATUS JSON_CT < <(fetch "$JSON_PATH" "$WORK/www/promeneurs.json")
 [ "$JSON_STATUS" = 200 ] || die "GET $JSON_PATH gave $JSON_STATUS"

@@ -4,6 +4,7 @@
 
 mod access;
 mod accounts;
+mod directory_pages;
 mod harness;
 mod network;
 mod network_pages;

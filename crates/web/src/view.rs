@@ -29,10 +29,16 @@ pub struct Flash {
 
 impl Layout {
     pub fn new(auth: &Auth, title: impl Into<String>) -> Self {
-        let mut nav = vec![NavLink {
-            href: "/communes",
-            label: "Communes",
-        }];
+        let mut nav = vec![
+            NavLink {
+                href: "/annuaire",
+                label: "Annuaire",
+            },
+            NavLink {
+                href: "/communes",
+                label: "Communes",
+            },
+        ];
         let user_name = auth.principal.as_ref().map(|p| p.name.clone());
         if let Some(p) = &auth.principal {
             if !p.network_scope().departments.is_empty() || !p.referent_structures().is_empty() {

@@ -7,5 +7,6 @@ pub mod exports;
 pub mod gate;
 pub mod import;
 pub mod input;
+pub mod map;
 pub mod reminders;
 pub mod service;

@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 pub mod caf;
+mod directory;
 pub mod form;
 pub mod import;
 mod promeneurs;
@@ -20,6 +21,7 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(admin::router())
         .merge(caf::router())
+        .merge(directory::router())
         .merge(structures::router())
         .merge(promeneurs::router())
         .merge(import::router())

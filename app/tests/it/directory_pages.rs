@@ -1,0 +1,438 @@
+//! The public directory pages: a young person looks for a promeneur near
+//! home, opens a profile, and checks the code printed on a poster.
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::harness::*;
+use crate::network::{SIRET_A, public_promeneur, structure};
+
+struct Seeded {
+    /// Léa Martin, in Vichy, on Instagram and Snapchat.
+    lea: String,
+    lea_code: String,
+    /// Hugo Bernard, in Clermont-Ferrand, on TikTok only.
+    hugo: String,
+}
+
+/// A promeneur in Clermont-Ferrand (created first) and one in Vichy, both
+/// public.
+async fn seed(coord: &mut Client<'_>) -> Seeded {
+    let vichy = structure(coord, "MJC de Vichy", Some(SIRET_A), "03310").await;
+    let clermont = structure(coord, "Centre social Clermont", None, "63113").await;
+    let mut hugo = public_promeneur(&clermont, "hugo@cs-clermont.fr", "63113");
+    hugo["first_name"] = json!("Hugo");
+    hugo["last_name"] = json!("Bernard");
+    hugo["phone"] = json!("04 73 00 00 01");
+    hugo["networks"] = json!([{"platform": "tiktok", "handle": "@pdn.hugo"}]);
+    let hugo = create(coord, &hugo).await;
+    let lea = create(
+        coord,
+        &public_promeneur(&vichy, "lea@mjc-vichy.fr", "03310"),
+    )
+    .await;
+    Seeded {
+        lea: lea["id"].as_str().unwrap().to_owned(),
+        lea_code: lea["verification_code"].as_str().unwrap().to_owned(),
+        hugo: hugo["id"].as_str().unwrap().to_owned(),
+    }
+}
+
+async fn create(coord: &mut Client<'_>, body: &Value) -> Value {
+    let r = coord.json("POST", "/api/v1/promeneurs", body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["in_directory"], true, "{}", r.body);
+    r.json()
+}
+
+fn assert_private_data_absent(body: &str) {
+    for secret in [
+        "lea@mjc-vichy.fr",
+        "hugo@cs-clermont.fr",
+        "06 12 34 56 78",
+        "0612345678",
+        "+33612345678",
+        "04 73 00 00 01",
+        "+33473000001",
+        "accueil@structure.fr",
+    ] {
+        assert!(!body.contains(secret), "{secret} leaked:\n{body}");
+    }
+}
+
+fn position(body: &str, needle: &str) -> usize {
+    body.find(needle)
+        .unwrap_or_else(|| panic!("{needle} not in:\n{body}"))
+}
+
+#[tokio::test]
+async fn a_young_person_finds_the_nearest_promeneur_by_town_or_postal_code() {
+    let app = spawn_app().await;
+    let mut coord = app.logged_in(COORDINATOR).await;
+    let s = seed(&mut coord).await;
+    let mut anon = app.client();
+
+    let r = anon.get("/annuaire?ou=Vichy").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.headers.get("set-cookie").is_none(),
+        "the directory sets no cookie"
+    );
+    assert!(r.body.contains("role=\"search\""));
+    assert!(r.body.contains("2 promeneurs trouvés"), "{}", r.body);
+    assert!(
+        r.body
+            .contains("<title>2 promeneurs trouvés — près de Vichy")
+    );
+    // Nearest first: Vichy before Clermont-Ferrand, with the distances.
+    let lea_at = position(&r.body, &format!("href=\"/promeneurs/{}\"><span", s.lea));
+    let hugo_at = position(&r.body, &format!("href=\"/promeneurs/{}\"><span", s.hugo));
+    assert!(lea_at < hugo_at, "Vichy comes first");
+    assert!(r.body.contains("à moins d&#39;1 km"));
+    assert!(r.body.contains("Voir le profil de </span>Léa Martin"));
+    // Accounts as plain links, presence in words, themes by label.
+    assert!(r.body.contains(
+        "<a href=\"https://www.instagram.com/pdn.lea/\" rel=\"noopener noreferrer\">Instagram : pdn.lea</a>"
+    ));
+    assert!(r.body.contains("le mardi de 17 h à 19 h"));
+    assert!(r.body.contains("Orientation"), "theme labels, not slugs");
+    assert_private_data_absent(&r.body);
+    // The map: one link per result, the searched commune drawn apart.
+    assert!(
+        r.body
+            .contains("role=\"group\" aria-label=\"Carte des résultats\"")
+    );
+    assert_eq!(r.body.matches("<a class=\"map-marker\"").count(), 2);
+    for id in [&s.lea, &s.hugo] {
+        assert!(r.body.contains(&format!(
+            "<a class=\"map-marker\" href=\"/promeneurs/{id}\""
+        )));
+    }
+    assert!(r.body.contains("class=\"map-origin\""));
+
+    // A postal code shared by Vichy, Abrest and Le Vernet: distances from
+    // Vichy (not from Neuvy, whose INSEE code is 03200), and the others offered.
+    let r = anon.get("/annuaire?ou=03200").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("2 promeneurs trouvés"), "{}", r.body);
+    assert!(
+        position(&r.body, &format!("/promeneurs/{}\"><span", s.lea))
+            < position(&r.body, &format!("/promeneurs/{}\"><span", s.hugo))
+    );
+    assert!(
+        r.body
+            .contains("Le code postal 03200 couvre plusieurs communes")
+    );
+    assert!(
+        r.body.contains("href=\"/annuaire?commune=03001\""),
+        "Abrest"
+    );
+
+    // The API's own contract: an INSEE code sorts too.
+    let r = anon.get("/annuaire?commune=63113").await;
+    assert!(
+        position(&r.body, &format!("/promeneurs/{}\"><span", s.hugo))
+            < position(&r.body, &format!("/promeneurs/{}\"><span", s.lea))
+    );
+    assert!(r.body.contains("value=\"Clermont-Ferrand (63000)\""));
+}
+
+#[tokio::test]
+async fn the_directory_filters_and_says_when_nothing_matches() {
+    let app = spawn_app().await;
+    let mut coord = app.logged_in(COORDINATOR).await;
+    let s = seed(&mut coord).await;
+    let mut anon = app.client();
+
+    let r = anon.get("/annuaire?ou=Vichy&network=tiktok").await;
+    assert!(r.body.contains("1 promeneur trouvé"), "{}", r.body);
+    assert!(r.body.contains(&format!("/promeneurs/{}", s.hugo)));
+    assert!(!r.body.contains(&format!("/promeneurs/{}", s.lea)));
+    assert!(
+        r.body
+            .contains("<option value=\"tiktok\" selected>TikTok</option>")
+    );
+    assert_eq!(r.body.matches("<a class=\"map-marker\"").count(), 1);
+
+    let r = anon.get("/annuaire?department=03&network=snapchat").await;
+    assert!(r.body.contains("1 promeneur trouvé"));
+    assert!(r.body.contains(&format!("/promeneurs/{}", s.lea)));
+
+    // 2026-11-26T09:00Z is a Thursday morning: nobody is online.
+    let r = anon.get("/annuaire?online_now=on").await;
+    assert!(r.body.contains("Aucun promeneur trouvé"));
+    assert!(r.body.contains("Voir tous les Promeneurs du Net"));
+    assert!(!r.body.contains("map-marker"));
+
+    // Without any search: everyone, on one page.
+    let r = anon.get("/annuaire").await;
+    assert!(r.body.contains("2 promeneurs trouvés"));
+    assert!(r.body.contains("<title>Annuaire des Promeneurs du Net"));
+    assert_private_data_absent(&r.body);
+}
+
+#[tokio::test]
+async fn an_ambiguous_or_unknown_town_offers_choices() {
+    let app = spawn_app().await;
+    let mut coord = app.logged_in(COORDINATOR).await;
+    seed(&mut coord).await;
+    let mut anon = app.client();
+
+    // Two communes are called Chappes (Allier and Puy-de-Dôme).
+    let r = anon.get("/annuaire?ou=Chappes&network=instagram").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body.contains("Plusieurs communes s&#39;appellent"),
+        "{}",
+        r.body
+    );
+    // The links keep the other filters.
+    assert!(
+        r.body
+            .contains("href=\"/annuaire?commune=03058&#38;network=instagram\""),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains("href=\"/annuaire?commune=63089&#38;network=instagram\"")
+    );
+    // Half a name: "did you mean".
+    let r = anon.get("/annuaire?ou=Clermont").await;
+    assert!(r.body.contains("Tu voulais dire"), "{}", r.body);
+    assert!(r.body.contains("commune=63113"));
+    // Nowhere near: still everyone, and a hint.
+    let r = anon.get("/annuaire?ou=Zzyzx").await;
+    assert!(r.body.contains("On ne trouve pas"));
+    assert!(r.body.contains("2 promeneurs trouvés"));
+}
+
+#[tokio::test]
+async fn only_public_promeneurs_have_a_profile() {
+    let app = spawn_app().await;
+    let mut coord = app.logged_in(COORDINATOR).await;
+    let s = seed(&mut coord).await;
+    let mut anon = app.client();
+
+    let r = anon.get(&format!("/promeneurs/{}", s.lea)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.headers.get("set-cookie").is_none());
+    assert!(r.body.contains("<h1>Léa Martin</h1>"));
+    assert!(r.body.contains("MJC de Vichy"));
+    assert!(
+        r.body
+            .contains("Présent·e en ligne le mardi de 17 h à 19 h")
+    );
+    assert!(r.body.contains("Je réponds à vos questions."));
+    assert!(
+        r.body
+            .contains(&format!("href=\"/verifier/{}\"", s.lea_code))
+    );
+    assert!(r.body.contains("Instagram : pdn.lea"));
+    assert_private_data_absent(&r.body);
+    // No photo: no image, and no photo to fetch.
+    assert!(!r.body.contains("<img"));
+    let r = anon.get(&format!("/promeneurs/{}/photo", s.lea)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    // With a photo: shown, and served to anyone while she is public.
+    let r = coord
+        .bytes(
+            "PUT",
+            &format!("/api/v1/promeneurs/{}/photo", s.lea),
+            "image/png",
+            PNG_1X1.to_vec(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let r = anon.get(&format!("/promeneurs/{}", s.lea)).await;
+    assert!(r.body.contains(&format!(
+        "src=\"/promeneurs/{}/photo\" alt=\"Photo de Léa Martin\"",
+        s.lea
+    )));
+    let r = anon.get(&format!("/promeneurs/{}/photo", s.lea)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers["content-type"], "image/jpeg");
+    assert_eq!(r.headers["cache-control"], "public, max-age=300");
+
+    // Suspended, unknown, malformed: the same 404 page.
+    let r = coord
+        .json(
+            "POST",
+            &format!("/api/v1/promeneurs/{}/status", s.hugo),
+            &json!({"status": "suspended", "reason": "Congé"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    for path in [
+        format!("/promeneurs/{}", s.hugo),
+        format!("/promeneurs/{}", uuid::Uuid::new_v4()),
+        "/promeneurs/nope".to_owned(),
+    ] {
+        let r = anon.get(&path).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(r.body.contains("Page introuvable"), "{path}");
+        assert!(!r.body.contains("Hugo"), "{path}");
+    }
+    let r = anon.get("/annuaire").await;
+    assert!(r.body.contains("1 promeneur trouvé"));
+    assert!(!r.body.contains("Hugo Bernard"));
+    let r = coord
+        .json(
+            "POST",
+            &format!("/api/v1/promeneurs/{}/status", s.lea),
+            &json!({"status": "suspended"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = anon.get(&format!("/promeneurs/{}/photo", s.lea)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+/// A 1×1 PNG.
+const PNG_1X1: &[u8] = b"\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\x0d\x49\x44\x41\x54\x78\xda\x63\x64\x60\xf8\x5f\x0f\x00\x02\x87\x01\x80\xeb\x47\xba\x92\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82";
+
+#[tokio::test]
+async fn results_come_twenty_to_a_page_and_the_links_keep_the_filters() {
+    let app = spawn_app().await;
+    let mut coord = app.logged_in(COORDINATOR).await;
+    let s = structure(&mut coord, "MJC de Vichy", Some(SIRET_A), "03310").await;
+    for i in 0..21 {
+        let mut p = public_promeneur(&s, &format!("p{i}@mjc-vichy.fr"), "03310");
+        p["last_name"] = json!(format!("Numéro {i:02}"));
+        create(&mut coord, &p).await;
+    }
+    let mut anon = app.client();
+    let r = anon.get("/annuaire?ou=Vichy&network=instagram").await;
+    assert!(r.body.contains("21 promeneurs trouvés"));
+    assert_eq!(
+        r.body.matches("<article class=\"promeneur-card\"").count(),
+        20
+    );
+    assert_eq!(r.body.matches("<a class=\"map-marker\"").count(), 20);
+    assert!(!r.body.contains("Page précédente"));
+    let next = "/annuaire?ou=Vichy&#38;network=instagram&#38;page=2";
+    assert!(
+        r.body.contains(&format!(
+            "<a href=\"{next}\" rel=\"next\">Page suivante</a>"
+        )),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("aria-current=\"page\""));
+
+    let r = anon.get(&next.replace("&#38;", "&")).await;
+    assert!(r.body.contains("21 promeneurs trouvés"));
+    assert!(r.body.contains("(page 2) — Promeneurs du Net</title>"));
+    assert_eq!(
+        r.body.matches("<article class=\"promeneur-card\"").count(),
+        1
+    );
+    assert_eq!(r.body.matches("<a class=\"map-marker\"").count(), 1);
+    assert!(r.body.contains("Page précédente"));
+    assert!(!r.body.contains("Page suivante"));
+}
+
+#[tokio::test]
+async fn a_poster_code_is_checked_and_its_qr_code_printed() {
+    let app = spawn_app().await;
+    let mut coord = app.logged_in(COORDINATOR).await;
+    let s = seed(&mut coord).await;
+    let code = &s.lea_code;
+    let mut anon = app.client();
+
+    // The form: a code typed loosely goes to its stable address.
+    let r = anon.get("/verifier").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body.contains("Le code figure sur l&#39;affiche")
+            || r.body.contains("Le code figure sur l'affiche")
+    );
+    let loose = code.to_lowercase().replace('-', " ");
+    let r = anon
+        .get(&format!("/verifier?code={}", loose.replace(' ', "+")))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), format!("/verifier/{code}"));
+    let r = anon.get("/verifier?code=abc").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("aria-invalid=\"true\""));
+
+    // Genuine: the name, the structure and the exact accounts.
+    let r = anon.get(&format!("/verifier/{code}")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.headers.get("set-cookie").is_none());
+    assert!(
+        r.body
+            .contains("Ce profil est bien celui d&#39;un Promeneur du Net")
+            || r.body
+                .contains("Ce profil est bien celui d'un Promeneur du Net")
+    );
+    assert!(r.body.contains("Léa Martin") && r.body.contains("MJC de Vichy"));
+    assert!(r.body.contains("Instagram : <strong>pdn.lea</strong>"));
+    assert!(r.body.contains("Snapchat : <strong>pdn-lea</strong>"));
+    assert!(r.body.contains(&format!("src=\"/verifier/{code}/qr.svg\"")));
+    assert!(r.body.contains("Télécharger le QR code"));
+    assert_private_data_absent(&r.body);
+
+    let r = anon.get(&format!("/verifier/{code}/qr.svg")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers["content-type"], "image/svg+xml");
+    assert_eq!(
+        r.headers["content-disposition"],
+        format!("inline; filename=\"promeneur-{code}.svg\"").as_str()
+    );
+    assert!(r.body.starts_with("<svg") && r.body.contains("</svg>"));
+
+    // She leaves: the code still answers, with her name only.
+    let r = coord
+        .json(
+            "POST",
+            &format!("/api/v1/promeneurs/{}/status", s.lea),
+            &json!({"status": "left"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = anon.get(&format!("/verifier/{code}")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body
+            .contains("n&#39;est pas (ou plus) un Promeneur du Net")
+            || r.body.contains("n'est pas (ou plus) un Promeneur du Net"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("Léa Martin"));
+    assert!(!r.body.contains("pdn.lea") && !r.body.contains("MJC de Vichy"));
+    assert!(!r.body.contains("qr.svg"));
+    let r = anon.get(&format!("/verifier/{code}/qr.svg")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    // A code nobody has: our own 404, with a warning.
+    let unknown = if code == "AAAA-AAAA" {
+        "BBBB-BBBB"
+    } else {
+        "AAAA-AAAA"
+    };
+    let r = anon.get(&format!("/verifier/{unknown}")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.body.contains("Ce code ne correspond à aucun Promeneur du Net. Méfiez-vous du compte qui vous l&#39;a donné.") || r.body.contains("Ce code ne correspond à aucun Promeneur du Net. Méfiez-vous du compte qui vous l'a donné."), "{}", r.body);
+    let r = anon.get("/verifier/pas-un-code").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(
+        r.body
+            .contains("Ce code ne correspond à aucun Promeneur du Net.")
+    );
+}
+
+#[tokio::test]
+async fn everyone_sees_the_directory_in_the_navigation_and_on_the_home_page() {
+    let app = spawn_app().await;
+    let r = app.client().get("/").await;
+    assert!(
+        r.body
+            .contains("<li><a href=\"/annuaire\">Annuaire</a></li>")
+    );
+    assert!(r.body.contains("class=\"cta\" href=\"/annuaire\""));
+    assert!(r.body.contains("href=\"/verifier\""));
+}

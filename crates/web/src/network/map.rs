@@ -1,0 +1,306 @@
+//! The directory's offline map: the outlines of the départements served
+//! (IGN ADMIN EXPRESS, `data/reference/outlines.json`) drawn as inline SVG
+//! by the server, with one link marker per promeneur shown. No tiles, no
+//! script, no request elsewhere: it prints, and the text list beside it
+//! says the same things (the map is an extra, never the only way).
+
+use std::{collections::HashMap, fmt::Write as _, sync::OnceLock};
+
+use serde::Deserialize;
+use uuid::Uuid;
+
+const OUTLINES: &str = include_str!("../../../../data/reference/outlines.json");
+
+/// Width of the drawing in SVG units; the height follows the projection.
+const WIDTH: f64 = 600.0;
+/// Room around the outlines, so that edge markers are not cut.
+const PAD: f64 = 24.0;
+/// Outline points closer than this (SVG units) to the last kept one are
+/// dropped: invisible at any screen size, and half the bytes.
+const SIMPLIFY: f64 = 1.5;
+/// The visible dot, and the transparent disc that takes taps and clicks
+/// (44 units: about 24 CSS px when the map is 330 px wide on a phone).
+const DOT_RADIUS: f64 = 8.0;
+const HIT_RADIUS: f64 = 22.0;
+/// Département names sit this far above their outline's mean point, off
+/// the main towns (Clermont-Ferrand is near the middle of the Puy-de-Dôme).
+const LABEL_RAISE: f64 = 60.0;
+/// Promeneurs of the same commune are spread on rings of this radius.
+const SPREAD: f64 = 14.0;
+
+/// A promeneur on the map.
+pub struct Marker<'a> {
+    pub id: Uuid,
+    pub name: &'a str,
+    pub commune: &'a str,
+    pub lat: f64,
+    pub lon: f64,
+}
+
+/// The commune searched from: drawn, not a link.
+pub struct Origin<'a> {
+    pub name: &'a str,
+    pub lat: f64,
+    pub lon: f64,
+}
+
+#[derive(Deserialize)]
+struct Outlines {
+    departments: Vec<DepartmentOutline>,
+    bbox: [f64; 4],
+}
+
+#[derive(Deserialize)]
+struct DepartmentOutline {
+    name: String,
+    rings: Vec<Vec<[f64; 2]>>,
+}
+
+/// Equirectangular projection of the bounding box, longitudes scaled by the
+/// cosine of the mean latitude (good enough at the scale of two
+/// départements).
+struct Projection {
+    min_lon: f64,
+    max_lat: f64,
+    x_scale: f64,
+    y_scale: f64,
+}
+
+impl Projection {
+    fn new(bbox: [f64; 4]) -> Self {
+        let [min_lon, min_lat, max_lon, max_lat] = bbox;
+        let k = f64::midpoint(min_lat, max_lat).to_radians().cos();
+        let scale = (WIDTH - 2.0 * PAD) / ((max_lon - min_lon) * k);
+        Self {
+            min_lon,
+            max_lat,
+            x_scale: scale * k,
+            y_scale: scale,
+        }
+    }
+
+    fn point(&self, lon: f64, lat: f64) -> (f64, f64) {
+        (
+            PAD + (lon - self.min_lon) * self.x_scale,
+            PAD + (self.max_lat - lat) * self.y_scale,
+        )
+    }
+}
+
+/// What every map shares, built once: the projection, the size and the
+/// outlines' markup.
+struct Base {
+    projection: Projection,
+    height: f64,
+    outlines: String,
+}
+
+fn base() -> &'static Base {
+    static BASE: OnceLock<Base> = OnceLock::new();
+    BASE.get_or_init(|| {
+        let data: Outlines = serde_json::from_str(OUTLINES).expect("valid outlines.json");
+        let projection = Projection::new(data.bbox);
+        let (_, bottom) = projection.point(data.bbox[0], data.bbox[1]);
+        let mut outlines = String::from(r#"<g class="map-departments" aria-hidden="true">"#);
+        let mut labels = String::new();
+        for d in &data.departments {
+            let _ = write!(outlines, r#"<path class="map-department" d=""#);
+            let (mut sx, mut sy, mut n) = (0.0, 0.0, 0.0);
+            for ring in &d.rings {
+                let mut last: Option<(f64, f64)> = None;
+                for (i, [lon, lat]) in ring.iter().enumerate() {
+                    let (x, y) = projection.point(*lon, *lat);
+                    if let Some((lx, ly)) = last
+                        && (x - lx).hypot(y - ly) < SIMPLIFY
+                        && i + 1 < ring.len()
+                    {
+                        continue;
+                    }
+                    let _ = write!(
+                        outlines,
+                        "{}{x:.1} {y:.1}",
+                        if last.is_none() { "M" } else { "L" }
+                    );
+                    last = Some((x, y));
+                    sx += x;
+                    sy += y;
+                    n += 1.0;
+                }
+                outlines.push('Z');
+            }
+            outlines.push_str(r#""/>"#);
+            if n > 0.0 {
+                let _ = write!(
+                    labels,
+                    r#"<text class="map-label" x="{:.0}" y="{:.0}" text-anchor="middle">{}</text>"#,
+                    sx / n,
+                    sy / n - LABEL_RAISE,
+                    escape(&d.name)
+                );
+            }
+        }
+        outlines.push_str(&labels);
+        outlines.push_str("</g>");
+        Base {
+            projection,
+            height: bottom + PAD,
+            outlines,
+        }
+    })
+}
+
+/// The map of a page of results: an `<svg role="group">` (it holds links,
+/// so it is not an image) with the outlines, the searched commune and one
+/// link per promeneur, named by its `<title>` and `aria-label`.
+pub fn results_map(markers: &[Marker<'_>], origin: Option<&Origin<'_>>) -> String {
+    let base = base();
+    let mut svg = String::with_capacity(base.outlines.len() + 400 + markers.len() * 260);
+    let _ = write!(
+        svg,
+        r#"<svg class="results-map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH:.0} {:.0}" role="group" aria-label="Carte des résultats">"#,
+        base.height
+    );
+    svg.push_str(&base.outlines);
+    // Promeneurs of one commune share its position: spread them out so
+    // that each stays visible and can be tapped.
+    let mut taken: HashMap<(i64, i64), usize> = HashMap::new();
+    for m in markers {
+        let (x, y) = base.projection.point(m.lon, m.lat);
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "screen units, well within i64"
+        )]
+        let key = ((x / 4.0).round() as i64, (y / 4.0).round() as i64);
+        let k = taken.entry(key).or_insert(0);
+        let (x, y) = spread(x, y, *k);
+        *k += 1;
+        let (x, y) = clamp(x, y, base.height);
+        let label = escape(&format!("{}, {}", m.name, m.commune));
+        let _ = write!(
+            svg,
+            concat!(
+                r#"<a class="map-marker" href="/promeneurs/{id}" aria-label="{label}"><title>{label}</title>"#,
+                r#"<circle class="map-hit" cx="{x:.1}" cy="{y:.1}" r="{hit}"/>"#,
+                r#"<circle class="map-dot" cx="{x:.1}" cy="{y:.1}" r="{dot}"/></a>"#
+            ),
+            id = m.id,
+            label = label,
+            x = x,
+            y = y,
+            hit = HIT_RADIUS,
+            dot = DOT_RADIUS,
+        );
+    }
+    // The searched commune last, as a hollow diamond over the markers
+    // (taps go through it: see `.map-origin` in theme.css).
+    if let Some(o) = origin {
+        let (x, y) = base.projection.point(o.lon, o.lat);
+        let (x, y) = clamp(x, y, base.height);
+        let name = escape(&format!("Ta recherche : {}", o.name));
+        let r = DOT_RADIUS + 10.0;
+        let _ = write!(
+            svg,
+            r#"<g class="map-origin" role="img" aria-label="{name}"><title>{name}</title><path d="M{x:.1} {:.1}L{:.1} {y:.1}L{x:.1} {:.1}L{:.1} {y:.1}Z"/></g>"#,
+            y - r,
+            x + r,
+            y + r,
+            x - r,
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// The k-th marker at one place: the first on it, the next ones on rings
+/// of six around it.
+fn spread(x: f64, y: f64, k: usize) -> (f64, f64) {
+    if k == 0 {
+        return (x, y);
+    }
+    let ring = (k - 1) / 6 + 1;
+    let slot = (k - 1) % 6;
+    let r = SPREAD * f64::from(u32::try_from(ring).unwrap_or(u32::MAX));
+    let angle = std::f64::consts::FRAC_PI_3 * f64::from(u32::try_from(slot).unwrap_or(0));
+    (x + r * angle.cos(), y + r * angle.sin())
+}
+
+fn clamp(x: f64, y: f64, height: f64) -> (f64, f64) {
+    (
+        x.clamp(DOT_RADIUS, WIDTH - DOT_RADIUS),
+        y.clamp(DOT_RADIUS, height - DOT_RADIUS),
+    )
+}
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_are_links_inside_a_group_not_an_image() {
+        let id = Uuid::nil();
+        let svg = results_map(
+            &[
+                Marker {
+                    id,
+                    name: "Léa <Martin>",
+                    commune: "Vichy",
+                    lat: 46.12484,
+                    lon: 3.42843,
+                },
+                Marker {
+                    id,
+                    name: "Sam",
+                    commune: "Vichy",
+                    lat: 46.12484,
+                    lon: 3.42843,
+                },
+            ],
+            Some(&Origin {
+                name: "Vichy",
+                lat: 46.12484,
+                lon: 3.42843,
+            }),
+        );
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(svg.contains(r#"role="group" aria-label="Carte des résultats""#));
+        assert!(!svg.contains(r#"<svg class="results-map" role="img""#));
+        assert_eq!(svg.matches(r#"<a class="map-marker""#).count(), 2);
+        assert!(svg.contains("<title>Léa &lt;Martin&gt;, Vichy</title>"));
+        assert!(svg.contains("Ta recherche : Vichy"));
+        assert_eq!(svg.matches(r#"class="map-department""#).count(), 2);
+        // Two promeneurs of one commune are not drawn on top of each other.
+        let dots: Vec<&str> = svg
+            .split(r#"<circle class="map-dot" "#)
+            .skip(1)
+            .map(|s| s.split(" r=").next().unwrap())
+            .collect();
+        assert_ne!(dots[0], dots[1]);
+    }
+
+    #[test]
+    fn the_projection_keeps_the_bbox_inside_the_drawing() {
+        let b = base();
+        let (x, y) = b.projection.point(2.2768, 46.8043);
+        assert!((x - PAD).abs() < 1e-6 && (y - PAD).abs() < 1e-6);
+        let (x, y) = b.projection.point(4.0057, 45.2871);
+        assert!((x - (WIDTH - PAD)).abs() < 1e-6);
+        assert!((y - (b.height - PAD)).abs() < 1e-6);
+        // Portrait: the two départements are taller than wide once scaled.
+        assert!(b.height > WIDTH);
+    }
+}

@@ -1,0 +1,700 @@
+//! The public directory (API.md "Public pages"): the search a young person
+//! makes on a phone, a promeneur's profile and photo, and the check of a
+//! code printed on posters. Everything is read from the directory snapshot,
+//! so only promeneurs that pass the gating (DESIGN §4) ever show; no page
+//! here sets a cookie or loads anything from another site.
+
+use std::{collections::HashMap, fmt::Write as _};
+
+use askama::Template;
+use axum::{
+    Router,
+    extract::{Path, Query, State},
+    http::{StatusCode, header},
+    response::{Html, IntoResponse, Redirect, Response},
+    routing::get,
+};
+use domain::{Platform, presence::open_now, text::search_key};
+use jiff::Timestamp;
+use serde::Deserialize;
+use store::reference::Commune;
+use uuid::Uuid;
+
+use crate::{
+    AppError, AppState,
+    api::network::photo_response,
+    auth::MaybeUser,
+    network::{
+        directory::{DirectoryQuery, Entry},
+        input::CommuneIndex,
+        map::{self, Marker, Origin},
+    },
+    view::{Layout, render},
+};
+
+/// Results per page of the directory.
+const PER_PAGE: usize = 20;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/annuaire", get(directory))
+        .route("/promeneurs/{id}", get(profile))
+        .route("/promeneurs/{id}/photo", get(photo))
+        .route("/verifier", get(verify_form))
+        .route("/verifier/{code}", get(verify))
+        .route("/verifier/{code}/qr.svg", get(qr))
+}
+
+// ------------------------------------------------------------------ search
+
+/// What the search form sends (and what links carry): free text, kept as
+/// typed, and checked leniently — a page never answers 422.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+struct Search {
+    ou: String,
+    commune: String,
+    department: String,
+    network: String,
+    theme: String,
+    q: String,
+    online_now: String,
+    page: String,
+}
+
+impl Search {
+    fn tidy(mut self) -> Self {
+        for f in [
+            &mut self.ou,
+            &mut self.commune,
+            &mut self.department,
+            &mut self.network,
+            &mut self.theme,
+            &mut self.q,
+        ] {
+            *f = f.trim().chars().take(100).collect();
+        }
+        self
+    }
+
+    fn online_now(&self) -> bool {
+        matches!(self.online_now.as_str(), "on" | "true" | "1" | "oui")
+    }
+
+    /// The query string of these filters at a page, with the place
+    /// replaced by a commune when one is given (the suggestions).
+    fn query(&self, commune: Option<&str>, page: usize) -> String {
+        let page = page.to_string();
+        let mut pairs: Vec<(&str, &str)> = Vec::new();
+        if let Some(c) = commune {
+            pairs.push(("commune", c));
+        } else {
+            pairs.push(("ou", &self.ou));
+            pairs.push(("commune", &self.commune));
+        }
+        pairs.extend([
+            ("department", self.department.as_str()),
+            ("network", self.network.as_str()),
+            ("theme", self.theme.as_str()),
+            ("q", self.q.as_str()),
+        ]);
+        if self.online_now() {
+            pairs.push(("online_now", "on"));
+        }
+        if page != "1" {
+            pairs.push(("page", &page));
+        }
+        pairs.retain(|(_, v)| !v.is_empty());
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    }
+}
+
+/// Where the distances are measured from, and what to say when the place
+/// typed is not one commune.
+#[derive(Default)]
+struct Place<'a> {
+    origin: Option<&'a Commune>,
+    notice: Option<String>,
+    suggestions: Vec<&'a Commune>,
+}
+
+/// Resolves the place typed (`ou`: a name, a postal code, "03200 Vichy") or
+/// given by a link (`commune`: an INSEE code).
+fn locate<'a>(communes: &'a CommuneIndex, ou: &str, insee: &str) -> Place<'a> {
+    if ou.is_empty() {
+        return match (insee.is_empty(), communes.get(insee)) {
+            (true, _) => Place::default(),
+            (false, Some(c)) => Place {
+                origin: Some(c),
+                ..Place::default()
+            },
+            (false, None) => Place {
+                notice: Some(
+                    "Cette commune n'est pas dans l'Allier ni dans le Puy-de-Dôme : voici tous les promeneurs."
+                        .to_owned(),
+                ),
+                ..Place::default()
+            },
+        };
+    }
+    // Five digits typed by a person are a postal code (03200 is Vichy's,
+    // and also the INSEE code of Neuvy): several communes may share it.
+    if ou.len() == 5 && ou.bytes().all(|b| b.is_ascii_digit()) {
+        let shared: Vec<&Commune> = communes
+            .suggest(ou, 20)
+            .into_iter()
+            .filter(|c| c.postal_codes.split_whitespace().any(|p| p == ou))
+            .collect();
+        match shared.as_slice() {
+            [] => {}
+            [one] => {
+                return Place {
+                    origin: Some(one),
+                    ..Place::default()
+                };
+            }
+            [first, others @ ..] => {
+                // Neighbours: the most populous one is a fair centre.
+                return Place {
+                    origin: Some(first),
+                    notice: Some(format!(
+                        "Le code postal {ou} couvre plusieurs communes : les distances sont comptées depuis {}. Tu habites ailleurs ? Choisis ta commune :",
+                        first.name
+                    )),
+                    suggestions: others.iter().take(8).copied().collect(),
+                };
+            }
+        }
+    }
+    if let Ok(c) = communes.resolve(ou) {
+        return Place {
+            origin: Some(c),
+            ..Place::default()
+        };
+    }
+    let suggestions = communes.suggest(ou, 6);
+    let key = search_key(ou);
+    let homonyms = suggestions
+        .iter()
+        .filter(|c| search_key(&c.name) == key)
+        .count();
+    let notice = if homonyms > 1 {
+        format!("Plusieurs communes s'appellent « {ou} ». Choisis la tienne :")
+    } else if suggestions.is_empty() {
+        format!(
+            "On ne trouve pas « {ou} » dans l'Allier ni dans le Puy-de-Dôme. Vérifie l'orthographe ou essaie ton code postal. En attendant, voici tous les promeneurs."
+        )
+    } else {
+        format!("On ne trouve pas exactement « {ou} ». Tu voulais dire :")
+    };
+    Place {
+        origin: None,
+        notice: Some(notice),
+        suggestions,
+    }
+}
+
+struct Choice {
+    value: String,
+    label: String,
+}
+
+struct PageLink {
+    number: usize,
+    href: String,
+    current: bool,
+}
+
+struct Suggestion {
+    href: String,
+    label: String,
+}
+
+struct NetworkLink {
+    label: String,
+    handle: String,
+    url: Option<String>,
+}
+
+/// A promeneur as the pages show it.
+struct Card {
+    id: Uuid,
+    name: String,
+    job_title: String,
+    structure: String,
+    structure_commune: String,
+    commune: String,
+    distance: Option<String>,
+    online: bool,
+    presence: String,
+    themes: String,
+    networks: Vec<NetworkLink>,
+    bio: String,
+    has_photo: bool,
+    code: String,
+}
+
+impl Card {
+    fn new(
+        e: &Entry,
+        distance_km: Option<f64>,
+        themes: &HashMap<String, String>,
+        now: Timestamp,
+    ) -> Self {
+        Self {
+            id: e.id,
+            name: e.display_name.clone(),
+            job_title: e.job_title.clone(),
+            structure: e.structure_name.clone(),
+            structure_commune: e.structure_commune.clone(),
+            commune: e.commune_name.clone(),
+            distance: distance_km.map(distance_words),
+            online: open_now(&e.slots, now),
+            presence: e.presence_words.clone(),
+            themes: e
+                .themes
+                .iter()
+                .map(|t| themes.get(t).cloned().unwrap_or_else(|| t.clone()))
+                .collect::<Vec<_>>()
+                // Labels may hold commas ("Orientation, études, formation").
+                .join(" ; "),
+            networks: networks(e),
+            bio: e.bio.clone(),
+            has_photo: e.has_photo,
+            code: e.verification_code.clone(),
+        }
+    }
+}
+
+/// A promeneur's accounts; only web addresses become links.
+fn networks(e: &Entry) -> Vec<NetworkLink> {
+    e.networks
+        .iter()
+        .map(|n| NetworkLink {
+            label: n.label.clone(),
+            handle: n.handle.clone(),
+            url: n
+                .url
+                .clone()
+                .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
+        })
+        .collect()
+}
+
+fn distance_words(km: f64) -> String {
+    if km < 1.0 {
+        "à moins d'1 km".to_owned()
+    } else {
+        format!("à {km:.0} km")
+    }
+}
+
+async fn theme_labels(state: &AppState) -> Result<Vec<Choice>, AppError> {
+    Ok(store::promeneurs::themes(&state.db)
+        .await?
+        .into_iter()
+        .filter(|t| !t.archived)
+        .map(|t| Choice {
+            value: t.slug,
+            label: t.label,
+        })
+        .collect())
+}
+
+#[derive(Template)]
+#[template(path = "public/annuaire.html")]
+struct DirectoryPage {
+    layout: Layout,
+    search: Search,
+    ou_value: String,
+    filters_open: bool,
+    departments: Vec<Choice>,
+    networks: Vec<Choice>,
+    themes: Vec<Choice>,
+    notice: Option<String>,
+    suggestions: Vec<Suggestion>,
+    origin_name: Option<String>,
+    heading: String,
+    cards: Vec<Card>,
+    map: String,
+    pages: Vec<PageLink>,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+async fn directory(
+    State(state): State<AppState>,
+    MaybeUser(auth): MaybeUser,
+    Query(search): Query<Search>,
+) -> Result<Html<String>, AppError> {
+    let search = search.tidy();
+    let communes = state.communes().await?;
+    let departments = store::reference::departments(&state.db).await?;
+    let themes = theme_labels(&state).await?;
+    let place = locate(&communes, &search.ou, &search.commune);
+
+    let department = departments
+        .iter()
+        .find(|d| d.code == search.department)
+        .map(|d| d.name.clone());
+    let network = Platform::parse(&search.network).ok();
+    let theme = themes
+        .iter()
+        .find(|t| t.value == search.theme)
+        .map(|t| t.label.clone());
+    let query = DirectoryQuery {
+        origin: place.origin.map(|c| (c.lat, c.lon)),
+        department: department.as_ref().map(|_| search.department.clone()),
+        network,
+        theme: theme.as_ref().map(|_| search.theme.clone()),
+        q: Some(search.q.clone()).filter(|q| !q.is_empty()),
+        online_now: search.online_now(),
+    };
+    let now = state.now();
+    let snapshot = state.directory.snapshot(&state.db, now).await?;
+    let hits = snapshot.search(&query, now);
+
+    let total = hits.len();
+    let last_page = total.div_ceil(PER_PAGE).max(1);
+    let page = search
+        .page
+        .parse::<usize>()
+        .unwrap_or(1)
+        .clamp(1, last_page);
+    let shown = &hits[(page - 1) * PER_PAGE..(page * PER_PAGE).min(total)];
+    let theme_map: HashMap<String, String> = themes
+        .iter()
+        .map(|t| (t.value.clone(), t.label.clone()))
+        .collect();
+    let cards: Vec<Card> = shown
+        .iter()
+        .map(|h| Card::new(h.entry, h.distance_km, &theme_map, now))
+        .collect();
+    let markers: Vec<Marker<'_>> = shown
+        .iter()
+        .map(|h| Marker {
+            id: h.entry.id,
+            name: &h.entry.display_name,
+            commune: &h.entry.commune_name,
+            lat: h.entry.lat,
+            lon: h.entry.lon,
+        })
+        .collect();
+    let origin = place.origin.map(|c| Origin {
+        name: &c.name,
+        lat: c.lat,
+        lon: c.lon,
+    });
+    let map = map::results_map(&markers, origin.as_ref());
+
+    // The title says what was searched, for tabs, history and screen readers.
+    let mut what: Vec<String> = Vec::new();
+    if let Some(c) = place.origin {
+        what.push(format!("près de {}", c.name));
+    }
+    if let Some(n) = network {
+        what.push(n.label().to_owned());
+    }
+    what.extend(theme.clone().map(|t| format!("thème {t}")));
+    what.extend(department.clone());
+    if !search.q.is_empty() {
+        what.push(format!("« {} »", search.q));
+    }
+    if search.online_now() {
+        what.push("en ligne maintenant".to_owned());
+    }
+    let heading = found_words(total);
+    let mut title = if what.is_empty() {
+        "Annuaire des Promeneurs du Net".to_owned()
+    } else {
+        format!("{heading} — {}", what.join(", "))
+    };
+    if page > 1 {
+        let _ = write!(title, " (page {page})");
+    }
+
+    let link = |p: usize| {
+        let q = search.query(None, p);
+        if q.is_empty() {
+            "/annuaire".to_owned()
+        } else {
+            format!("/annuaire?{q}")
+        }
+    };
+    let suggestions = place
+        .suggestions
+        .iter()
+        .map(|c| Suggestion {
+            href: format!("/annuaire?{}", search.query(Some(&c.insee), 1)),
+            label: format!(
+                "{} ({}, {})",
+                c.name,
+                c.postal_codes.split_whitespace().next().unwrap_or(""),
+                departments
+                    .iter()
+                    .find(|d| d.code == c.department)
+                    .map_or(c.department.as_str(), |d| d.name.as_str())
+            ),
+        })
+        .collect();
+    let ou_value = if search.ou.is_empty() {
+        place.origin.map_or_else(String::new, |c| {
+            match c.postal_codes.split_whitespace().next() {
+                Some(p) => format!("{} ({p})", c.name),
+                None => c.name.clone(),
+            }
+        })
+    } else {
+        search.ou.clone()
+    };
+    render(&DirectoryPage {
+        layout: Layout::new(&auth, title),
+        filters_open: department.is_some()
+            || network.is_some()
+            || theme.is_some()
+            || !search.q.is_empty()
+            || search.online_now(),
+        ou_value,
+        departments: departments
+            .iter()
+            .map(|d| Choice {
+                value: d.code.clone(),
+                label: format!("{} — {}", d.code, d.name),
+            })
+            .collect(),
+        networks: Platform::ALL
+            .iter()
+            .map(|p| Choice {
+                value: p.as_str().to_owned(),
+                label: p.label().to_owned(),
+            })
+            .collect(),
+        themes,
+        notice: place.notice,
+        suggestions,
+        origin_name: place.origin.map(|c| c.name.clone()),
+        heading,
+        cards,
+        map,
+        pages: if last_page > 1 && last_page <= 10 {
+            (1..=last_page)
+                .map(|p| PageLink {
+                    number: p,
+                    href: link(p),
+                    current: p == page,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        previous: (page > 1).then(|| link(page - 1)),
+        next: (page < last_page).then(|| link(page + 1)),
+        search: Search {
+            network: network.map(|n| n.as_str().to_owned()).unwrap_or_default(),
+            ..search.clone()
+        },
+    })
+}
+
+fn found_words(n: usize) -> String {
+    match n {
+        0 => "Aucun promeneur trouvé".to_owned(),
+        1 => "1 promeneur trouvé".to_owned(),
+        n => format!("{n} promeneurs trouvés"),
+    }
+}
+
+// ----------------------------------------------------------------- profile
+
+#[derive(Template)]
+#[template(path = "public/profile.html")]
+struct ProfilePage {
+    layout: Layout,
+    p: Card,
+}
+
+/// The same 404 for an unknown id, a promeneur who is not public and a
+/// malformed id: the page says nothing about who exists.
+fn public_id(id: &str) -> Result<Uuid, AppError> {
+    Uuid::parse_str(id).map_err(|_| AppError::not_found())
+}
+
+async fn profile(
+    State(state): State<AppState>,
+    MaybeUser(auth): MaybeUser,
+    Path(id): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let id = public_id(&id)?;
+    let snapshot = state.directory.snapshot(&state.db, state.now()).await?;
+    let entry = snapshot.get(id).ok_or_else(AppError::not_found)?;
+    let themes: HashMap<String, String> = theme_labels(&state)
+        .await?
+        .into_iter()
+        .map(|t| (t.value, t.label))
+        .collect();
+    let p = Card::new(entry, None, &themes, state.now());
+    render(&ProfilePage {
+        layout: Layout::new(&auth, format!("{} — Promeneur du Net", p.name)),
+        p,
+    })
+}
+
+async fn photo(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let id = public_id(&id)?;
+    let snapshot = state.directory.snapshot(&state.db, state.now()).await?;
+    if !snapshot.get(id).is_some_and(|e| e.has_photo) {
+        return Err(AppError::not_found());
+    }
+    let promeneur = store::promeneurs::find_any(&state.db, id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    photo_response(&state, promeneur.photo_id, "public, max-age=300").await
+}
+
+// ------------------------------------------------------------ verification
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CodeQuery {
+    code: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "public/verify_form.html")]
+struct VerifyForm {
+    layout: Layout,
+    code: String,
+    error: Option<&'static str>,
+}
+
+/// The form to type a code; it submits here, and a well-formed code is
+/// sent on to its stable address.
+async fn verify_form(
+    MaybeUser(auth): MaybeUser,
+    Query(q): Query<CodeQuery>,
+) -> Result<Response, AppError> {
+    let typed = q
+        .code
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(40)
+        .collect::<String>();
+    if typed.is_empty() {
+        return Ok(render(&VerifyForm {
+            layout: Layout::new(&auth, "Vérifier un Promeneur du Net"),
+            code: typed,
+            error: None,
+        })?
+        .into_response());
+    }
+    match store::promeneurs::normalise_code(&typed) {
+        Some(code) => Ok(Redirect::to(&format!("/verifier/{code}")).into_response()),
+        None => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&VerifyForm {
+                layout: Layout::new(&auth, "Erreur — Vérifier un Promeneur du Net"),
+                code: typed,
+                error: Some(
+                    "Ce code n'a pas la bonne forme : il compte 8 lettres ou chiffres, par exemple 7KX4-9QPM.",
+                ),
+            })?,
+        )
+            .into_response()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "public/verify.html")]
+struct VerifyPage {
+    layout: Layout,
+    code: String,
+    /// A public promeneur: what to compare with.
+    genuine: Option<Card>,
+    /// The name of someone who is not (or no longer) a public promeneur.
+    not_active: Option<String>,
+}
+
+async fn verify(
+    State(state): State<AppState>,
+    MaybeUser(auth): MaybeUser,
+    Path(typed): Path<String>,
+) -> Result<Response, AppError> {
+    let Some(code) = store::promeneurs::normalise_code(&typed) else {
+        return unknown_code(&auth, &typed);
+    };
+    if code != typed {
+        return Ok(Redirect::permanent(&format!("/verifier/{code}")).into_response());
+    }
+    let snapshot = state.directory.snapshot(&state.db, state.now()).await?;
+    if let Some(entry) = snapshot.by_code(&code) {
+        let themes: HashMap<String, String> = theme_labels(&state)
+            .await?
+            .into_iter()
+            .map(|t| (t.value, t.label))
+            .collect();
+        let card = Card::new(entry, None, &themes, state.now());
+        return Ok(render(&VerifyPage {
+            layout: Layout::new(&auth, format!("Profil vérifié : {}", card.name)),
+            code,
+            genuine: Some(card),
+            not_active: None,
+        })?
+        .into_response());
+    }
+    match store::promeneurs::find_by_code(&state.db, &code).await? {
+        Some(p) => Ok(render(&VerifyPage {
+            layout: Layout::new(&auth, "Pas ou plus Promeneur du Net"),
+            code,
+            genuine: None,
+            not_active: Some(format!("{} {}", p.first_name, p.last_name)),
+        })?
+        .into_response()),
+        None => unknown_code(&auth, &code),
+    }
+}
+
+/// Our own 404: the reader must learn that the code is false.
+fn unknown_code(auth: &crate::auth::Auth, typed: &str) -> Result<Response, AppError> {
+    let page = VerifyPage {
+        layout: Layout::new(auth, "Code inconnu"),
+        code: typed.chars().take(40).collect(),
+        genuine: None,
+        not_active: None,
+    };
+    Ok((StatusCode::NOT_FOUND, render(&page)?).into_response())
+}
+
+/// The QR code of a public promeneur's verification page, to print.
+async fn qr(
+    State(state): State<AppState>,
+    Path(typed): Path<String>,
+) -> Result<Response, AppError> {
+    let code = store::promeneurs::normalise_code(&typed).ok_or_else(AppError::not_found)?;
+    let snapshot = state.directory.snapshot(&state.db, state.now()).await?;
+    let entry = snapshot.by_code(&code).ok_or_else(AppError::not_found)?;
+    let url = format!("{}/verifier/{code}", state.config.base_url);
+    let svg = documents::qr::qr_svg(
+        &url,
+        &format!(
+            "QR code vers la vérification du profil de {}",
+            entry.display_name
+        ),
+    )
+    .map_err(AppError::internal)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/svg+xml".to_owned()),
+            (header::CACHE_CONTROL, "public, max-age=300".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"promeneur-{code}.svg\""),
+            ),
+        ],
+        svg,
+    )
+        .into_response())
+}
