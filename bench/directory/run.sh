@@ -18,6 +18,8 @@
 #   PROMENEURS      how many promeneurs to generate (default 10000)
 #   COMMUNE         INSEE code of the origin commune (default 03310, Vichy)
 #   EXTRA_QUERY     appended to both query strings, e.g. "&limit=10"
+#   FLOOR=0         skip the informational row: our /healthz (the cost of the
+#                   HTTP stack and middleware alone), compared with nginx JSON
 #   STRICT=1        exit 1 when a target is missed (default: report only)
 #   KEEP=1          keep the temporary directory (data, logs, wrk outputs)
 set -euo pipefail
@@ -267,7 +269,13 @@ for round in $(seq "$ROUNDS"); do
         log "round $round: ours $kind"
         read -r o_rps o_p99 o_err o_cpu < <(measure "$ourl" "$WORK/out/wrk-$round-ours-$kind.txt" our_list)
         echo "$round $kind $n_rps $n_p99 $n_err $n_cpu $o_rps $o_p99 $o_err $o_cpu" >>"$RESULTS"
+        if [ "$kind" = json ]; then JSON_NGINX="$n_rps $n_p99 $n_err $n_cpu"; fi
     done
+    if [ "${FLOOR:-1}" = 1 ]; then
+        log "round $round: ours /healthz (floor)"
+        read -r o_rps o_p99 o_err o_cpu < <(measure "$BASE/healthz" "$WORK/out/wrk-$round-ours-healthz.txt" our_list)
+        echo "$round floor $JSON_NGINX $o_rps $o_p99 $o_err $o_cpu" >>"$RESULTS"
+    fi
 done
 
 # ---------------------------------------------------------------- report
@@ -278,7 +286,7 @@ python3 - "$RESULTS" "$TARGET_RATIO" "$TARGET_P99_MS" "$JSON_BYTES" "$HTML_BYTES
 import sys
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
 target_ratio, target_p99 = float(sys.argv[2]), float(sys.argv[3])
-size = {"json": int(sys.argv[4]), "html": int(sys.argv[5])}
+size = {"json": int(sys.argv[4]), "html": int(sys.argv[5]), "floor": 2}
 print()
 print(f"{'round':>5} {'target':<6} {'bytes':>7} | {'nginx req/s':>11} {'p99 ms':>7} {'cpu us/req':>10} | "
       f"{'ours req/s':>10} {'p99 ms':>7} {'cpu us/req':>10} {'errors':>6} | {'ratio':>6}  verdict")
@@ -287,6 +295,11 @@ for r in rows:
     rnd, kind = r[0], r[1]
     n_rps, n_p99, n_err, n_cpu, o_rps, o_p99, o_err, o_cpu = map(float, r[2:])
     ratio = o_rps / n_rps if n_rps else float("nan")
+    if kind == "floor":
+        # Not a target: /healthz ("ok") against nginx's JSON figures of the round.
+        print(f"{rnd:>5} {kind:<6} {size[kind]:>7} | {'(json)':>11} {'':>7} {'':>10} | "
+              f"{o_rps:>10.0f} {o_p99:>7.2f} {o_cpu:>10.0f} {o_err:>6.0f} | {ratio:>6.1%}  info: /healthz, the HTTP stack alone")
+        continue
     fails = []
     if not ratio >= target_ratio:
         fails.append(f"ratio < {target_ratio:.0%}")

@@ -604,7 +604,7 @@ async fn conventions_are_recorded_by_the_caf_and_reminded() {
 async fn import_writes_nothing_unless_every_row_is_valid() {
     let app = spawn_app().await;
     let mut coord = app.logged_in(COORDINATOR).await;
-    let structures = "nom;type;siret;commune\nMJC de Vichy;MJC;73282932000074;Vichy\nCentre social;centre social;;63113\n";
+    let structures = "nom;type;siret;commune;code_insee\nMJC de Vichy;MJC;73282932000074;Vichy;\nCentre social;centre social;;;63113\n";
     let r = coord
         .bytes(
             "POST",

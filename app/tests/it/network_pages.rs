@@ -74,7 +74,7 @@ async fn a_referent_edits_presence_slots_in_the_form() {
         ("email", "lea@x.fr"),
         ("structure_id", s.as_str()),
         ("job_title", "Animatrice"),
-        ("commune_insee", "03310"),
+        ("commune_insee", "Vichy (03310)"),
         ("mandate_hours", "6"),
         ("mandate_starts_on", "2025-09-01"),
         ("charter_signed_on", "2025-09-15"),

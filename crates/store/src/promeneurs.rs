@@ -41,6 +41,7 @@ pub struct Promeneur {
     pub phone: Option<String>,
     pub structure_id: Uuid,
     pub structure_name: String,
+    pub structure_siret: Option<String>,
     pub structure_commune: String,
     pub department: String,
     pub job_title: String,
@@ -105,6 +106,7 @@ struct Row {
     phone: Option<String>,
     structure_id: Uuid,
     structure_name: String,
+    structure_siret: Option<String>,
     structure_commune: String,
     department: String,
     job_title: String,
@@ -141,6 +143,7 @@ impl Row {
             phone: self.phone,
             structure_id: self.structure_id,
             structure_name: self.structure_name,
+            structure_siret: self.structure_siret,
             structure_commune: self.structure_commune,
             department: self.department,
             job_title: self.job_title,
@@ -169,7 +172,7 @@ impl Row {
 }
 
 const SELECT: &str = "SELECT p.id, p.first_name, p.last_name, p.email, p.phone, p.structure_id,
-    s.name AS structure_name, sc.name AS structure_commune, p.department, p.job_title, p.commune_insee,
+    s.name AS structure_name, s.siret AS structure_siret, sc.name AS structure_commune, p.department, p.job_title, p.commune_insee,
     c.name AS commune_name, c.lat, c.lon, p.status, p.mandate_hours, p.mandate_starts_on, p.mandate_ends_on,
     p.charter_signed_on, p.initial_training_on, p.public_consent, p.public_bio, p.photo_id,
     p.verification_code, p.user_id, p.created_at, p.updated_at

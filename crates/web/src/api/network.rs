@@ -142,7 +142,7 @@ impl StructureIn {
         set(&mut d.name, self.name);
         set(&mut d.kind, self.kind);
         set(&mut d.siret, self.siret);
-        set(&mut d.commune, self.commune_insee);
+        set(&mut d.commune, self.commune_insee.map(|c| format!("insee:{c}")));
         set(&mut d.address, self.address);
         set(&mut d.contact_name, self.contact_name);
         set(&mut d.email, self.email);
@@ -618,7 +618,7 @@ impl PromeneurIn {
         set(&mut d.phone, self.phone);
         set(&mut d.structure, self.structure_id);
         set(&mut d.job_title, self.job_title);
-        set(&mut d.commune, self.commune_insee);
+        set(&mut d.commune, self.commune_insee.map(|c| format!("insee:{c}")));
         set(&mut d.charter_signed_on, self.charter_signed_on);
         set(&mut d.initial_training_on, self.initial_training_on);
         set(&mut d.public_bio, self.public_bio);
@@ -677,7 +677,7 @@ pub fn draft_of(p: &store::promeneurs::Promeneur) -> PromeneurDraft {
         phone: p.phone.clone().unwrap_or_default(),
         structure: p.structure_id.to_string(),
         job_title: p.job_title.clone(),
-        commune: p.commune_insee.clone(),
+        commune: format!("{} ({})", p.commune_name, p.commune_insee),
         networks: p
             .networks
             .iter()

@@ -69,7 +69,8 @@ const STRUCTURE_COLUMNS: &[(&str, &str, &str)] = &[
         "siret",
         "14 chiffres ; sert à reconnaître la structure lors d'un nouvel import",
     ),
-    ("commune", "commune_insee", "Nom, code postal ou code INSEE"),
+    ("commune", "commune_insee", "Nom, ou code postal suivi du nom (« 03200 Vichy »)"),
+    ("code_insee", "commune_insee", "Facultatif : le code INSEE de la commune, lu avant la colonne commune"),
     ("adresse", "address", ""),
     ("contact", "contact_name", "Personne à contacter"),
     ("email", "email", ""),
@@ -92,11 +93,8 @@ const PROMENEUR_COLUMNS: &[(&str, &str, &str)] = &[
         "SIRET ou nom exact de la structure employeuse",
     ),
     ("fonction", "job_title", "Ex. : animatrice jeunesse"),
-    (
-        "commune",
-        "commune_insee",
-        "Commune d'intervention : nom, code postal ou code INSEE",
-    ),
+    ("commune", "commune_insee", "Commune d'intervention : nom, ou code postal suivi du nom"),
+    ("code_insee", "commune_insee", "Facultatif : le code INSEE de la commune, lu avant la colonne commune"),
     (
         "reseaux",
         "networks",
@@ -144,7 +142,8 @@ fn alias(header: &str) -> &str {
         "e_mail" | "courriel" | "mail" | "adresse_e_mail" | "adresse_email" => "email",
         "tel" | "telephone_professionnel" | "portable" => "telephone",
         "structure_siret" | "siret_structure" | "structure_employeuse" | "employeur" => "structure",
-        "code_insee" | "insee" | "ville" | "commune_d_intervention" => "commune",
+        "insee" | "code_commune" => "code_insee",
+        "ville" | "commune_d_intervention" => "commune",
         "raison_sociale" | "nom_de_la_structure" => "nom",
         "reseaux_sociaux" | "comptes" => "reseaux",
         "thematiques" => "themes",
@@ -290,7 +289,7 @@ pub async fn plan(
                     name: cell(row, "nom"),
                     kind: cell(row, "type"),
                     siret: cell(row, "siret"),
-                    commune: cell(row, "commune"),
+                    commune: commune_cell(&cell(row, "code_insee"), &cell(row, "commune")),
                     address: cell(row, "adresse"),
                     contact_name: cell(row, "contact"),
                     email: cell(row, "email"),
@@ -458,7 +457,7 @@ pub async fn plan(
                     phone: cell(row, "telephone"),
                     structure: cell(row, "structure"),
                     job_title: cell(row, "fonction"),
-                    commune: cell(row, "commune"),
+                    commune: commune_cell(&cell(row, "code_insee"), &cell(row, "commune")),
                     networks,
                     themes: split_list(&cell(row, "themes")),
                     presence,
@@ -550,6 +549,9 @@ fn header_index(
             ignored.push(h.clone());
         }
     }
+    if index.contains_key("code_insee") && !index.contains_key("commune") {
+        index.insert("commune".to_owned(), usize::MAX);
+    }
     let required: &[&str] = match kind {
         Kind::Structures => &["nom", "commune"],
         Kind::Promeneurs => &["prenom", "nom", "email", "structure", "commune"],
@@ -566,6 +568,15 @@ fn header_index(
         )));
     }
     Ok((index, ignored))
+}
+
+/// The commune of a row: the INSEE column when filled, else the text.
+fn commune_cell(insee: &str, text: &str) -> String {
+    if insee.is_empty() {
+        text.to_owned()
+    } else {
+        format!("insee:{insee}")
+    }
 }
 
 /// Items of a cell: separated by commas, semicolons or new lines.

@@ -57,10 +57,20 @@ impl CommuneIndex {
         self.by_insee.get(insee)
     }
 
-    /// A commune from an INSEE code, a postal code, a name, or "03200
-    /// Vichy" / "Vichy (03200)".
+    /// A commune from what a person typed: a name, a postal code, an INSEE
+    /// code, or both ("03200 Vichy", "Vichy (03310)"). Five digits alone
+    /// may be a postal code and another commune's INSEE code (03200 is
+    /// Vichy's postal code and Neuvy's INSEE code): then the answer lists
+    /// both. "insee:03310" (what the API sends for `commune_insee`) is read
+    /// as an INSEE code only.
     pub fn resolve(&self, input: &str) -> Result<&Commune, String> {
         let input = input.trim();
+        if let Some(code) = input.strip_prefix("insee:") {
+            return self
+                .by_insee
+                .get(code.trim())
+                .ok_or_else(|| format!("Code INSEE inconnu dans les départements servis : « {} ».", code.trim()));
+        }
         if input.is_empty() {
             return Err("Indiquez la commune.".into());
         }
@@ -70,22 +80,24 @@ impl CommuneIndex {
             .filter(|c| !c.is_ascii_digit() && *c != '(' && *c != ')')
             .collect::<String>();
         let key = search_key(&letters);
-        if digits.len() == 5
-            && key.is_empty()
-            && let Some(c) = self.by_insee.get(&digits)
-        {
-            return Ok(c);
+        let mut candidates: Vec<&String> = Vec::new();
+        if digits.len() == 5 {
+            if let Some(c) = self.by_insee.get(&digits) {
+                candidates.push(&c.insee);
+            }
+            if let Some(list) = self.by_postal.get(&digits) {
+                candidates.extend(list);
+            }
+            if !key.is_empty() {
+                candidates.retain(|i| search_key(&self.by_insee[*i].name) == key);
+            }
+        } else if digits.is_empty() && !key.is_empty() {
+            if let Some(list) = self.by_key.get(&key) {
+                candidates.extend(list);
+            }
         }
-        let by_postal = (digits.len() == 5)
-            .then(|| self.by_postal.get(&digits))
-            .flatten();
-        let by_name = (!key.is_empty()).then(|| self.by_key.get(&key)).flatten();
-        let candidates: Vec<&String> = match (by_postal, by_name) {
-            (Some(p), Some(n)) => p.iter().filter(|i| n.contains(i)).collect(),
-            (Some(p), None) if key.is_empty() => p.iter().collect(),
-            (None, Some(n)) if digits.is_empty() => n.iter().collect(),
-            _ => Vec::new(),
-        };
+        candidates.sort();
+        candidates.dedup();
         match candidates.as_slice() {
             [one] => Ok(&self.by_insee[*one]),
             [] => Err(format!(
@@ -97,14 +109,24 @@ impl CommuneIndex {
                     .take(6)
                     .map(|i| {
                         let c = &self.by_insee[*i];
-                        format!("{} ({})", c.name, c.insee)
+                        let postal = c.postal_codes.split_whitespace().next().unwrap_or("");
+                        format!("{postal} {} (code INSEE {})", c.name, c.insee)
                     })
                     .collect();
                 Err(format!(
-                    "« {input} » désigne plusieurs communes ({}) : précisez le code postal ou le code INSEE.",
-                    names.join(", ")
+                    "« {input} » peut désigner plusieurs communes ({}) : écrivez le code postal suivi du nom, par exemple « {} ».",
+                    names.join(", "),
+                    names[0].split(" (").next().unwrap_or("")
                 ))
             }
+        }
+    }
+
+    /// How a stored commune is shown back in a form: it resolves to itself.
+    pub fn label(&self, insee: &str) -> String {
+        match self.by_insee.get(insee) {
+            Some(c) => format!("{} ({})", c.name, c.insee),
+            None => insee.to_owned(),
         }
     }
 
@@ -163,7 +185,7 @@ impl StructureDraft {
             name: s.name.clone(),
             kind: s.kind.as_str().to_owned(),
             siret: s.siret.clone().unwrap_or_default(),
-            commune: s.commune_insee.clone(),
+            commune: format!("{} ({})", s.commune_name, s.commune_insee),
             address: s.address.clone(),
             contact_name: s.contact_name.clone(),
             email: s.email.clone().unwrap_or_default(),
@@ -569,5 +591,52 @@ pub fn validate_promeneur(d: &PromeneurDraft, ctx: &Context<'_>) -> Result<Valid
             })
         }
         _ => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn commune(insee: &str, name: &str, postal: &str) -> Commune {
+        Commune {
+            insee: insee.into(),
+            name: name.into(),
+            postal_codes: postal.into(),
+            department: insee[..2].into(),
+            population: 1000,
+            epci_code: None,
+            epci_name: None,
+            lat: 46.0,
+            lon: 3.0,
+        }
+    }
+
+    fn index() -> CommuneIndex {
+        CommuneIndex::new(vec![
+            commune("03310", "Vichy", "03200"),
+            commune("03001", "Abrest", "03200"),
+            commune("03200", "Neuvy", "03000"),
+            commune("03185", "Montluçon", "03100"),
+        ])
+    }
+
+    #[test]
+    fn a_commune_is_found_by_name_postal_code_or_insee() {
+        let i = index();
+        assert_eq!(i.resolve("vichy").unwrap().insee, "03310");
+        assert_eq!(i.resolve("Montlucon").unwrap().insee, "03185");
+        assert_eq!(i.resolve("03100").unwrap().insee, "03185");
+        assert_eq!(i.resolve("03200 Vichy").unwrap().insee, "03310");
+        assert_eq!(i.resolve("Vichy (03310)").unwrap().insee, "03310");
+        assert_eq!(i.resolve("insee:03200").unwrap().insee, "03200");
+    }
+
+    #[test]
+    fn a_code_that_is_a_postal_code_and_an_insee_code_is_ambiguous() {
+        let err = index().resolve("03200").unwrap_err();
+        assert!(err.contains("Vichy") && err.contains("Neuvy"), "{err}");
+        assert!(index().resolve("Paris").is_err());
+        assert!(index().resolve("insee:75056").is_err());
     }
 }
