@@ -287,3 +287,69 @@ async fn administrators_keep_the_list_of_themes() {
     let r = admin.post_form("/admin/themes", &[("label", "")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn a_caf_agent_records_a_signed_convention_with_its_scan() {
+    let app = spawn_app().await;
+    let mut agent = app.logged_in(AGENT03).await;
+    let s = structure(&mut agent, "MJC", Some(SIRET_A), "03310").await;
+    let r = agent
+        .json(
+            "POST",
+            &format!("/api/v1/structures/{s}/conventions"),
+            &json!({"department": "03", "starts_on": "2026-01-01", "ends_on": "2028-12-31"}),
+        )
+        .await;
+    assert_eq!(r.json()["status"], "unsigned");
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    // A renamed executable is refused; a PDF is kept and served as an attachment.
+    let r = agent
+        .post_multipart(
+            &format!("/reseau/conventions/{id}/signature"),
+            &[("signed_on", "2026-01-15")],
+            Some(("document", "convention.pdf", b"MZ\x90\x00")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let r = agent
+        .post_multipart(
+            &format!("/reseau/conventions/{id}/signature"),
+            &[("signed_on", "15/01/2026")],
+            Some(("document", "Convention signée.pdf", b"%PDF-1.7\n%test\n")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let list = agent
+        .get(&format!("/api/v1/structures/{s}/conventions"))
+        .await
+        .json();
+    assert_eq!(list["items"][0]["status"], "active");
+    assert_eq!(list["items"][0]["signed_on"], "2026-01-15");
+    let doc = agent
+        .get(&format!("/reseau/conventions/{id}/document"))
+        .await;
+    assert_eq!(doc.status, StatusCode::OK);
+    let disposition = doc.headers["content-disposition"].to_str().unwrap();
+    assert!(
+        disposition.starts_with("attachment")
+            && disposition.contains("convention-convention-signee.pdf"),
+        "{disposition}"
+    );
+    // The other CAF neither signs nor downloads.
+    let mut agent63 = app.logged_in(AGENT63).await;
+    assert_eq!(
+        agent63
+            .get(&format!("/reseau/conventions/{id}/document"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let r = agent63
+        .json(
+            "POST",
+            &format!("/api/v1/conventions/{id}/signature"),
+            &json!({"signed_on": "2026-01-16"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}

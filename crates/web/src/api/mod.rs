@@ -21,7 +21,7 @@ use crate::AppState;
         reference::departments, reference::department, reference::update_department, reference::communes,
         admin::list_users, admin::create_user, admin::audit, admin::emails, admin::revoke_token,
         network::list_structures, network::create_structure, network::show_structure, network::patch_structure,
-        network::create_convention, network::structure_conventions, network::list_conventions,
+        network::create_convention, network::structure_conventions, network::list_conventions, network::sign_convention,
         network::list_promeneurs, network::create_promeneur, network::show_promeneur, network::patch_promeneur,
         network::set_status, network::history, network::put_photo, network::delete_photo, network::get_photo,
         network::themes, network::import_file, network::public_promeneurs,

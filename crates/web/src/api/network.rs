@@ -42,6 +42,7 @@ pub fn router() -> Router<AppState> {
             post(create_convention).get(structure_conventions),
         )
         .route("/conventions", get(list_conventions))
+        .route("/conventions/{id}/signature", post(sign_convention))
         .route("/conventions/export", get(exports::conventions))
         .route("/promeneurs", get(list_promeneurs).post(create_promeneur))
         .route("/promeneurs/export", get(exports::promeneurs))
@@ -142,7 +143,10 @@ impl StructureIn {
         set(&mut d.name, self.name);
         set(&mut d.kind, self.kind);
         set(&mut d.siret, self.siret);
-        set(&mut d.commune, self.commune_insee.map(|c| format!("insee:{c}")));
+        set(
+            &mut d.commune,
+            self.commune_insee.map(|c| format!("insee:{c}")),
+        );
         set(&mut d.address, self.address);
         set(&mut d.contact_name, self.contact_name);
         set(&mut d.email, self.email);
@@ -323,6 +327,30 @@ pub async fn create_convention(
         .await?
         .ok_or_else(AppError::not_found)?;
     Ok((StatusCode::CREATED, Json(convention_out(c, state.today()))))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureIn {
+    signed_on: String,
+}
+
+/// Records the date a convention was signed (the scan is sent from the
+/// structure's page).
+#[utoipa::path(post, path = "/api/v1/conventions/{id}/signature", tag = "network", request_body = SignatureIn,
+    responses((status = 200, body = ConventionOut), (status = 403), (status = 404), (status = 422)))]
+pub async fn sign_convention(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+    Json(input): Json<SignatureIn>,
+) -> Result<Json<ConventionOut>, AppError> {
+    let id = parse_id(&id)?;
+    service::sign_convention(&state, &p, id, &input.signed_on, None).await?;
+    let c = store::conventions::find(&state.db, &p.network_scope(), id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    Ok(Json(convention_out(c, state.today())))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -618,7 +646,10 @@ impl PromeneurIn {
         set(&mut d.phone, self.phone);
         set(&mut d.structure, self.structure_id);
         set(&mut d.job_title, self.job_title);
-        set(&mut d.commune, self.commune_insee.map(|c| format!("insee:{c}")));
+        set(
+            &mut d.commune,
+            self.commune_insee.map(|c| format!("insee:{c}")),
+        );
         set(&mut d.charter_signed_on, self.charter_signed_on);
         set(&mut d.initial_training_on, self.initial_training_on);
         set(&mut d.public_bio, self.public_bio);

@@ -180,7 +180,11 @@ pub async fn promeneurs(
                     text(x.last_name),
                     text(x.email),
                     opt_text(x.phone.map(|p| display_phone(&p))),
-                    text(x.structure_siret.clone().unwrap_or_else(|| x.structure_name.clone())),
+                    text(
+                        x.structure_siret
+                            .clone()
+                            .unwrap_or_else(|| x.structure_name.clone()),
+                    ),
                     text(x.job_title),
                     text(format!("{} ({})", x.commune_name, x.commune_insee)),
                     text(networks.join(", ")),

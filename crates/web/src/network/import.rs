@@ -69,8 +69,16 @@ const STRUCTURE_COLUMNS: &[(&str, &str, &str)] = &[
         "siret",
         "14 chiffres ; sert à reconnaître la structure lors d'un nouvel import",
     ),
-    ("commune", "commune_insee", "Nom, ou code postal suivi du nom (« 03200 Vichy »)"),
-    ("code_insee", "commune_insee", "Facultatif : le code INSEE de la commune, lu avant la colonne commune"),
+    (
+        "commune",
+        "commune_insee",
+        "Nom, ou code postal suivi du nom (« 03200 Vichy »)",
+    ),
+    (
+        "code_insee",
+        "commune_insee",
+        "Facultatif : le code INSEE de la commune, lu avant la colonne commune",
+    ),
     ("adresse", "address", ""),
     ("contact", "contact_name", "Personne à contacter"),
     ("email", "email", ""),
@@ -93,8 +101,16 @@ const PROMENEUR_COLUMNS: &[(&str, &str, &str)] = &[
         "SIRET ou nom exact de la structure employeuse",
     ),
     ("fonction", "job_title", "Ex. : animatrice jeunesse"),
-    ("commune", "commune_insee", "Commune d'intervention : nom, ou code postal suivi du nom"),
-    ("code_insee", "commune_insee", "Facultatif : le code INSEE de la commune, lu avant la colonne commune"),
+    (
+        "commune",
+        "commune_insee",
+        "Commune d'intervention : nom, ou code postal suivi du nom",
+    ),
+    (
+        "code_insee",
+        "commune_insee",
+        "Facultatif : le code INSEE de la commune, lu avant la colonne commune",
+    ),
     (
         "reseaux",
         "networks",

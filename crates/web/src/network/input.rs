@@ -66,10 +66,12 @@ impl CommuneIndex {
     pub fn resolve(&self, input: &str) -> Result<&Commune, String> {
         let input = input.trim();
         if let Some(code) = input.strip_prefix("insee:") {
-            return self
-                .by_insee
-                .get(code.trim())
-                .ok_or_else(|| format!("Code INSEE inconnu dans les départements servis : « {} ».", code.trim()));
+            return self.by_insee.get(code.trim()).ok_or_else(|| {
+                format!(
+                    "Code INSEE inconnu dans les départements servis : « {} ».",
+                    code.trim()
+                )
+            });
         }
         if input.is_empty() {
             return Err("Indiquez la commune.".into());
@@ -91,10 +93,11 @@ impl CommuneIndex {
             if !key.is_empty() {
                 candidates.retain(|i| search_key(&self.by_insee[*i].name) == key);
             }
-        } else if digits.is_empty() && !key.is_empty() {
-            if let Some(list) = self.by_key.get(&key) {
-                candidates.extend(list);
-            }
+        } else if digits.is_empty()
+            && !key.is_empty()
+            && let Some(list) = self.by_key.get(&key)
+        {
+            candidates.extend(list);
         }
         candidates.sort();
         candidates.dedup();

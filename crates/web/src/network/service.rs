@@ -475,6 +475,63 @@ pub async fn create_convention(
     Ok(id)
 }
 
+/// Records the signature of an existing convention (date and, if given,
+/// the scan), by the CAF of its département.
+pub async fn sign_convention(
+    state: &AppState,
+    p: &Principal,
+    id: Uuid,
+    signed_on: &str,
+    document: Option<(&str, &[u8])>,
+) -> Result<(), AppError> {
+    let c = store::conventions::find(&state.db, &p.network_scope(), id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let cap = DepartmentCode::parse(&c.department)
+        .ok()
+        .and_then(|d| p.pilot(&d))
+        .ok_or_else(|| {
+            AppError::forbidden("Seule la Caf de ce département peut enregistrer la signature.")
+        })?;
+    let on = if signed_on.trim().is_empty() {
+        return Err(AppError::invalid_field(
+            "signed_on",
+            "Indiquez la date de signature.",
+        ));
+    } else {
+        domain::date_input::parse_french_date(signed_on)
+            .map_err(|e| AppError::invalid_field("signed_on", e.to_string()))?
+    };
+    let kind = match document {
+        Some((_, bytes)) if bytes.len() > MAX_CONVENTION_BYTES => {
+            return Err(AppError::new(
+                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                "Ce document est trop lourd (20 Mo au plus).",
+            ));
+        }
+        Some((_, bytes)) => Some(signed_document_type(bytes).ok_or_else(|| {
+            AppError::new(
+                axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_type",
+                "La convention signée doit être un PDF, ou une photo JPEG ou PNG.",
+            )
+        })?),
+        None => None,
+    };
+    let mut tx = state.db.begin().await?;
+    let document_id = match (document, kind) {
+        (Some((name, bytes)), Some((ext, mime))) => {
+            let safe = format!("convention-{}.{ext}", safe_stem(name));
+            Some(store::files::put(&mut tx, state.now(), &safe, mime, bytes).await?)
+        }
+        _ => None,
+    };
+    store::conventions::sign(&mut tx, &cap, &actor(p), state.now(), id, on, document_id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// PDF, JPEG or PNG, by content.
 fn signed_document_type(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
     if bytes.starts_with(b"%PDF-") {

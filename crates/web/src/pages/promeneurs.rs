@@ -607,7 +607,7 @@ async fn set_status(
 }
 
 /// Reads a multipart form: text fields and at most one file.
-pub async fn read_multipart(
+pub(super) async fn read_multipart(
     mut form: Multipart,
     file_field: &str,
 ) -> Result<(Fields, Option<Vec<u8>>), AppError> {

@@ -37,6 +37,12 @@ pub fn router() -> Router<AppState> {
                 service::MAX_CONVENTION_BYTES + 64 * 1024,
             )),
         )
+        .route(
+            "/reseau/conventions/{id}/signature",
+            post(sign_convention).layer(DefaultBodyLimit::max(
+                service::MAX_CONVENTION_BYTES + 64 * 1024,
+            )),
+        )
         .route("/reseau/conventions", get(conventions))
         .route("/reseau/conventions/{id}/document", get(document))
 }
@@ -238,6 +244,12 @@ struct Show {
     convention_errors: Errs,
 }
 
+impl Show {
+    fn can_pilot(&self, department: &str) -> bool {
+        self.pilot_departments.iter().any(|d| d.code == department)
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn show_page(
     state: &AppState,
@@ -434,6 +446,33 @@ async fn add_convention(
         }
         Err(e) => Err(e),
     }
+}
+
+/// Records the signature of a convention (date and scan).
+async fn sign_convention(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+    form: Multipart,
+) -> Result<Redirect, AppError> {
+    let id = parse_id(&id)?;
+    let (f, file) = super::promeneurs::read_multipart(form, "document").await?;
+    let name = f.get("file_name").to_owned();
+    service::sign_convention(
+        &state,
+        &p,
+        id,
+        f.get("signed_on"),
+        file.as_ref().map(|b| (name.as_str(), b.as_slice())),
+    )
+    .await?;
+    let c = store::conventions::find(&state.db, &p.network_scope(), id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    Ok(Redirect::to(&format!(
+        "/reseau/structures/{}?message=convention-enregistree",
+        c.structure_id
+    )))
 }
 
 #[derive(Template)]
