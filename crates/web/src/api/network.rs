@@ -1184,21 +1184,36 @@ impl PublicQuery {
 pub async fn public_promeneurs(
     State(state): State<AppState>,
     MaybeUser(_): MaybeUser,
+    uri: axum::http::Uri,
     Query(q): Query<PublicQuery>,
 ) -> Result<Response, AppError> {
-    let query = q.to_query(&state).await?;
-    let pg = Paging {
-        limit: q.limit,
-        offset: q.offset,
-    };
     let now = state.now();
     let snapshot = state.directory.snapshot(&state.db, now).await?;
-    let hits = snapshot.search(&query, now);
-    let body = json_page(
-        &hits,
-        usize::try_from(pg.offset()).unwrap_or(0),
-        usize::try_from(pg.limit()).unwrap_or(50),
-    );
+    let query = q.to_query(&state).await?;
+    // "Online now" answers change with the minute.
+    let minute = if query.online_now {
+        now.as_second() / 60
+    } else {
+        0
+    };
+    let key = format!("api:{minute}:{}", uri.query().unwrap_or(""));
+    let body = match snapshot.cached(&key) {
+        Some(body) => body,
+        None => {
+            let pg = Paging {
+                limit: q.limit,
+                offset: q.offset,
+            };
+            let hits = snapshot.search(&query, now);
+            let body = Bytes::from(json_page(
+                &hits,
+                usize::try_from(pg.offset()).unwrap_or(0),
+                usize::try_from(pg.limit()).unwrap_or(50),
+            ));
+            snapshot.remember(key, body.clone());
+            body
+        }
+    };
     Ok((
         [
             (header::CONTENT_TYPE, "application/json"),

@@ -67,7 +67,14 @@ pub struct Snapshot {
     pub version: i64,
     pub day: Date,
     pub entries: Vec<Entry>,
+    /// Responses already made from this snapshot, by request (public pages
+    /// and API answers are the same for every visitor). A new snapshot
+    /// starts empty, so nothing stale is ever served.
+    cache: std::sync::Mutex<std::collections::HashMap<String, axum::body::Bytes>>,
 }
+
+/// How many responses a snapshot keeps at most (then it starts again).
+const CACHE_ENTRIES: usize = 2048;
 
 #[derive(Debug, Clone, Default)]
 pub struct DirectoryQuery {
@@ -95,7 +102,20 @@ impl Snapshot {
             version,
             day,
             entries,
+            cache: std::sync::Mutex::default(),
         }
+    }
+
+    pub fn cached(&self, key: &str) -> Option<axum::body::Bytes> {
+        self.cache.lock().expect("cache lock").get(key).cloned()
+    }
+
+    pub fn remember(&self, key: String, body: axum::body::Bytes) {
+        let mut cache = self.cache.lock().expect("cache lock");
+        if cache.len() >= CACHE_ENTRIES {
+            cache.clear();
+        }
+        cache.insert(key, body);
     }
 
     pub fn get(&self, id: Uuid) -> Option<&Entry> {

@@ -322,11 +322,40 @@ struct DirectoryPage {
     next: Option<String>,
 }
 
+/// The directory page. A visitor's page is the same for everyone: it is
+/// kept with the directory snapshot and served again until the data change.
 async fn directory(
     State(state): State<AppState>,
     MaybeUser(auth): MaybeUser,
+    uri: axum::http::Uri,
     Query(search): Query<Search>,
+) -> Result<Response, AppError> {
+    if auth.principal.is_some() {
+        return Ok(directory_page(&state, &auth, search).await?.into_response());
+    }
+    let now = state.now();
+    let snapshot = state.directory.snapshot(&state.db, now).await?;
+    let minute = if search.online_now() {
+        now.as_second() / 60
+    } else {
+        0
+    };
+    let key = format!("html:{minute}:{}", uri.query().unwrap_or(""));
+    if let Some(body) = snapshot.cached(&key) {
+        return Ok(Html(body).into_response());
+    }
+    let Html(page) = directory_page(&state, &auth, search).await?;
+    let body = axum::body::Bytes::from(page);
+    snapshot.remember(key, body.clone());
+    Ok(Html(body).into_response())
+}
+
+async fn directory_page(
+    state: &AppState,
+    auth: &crate::auth::Auth,
+    search: Search,
 ) -> Result<Html<String>, AppError> {
+    let state = state.clone();
     let search = search.tidy();
     let communes = state.communes().await?;
     let departments = store::reference::departments(&state.db).await?;
@@ -448,7 +477,7 @@ async fn directory(
         search.ou.clone()
     };
     render(&DirectoryPage {
-        layout: Layout::new(&auth, title),
+        layout: Layout::new(auth, title),
         filters_open: department.is_some()
             || network.is_some()
             || theme.is_some()
