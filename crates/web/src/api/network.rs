@@ -1197,22 +1197,21 @@ pub async fn public_promeneurs(
         0
     };
     let key = format!("api:{minute}:{}", uri.query().unwrap_or(""));
-    let body = match snapshot.cached(&key) {
-        Some(body) => body,
-        None => {
-            let pg = Paging {
-                limit: q.limit,
-                offset: q.offset,
-            };
-            let hits = snapshot.search(&query, now);
-            let body = Bytes::from(json_page(
-                &hits,
-                usize::try_from(pg.offset()).unwrap_or(0),
-                usize::try_from(pg.limit()).unwrap_or(50),
-            ));
-            snapshot.remember(key, body.clone());
-            body
-        }
+    let body = if let Some(body) = snapshot.cached(&key) {
+        body
+    } else {
+        let pg = Paging {
+            limit: q.limit,
+            offset: q.offset,
+        };
+        let hits = snapshot.search(&query, now);
+        let body = Bytes::from(json_page(
+            &hits,
+            usize::try_from(pg.offset()).unwrap_or(0),
+            usize::try_from(pg.limit()).unwrap_or(50),
+        ));
+        snapshot.remember(key, body.clone());
+        body
     };
     Ok((
         [
