@@ -74,7 +74,9 @@ pub const COORDINATOR: &str = "coordination@demo.promeneurs.fr";
 pub struct Resp {
     pub status: StatusCode,
     pub headers: HeaderMap,
+    /// The body as text (binary bodies lossily).
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Resp {
@@ -234,11 +236,20 @@ impl Client<'_> {
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
         // Binary bodies (photos, spreadsheets) are kept lossily as text.
         let body = String::from_utf8_lossy(&bytes).into_owned();
+        let bytes = bytes.to_vec();
         Resp {
             status,
             headers,
             body,
+            bytes,
         }
+    }
+
+    /// A GET whose body is binary (spreadsheets, photos).
+    pub async fn get_bytes(&mut self, path: &str) -> Vec<u8> {
+        let r = self.get(path).await;
+        assert_eq!(r.status, StatusCode::OK, "GET {path}");
+        r.bytes
     }
 
     pub async fn get(&mut self, path: &str) -> Resp {

@@ -745,3 +745,43 @@ async fn exports_open_in_french_excel_and_neutralise_formulas() {
     let r = app.client().get("/api/v1/structures/export").await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn an_xlsx_export_reimports_as_updates() {
+    let app = spawn_app().await;
+    let mut coord = app.logged_in(COORDINATOR).await;
+    let s = structure(&mut coord, "MJC de Vichy", Some(SIRET_A), "03310").await;
+    for email in ["a@x.fr", "b@x.fr"] {
+        let r = coord
+            .json(
+                "POST",
+                "/api/v1/promeneurs",
+                &public_promeneur(&s, email, "03310"),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    for format in ["xlsx", "ods"] {
+        let file = coord
+            .get_bytes(&format!("/api/v1/promeneurs/export?format={format}"))
+            .await;
+        let r = coord
+            .bytes(
+                "POST",
+                "/api/v1/imports/promeneurs",
+                "application/octet-stream",
+                file,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{format}: {}", r.body);
+        assert_eq!(
+            r.json()["summary"],
+            json!({"created": 0, "updated": 2}),
+            "{format}"
+        );
+    }
+    let p = coord.get("/api/v1/promeneurs?q=a@x.fr").await.json();
+    assert_eq!(p["items"][0]["presence_text"], "le mardi de 17 h à 19 h");
+    assert_eq!(p["items"][0]["networks"][1]["handle"], "pdn-lea");
+    assert_eq!(p["items"][0]["in_directory"], true);
+}
