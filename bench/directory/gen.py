@@ -7,6 +7,11 @@ Writes `structures.csv` (about 500 structures) and `promeneurs.csv`
 charter and initial training in the past, consent given) into OUT_DIR,
 in the import format of `promeneurs import` (`;`-separated, UTF-8).
 
+Communes are written as a spreadsheet would have them, "03200 Vichy"
+(postal code and name): a bare five-digit code may be both a postal code
+and another commune's INSEE code (03310 is Vichy's INSEE code and
+Néris-les-Bains' postal code), which the import rightly refuses to guess.
+
 Deterministic: the same seed and counts give the same bytes.
 
     python3 bench/directory/gen.py OUT_DIR [--seed 42] [--promeneurs 10000]
@@ -98,7 +103,10 @@ def luhn_complete(body: str) -> str:
 
 def load_communes() -> list[dict[str, str]]:
     with COMMUNES_CSV.open(encoding="utf-8", newline="") as f:
-        return [r for r in csv.DictReader(f) if r["department"] in DEPARTMENTS]
+        rows = [r for r in csv.DictReader(f) if r["department"] in DEPARTMENTS]
+    for r in rows:
+        r["label"] = f"{r['postal_codes'].split()[0]} {r['name']}"
+    return rows
 
 
 def main() -> None:
@@ -115,7 +123,7 @@ def main() -> None:
     weights = [max(int(c["population"] or 0), 50) ** 0.5 for c in communes]
     args.out_dir.mkdir(parents=True, exist_ok=True)
 
-    structures: list[tuple[str, str, str]] = []  # (siret, insee, department)
+    structures: list[tuple[str, str, str]] = []  # (siret, commune label, department)
     seen_sirets: set[str] = set()
     with (args.out_dir / "structures.csv").open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, delimiter=";", lineterminator="\n")
@@ -129,8 +137,8 @@ def main() -> None:
                     break
             kind = rng.choice(STRUCTURE_KINDS)
             name = f"{rng.choice(STRUCTURE_WORDS)} {c['name']} {i + 1}"
-            w.writerow([name, kind, siret, c["insee"], f"contact{i + 1}@structures.bench.example.org"])
-            structures.append((siret, c["insee"], c["department"]))
+            w.writerow([name, kind, siret, c["label"], f"contact{i + 1}@structures.bench.example.org"])
+            structures.append((siret, c["label"], c["department"]))
 
     by_department: dict[str, list[dict[str, str]]] = {}
     for c in communes:
@@ -148,9 +156,9 @@ def main() -> None:
             n = i + 1
             first = rng.choice(FIRST_NAMES)
             last = rng.choice(LAST_NAMES)
-            siret, s_insee, dep = rng.choice(structures)
+            siret, s_commune, dep = rng.choice(structures)
             # Most work where their structure is; some elsewhere in the département.
-            insee = s_insee if rng.random() < 0.7 else rng.choice(by_department[dep])["insee"]
+            commune = s_commune if rng.random() < 0.7 else rng.choice(by_department[dep])["label"]
             slug = ascii_slug(first)
             networks = [f"instagram:pdn.{slug}.{n}"]
             if rng.random() < 0.6:
@@ -167,7 +175,7 @@ def main() -> None:
             bio = " ".join(rng.sample(BIO_PIECES, 2))
             w.writerow([
                 first, last, f"{slug}.{ascii_slug(last)}.{n}@bench.example.org", phone,
-                siret, rng.choice(JOB_TITLES), insee, ", ".join(networks), ", ".join(themes),
+                siret, rng.choice(JOB_TITLES), commune, ", ".join(networks), ", ".join(themes),
                 presences, str(rng.choice((4, 6, 8, 10))), start, "", charter, training,
                 "actif", "oui", bio,
             ])

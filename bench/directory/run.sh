@@ -18,6 +18,9 @@
 #   PROMENEURS      how many promeneurs to generate (default 10000)
 #   COMMUNE         INSEE code of the origin commune (default 03310, Vichy)
 #   EXTRA_QUERY     appended to both query strings, e.g. "&limit=10"
+#   MISS=0          skip the informational "-miss" rows: the same pages with a
+#                   unique extra parameter on every request, so that no answer
+#                   kept by the server can be reused (the cost of a cache miss)
 #   FLOOR=0         skip the informational row: our /healthz (the cost of the
 #                   HTTP stack and middleware alone), compared with nginx JSON
 #   STRICT=1        exit 1 when a target is missed (default: report only)
@@ -217,11 +220,13 @@ cpu_ticks() {
 CLK_TCK=$(getconf CLK_TCK)
 
 # Runs wrk; prints "req_per_s p99_ms errors cpu_us_per_req".
+# A 4th argument "miss" appends a parameter unique to each request.
 measure() {
-    local url=$1 out=$2 pids=$3 before after
+    local url=$1 out=$2 pids=$3 before after script=()
+    if [ "${4:-}" = miss ]; then script=(-s "$WORK/miss.lua"); fi
     before=$(cpu_ticks $($pids))
     timeout $((DURATION + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s \
-        --latency "$url" >"$out" 2>&1 || true
+        --latency "${script[@]}" "$url" >"$out" 2>&1 || true
     after=$(cpu_ticks $($pids))
     python3 - "$out" "$((after - before))" "$CLK_TCK" <<'PY'
 import re, sys
@@ -249,6 +254,30 @@ PY
 nginx_list() { echo "$NGINX_PID"; pgrep -P "$NGINX_PID" 2>/dev/null || true; }
 our_list() { echo "$SERVER_PID"; }
 
+# Each wrk thread numbers its requests; the thread id keeps them apart.
+cat >"$WORK/miss.lua" <<'LUA'
+local counter = 1
+function setup(thread)
+    thread:set("id", counter)
+    counter = counter + 1
+end
+function init(args)
+    n = 0
+end
+function request()
+    n = n + 1
+    return wrk.format(nil, wrk.path .. "&bench_miss=" .. id .. "-" .. n)
+end
+LUA
+if [ "${MISS:-1}" = 1 ]; then
+    curl -sS --max-time 10 "$BASE$JSON_PATH&bench_miss=check" | cmp -s - "$WORK/www/promeneurs.json" \
+        || log "WARNING: the JSON with an extra parameter differs from the saved one"
+    if [ "$HTML_OK" = 1 ]; then
+        curl -sS --max-time 10 "$BASE$HTML_PATH&bench_miss=check" | cmp -s - "$WORK/www/annuaire.html" \
+            || log "WARNING: the HTML with an extra parameter differs from the saved one"
+    fi
+fi
+
 log "warming up"
 timeout 30 wrk -t1 -c4 -d2s "$NBASE/promeneurs.json" >/dev/null 2>&1 || true
 timeout 30 wrk -t1 -c4 -d3s "$BASE$JSON_PATH" >/dev/null 2>&1 || true
@@ -270,6 +299,11 @@ for round in $(seq "$ROUNDS"); do
         read -r o_rps o_p99 o_err o_cpu < <(measure "$ourl" "$WORK/out/wrk-$round-ours-$kind.txt" our_list)
         echo "$round $kind $n_rps $n_p99 $n_err $n_cpu $o_rps $o_p99 $o_err $o_cpu" >>"$RESULTS"
         if [ "$kind" = json ]; then JSON_NGINX="$n_rps $n_p99 $n_err $n_cpu"; fi
+        if [ "${MISS:-1}" = 1 ]; then
+            log "round $round: ours $kind, every request a cache miss"
+            read -r o_rps o_p99 o_err o_cpu < <(measure "$ourl" "$WORK/out/wrk-$round-ours-$kind-miss.txt" our_list miss)
+            echo "$round $kind-miss $n_rps $n_p99 $n_err $n_cpu $o_rps $o_p99 $o_err $o_cpu" >>"$RESULTS"
+        fi
     done
     if [ "${FLOOR:-1}" = 1 ]; then
         log "round $round: ours /healthz (floor)"
@@ -287,8 +321,9 @@ import sys
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
 target_ratio, target_p99 = float(sys.argv[2]), float(sys.argv[3])
 size = {"json": int(sys.argv[4]), "html": int(sys.argv[5]), "floor": 2}
+size["json-miss"], size["html-miss"] = size["json"], size["html"]
 print()
-print(f"{'round':>5} {'target':<6} {'bytes':>7} | {'nginx req/s':>11} {'p99 ms':>7} {'cpu us/req':>10} | "
+print(f"{'round':>5} {'target':<9} {'bytes':>7} | {'nginx req/s':>11} {'p99 ms':>7} {'cpu us/req':>10} | "
       f"{'ours req/s':>10} {'p99 ms':>7} {'cpu us/req':>10} {'errors':>6} | {'ratio':>6}  verdict")
 ok = True
 for r in rows:
@@ -297,8 +332,12 @@ for r in rows:
     ratio = o_rps / n_rps if n_rps else float("nan")
     if kind == "floor":
         # Not a target: /healthz ("ok") against nginx's JSON figures of the round.
-        print(f"{rnd:>5} {kind:<6} {size[kind]:>7} | {'(json)':>11} {'':>7} {'':>10} | "
+        print(f"{rnd:>5} {kind:<9} {size[kind]:>7} | {'(json)':>11} {'':>7} {'':>10} | "
               f"{o_rps:>10.0f} {o_p99:>7.2f} {o_cpu:>10.0f} {o_err:>6.0f} | {ratio:>6.1%}  info: /healthz, the HTTP stack alone")
+        continue
+    if kind.endswith("-miss"):
+        print(f"{rnd:>5} {kind:<9} {size[kind]:>7} | {'(same)':>11} {'':>7} {'':>10} | "
+              f"{o_rps:>10.0f} {o_p99:>7.2f} {o_cpu:>10.0f} {o_err:>6.0f} | {ratio:>6.1%}  info: no kept answer reused")
         continue
     fails = []
     if not ratio >= target_ratio:
@@ -309,7 +348,7 @@ for r in rows:
         fails.append(f"errors ours {o_err:.0f} nginx {n_err:.0f}")
     ok = ok and not fails
     verdict = "PASS" if not fails else "FAIL (" + ", ".join(fails) + ")"
-    print(f"{rnd:>5} {kind:<6} {size[kind]:>7} | {n_rps:>11.0f} {n_p99:>7.2f} {n_cpu:>10.0f} | "
+    print(f"{rnd:>5} {kind:<9} {size[kind]:>7} | {n_rps:>11.0f} {n_p99:>7.2f} {n_cpu:>10.0f} | "
           f"{o_rps:>10.0f} {o_p99:>7.2f} {o_cpu:>10.0f} {o_err:>6.0f} | {ratio:>6.1%}  {verdict}")
 print()
 print(f"targets: ours >= {target_ratio:.0%} of nginx req/s on the same bytes, ours p99 <= {target_p99:g} ms")

@@ -289,6 +289,19 @@ async fn directory_sorts_by_distance_and_filters() {
     assert_eq!(r["total"], 2);
     assert_eq!(r["items"][0]["commune"]["name"], "Vichy");
     assert!(r["items"][1]["distance_km"].as_f64().unwrap() > 40.0);
+    // A window of the same order: the second item alone, and the same total.
+    let second = anon
+        .get("/api/v1/public/promeneurs?commune=03310&limit=1&offset=1")
+        .await
+        .json();
+    assert_eq!(second["total"], 2);
+    assert_eq!(second["items"][0]["id"], r["items"][1]["id"]);
+    let beyond = anon
+        .get("/api/v1/public/promeneurs?commune=03310&offset=5")
+        .await
+        .json();
+    assert_eq!(beyond["total"], 2);
+    assert_eq!(beyond["items"], json!([]));
     let r = anon
         .get("/api/v1/public/promeneurs?department=63")
         .await

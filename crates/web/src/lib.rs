@@ -51,8 +51,20 @@ impl WebConfig {
     }
 }
 
+/// What every handler shares; cloned per request, so kept behind one
+/// `Arc` (one counter to touch instead of one per field).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+pub struct Shared {
     pub db: Db,
     pub config: Arc<WebConfig>,
     pub clock: Arc<dyn Clock>,
@@ -67,7 +79,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db, config: WebConfig, clock: Arc<dyn Clock>) -> Self {
-        Self {
+        Self(Arc::new(Shared {
             db,
             config: Arc::new(config),
             clock,
@@ -75,7 +87,7 @@ impl AppState {
             directory: Arc::default(),
             communes: Arc::default(),
             import_progress: Arc::default(),
-        }
+        }))
     }
 
     pub fn now(&self) -> jiff::Timestamp {

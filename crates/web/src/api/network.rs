@@ -1184,32 +1184,25 @@ impl PublicQuery {
 pub async fn public_promeneurs(
     State(state): State<AppState>,
     MaybeUser(_): MaybeUser,
-    uri: axum::http::Uri,
     Query(q): Query<PublicQuery>,
 ) -> Result<Response, AppError> {
     let now = state.now();
     let snapshot = state.directory.snapshot(&state.db, now).await?;
     let query = q.to_query(&state).await?;
-    // "Online now" answers change with the minute.
-    let minute = if query.online_now {
-        now.as_second() / 60
-    } else {
-        0
+    let pg = Paging {
+        limit: q.limit,
+        offset: q.offset,
     };
-    let key = format!("api:{minute}:{}", uri.query().unwrap_or(""));
+    let (offset, limit) = (
+        usize::try_from(pg.offset()).unwrap_or(0),
+        usize::try_from(pg.limit()).unwrap_or(50),
+    );
+    let key = format!("api:{offset}:{limit}:{}", query.cache_key(now, false));
     let body = if let Some(body) = snapshot.cached(&key) {
         body
     } else {
-        let pg = Paging {
-            limit: q.limit,
-            offset: q.offset,
-        };
-        let hits = snapshot.search(&query, now);
-        let body = Bytes::from(json_page(
-            &hits,
-            usize::try_from(pg.offset()).unwrap_or(0),
-            usize::try_from(pg.limit()).unwrap_or(50),
-        ));
+        let (total, hits) = snapshot.search(&query, now, offset, limit);
+        let body = Bytes::from(json_page(total, &hits));
         snapshot.remember(key, body.clone());
         body
     };

@@ -67,6 +67,9 @@ pub struct Snapshot {
     pub version: i64,
     pub day: Date,
     pub entries: Vec<Entry>,
+    /// The distinct positions (communes) of the entries, and each entry's.
+    places: Vec<(f64, f64)>,
+    place_of: Vec<usize>,
     /// Responses already made from this snapshot, by request (public pages
     /// and API answers are the same for every visitor). A new snapshot
     /// starts empty, so nothing stale is ever served.
@@ -86,6 +89,28 @@ pub struct DirectoryQuery {
     pub online_now: bool,
 }
 
+impl DirectoryQuery {
+    /// What identifies the answer to this query (with the minute when it
+    /// depends on the time): made from the parsed query, so that
+    /// parameters the application ignores do not make new answers.
+    pub fn cache_key(&self, now: Timestamp, time_dependent: bool) -> String {
+        let minute = if time_dependent || self.online_now {
+            now.as_second() / 60
+        } else {
+            0
+        };
+        format!(
+            "{minute}|{:?}|{:?}|{:?}|{:?}|{:?}|{}",
+            self.origin,
+            self.department,
+            self.network.map(Platform::as_str),
+            self.theme,
+            self.q.as_deref().map(search_key),
+            self.online_now
+        )
+    }
+}
+
 pub struct Hit<'a> {
     pub entry: &'a Entry,
     pub distance_km: Option<f64>,
@@ -93,15 +118,33 @@ pub struct Hit<'a> {
 
 impl Snapshot {
     fn build(version: i64, day: Date, rows: Vec<Promeneur>) -> Self {
-        let entries = rows
+        let mut entries: Vec<Entry> = rows
             .into_iter()
             .filter(|p| visible(p, day))
             .map(entry)
             .collect();
+        // In name order: an entry's index settles ties of distance.
+        entries.sort_by(|a, b| {
+            a.display_name
+                .cmp(&b.display_name)
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        let mut places: Vec<(f64, f64)> = Vec::new();
+        let mut place_of = Vec::with_capacity(entries.len());
+        let mut known: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for e in &entries {
+            let n = *known.entry(e.commune_insee.as_str()).or_insert_with(|| {
+                places.push((e.lat, e.lon));
+                places.len() - 1
+            });
+            place_of.push(n);
+        }
         Self {
             version,
             day,
             entries,
+            places,
+            place_of,
             cache: std::sync::Mutex::default(),
         }
     }
@@ -126,45 +169,80 @@ impl Snapshot {
         self.entries.iter().find(|e| e.verification_code == code)
     }
 
-    /// Matching entries: by distance from the origin when there is one,
-    /// else by name.
-    pub fn search(&self, q: &DirectoryQuery, now: Timestamp) -> Vec<Hit<'_>> {
+    /// The matches of a query: how many there are, and those of the window
+    /// `offset..offset + limit` — by distance from the origin when there is
+    /// one (then by name), else by name. Distances are computed once per
+    /// commune, and only the window is put in order.
+    pub fn search(
+        &self,
+        q: &DirectoryQuery,
+        now: Timestamp,
+        offset: usize,
+        limit: usize,
+    ) -> (usize, Vec<Hit<'_>>) {
         let key = q.q.as_deref().map(search_key).filter(|k| !k.is_empty());
-        let mut hits: Vec<Hit<'_>> = self
+        let matches = |e: &Entry| {
+            q.department.as_ref().is_none_or(|d| &e.department == d)
+                && q.network
+                    .is_none_or(|p| e.networks.iter().any(|n| n.platform == p.as_str()))
+                && q.theme.as_ref().is_none_or(|t| e.themes.contains(t))
+                && key.as_ref().is_none_or(|k| e.search.contains(k.as_str()))
+                && (!q.online_now || open_now(&e.slots, now))
+        };
+        let end = offset.saturating_add(limit);
+        let Some((lat, lon)) = q.origin else {
+            let mut total = 0;
+            let mut hits = Vec::new();
+            for e in self.entries.iter().filter(|e| matches(e)) {
+                if total >= offset && total < end {
+                    hits.push(Hit {
+                        entry: e,
+                        distance_km: None,
+                    });
+                }
+                total += 1;
+            }
+            return (total, hits);
+        };
+        let distances: Vec<f64> = self
+            .places
+            .iter()
+            .map(|(a, b)| distance_km(lat, lon, *a, *b))
+            .collect();
+        let mut found: Vec<(f64, usize)> = self
             .entries
             .iter()
-            .filter(|e| q.department.as_ref().is_none_or(|d| &e.department == d))
-            .filter(|e| {
-                q.network
-                    .is_none_or(|p| e.networks.iter().any(|n| n.platform == p.as_str()))
-            })
-            .filter(|e| q.theme.as_ref().is_none_or(|t| e.themes.contains(t)))
-            .filter(|e| key.as_ref().is_none_or(|k| e.search.contains(k.as_str())))
-            .filter(|e| !q.online_now || open_now(&e.slots, now))
-            .map(|e| Hit {
-                entry: e,
-                distance_km: q
-                    .origin
-                    .map(|(lat, lon)| distance_km(lat, lon, e.lat, e.lon)),
+            .enumerate()
+            .filter(|(_, e)| matches(e))
+            .map(|(i, _)| (distances[self.place_of[i]], i))
+            .collect();
+        let total = found.len();
+        if offset >= total {
+            return (total, Vec::new());
+        }
+        let order = |a: &(f64, usize), b: &(f64, usize)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+        let end = end.min(total);
+        if end < total {
+            found.select_nth_unstable_by(end, order);
+            found.truncate(end);
+        }
+        found.sort_unstable_by(order);
+        let hits = found[offset..]
+            .iter()
+            .map(|&(d, i)| Hit {
+                entry: &self.entries[i],
+                distance_km: Some(d),
             })
             .collect();
-        if q.origin.is_some() {
-            hits.sort_by(|a, b| {
-                a.distance_km
-                    .unwrap_or(0.0)
-                    .total_cmp(&b.distance_km.unwrap_or(0.0))
-                    .then_with(|| a.entry.display_name.cmp(&b.entry.display_name))
-            });
-        }
-        hits
+        (total, hits)
     }
 }
 
 /// The JSON page of the public API, assembled from pre-serialised items.
-pub fn json_page(hits: &[Hit<'_>], offset: usize, limit: usize) -> String {
-    let mut out = String::with_capacity(64 + hits.len().min(limit) * 600);
+pub fn json_page(total: usize, hits: &[Hit<'_>]) -> String {
+    let mut out = String::with_capacity(64 + hits.len() * 600);
     out.push_str("{\"items\":[");
-    for (i, h) in hits.iter().skip(offset).take(limit).enumerate() {
+    for (i, h) in hits.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
@@ -174,7 +252,7 @@ pub fn json_page(hits: &[Hit<'_>], offset: usize, limit: usize) -> String {
         }
         out.push('}');
     }
-    let _ = write!(out, "],\"total\":{}}}", hits.len());
+    let _ = write!(out, "],\"total\":{total}}}");
     out
 }
 

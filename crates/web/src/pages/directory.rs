@@ -327,7 +327,6 @@ struct DirectoryPage {
 async fn directory(
     State(state): State<AppState>,
     MaybeUser(auth): MaybeUser,
-    uri: axum::http::Uri,
     Query(search): Query<Search>,
 ) -> Result<Response, AppError> {
     if auth.principal.is_some() {
@@ -335,12 +334,11 @@ async fn directory(
     }
     let now = state.now();
     let snapshot = state.directory.snapshot(&state.db, now).await?;
-    let minute = if search.online_now() {
-        now.as_second() / 60
-    } else {
-        0
-    };
-    let key = format!("html:{minute}:{}", uri.query().unwrap_or(""));
+    // The key is made of the parameters the page reads, tidied; the minute
+    // is in it because cards say who is online now.
+    let tidy = search.clone().tidy();
+    let page = tidy.page.parse::<usize>().unwrap_or(1).max(1);
+    let key = format!("html:{}:{}", now.as_second() / 60, tidy.query(None, page));
     if let Some(body) = snapshot.cached(&key) {
         return Ok(Html(body).into_response());
     }
@@ -381,16 +379,15 @@ async fn directory_page(
     };
     let now = state.now();
     let snapshot = state.directory.snapshot(&state.db, now).await?;
-    let hits = snapshot.search(&query, now);
-
-    let total = hits.len();
+    let asked = search.page.parse::<usize>().unwrap_or(1).max(1);
+    let (mut total, mut hits) =
+        snapshot.search(&query, now, (asked - 1).saturating_mul(PER_PAGE), PER_PAGE);
     let last_page = total.div_ceil(PER_PAGE).max(1);
-    let page = search
-        .page
-        .parse::<usize>()
-        .unwrap_or(1)
-        .clamp(1, last_page);
-    let shown = &hits[(page - 1) * PER_PAGE..(page * PER_PAGE).min(total)];
+    let page = asked.min(last_page);
+    if page != asked {
+        (total, hits) = snapshot.search(&query, now, (page - 1) * PER_PAGE, PER_PAGE);
+    }
+    let shown = &hits[..];
     let theme_map: HashMap<String, String> = themes
         .iter()
         .map(|t| (t.value.clone(), t.label.clone()))
