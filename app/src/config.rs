@@ -41,6 +41,10 @@ pub struct Settings {
     /// Trust X-Forwarded-For (only behind a reverse proxy).
     #[arg(long, global = true, env = "PROMENEURS_TRUST_PROXY")]
     pub trust_proxy: bool,
+    /// Answers of the public directory kept in memory per data version
+    /// (0: compute every request).
+    #[arg(long, global = true, env = "PROMENEURS_DIRECTORY_CACHE", default_value_t = web::network::directory::CACHE_ENTRIES)]
+    pub directory_cache: usize,
     /// Log format: text or json.
     #[arg(
         long,
@@ -63,6 +67,7 @@ impl Settings {
         let mut c =
             web::WebConfig::new(self.base_url.as_deref().unwrap_or("http://127.0.0.1:8080"));
         c.trust_proxy = self.trust_proxy;
+        c.directory_cache_entries = self.directory_cache;
         c
     }
 }

@@ -18,9 +18,9 @@
 #   PROMENEURS      how many promeneurs to generate (default 10000)
 #   COMMUNE         INSEE code of the origin commune (default 03310, Vichy)
 #   EXTRA_QUERY     appended to both query strings, e.g. "&limit=10"
-#   MISS=0          skip the informational "-miss" rows: the same pages with a
-#                   unique extra parameter on every request, so that no answer
-#                   kept by the server can be reused (the cost of a cache miss)
+#   MISS=0          skip the informational "-miss" rows: the same pages from a
+#                   second server started with --directory-cache 0, so that
+#                   every request is computed (the cost of a cache miss)
 #   FLOOR=0         skip the informational row: our /healthz (the cost of the
 #                   HTTP stack and middleware alone), compared with nginx JSON
 #   STRICT=1        exit 1 when a target is missed (default: report only)
@@ -70,13 +70,16 @@ fi
 # ---------------------------------------------------------------- cleanup
 WORK="$(mktemp -d /tmp/promeneurs-bench.XXXXXX)"
 SERVER_PID=""
+MISS_PID=""
 NGINX_PID=""
 cleanup() {
     local rc=$?
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
+    for pid in "$SERVER_PID" "$MISS_PID"; do
+        if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+            kill "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+        fi
+    done
     if [ -n "$NGINX_PID" ] && kill -0 "$NGINX_PID" 2>/dev/null; then
         kill -QUIT "$NGINX_PID" 2>/dev/null || true
         for _ in $(seq 50); do kill -0 "$NGINX_PID" 2>/dev/null || break; sleep 0.1; done
@@ -136,6 +139,24 @@ for _ in $(seq 300); do
 done
 [ "$ready" = 1 ] || { tail -n 30 "$WORK/out/server.log" >&2; die "server not ready on $BASE"; }
 log "server ready on $BASE (pid $SERVER_PID)"
+
+# A second server on the same data, keeping no answer: every request is
+# computed (the "-miss" rows).
+if [ "${MISS:-1}" = 1 ]; then
+    MPORT=$(free_port)
+    MBASE="http://127.0.0.1:$MPORT"
+    "$BIN" --data-dir "$DATA" serve --bind "127.0.0.1:$MPORT" --no-worker --directory-cache 0 \
+        >"$WORK/out/server-nocache.log" 2>&1 &
+    MISS_PID=$!
+    ready=0
+    for _ in $(seq 300); do
+        if curl -fsS -o /dev/null --max-time 2 "$MBASE/readyz" 2>/dev/null; then ready=1; break; fi
+        kill -0 "$MISS_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    [ "$ready" = 1 ] || { tail -n 30 "$WORK/out/server-nocache.log" >&2; die "server without cache not ready on $MBASE"; }
+    log "server without cache ready on $MBASE (pid $MISS_PID)"
+fi
 
 JSON_PATH="/api/v1/public/promeneurs?commune=$COMMUNE$EXTRA_QUERY"
 HTML_PATH="/annuaire?commune=$COMMUNE$EXTRA_QUERY"
@@ -220,13 +241,11 @@ cpu_ticks() {
 CLK_TCK=$(getconf CLK_TCK)
 
 # Runs wrk; prints "req_per_s p99_ms errors cpu_us_per_req".
-# A 4th argument "miss" appends a parameter unique to each request.
 measure() {
-    local url=$1 out=$2 pids=$3 before after script=()
-    if [ "${4:-}" = miss ]; then script=(-s "$WORK/miss.lua"); fi
+    local url=$1 out=$2 pids=$3 before after
     before=$(cpu_ticks $($pids))
     timeout $((DURATION + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s \
-        --latency "${script[@]}" "$url" >"$out" 2>&1 || true
+        --latency "$url" >"$out" 2>&1 || true
     after=$(cpu_ticks $($pids))
     python3 - "$out" "$((after - before))" "$CLK_TCK" <<'PY'
 import re, sys
@@ -253,28 +272,14 @@ PY
 # The processes whose CPU time is counted (nginx: master and workers).
 nginx_list() { echo "$NGINX_PID"; pgrep -P "$NGINX_PID" 2>/dev/null || true; }
 our_list() { echo "$SERVER_PID"; }
+miss_list() { echo "$MISS_PID"; }
 
-# Each wrk thread numbers its requests; the thread id keeps them apart.
-cat >"$WORK/miss.lua" <<'LUA'
-local counter = 1
-function setup(thread)
-    thread:set("id", counter)
-    counter = counter + 1
-end
-function init(args)
-    n = 0
-end
-function request()
-    n = n + 1
-    return wrk.format(nil, wrk.path .. "&bench_miss=" .. id .. "-" .. n)
-end
-LUA
 if [ "${MISS:-1}" = 1 ]; then
-    curl -sS --max-time 10 "$BASE$JSON_PATH&bench_miss=check" | cmp -s - "$WORK/www/promeneurs.json" \
-        || log "WARNING: the JSON with an extra parameter differs from the saved one"
+    curl -sS --max-time 10 "$MBASE$JSON_PATH" | cmp -s - "$WORK/www/promeneurs.json" \
+        || log "WARNING: the JSON of the server without cache differs from the saved one"
     if [ "$HTML_OK" = 1 ]; then
-        curl -sS --max-time 10 "$BASE$HTML_PATH&bench_miss=check" | cmp -s - "$WORK/www/annuaire.html" \
-            || log "WARNING: the HTML with an extra parameter differs from the saved one"
+        curl -sS --max-time 10 "$MBASE$HTML_PATH" | cmp -s - "$WORK/www/annuaire.html" \
+            || log "WARNING: the HTML of the server without cache differs from the saved one"
     fi
 fi
 
@@ -301,7 +306,7 @@ for round in $(seq "$ROUNDS"); do
         if [ "$kind" = json ]; then JSON_NGINX="$n_rps $n_p99 $n_err $n_cpu"; fi
         if [ "${MISS:-1}" = 1 ]; then
             log "round $round: ours $kind, every request a cache miss"
-            read -r o_rps o_p99 o_err o_cpu < <(measure "$ourl" "$WORK/out/wrk-$round-ours-$kind-miss.txt" our_list miss)
+            read -r o_rps o_p99 o_err o_cpu < <(measure "${ourl/$BASE/$MBASE}" "$WORK/out/wrk-$round-ours-$kind-miss.txt" miss_list)
             echo "$round $kind-miss $n_rps $n_p99 $n_err $n_cpu $o_rps $o_p99 $o_err $o_cpu" >>"$RESULTS"
         fi
     done

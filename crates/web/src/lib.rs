@@ -35,6 +35,8 @@ pub struct WebConfig {
     pub session_ttl: SignedDuration,
     pub reset_link_ttl: SignedDuration,
     pub activation_link_ttl: SignedDuration,
+    /// Answers of the public directory kept per data version (0: none).
+    pub directory_cache_entries: usize,
 }
 
 impl WebConfig {
@@ -47,6 +49,7 @@ impl WebConfig {
             session_ttl: SignedDuration::from_hours(12),
             reset_link_ttl: SignedDuration::from_hours(1),
             activation_link_ttl: SignedDuration::from_hours(24 * 7),
+            directory_cache_entries: network::directory::CACHE_ENTRIES,
         }
     }
 }
@@ -79,12 +82,15 @@ pub struct Shared {
 
 impl AppState {
     pub fn new(db: Db, config: WebConfig, clock: Arc<dyn Clock>) -> Self {
+        let directory = Arc::new(network::directory::Directory::with_cache(
+            config.directory_cache_entries,
+        ));
         Self(Arc::new(Shared {
             db,
             config: Arc::new(config),
             clock,
             jobs_queued: Arc::new(Notify::new()),
-            directory: Arc::default(),
+            directory,
             communes: Arc::default(),
             import_progress: Arc::default(),
         }))

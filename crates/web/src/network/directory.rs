@@ -74,10 +74,12 @@ pub struct Snapshot {
     /// and API answers are the same for every visitor). A new snapshot
     /// starts empty, so nothing stale is ever served.
     cache: std::sync::Mutex<std::collections::HashMap<String, axum::body::Bytes>>,
+    cache_entries: usize,
 }
 
-/// How many responses a snapshot keeps at most (then it starts again).
-const CACHE_ENTRIES: usize = 2048;
+/// How many responses a snapshot keeps at most by default (then it starts
+/// again).
+pub const CACHE_ENTRIES: usize = 2048;
 
 #[derive(Debug, Clone, Default)]
 pub struct DirectoryQuery {
@@ -101,7 +103,7 @@ impl DirectoryQuery {
         };
         format!(
             "{minute}|{:?}|{:?}|{:?}|{:?}|{:?}|{}",
-            self.origin,
+            self.origin.map(|(lat, lon)| (lat.to_bits(), lon.to_bits())),
             self.department,
             self.network.map(Platform::as_str),
             self.theme,
@@ -117,7 +119,7 @@ pub struct Hit<'a> {
 }
 
 impl Snapshot {
-    fn build(version: i64, day: Date, rows: Vec<Promeneur>) -> Self {
+    fn build(version: i64, day: Date, rows: Vec<Promeneur>, cache_entries: usize) -> Self {
         let mut entries: Vec<Entry> = rows
             .into_iter()
             .filter(|p| visible(p, day))
@@ -146,6 +148,7 @@ impl Snapshot {
             places,
             place_of,
             cache: std::sync::Mutex::default(),
+            cache_entries,
         }
     }
 
@@ -154,8 +157,11 @@ impl Snapshot {
     }
 
     pub fn remember(&self, key: String, body: axum::body::Bytes) {
+        if self.cache_entries == 0 {
+            return;
+        }
         let mut cache = self.cache.lock().expect("cache lock");
-        if cache.len() >= CACHE_ENTRIES {
+        if cache.len() >= self.cache_entries {
             cache.clear();
         }
         cache.insert(key, body);
@@ -365,20 +371,28 @@ pub struct Directory {
     checked: std::sync::Mutex<Option<Instant>>,
     rebuilding: tokio::sync::Mutex<()>,
     pub check_every: Duration,
+    cache_entries: usize,
 }
 
 impl Default for Directory {
     fn default() -> Self {
+        Self::with_cache(CACHE_ENTRIES)
+    }
+}
+
+impl Directory {
+    /// A directory keeping at most `cache_entries` answers per snapshot
+    /// (0: none, every request is computed).
+    pub fn with_cache(cache_entries: usize) -> Self {
         Self {
             current: RwLock::new(None),
             checked: std::sync::Mutex::new(None),
             rebuilding: tokio::sync::Mutex::new(()),
             check_every: Duration::from_secs(1),
+            cache_entries,
         }
     }
-}
 
-impl Directory {
     /// The current snapshot, rebuilt first if the data or the day changed.
     pub async fn snapshot(&self, db: &Db, now: Timestamp) -> Result<Arc<Snapshot>, StoreError> {
         let day = in_paris(now).date();
@@ -401,7 +415,7 @@ impl Directory {
             return Ok(s);
         }
         let rows = store::promeneurs::directory_candidates(db).await?;
-        let fresh = Arc::new(Snapshot::build(version, day, rows));
+        let fresh = Arc::new(Snapshot::build(version, day, rows, self.cache_entries));
         *self.current.write().expect("directory lock") = Some(fresh.clone());
         Ok(fresh)
     }
