@@ -152,7 +152,7 @@ pub async fn import_file(
     let now = jiff::Timestamp::now();
     let total = plan.rows.len();
     let progress = move |done: usize| {
-        if total >= 2000 && (done % 1000 == 0 || done == total) {
+        if total >= 2000 && (done.is_multiple_of(1000) || done == total) {
             eprintln!("{done} / {total}");
         }
     };
