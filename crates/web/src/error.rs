@@ -159,11 +159,8 @@ fn default_error(status: StatusCode) -> AppError {
 /// under `/api`, a French page (or a redirect to the login page) elsewhere.
 pub async fn render_errors(req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
-    let path_and_query = req
-        .uri()
-        .path_and_query()
-        .map(ToString::to_string)
-        .unwrap_or_default();
+    // Kept for the login redirect of a 401 (a cheap, shared copy).
+    let uri = req.uri().clone();
     let res = next.run(req).await;
     let status = res.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -202,7 +199,8 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         return out;
     }
     if err.status == StatusCode::UNAUTHORIZED {
-        let next = form_urlencoded_component(&path_and_query);
+        let path_and_query = uri.path_and_query().map_or("", |p| p.as_str());
+        let next = form_urlencoded_component(path_and_query);
         return Redirect::to(&format!("/connexion?suivant={next}")).into_response();
     }
     let page = view::ErrorPage::new(&auth, &err);
