@@ -353,3 +353,103 @@ async fn a_caf_agent_records_a_signed_convention_with_its_scan() {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_large_import_runs_in_the_background_with_its_progress() {
+    let app = spawn_app().await;
+    let mut coord = app.logged_in(COORDINATOR).await;
+    let mut csv = String::from("nom;type;commune\n");
+    for i in 0..320 {
+        csv.push_str(&format!("Association numéro {i};association;Vichy\n"));
+    }
+    let r = coord
+        .post_multipart(
+            "/reseau/import",
+            &[("kind", "structures")],
+            Some(("file", "grand.csv", csv.as_bytes())),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let action = r
+        .body
+        .split("action=\"/reseau/import/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let r = coord
+        .post_form(&format!("/reseau/import/{action}"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let status = r.location().to_owned();
+    let mut done = false;
+    for _ in 0..200 {
+        let page = coord.get(&status).await;
+        if page.body.contains("Import terminé") {
+            assert!(page.body.contains("320 créé(s)"), "{}", page.body);
+            done = true;
+            break;
+        }
+        // While it runs: a progress bar and a page that reloads itself.
+        assert!(
+            page.body.contains("<progress") && page.body.contains("http-equiv=\"refresh\""),
+            "{}",
+            page.body
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert!(done, "the import ends");
+    assert_eq!(
+        coord.get("/api/v1/structures?limit=1").await.json()["total"],
+        320
+    );
+}
+
+#[tokio::test]
+async fn the_command_line_import_checks_then_writes() {
+    let app = spawn_app().await;
+    let dir =
+        std::env::temp_dir().join(format!("promeneurs-cli-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, "nom;type;siret;commune\nMJC;MJC;123;Vichy\n").unwrap();
+    let good = dir.join("good.csv");
+    std::fs::write(
+        &good,
+        "nom;type;siret;commune\nMJC de Vichy;MJC;73282932000074;Vichy\n",
+    )
+    .unwrap();
+    assert_eq!(
+        promeneurs::import_file(&app.db, "structures", &bad, false)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        promeneurs::import_file(&app.db, "structures", &good, true)
+            .await
+            .unwrap(),
+        0
+    );
+    let mut coord = app.logged_in(COORDINATOR).await;
+    assert_eq!(
+        coord.get("/api/v1/structures").await.json()["total"],
+        0,
+        "checks write nothing"
+    );
+    assert_eq!(
+        promeneurs::import_file(&app.db, "structures", &good, false)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(coord.get("/api/v1/structures").await.json()["total"], 1);
+    assert!(
+        promeneurs::import_file(&app.db, "jeunes", &good, false)
+            .await
+            .is_err()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
