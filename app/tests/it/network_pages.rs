@@ -358,10 +358,9 @@ async fn a_caf_agent_records_a_signed_convention_with_its_scan() {
 async fn a_large_import_runs_in_the_background_with_its_progress() {
     let app = spawn_app().await;
     let mut coord = app.logged_in(COORDINATOR).await;
-    let mut csv = String::from("nom;type;commune\n");
-    for i in 0..320 {
-        csv.push_str(&format!("Association numéro {i};association;Vichy\n"));
-    }
+    let csv: String = std::iter::once("nom;type;commune\n".to_owned())
+        .chain((0..320).map(|i| format!("Association numéro {i};association;Vichy\n")))
+        .collect();
     let r = coord
         .post_multipart(
             "/reseau/import",

@@ -226,7 +226,7 @@ async fn reset(
                 valid: true,
                 errors,
             };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+            super::form::rejected(&page)
         }
     }
 }

@@ -6,7 +6,6 @@ use askama::Template;
 use axum::{
     Form, Router,
     extract::{Path, Query, State},
-    http::StatusCode,
     response::{Html, IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -187,7 +186,7 @@ async fn create_user(
         Err(e) => {
             let errors = FieldErrors::from_error(e)?;
             let page = new_user_form(&state, &auth, input, errors).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+            super::form::rejected(&page)
         }
     }
 }

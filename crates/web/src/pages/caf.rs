@@ -5,7 +5,6 @@ use askama::Template;
 use axum::{
     Form, Router,
     extract::{Path, Query, State},
-    http::StatusCode,
     response::{Html, IntoResponse, Redirect, Response},
     routing::get,
 };
@@ -185,7 +184,7 @@ async fn save(
                 d,
                 errors,
             };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+            super::form::rejected(&page)
         }
     }
 }

@@ -106,3 +106,14 @@ impl Errs {
             .collect()
     }
 }
+
+/// A form page shown again with its errors: 422, so that scripts and tests
+/// see the refusal, with the page a person reads.
+pub fn rejected(page: &impl askama::Template) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    Ok((
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        crate::view::render(page)?,
+    )
+        .into_response())
+}

@@ -400,7 +400,7 @@ async fn create(
                     true,
                 ),
             };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+            super::form::rejected(&page)
         }
     }
 }
@@ -561,7 +561,7 @@ async fn save(
                 None,
             )
             .await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+            super::form::rejected(&page)
         }
     }
 }
@@ -601,7 +601,7 @@ async fn set_status(
                 None,
             )
             .await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+            super::form::rejected(&page)
         }
     }
 }
@@ -823,7 +823,7 @@ async fn save_my_profile(
         Err(e) => {
             let errors = Errs::from_error(e)?;
             let page = my_profile_page(&state, &p, &auth, Some(d), errors, None).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+            super::form::rejected(&page)
         }
     }
 }

@@ -202,7 +202,7 @@ async fn create(
                 kinds: kinds(),
                 errors,
             };
-            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+            super::form::rejected(&page)
         }
     }
 }
@@ -364,7 +364,7 @@ async fn save(
                 None,
             )
             .await?;
-            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+            super::form::rejected(&page)
         }
     }
 }
@@ -442,7 +442,7 @@ async fn add_convention(
             let errors = Errs::from_error(e)?;
             let page =
                 show_page(&state, &p, &auth, id, None, Errs::default(), errors, None).await?;
-            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+            super::form::rejected(&page)
         }
         Err(e) => Err(e),
     }
