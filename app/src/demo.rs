@@ -94,14 +94,16 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
         };
         store::users::create(&mut tx, &cap, &actor, now, new).await?;
     }
-    // The contacts published in the 2024 call for applications.
+    // The contacts published in the 2024 call for applications, with a demo
+    // address: a demo (which sends convention reminders) must never e-mail
+    // a real person.
     for (code, settings) in [
         (
             "03",
             CafSettings {
                 caf_address: Some("Caf de l'Allier — Pôle partenaires\n03000 Moulins".into()),
                 contact_name: Some("Alexandra Meritet".into()),
-                contact_email: Some("alexandra.meritet@caf03.caf.fr".into()),
+                contact_email: Some("contact-caf03@demo.promeneurs.fr".into()),
                 contact_phone: Some("04 70 08 49 38".into()),
                 ..Default::default()
             },
@@ -111,7 +113,7 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
             CafSettings {
                 caf_address: Some("Caf du Puy-de-Dôme\n63000 Clermont-Ferrand".into()),
                 contact_name: Some("Adrien Couette".into()),
-                contact_email: Some("adrien.couette@caf63.caf.fr".into()),
+                contact_email: Some("contact-caf63@demo.promeneurs.fr".into()),
                 contact_phone: Some("04 73 14 67 62".into()),
                 ..Default::default()
             },

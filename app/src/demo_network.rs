@@ -276,7 +276,7 @@ fn promeneur_rows(
         let first = FIRST[(i + offset) % FIRST.len()];
         let last = LAST[(i * 7 + offset) % LAST.len()];
         let email = format!(
-            "{}.{}@demo-structure.fr",
+            "{}.{}@structure.example.org",
             domain::text::search_key(first).replace(' ', "-"),
             domain::text::search_key(last).replace(' ', "-")
         );
@@ -392,7 +392,7 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
             kind.into(),
             s.siret.clone(),
             s.commune.clone(),
-            format!("contact{}@demo-structure.fr", i + 1),
+            format!("contact{}@structure.example.org", i + 1),
         ]));
     }
     run(
@@ -477,7 +477,7 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
     }
     // The demo promeneur account is the first promeneur of the Allier.
     let first = format!(
-        "{}.{}@demo-structure.fr",
+        "{}.{}@structure.example.org",
         domain::text::search_key(FIRST[0]),
         domain::text::search_key(LAST[0])
     );

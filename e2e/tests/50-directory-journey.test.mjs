@@ -128,7 +128,7 @@ s.journey('profil public : comptes, pas d’adresse e-mail, puis vérification',
   const accounts = page.locator('main ul.network-links');
   assert.match(await accounts.innerText(), /Snapchat : \S+/, 'the profile lists the Snapchat account');
   const main = await page.locator('main').innerText();
-  assert.doesNotMatch(main, /@demo-structure\.fr/, 'no e-mail address on a public profile');
+  assert.doesNotMatch(main, /@structure\.example\.org/, 'no e-mail address on a public profile');
   assert.doesNotMatch(main, /[\w.+-]+@[\w-]+\.[a-z]{2,}/i, 'no e-mail address at all');
   assert.equal(await page.locator('main a[href^="mailto:"]').count(), 0, 'no mailto: link');
   assert.doesNotMatch(main, /04 7\d \d\d/, 'no phone number');
