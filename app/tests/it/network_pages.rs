@@ -452,3 +452,73 @@ async fn the_command_line_import_checks_then_writes() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn a_referent_opens_the_promeneurs_own_account() {
+    let app = spawn_app().await;
+    let mut coord = app.logged_in(COORDINATOR).await;
+    let s = structure(&mut coord, "MJC", Some(SIRET_A), "03310").await;
+    let p = coord
+        .json(
+            "POST",
+            "/api/v1/promeneurs",
+            &public_promeneur(&s, "lea@mjc.fr", "03310"),
+        )
+        .await
+        .json();
+    let id = p["id"].as_str().unwrap().to_owned();
+    assert_eq!(p["has_account"], false);
+    app.add_user(
+        "ref@mjc.fr",
+        vec![Grant {
+            role: Role::StructureReferent,
+            department: None,
+            structure_id: Some(s.parse().unwrap()),
+            call_id: None,
+        }],
+    )
+    .await;
+    let mut referent = app.logged_in("ref@mjc.fr").await;
+    let r = referent
+        .post_form(&format!("/reseau/promeneurs/{id}/compte"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = referent
+        .json(
+            "POST",
+            &format!("/api/v1/promeneurs/{id}/account"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "only once");
+    // The promeneur activates its account and reaches its profile.
+    let (subject, body) = app
+        .last_email_to("lea@mjc.fr")
+        .await
+        .expect("an activation e-mail");
+    assert!(subject.contains("Activez"), "{subject}");
+    let path = path_of(&link_in(&body));
+    let mut lea = app.client();
+    assert_eq!(lea.get(&path).await.status, StatusCode::OK);
+    let r = lea
+        .post_form(
+            &path,
+            &[
+                ("password", "une phrase de passe"),
+                ("password_confirm", "une phrase de passe"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = lea.login("lea@mjc.fr", "une phrase de passe").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = lea.get("/mon-profil").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Mon profil public"));
+    // Its account does nothing else: no other file, no list of others.
+    assert_eq!(lea.get("/api/v1/promeneurs").await.json()["total"], 1);
+    assert_eq!(
+        coord.get(&format!("/api/v1/promeneurs/{id}")).await.json()["has_account"],
+        true
+    );
+}

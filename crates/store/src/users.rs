@@ -76,6 +76,66 @@ pub async fn create(
     now: Timestamp,
     new: NewUser,
 ) -> Result<User, StoreError> {
+    insert(tx, actor, now, new).await
+}
+
+/// Opens an account for a promeneur, with that one role and no password
+/// (activated by e-mail), and links it to the promeneur's record. Whoever
+/// edits the record may do it: the account can do no more than edit that
+/// record's public profile.
+pub async fn create_promeneur_account(
+    tx: &mut Tx,
+    cap: &domain::NetworkCap,
+    actor: &Actor,
+    now: Timestamp,
+    promeneur_id: Uuid,
+    email: Email,
+    name: String,
+) -> Result<User, StoreError> {
+    let user = insert(
+        tx,
+        actor,
+        now,
+        NewUser {
+            email,
+            name,
+            grants: vec![Grant::platform(Role::Promeneur)],
+            password_hash: None,
+        },
+    )
+    .await?;
+    let n = write!(&mut *tx, c => {
+        sqlx::query("UPDATE promeneurs SET user_id = $1 WHERE id = $2 AND user_id IS NULL AND department = $3")
+            .bind(user.id)
+            .bind(promeneur_id)
+            .bind(cap.department.as_str())
+            .execute(c)
+            .await?
+            .rows_affected()
+    });
+    if n == 0 {
+        return Err(StoreError::Conflict("promeneur_account"));
+    }
+    audit::log(
+        tx,
+        actor,
+        now,
+        "open_account",
+        "promeneur",
+        promeneur_id,
+        Some(cap.department.as_str()),
+        json!({"user_id": user.id}),
+    )
+    .await?;
+    Ok(user)
+}
+
+async fn insert(
+    tx: &mut Tx,
+    actor: &Actor,
+    now: Timestamp,
+    new: NewUser,
+) -> Result<User, StoreError> {
     let id = Uuid::now_v7();
     let at = micros(now);
     write!(&mut *tx, c => {

@@ -341,8 +341,6 @@ pub async fn create_user(
         }
     }
     let now = state.now();
-    let secret = new_secret();
-    let ttl = state.config.activation_link_ttl;
     let mut tx = state.db.begin().await?;
     let user = store::users::create(
         &mut tx,
@@ -363,12 +361,26 @@ pub async fn create_user(
         }
         other => other.into(),
     })?;
+    send_activation(state, &mut tx, &user).await?;
+    tx.commit().await?;
+    state.jobs_queued.notify_one();
+    Ok(user)
+}
+
+/// Queues the e-mail with the link that activates a new account.
+pub async fn send_activation(
+    state: &AppState,
+    tx: &mut store::Tx,
+    user: &User,
+) -> Result<(), AppError> {
+    let secret = new_secret();
+    let ttl = state.config.activation_link_ttl;
     store::tokens::create_link(
-        &mut tx,
+        tx,
         user.id,
         Purpose::Activation,
         &digest(&secret),
-        now,
+        state.now(),
         ttl,
     )
     .await?;
@@ -381,16 +393,14 @@ pub async fn create_user(
     };
     mail::queue(
         state,
-        &mut tx,
+        tx,
         &user.email,
         "Promeneurs du Net : Activez votre compte",
         "activation",
         &body,
     )
     .await?;
-    tx.commit().await?;
-    state.jobs_queued.notify_one();
-    Ok(user)
+    Ok(())
 }
 
 /// "Agent de Caf (03, 63)".

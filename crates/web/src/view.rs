@@ -151,6 +151,9 @@ impl Layout {
             Some("statut-modifie") => "Le statut est modifié.",
             Some("photo-enregistree") => "La photo est enregistrée.",
             Some("photo-supprimee") => "La photo est supprimée.",
+            Some("compte-ouvert") => {
+                "Le compte est créé : le promeneur a reçu un e-mail pour choisir son mot de passe."
+            }
             _ => return self,
         };
         self.with_flash("success", text)

@@ -23,7 +23,7 @@ use crate::AppState;
         network::list_structures, network::create_structure, network::show_structure, network::patch_structure,
         network::create_convention, network::structure_conventions, network::list_conventions, network::sign_convention,
         network::list_promeneurs, network::create_promeneur, network::show_promeneur, network::patch_promeneur,
-        network::set_status, network::history, network::put_photo, network::delete_photo, network::get_photo,
+        network::set_status, network::open_account, network::history, network::put_photo, network::delete_photo, network::get_photo,
         network::themes, network::import_file, network::public_promeneurs,
     ),
     tags((name = "session"), (name = "reference"), (name = "admin"), (name = "network"), (name = "public"))

@@ -51,6 +51,7 @@ pub fn router() -> Router<AppState> {
             get(show_promeneur).patch(patch_promeneur),
         )
         .route("/promeneurs/{id}/status", post(set_status))
+        .route("/promeneurs/{id}/account", post(open_account))
         .route("/promeneurs/{id}/history", get(history))
         .route(
             "/promeneurs/{id}/photo",
@@ -507,6 +508,8 @@ pub struct PromeneurOut {
     in_directory: bool,
     /// Why not, when it does not.
     directory_blocks: Vec<String>,
+    /// Whether the promeneur has its own account (to edit its profile).
+    has_account: bool,
     created_at: String,
     updated_at: String,
 }
@@ -562,6 +565,7 @@ pub fn promeneur_out(state: &AppState, p: store::promeneurs::Promeneur) -> Prome
             .iter()
             .map(|b| GateBlock::label(*b).to_owned())
             .collect(),
+        has_account: p.user_id.is_some(),
         created_at: rfc3339(p.created_at),
         updated_at: rfc3339(p.updated_at),
         first_name: p.first_name,
@@ -912,6 +916,21 @@ pub async fn set_status(
         input.reason.as_deref().unwrap_or(""),
     )
     .await?;
+    let x = service::promeneur(&state, &p, id).await?;
+    Ok(Json(promeneur_out(&state, x)))
+}
+
+/// Opens the promeneur's own account (role `promeneur` only) and e-mails
+/// it the activation link.
+#[utoipa::path(post, path = "/api/v1/promeneurs/{id}/account", tag = "network",
+    responses((status = 200, body = PromeneurOut), (status = 404), (status = 409)))]
+pub async fn open_account(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<PromeneurOut>, AppError> {
+    let id = parse_id(&id)?;
+    service::invite_promeneur(&state, &p, id).await?;
     let x = service::promeneur(&state, &p, id).await?;
     Ok(Json(promeneur_out(&state, x)))
 }

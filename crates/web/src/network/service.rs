@@ -377,6 +377,50 @@ pub async fn set_photo(
     Ok(())
 }
 
+/// Opens an account for a promeneur (its professional e-mail, the role
+/// `promeneur` only) and e-mails it the activation link: it can then edit
+/// its own public profile. Staff or a referent of its structure.
+pub async fn invite_promeneur(state: &AppState, p: &Principal, id: Uuid) -> Result<(), AppError> {
+    let current = promeneur(state, p, id).await?;
+    let cap = p
+        .network_editor(&dep(&current.department)?, Some(current.structure_id))
+        .ok_or_else(|| AppError::forbidden("Vous ne pouvez que consulter cette fiche."))?;
+    if current.user_id.is_some() {
+        return Err(AppError::conflict(
+            "already_linked",
+            "Ce promeneur a déjà son compte.",
+        ));
+    }
+    let email = domain::Email::parse(&current.email)
+        .map_err(|e| AppError::invalid_field("email", e.to_string()))?;
+    let mut tx = state.db.begin().await?;
+    let user = store::users::create_promeneur_account(
+        &mut tx,
+        &cap,
+        &actor(p),
+        state.now(),
+        current.id,
+        email,
+        format!("{} {}", current.first_name, current.last_name),
+    )
+    .await
+    .map_err(|e| match e {
+        store::StoreError::Conflict("email") => AppError::conflict(
+            "account_exists",
+            "Un compte existe déjà avec cette adresse e-mail : un administrateur peut lui ajouter le rôle de promeneur.",
+        ),
+        store::StoreError::Conflict(_) => AppError::conflict(
+            "already_linked",
+            "Ce promeneur a déjà son compte.",
+        ),
+        other => other.into(),
+    })?;
+    crate::accounts::send_activation(state, &mut tx, &user).await?;
+    tx.commit().await?;
+    state.jobs_queued.notify_one();
+    Ok(())
+}
+
 /// The most bytes of a scanned convention.
 pub const MAX_CONVENTION_BYTES: usize = 20 * 1024 * 1024;
 

@@ -49,6 +49,7 @@ pub fn router() -> Router<AppState> {
             post(set_photo).layer(DefaultBodyLimit::max(service::MAX_PHOTO_BYTES + 64 * 1024)),
         )
         .route("/reseau/promeneurs/{id}/qr.svg", get(qr))
+        .route("/reseau/promeneurs/{id}/compte", post(open_account))
         .route("/mon-profil", get(my_profile).post(save_my_profile))
 }
 
@@ -698,6 +699,20 @@ async fn set_photo(
         }
         Err(e) => Err(e),
     }
+}
+
+/// Opens the promeneur's own account (activation link by e-mail).
+async fn open_account(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+    _fields: Fields,
+) -> Result<Redirect, AppError> {
+    let id = parse_id(&id)?;
+    service::invite_promeneur(&state, &p, id).await?;
+    Ok(Redirect::to(&format!(
+        "/reseau/promeneurs/{id}?message=compte-ouvert"
+    )))
 }
 
 /// The verification QR code of a promeneur, for its poster or card.
