@@ -6,6 +6,7 @@ pub mod access;
 pub mod clock;
 pub mod convention;
 pub mod date_input;
+pub mod deadline;
 pub mod department;
 pub mod email;
 pub mod geo;
