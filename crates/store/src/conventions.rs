@@ -12,8 +12,8 @@ use uuid::Uuid;
 use crate::{
     Db, StoreError, Tx,
     audit::{self, Actor},
-    query::Sql,
-    structures::{bump_directory, scope_condition},
+    query::{Sql, scope_condition},
+    structures::{SCOPE, bump_directory},
 };
 
 #[derive(Debug, Clone)]
@@ -91,7 +91,7 @@ pub async fn list(
     f: &Filter,
 ) -> Result<(Vec<Convention>, i64), StoreError> {
     let mut w = Sql::default();
-    let mut conds = vec![scope_condition(&mut w, scope, "s")];
+    let mut conds = vec![scope_condition(&mut w, scope, &SCOPE)];
     if let Some(id) = f.structure_id {
         conds.push(format!("v.structure_id = {}", w.arg(id)));
     }
@@ -129,7 +129,7 @@ pub async fn find(
     id: Uuid,
 ) -> Result<Option<Convention>, StoreError> {
     let mut sql = Sql::new(SELECT);
-    let cond = scope_condition(&mut sql, scope, "s");
+    let cond = scope_condition(&mut sql, scope, &SCOPE);
     let m = sql.arg(id);
     sql.push(&format!(" WHERE v.id = {m} AND {cond}"));
     sql.fetch_optional::<Row>(db)

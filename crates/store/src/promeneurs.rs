@@ -14,7 +14,7 @@ use crate::{
     audit::{self, Actor},
     conventions::date,
     from_micros, micros,
-    query::Sql,
+    query::{ScopeColumns, Sql, scope_condition},
     structures::bump_directory,
 };
 
@@ -65,6 +65,60 @@ pub struct Promeneur {
     pub networks: Vec<NetworkRow>,
     pub presence: Vec<PresenceRow>,
     pub themes: Vec<String>,
+}
+
+/// What a change needs to know of the record it changes.
+#[derive(Debug, Clone)]
+pub struct Current {
+    pub id: Uuid,
+    pub structure_id: Uuid,
+    pub department: String,
+    pub status: String,
+}
+
+impl From<&Promeneur> for Current {
+    fn from(p: &Promeneur) -> Self {
+        Self {
+            id: p.id,
+            structure_id: p.structure_id,
+            department: p.department.clone(),
+            status: p.status.clone(),
+        }
+    }
+}
+
+/// Every promeneur by e-mail, whatever the scope, in one query: the import
+/// finds which rows update an existing record.
+pub async fn current_by_email(
+    db: &Db,
+) -> Result<std::collections::HashMap<String, Current>, StoreError> {
+    #[derive(sqlx::FromRow)]
+    struct EmailRow {
+        id: Uuid,
+        email: String,
+        structure_id: Uuid,
+        department: String,
+        status: String,
+    }
+    let rows: Vec<EmailRow> = read!(db, c => {
+        sqlx::query_as("SELECT id, email, structure_id, department, status FROM promeneurs")
+            .fetch_all(c)
+            .await?
+    });
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.email,
+                Current {
+                    id: r.id,
+                    structure_id: r.structure_id,
+                    department: r.department,
+                    status: r.status,
+                },
+            )
+        })
+        .collect())
 }
 
 /// Everything staff (or a referent) set on a promeneur.
@@ -180,27 +234,12 @@ const SELECT: &str = "SELECT p.id, p.first_name, p.last_name, p.email, p.phone, 
     JOIN communes sc ON sc.insee = s.commune_insee
     JOIN communes c ON c.insee = p.commune_insee";
 
-/// The scope condition on promeneurs (alias `p`).
-fn scope_condition(sql: &mut Sql, scope: &NetworkScope) -> String {
-    let mut parts = Vec::new();
-    match scope.departments.codes() {
-        None => return "1 = 1".to_owned(),
-        Some(codes) if !codes.is_empty() => parts.push(sql.in_list("p.department", &codes)),
-        Some(_) => {}
-    }
-    if !scope.structures.is_empty() {
-        let ids: Vec<Uuid> = scope.structures.iter().copied().collect();
-        parts.push(sql.in_list("p.structure_id", &ids));
-    }
-    if let Some(user) = scope.own_user {
-        parts.push(format!("p.user_id = {}", sql.arg(user)));
-    }
-    if parts.is_empty() {
-        "1 = 0".to_owned()
-    } else {
-        format!("({})", parts.join(" OR "))
-    }
-}
+/// Promeneurs (alias `p`) as network scopes see them.
+const SCOPE: ScopeColumns<'static> = ScopeColumns {
+    department: "p.department",
+    structure: "p.structure_id",
+    own: "p.user_id = {}",
+};
 
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
@@ -218,7 +257,7 @@ pub async fn list(
     f: &Filter,
 ) -> Result<(Vec<Promeneur>, i64), StoreError> {
     let mut w = Sql::default();
-    let mut conds = vec![scope_condition(&mut w, scope)];
+    let mut conds = vec![scope_condition(&mut w, scope, &SCOPE)];
     if let Some(d) = &f.department {
         conds.push(format!("p.department = {}", w.arg(d.as_str())));
     }
@@ -263,7 +302,7 @@ pub async fn find(
     id: Uuid,
 ) -> Result<Option<Promeneur>, StoreError> {
     let mut sql = Sql::new(SELECT);
-    let cond = scope_condition(&mut sql, scope);
+    let cond = scope_condition(&mut sql, scope, &SCOPE);
     let m = sql.arg(id);
     sql.push(&format!(" WHERE p.id = {m} AND {cond}"));
     one(db, &sql).await
@@ -549,10 +588,10 @@ pub async fn update(
     cap: &NetworkCap,
     actor: &Actor,
     now: Timestamp,
-    id: Uuid,
-    current: &Promeneur,
+    current: &Current,
     input: &PromeneurInput,
 ) -> Result<(), StoreError> {
+    let id = current.id;
     check_cap(cap, input)?;
     // The current record must be within the capability too.
     // (The caller checked the caller's rights on the current record's
@@ -720,7 +759,7 @@ pub async fn set_status(
     cap: &NetworkCap,
     actor: &Actor,
     now: Timestamp,
-    current: &Promeneur,
+    current: &Current,
     status: &str,
     on: Date,
     reason: &str,

@@ -2,6 +2,7 @@
 //! fixed fragments, every value is a bound argument, and the same text runs
 //! on either backend.
 
+use domain::NetworkScope;
 use sqlx::{FromRow, postgres::PgRow, sqlite::SqliteRow};
 use uuid::Uuid;
 
@@ -142,5 +143,42 @@ impl Sql {
                 .await?
                 .rows_affected()
         }))
+    }
+}
+
+/// Where a table keeps what network scopes filter on.
+pub(crate) struct ScopeColumns<'a> {
+    pub department: &'a str,
+    pub structure: &'a str,
+    /// The condition for a promeneur's own account; `{}` stands for the
+    /// account's placeholder.
+    pub own: &'a str,
+}
+
+/// The `WHERE` condition of a network scope: staff see their
+/// départements, referents their structures, a promeneur its own record.
+pub(crate) fn scope_condition(
+    sql: &mut Sql,
+    scope: &NetworkScope,
+    cols: &ScopeColumns<'_>,
+) -> String {
+    let mut parts = Vec::new();
+    match scope.departments.codes() {
+        None => return "1 = 1".to_owned(),
+        Some(codes) if !codes.is_empty() => parts.push(sql.in_list(cols.department, &codes)),
+        Some(_) => {}
+    }
+    if !scope.structures.is_empty() {
+        let ids: Vec<Uuid> = scope.structures.iter().copied().collect();
+        parts.push(sql.in_list(cols.structure, &ids));
+    }
+    if let Some(user) = scope.own_user {
+        let m = sql.arg(user);
+        parts.push(cols.own.replace("{}", &m));
+    }
+    if parts.is_empty() {
+        "1 = 0".to_owned()
+    } else {
+        format!("({})", parts.join(" OR "))
     }
 }

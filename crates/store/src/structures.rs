@@ -10,7 +10,7 @@ use crate::{
     Db, StoreError, Tx,
     audit::{self, Actor},
     from_micros, micros,
-    query::Sql,
+    query::{ScopeColumns, Sql, scope_condition},
 };
 
 #[derive(Debug, Clone)]
@@ -98,32 +98,12 @@ const SELECT: &str = "SELECT s.id, s.name, s.kind, s.siret, s.commune_insee, c.n
     (SELECT COUNT(*) FROM promeneurs p WHERE p.structure_id = s.id AND p.status <> 'left') AS promeneur_count
     FROM structures s JOIN communes c ON c.insee = s.commune_insee";
 
-/// Adds the scope condition for structures (alias `s`).
-pub(crate) fn scope_condition(sql: &mut Sql, scope: &NetworkScope, alias: &str) -> String {
-    let mut parts = Vec::new();
-    match scope.departments.codes() {
-        None => return "1 = 1".to_owned(),
-        Some(codes) if !codes.is_empty() => {
-            parts.push(sql.in_list(&format!("{alias}.department"), &codes));
-        }
-        Some(_) => {}
-    }
-    if !scope.structures.is_empty() {
-        let ids: Vec<Uuid> = scope.structures.iter().copied().collect();
-        parts.push(sql.in_list(&format!("{alias}.id"), &ids));
-    }
-    if let Some(user) = scope.own_user {
-        let m = sql.arg(user);
-        parts.push(format!(
-            "{alias}.id IN (SELECT structure_id FROM promeneurs WHERE user_id = {m})"
-        ));
-    }
-    if parts.is_empty() {
-        "1 = 0".to_owned()
-    } else {
-        format!("({})", parts.join(" OR "))
-    }
-}
+/// Structures (alias `s`) as network scopes see them.
+pub(crate) const SCOPE: ScopeColumns<'static> = ScopeColumns {
+    department: "s.department",
+    structure: "s.id",
+    own: "s.id IN (SELECT structure_id FROM promeneurs WHERE user_id = {})",
+};
 
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
@@ -141,7 +121,7 @@ pub async fn list(
     f: &Filter,
 ) -> Result<(Vec<Structure>, i64), StoreError> {
     let mut w = Sql::default();
-    let mut conds = vec![scope_condition(&mut w, scope, "s")];
+    let mut conds = vec![scope_condition(&mut w, scope, &SCOPE)];
     if let Some(d) = &f.department {
         conds.push(format!("s.department = {}", w.arg(d.as_str())));
     }
@@ -184,7 +164,7 @@ pub async fn find(
     id: Uuid,
 ) -> Result<Option<Structure>, StoreError> {
     let mut sql = Sql::new(SELECT);
-    let cond = scope_condition(&mut sql, scope, "s");
+    let cond = scope_condition(&mut sql, scope, &SCOPE);
     let m = sql.arg(id);
     sql.push(&format!(" WHERE s.id = {m} AND {cond}"));
     sql.fetch_optional::<Row>(db)
@@ -205,24 +185,15 @@ pub async fn find_by_siret(db: &Db, siret: &str) -> Result<Option<Structure>, St
         .transpose()
 }
 
-/// Structures of one département whose name is exactly `name` (any case,
-/// any accents).
-pub async fn find_by_name(
-    db: &Db,
-    department: &str,
-    name: &str,
-) -> Result<Vec<Structure>, StoreError> {
-    let mut sql = Sql::new(SELECT);
-    let d = sql.arg(department);
-    let k = sql.arg(search_key(name));
-    sql.push(&format!(
-        " WHERE s.department = {d} AND s.search_key = {k} AND s.archived_at IS NULL"
-    ));
-    sql.fetch_all::<Row>(db)
-        .await?
-        .into_iter()
-        .map(Row::into_structure)
-        .collect()
+/// Every SIRET known, whatever the département (one query: the import
+/// tells a structure out of scope from a new one).
+pub async fn all_sirets(db: &Db) -> Result<std::collections::HashSet<String>, StoreError> {
+    let rows: Vec<String> = read!(db, c => {
+        sqlx::query_scalar("SELECT siret FROM structures WHERE siret IS NOT NULL")
+            .fetch_all(c)
+            .await?
+    });
+    Ok(rows.into_iter().collect())
 }
 
 fn fields(input: &StructureInput) -> serde_json::Value {

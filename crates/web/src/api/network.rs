@@ -69,6 +69,13 @@ pub fn router() -> Router<AppState> {
         .route("/public/promeneurs", get(public_promeneurs))
 }
 
+/// A field of a partial change: replaced when given, kept otherwise.
+fn set(slot: &mut String, value: Option<String>) {
+    if let Some(v) = value {
+        *slot = v;
+    }
+}
+
 fn parse_id(s: &str) -> Result<Uuid, AppError> {
     Uuid::parse_str(s).map_err(|_| AppError::not_found())
 }
@@ -136,11 +143,6 @@ pub struct StructureIn {
 
 impl StructureIn {
     fn apply(self, d: &mut StructureDraft) {
-        let set = |slot: &mut String, v: Option<String>| {
-            if let Some(v) = v {
-                *slot = v;
-            }
-        };
         set(&mut d.name, self.name);
         set(&mut d.kind, self.kind);
         set(&mut d.siret, self.siret);
@@ -639,11 +641,6 @@ impl PromeneurIn {
     }
 
     fn apply(self, d: &mut PromeneurDraft) {
-        let set = |slot: &mut String, v: Option<String>| {
-            if let Some(v) = v {
-                *slot = v;
-            }
-        };
         set(&mut d.first_name, self.first_name);
         set(&mut d.last_name, self.last_name);
         set(&mut d.email, self.email);

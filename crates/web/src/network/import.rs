@@ -201,7 +201,10 @@ pub struct PlannedRow {
 
 enum Payload {
     Structure(Option<Uuid>, store::structures::StructureInput),
-    Promeneur(Option<Uuid>, super::input::ValidPromeneur),
+    Promeneur(
+        Option<store::promeneurs::Current>,
+        super::input::ValidPromeneur,
+    ),
 }
 
 /// The result of checking a file.
@@ -299,6 +302,9 @@ pub async fn plan(
     .map_err(|e| FileError(format!("Erreur de lecture des données : {e}")))?;
     match kind {
         Kind::Structures => {
+            let all_sirets = store::structures::all_sirets(db)
+                .await
+                .map_err(|e| FileError(e.to_string()))?;
             let mut seen: HashMap<String, usize> = HashMap::new();
             for row in &table.rows {
                 let d = StructureDraft {
@@ -363,23 +369,20 @@ pub async fn plan(
                                         == domain::text::search_key(&input.name)
                             }
                         });
-                        let existing = match (existing, &input.siret) {
-                            (None, Some(siret)) => {
-                                // Perhaps a structure of another département.
-                                match store::structures::find_by_siret(db, siret).await {
-                                    Ok(Some(_)) => {
-                                        plan.errors.push(RowError {
-                                            line: row.line,
-                                            column: "siret".into(),
-                                            message: "Ce SIRET est celui d'une structure hors de vos départements.".into(),
-                                        });
-                                        continue;
-                                    }
-                                    _ => None,
-                                }
-                            }
-                            (e, _) => e.map(|s| s.id),
-                        };
+                        // Not in scope but known: a structure of another département.
+                        if existing.is_none()
+                            && input.siret.as_ref().is_some_and(|s| all_sirets.contains(s))
+                        {
+                            plan.errors.push(RowError {
+                                line: row.line,
+                                column: "siret".into(),
+                                message:
+                                    "Ce SIRET est celui d'une structure hors de vos départements."
+                                        .into(),
+                            });
+                            continue;
+                        }
+                        let existing = existing.map(|s| s.id);
                         plan.rows.push(PlannedRow {
                             line: row.line,
                             action: if existing.is_some() {
@@ -438,6 +441,9 @@ pub async fn plan(
                 themes: &themes,
                 structures: &find_structure,
             };
+            let by_email = store::promeneurs::current_by_email(db)
+                .await
+                .map_err(|e| FileError(e.to_string()))?;
             let mut seen: HashMap<String, usize> = HashMap::new();
             for row in &table.rows {
                 let mut cell_errors = Vec::new();
@@ -514,9 +520,7 @@ pub async fn plan(
                             });
                             continue;
                         }
-                        let existing = store::promeneurs::find_by_email(db, &valid.input.email)
-                            .await
-                            .map_err(|e| FileError(e.to_string()))?;
+                        let existing = by_email.get(&valid.input.email).cloned();
                         if let Some(p) = &existing
                             && !scope.contains(
                                 &domain::DepartmentCode::parse(&p.department)
@@ -539,8 +543,7 @@ pub async fn plan(
                             },
                             label: format!("{} {}", valid.input.first_name, valid.input.last_name),
                         });
-                        plan.payloads
-                            .push(Payload::Promeneur(existing.map(|p| p.id), valid));
+                        plan.payloads.push(Payload::Promeneur(existing, valid));
                     }
                 }
             }
@@ -683,27 +686,22 @@ pub async fn apply(
                     .network_editor(&dep, Some(valid.input.structure_id))
                     .ok_or(StoreError::NotFound)?;
                 match existing {
-                    Some(id) => {
-                        let current = store::promeneurs::find_any(db, *id)
-                            .await?
-                            .ok_or(StoreError::NotFound)?;
-                        store::promeneurs::update(
-                            &mut tx,
-                            &cap,
-                            actor,
-                            now,
-                            *id,
-                            &current,
-                            &valid.input,
-                        )
-                        .await?;
+                    Some(current) => {
+                        store::promeneurs::update(&mut tx, &cap, actor, now, current, &valid.input)
+                            .await?;
                         if current.status != valid.status.as_str() {
+                            // As updated: its employer may have changed.
+                            let updated = store::promeneurs::Current {
+                                structure_id: valid.input.structure_id,
+                                department: valid.input.department.clone(),
+                                ..current.clone()
+                            };
                             store::promeneurs::set_status(
                                 &mut tx,
                                 &cap,
                                 actor,
                                 now,
-                                &current,
+                                &updated,
                                 valid.status.as_str(),
                                 today,
                                 "Import d'un tableur",

@@ -125,14 +125,6 @@ impl CommuneIndex {
         }
     }
 
-    /// How a stored commune is shown back in a form: it resolves to itself.
-    pub fn label(&self, insee: &str) -> String {
-        match self.by_insee.get(insee) {
-            Some(c) => format!("{} ({})", c.name, c.insee),
-            None => insee.to_owned(),
-        }
-    }
-
     /// Communes whose name starts with or contains what was typed, for the
     /// directory's "did you mean" list.
     pub fn suggest(&self, input: &str, limit: usize) -> Vec<&Commune> {

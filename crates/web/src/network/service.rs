@@ -199,9 +199,13 @@ pub async fn update_promeneur(
 ) -> Result<(), AppError> {
     let current = promeneur(state, p, id).await?;
     // Its current employer must be one the caller edits…
-    let old_cap = p
-        .network_editor(&dep(&current.department)?, Some(current.structure_id))
-        .ok_or_else(|| AppError::forbidden("Vous ne pouvez que consulter cette fiche."))?;
+    if p.network_editor(&dep(&current.department)?, Some(current.structure_id))
+        .is_none()
+    {
+        return Err(AppError::forbidden(
+            "Vous ne pouvez que consulter cette fiche.",
+        ));
+    }
     let valid = check_promeneur(state, p, draft).await?;
     // …and so must the new one.
     let cap = p
@@ -210,15 +214,13 @@ pub async fn update_promeneur(
             Some(valid.input.structure_id),
         )
         .ok_or_else(|| AppError::invalid_field("structure_id", "Structure inconnue."))?;
-    let _ = old_cap;
     let mut tx = state.db.begin().await?;
     store::promeneurs::update(
         &mut tx,
         &cap,
         &actor(p),
         state.now(),
-        id,
-        &current,
+        &(&current).into(),
         &valid.input,
     )
     .await
@@ -315,7 +317,7 @@ pub async fn set_status(
         &cap,
         &actor(p),
         state.now(),
-        &current,
+        &(&current).into(),
         next.as_str(),
         on,
         reason.trim(),
@@ -469,23 +471,7 @@ pub async fn create_convention(
     {
         e.insert("ends_on".into(), "La fin doit être après le début.".into());
     }
-    let kind = match document {
-        Some((_, bytes)) if bytes.len() > MAX_CONVENTION_BYTES => {
-            return Err(AppError::new(
-                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-                "too_large",
-                "Ce document est trop lourd (20 Mo au plus).",
-            ));
-        }
-        Some((_, bytes)) => Some(signed_document_type(bytes).ok_or_else(|| {
-            AppError::new(
-                axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_type",
-                "La convention signée doit être un PDF, ou une photo JPEG ou PNG.",
-            )
-        })?),
-        None => None,
-    };
+    let document = document.map(SignedDocument::check).transpose()?;
     if !e.is_empty() {
         return Err(AppError::invalid(e));
     }
@@ -493,12 +479,9 @@ pub async fn create_convention(
         return Err(AppError::invalid(e));
     };
     let mut tx = state.db.begin().await?;
-    let document_id = match (document, kind) {
-        (Some((name, bytes)), Some((ext, mime))) => {
-            let safe = format!("convention-{}.{ext}", safe_stem(name));
-            Some(store::files::put(&mut tx, state.now(), &safe, mime, bytes).await?)
-        }
-        _ => None,
+    let document_id = match &document {
+        Some(d) => Some(d.store(&mut tx, state.now()).await?),
+        None => None,
     };
     let id = store::conventions::create(
         &mut tx,
@@ -546,34 +529,51 @@ pub async fn sign_convention(
         domain::date_input::parse_french_date(signed_on)
             .map_err(|e| AppError::invalid_field("signed_on", e.to_string()))?
     };
-    let kind = match document {
-        Some((_, bytes)) if bytes.len() > MAX_CONVENTION_BYTES => {
+    let document = document.map(SignedDocument::check).transpose()?;
+    let mut tx = state.db.begin().await?;
+    let document_id = match &document {
+        Some(d) => Some(d.store(&mut tx, state.now()).await?),
+        None => None,
+    };
+    store::conventions::sign(&mut tx, &cap, &actor(p), state.now(), id, on, document_id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A scanned convention, checked: at most 20 MB, PDF, JPEG or PNG by
+/// content, stored under a safe name.
+struct SignedDocument<'a> {
+    name: String,
+    mime: &'static str,
+    bytes: &'a [u8],
+}
+
+impl<'a> SignedDocument<'a> {
+    fn check((name, bytes): (&str, &'a [u8])) -> Result<Self, AppError> {
+        if bytes.len() > MAX_CONVENTION_BYTES {
             return Err(AppError::new(
                 axum::http::StatusCode::PAYLOAD_TOO_LARGE,
                 "too_large",
                 "Ce document est trop lourd (20 Mo au plus).",
             ));
         }
-        Some((_, bytes)) => Some(signed_document_type(bytes).ok_or_else(|| {
+        let (ext, mime) = signed_document_type(bytes).ok_or_else(|| {
             AppError::new(
                 axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_type",
                 "La convention signée doit être un PDF, ou une photo JPEG ou PNG.",
             )
-        })?),
-        None => None,
-    };
-    let mut tx = state.db.begin().await?;
-    let document_id = match (document, kind) {
-        (Some((name, bytes)), Some((ext, mime))) => {
-            let safe = format!("convention-{}.{ext}", safe_stem(name));
-            Some(store::files::put(&mut tx, state.now(), &safe, mime, bytes).await?)
-        }
-        _ => None,
-    };
-    store::conventions::sign(&mut tx, &cap, &actor(p), state.now(), id, on, document_id).await?;
-    tx.commit().await?;
-    Ok(())
+        })?;
+        Ok(Self {
+            name: format!("convention-{}.{ext}", safe_stem(name)),
+            mime,
+            bytes,
+        })
+    }
+
+    async fn store(&self, tx: &mut store::Tx, now: jiff::Timestamp) -> Result<Uuid, AppError> {
+        Ok(store::files::put(tx, now, &self.name, self.mime, self.bytes).await?)
+    }
 }
 
 /// PDF, JPEG or PNG, by content.

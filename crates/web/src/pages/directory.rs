@@ -353,11 +353,10 @@ async fn directory_page(
     auth: &crate::auth::Auth,
     search: Search,
 ) -> Result<Html<String>, AppError> {
-    let state = state.clone();
     let search = search.tidy();
     let communes = state.communes().await?;
     let departments = store::reference::departments(&state.db).await?;
-    let themes = theme_labels(&state).await?;
+    let themes = theme_labels(state).await?;
     let place = locate(&communes, &search.ou, &search.commune);
 
     let department = departments

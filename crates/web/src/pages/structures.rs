@@ -390,38 +390,11 @@ async fn add_convention(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
     Path(id): Path<String>,
-    mut form: Multipart,
+    form: Multipart,
 ) -> Result<Response, AppError> {
     let id = parse_id(&id)?;
-    let mut fields = Vec::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|_| AppError::bad_request("Formulaire illisible."))?
-    {
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == "document" {
-            let file_name = field.file_name().unwrap_or("convention").to_owned();
-            let bytes = field.bytes().await.map_err(|_| {
-                AppError::new(
-                    axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-                    "too_large",
-                    "Ce document est trop lourd (20 Mo au plus).",
-                )
-            })?;
-            if !bytes.is_empty() {
-                file = Some((file_name, bytes.to_vec()));
-            }
-        } else {
-            let text = field
-                .text()
-                .await
-                .map_err(|_| AppError::bad_request("Formulaire illisible."))?;
-            fields.push((name, text));
-        }
-    }
-    let f = Fields(fields);
+    let (f, file) = super::promeneurs::read_multipart(form, "document").await?;
+    let file = file.map(|bytes| (f.get("file_name").to_owned(), bytes));
     let result = service::create_convention(
         &state,
         &p,
