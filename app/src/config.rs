@@ -45,6 +45,15 @@ pub struct Settings {
     /// (0: compute every request).
     #[arg(long, global = true, env = "PROMENEURS_DIRECTORY_CACHE", default_value_t = web::network::directory::CACHE_ENTRIES)]
     pub directory_cache: usize,
+    /// Largest document accepted in an application, in megabytes (413
+    /// beyond).
+    #[arg(
+        long,
+        global = true,
+        env = "PROMENEURS_UPLOAD_LIMIT_MB",
+        default_value_t = 200
+    )]
+    pub upload_limit_mb: u64,
     /// Log format: text or json.
     #[arg(
         long,
@@ -68,6 +77,8 @@ impl Settings {
             web::WebConfig::new(self.base_url.as_deref().unwrap_or("http://127.0.0.1:8080"));
         c.trust_proxy = self.trust_proxy;
         c.directory_cache_entries = self.directory_cache;
+        c.files_dir = self.data_dir.join("files");
+        c.upload_limit = self.upload_limit_mb.saturating_mul(1_000_000);
         c
     }
 }

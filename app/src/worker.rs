@@ -44,7 +44,8 @@ impl Worker {
         self
     }
 
-    /// Periodic tasks: reminders before conventions end. Each is safe to
+    /// Periodic tasks: reminders before conventions end and before the
+    /// deadline of drafts. Each is safe to
     /// run from several workers (claims are made in the database).
     pub async fn periodic(&self) {
         let now = self.clock.now();
@@ -54,6 +55,11 @@ impl Worker {
             Ok(0) => {}
             Ok(n) => tracing::info!(conventions = n, "convention reminders queued"),
             Err(e) => tracing::warn!(error = %e, "cannot queue convention reminders"),
+        }
+        match web::calls::reminders::queue_draft_reminders(&self.db, &self.base_url, now).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(drafts = n, "draft reminders queued"),
+            Err(e) => tracing::warn!(error = %e, "cannot queue draft reminders"),
         }
     }
 

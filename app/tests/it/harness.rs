@@ -55,6 +55,7 @@ pub async fn spawn_app() -> TestApp {
     let clock = Arc::new(FixedClock::new("2026-11-26T09:00:00Z".parse().unwrap()));
     let mut config = web::WebConfig::new("http://promeneurs.test");
     config.trust_proxy = true;
+    config.files_dir = dir.join("files");
     let state = web::AppState::new(db.clone(), config, clock.clone() as Arc<dyn Clock>);
     let router = web::router(state.clone());
     TestApp {

@@ -1,5 +1,6 @@
 //! Documents produced and read by Promeneurs, with no I/O of their own (no
-//! database, no files, no network): everything works on bytes in memory.
+//! database, no network): everything works on bytes in memory, except
+//! [`filetype::detect`] and [`bundle`], which read the files they are given.
 //!
 //! - [`export`]: any list as CSV (for French Excel), XLSX or ODS, with
 //!   formula injection neutralised;
@@ -7,14 +8,26 @@
 //!   decided by the content;
 //! - [`qr`]: QR codes as small standalone SVG images;
 //! - [`photo`]: ID photos checked, shrunk to 512 px and stripped of their
-//!   metadata.
+//!   metadata;
+//! - [`filetype`]: the types of application documents, detected by content;
+//! - [`filename`]: users' file names made safe and unique;
+//! - [`receipt`]: the accusé de réception of a submission, as a PDF;
+//! - [`bundle`]: applications' documents streamed into one zip.
 
+pub mod bundle;
 pub mod export;
+pub mod filename;
+pub mod filetype;
 pub mod import;
 pub mod photo;
 pub mod qr;
+pub mod receipt;
 
+pub use bundle::{BundleEntry, BundleError, write_zip};
 pub use export::{Cell, ExportError, ExportFormat, Sheet, to_csv, to_ods, to_xlsx};
+pub use filename::safe_filename;
+pub use filetype::FileType;
 pub use import::{ImportFileError, Row, Table, normalise_header, read_table};
 pub use photo::{Photo, PhotoError, normalise_photo};
 pub use qr::{QrError, qr_svg};
+pub use receipt::{Receipt, ReceiptDocument, french_size, receipt_pdf};

@@ -56,7 +56,7 @@ pub fn in_paris(t: Timestamp) -> Zoned {
     t.to_zoned(paris())
 }
 
-const MONTHS: [&str; 12] = [
+pub const MONTHS: [&str; 12] = [
     "janvier",
     "février",
     "mars",

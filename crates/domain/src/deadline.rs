@@ -70,6 +70,11 @@ impl Deadline {
             .map_err(|_| DeadlineError::Unreadable)
     }
 
+    /// A deadline read back from storage.
+    pub fn from_instant(t: Timestamp) -> Self {
+        Self(t)
+    }
+
     pub fn instant(self) -> Timestamp {
         self.0
     }

@@ -150,6 +150,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "network",
         include_str!("../migrations/sqlite/0002_network.sql"),
     ),
+    (
+        3,
+        "calls",
+        include_str!("../migrations/sqlite/0003_calls.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -161,6 +166,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         2,
         "network",
         include_str!("../migrations/postgres/0002_network.sql"),
+    ),
+    (
+        3,
+        "calls",
+        include_str!("../migrations/postgres/0003_calls.sql"),
     ),
 ];
 

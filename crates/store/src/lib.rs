@@ -7,7 +7,10 @@
 mod db;
 #[macro_use]
 mod query;
+pub mod applications;
 pub mod audit;
+pub mod blobs;
+pub mod calls;
 pub mod conventions;
 pub mod files;
 pub mod imports;

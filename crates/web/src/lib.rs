@@ -6,6 +6,7 @@ pub mod accounts;
 mod api;
 mod assets;
 pub mod auth;
+pub mod calls;
 mod error;
 pub mod mail;
 pub mod network;
@@ -37,6 +38,10 @@ pub struct WebConfig {
     pub activation_link_ttl: SignedDuration,
     /// Answers of the public directory kept per data version (0: none).
     pub directory_cache_entries: usize,
+    /// Where documents of calls and applications are stored.
+    pub files_dir: std::path::PathBuf,
+    /// The largest document accepted, in bytes (413 beyond).
+    pub upload_limit: u64,
 }
 
 impl WebConfig {
@@ -50,6 +55,8 @@ impl WebConfig {
             reset_link_ttl: SignedDuration::from_hours(1),
             activation_link_ttl: SignedDuration::from_hours(24 * 7),
             directory_cache_entries: network::directory::CACHE_ENTRIES,
+            files_dir: std::path::PathBuf::from("promeneurs-data/files"),
+            upload_limit: calls::DEFAULT_UPLOAD_LIMIT,
         }
     }
 }
@@ -78,6 +85,8 @@ pub struct Shared {
     communes: Arc<tokio::sync::OnceCell<Arc<network::input::CommuneIndex>>>,
     /// Spreadsheet imports running in this process.
     pub import_progress: Arc<pages::import::Progress>,
+    /// Documents of calls and applications.
+    pub blobs: store::blobs::BlobStore,
 }
 
 impl AppState {
@@ -87,12 +96,13 @@ impl AppState {
         ));
         Self(Arc::new(Shared {
             db,
-            config: Arc::new(config),
             clock,
             jobs_queued: Arc::new(Notify::new()),
             directory,
             communes: Arc::default(),
             import_progress: Arc::default(),
+            blobs: store::blobs::BlobStore::new(config.files_dir.clone()),
+            config: Arc::new(config),
         }))
     }
 

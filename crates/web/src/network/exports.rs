@@ -31,7 +31,7 @@ fn format_of(q: &FormatQuery) -> Result<ExportFormat, AppError> {
     }
 }
 
-fn send(sheet: &Sheet, format: ExportFormat, stem: &str) -> Result<Response, AppError> {
+pub(crate) fn send(sheet: &Sheet, format: ExportFormat, stem: &str) -> Result<Response, AppError> {
     let bytes = format.render(sheet).map_err(AppError::internal)?;
     let name = format!("{stem}.{}", format.extension());
     Ok((

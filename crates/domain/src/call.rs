@@ -1,0 +1,703 @@
+//! Calls for applications (DESIGN §4): the definition of a module, the
+//! statuses of an application and their transitions, the receipt number.
+//! Pure rules; the store keeps them and the web layer asks them.
+
+use std::{collections::BTreeMap, fmt};
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    DepartmentCode,
+    clock::{MONTHS, french_date},
+    deadline::Deadline,
+};
+
+/// One line of the scoring grid of a module.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Criterion {
+    pub key: String,
+    pub label: String,
+    pub weight: u32,
+    pub max_score: u32,
+}
+
+/// A document the applicant must upload, by kind ("formulaire", "budget").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequiredDocument {
+    pub kind: String,
+    pub label: String,
+}
+
+/// A question of the application form beyond the project summary (the
+/// coordinator's profile for module 1, the trainers' for module 2…).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Question {
+    pub key: String,
+    pub label: String,
+}
+
+/// The months in which the decision is expected ("avril à mai 2024").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecisionWindow {
+    /// First day of the first month.
+    pub from: Date,
+    /// First day of the last month.
+    pub to: Date,
+}
+
+impl DecisionWindow {
+    /// Reads "2024-04" or "2024-04/2024-05" (months `YYYY-MM`).
+    pub fn parse(input: &str) -> Option<Self> {
+        let month = |s: &str| -> Option<Date> {
+            let (y, m) = s.trim().split_once('-')?;
+            if m.len() != 2 {
+                return None;
+            }
+            Date::new(y.parse().ok()?, m.parse().ok()?, 1).ok()
+        };
+        let (from, to) = match input.split_once('/') {
+            Some((a, b)) => (month(a)?, month(b)?),
+            None => {
+                let m = month(input)?;
+                (m, m)
+            }
+        };
+        (from <= to).then_some(Self { from, to })
+    }
+
+    /// "2024-04/2024-05", or "2024-04" for one month.
+    pub fn encode(self) -> String {
+        let m = |d: Date| format!("{:04}-{:02}", d.year(), d.month());
+        if self.from == self.to {
+            m(self.from)
+        } else {
+            format!("{}/{}", m(self.from), m(self.to))
+        }
+    }
+
+    /// "avril 2024", "avril à mai 2024", "décembre 2024 à janvier 2025".
+    pub fn french(self) -> String {
+        let name = |d: Date| MONTHS[usize::from(d.month().unsigned_abs()) - 1];
+        if self.from == self.to {
+            format!("{} {}", name(self.from), self.from.year())
+        } else if self.from.year() == self.to.year() {
+            format!("{} à {} {}", name(self.from), name(self.to), self.to.year())
+        } else {
+            format!(
+                "{} {} à {} {}",
+                name(self.from),
+                self.from.year(),
+                name(self.to),
+                self.to.year()
+            )
+        }
+    }
+}
+
+/// A module as typed by staff or sent to the API, before checking.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ModuleDraft {
+    pub code: String,
+    pub title: String,
+    pub description: String,
+    pub service_starts_on: String,
+    pub service_ends_on: String,
+    pub deadline: String,
+    pub audition_on: Option<String>,
+    pub decision_window: Option<String>,
+    pub min_applications: Option<i64>,
+    pub quality_threshold: Option<i64>,
+    pub criteria: Vec<CriterionDraft>,
+    pub required_documents: Vec<RequiredDocument>,
+    pub questions: Vec<Question>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct CriterionDraft {
+    pub key: String,
+    pub label: String,
+    pub weight: i64,
+    pub max_score: i64,
+}
+
+/// A checked module definition: what an application is filed under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleSpec {
+    pub code: String,
+    pub title: String,
+    pub description: String,
+    pub service_starts_on: Date,
+    pub service_ends_on: Date,
+    pub deadline: Deadline,
+    pub audition_on: Option<Date>,
+    pub decision_window: Option<DecisionWindow>,
+    pub min_applications: u32,
+    pub quality_threshold: Option<u32>,
+    pub criteria: Vec<Criterion>,
+    pub required_documents: Vec<RequiredDocument>,
+    pub questions: Vec<Question>,
+}
+
+/// Errors by field, in French. Keys are the draft's field names
+/// (`criteria.2.weight` for a line of a list).
+pub type FieldErrors = BTreeMap<String, String>;
+
+fn slug_ok(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 40
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+}
+
+fn parse_date(errors: &mut FieldErrors, field: &str, s: &str, required: bool) -> Option<Date> {
+    let s = s.trim();
+    if s.is_empty() {
+        if required {
+            errors.insert(field.into(), "Indiquez une date.".into());
+        }
+        return None;
+    }
+    match crate::parse_french_date(s) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            errors.insert(field.into(), e.to_string());
+            None
+        }
+    }
+}
+
+impl ModuleDraft {
+    /// Checks every field and returns the definition or all the errors.
+    pub fn validate(&self) -> Result<ModuleSpec, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let code = self.code.trim().to_uppercase();
+        if code.is_empty()
+            || code.len() > 10
+            || !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            e.insert(
+                "code".into(),
+                "Le code du module s'écrit en lettres et chiffres, 10 caractères au plus (M1)."
+                    .into(),
+            );
+        }
+        let title = self.title.trim().to_owned();
+        if title.is_empty() || title.chars().count() > 200 {
+            e.insert(
+                "title".into(),
+                "Donnez un intitulé au module (200 caractères au plus).".into(),
+            );
+        }
+        if self.description.chars().count() > 20_000 {
+            e.insert(
+                "description".into(),
+                "La description est trop longue (20 000 caractères au plus).".into(),
+            );
+        }
+        let starts = parse_date(&mut e, "service_starts_on", &self.service_starts_on, true);
+        let ends = parse_date(&mut e, "service_ends_on", &self.service_ends_on, true);
+        if let (Some(s), Some(t)) = (starts, ends)
+            && t < s
+        {
+            e.insert(
+                "service_ends_on".into(),
+                "La fin de la prestation précède son début.".into(),
+            );
+        }
+        let deadline = if self.deadline.trim().is_empty() {
+            e.insert(
+                "deadline".into(),
+                "Indiquez la date limite de dépôt.".into(),
+            );
+            None
+        } else {
+            match Deadline::parse(&self.deadline) {
+                Ok(d) => Some(d),
+                Err(err) => {
+                    e.insert("deadline".into(), err.to_string());
+                    None
+                }
+            }
+        };
+        let audition_on = self
+            .audition_on
+            .as_deref()
+            .and_then(|s| parse_date(&mut e, "audition_on", s, false));
+        let decision_window = match self.decision_window.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(s) => {
+                let w = DecisionWindow::parse(s);
+                if w.is_none() {
+                    e.insert(
+                        "decision_window".into(),
+                        "Écrivez le mois de la décision (2024-04) ou deux mois (2024-04/2024-05)."
+                            .into(),
+                    );
+                }
+                w
+            }
+        };
+        let min_applications = match self.min_applications.unwrap_or(2) {
+            n @ 1..=50 => u32::try_from(n).unwrap_or(2),
+            _ => {
+                e.insert(
+                    "min_applications".into(),
+                    "Le nombre minimal de candidatures est compris entre 1 et 50.".into(),
+                );
+                2
+            }
+        };
+        let quality_threshold = match self.quality_threshold {
+            None => None,
+            Some(n @ 0..=100) => u32::try_from(n).ok(),
+            Some(_) => {
+                e.insert(
+                    "quality_threshold".into(),
+                    "Le seuil de qualité est une note sur 100.".into(),
+                );
+                None
+            }
+        };
+        let mut criteria = Vec::new();
+        for (i, c) in self.criteria.iter().enumerate() {
+            let key = c.key.trim().to_lowercase();
+            if !slug_ok(&key) || criteria.iter().any(|k: &Criterion| k.key == key) {
+                e.insert(
+                    format!("criteria.{i}.key"),
+                    "Chaque critère a une clé unique en minuscules, chiffres et tirets.".into(),
+                );
+            }
+            if c.label.trim().is_empty() {
+                e.insert(
+                    format!("criteria.{i}.label"),
+                    "Donnez un intitulé au critère.".into(),
+                );
+            }
+            if !(1..=100).contains(&c.weight) {
+                e.insert(
+                    format!("criteria.{i}.weight"),
+                    "La pondération est un entier de 1 à 100.".into(),
+                );
+            }
+            if !(1..=100).contains(&c.max_score) {
+                e.insert(
+                    format!("criteria.{i}.max_score"),
+                    "La note maximale est un entier de 1 à 100.".into(),
+                );
+            }
+            criteria.push(Criterion {
+                key,
+                label: c.label.trim().to_owned(),
+                weight: u32::try_from(c.weight.clamp(0, 100)).unwrap_or(0),
+                max_score: u32::try_from(c.max_score.clamp(0, 100)).unwrap_or(0),
+            });
+        }
+        let mut required_documents: Vec<RequiredDocument> = Vec::new();
+        for (i, d) in self.required_documents.iter().enumerate() {
+            let kind = d.kind.trim().to_lowercase();
+            if !slug_ok(&kind) || required_documents.iter().any(|r| r.kind == kind) {
+                e.insert(
+                    format!("required_documents.{i}.kind"),
+                    "Chaque pièce a un type unique en minuscules, chiffres et tirets.".into(),
+                );
+            }
+            if d.label.trim().is_empty() {
+                e.insert(
+                    format!("required_documents.{i}.label"),
+                    "Donnez un intitulé à la pièce.".into(),
+                );
+            }
+            required_documents.push(RequiredDocument {
+                kind,
+                label: d.label.trim().to_owned(),
+            });
+        }
+        let mut questions: Vec<Question> = Vec::new();
+        for (i, q) in self.questions.iter().enumerate() {
+            let key = q.key.trim().to_lowercase();
+            if !slug_ok(&key) || key == "summary" || questions.iter().any(|r| r.key == key) {
+                e.insert(
+                    format!("questions.{i}.key"),
+                    "Chaque question a une clé unique en minuscules, chiffres et tirets.".into(),
+                );
+            }
+            if q.label.trim().is_empty() {
+                e.insert(
+                    format!("questions.{i}.label"),
+                    "Écrivez la question.".into(),
+                );
+            }
+            questions.push(Question {
+                key,
+                label: q.label.trim().to_owned(),
+            });
+        }
+        match (starts, ends, deadline) {
+            (Some(service_starts_on), Some(service_ends_on), Some(deadline)) if e.is_empty() => {
+                Ok(ModuleSpec {
+                    code,
+                    title,
+                    description: self.description.trim().to_owned(),
+                    service_starts_on,
+                    service_ends_on,
+                    deadline,
+                    audition_on,
+                    decision_window,
+                    min_applications,
+                    quality_threshold,
+                    criteria,
+                    required_documents,
+                    questions,
+                })
+            }
+            _ => Err(e),
+        }
+    }
+}
+
+impl ModuleSpec {
+    /// What is missing before this module can be published.
+    pub fn publication_errors(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.criteria.is_empty() {
+            out.push(format!(
+                "Le module {} n'a pas de grille de notation : ajoutez au moins un critère.",
+                self.code
+            ));
+        }
+        if self.required_documents.is_empty() {
+            out.push(format!(
+                "Le module {} ne demande aucune pièce : indiquez au moins le dossier de candidature.",
+                self.code
+            ));
+        }
+        out
+    }
+
+    /// "du 1er juin 2024 au 31 décembre 2026".
+    pub fn service_period_french(&self) -> String {
+        format!(
+            "du {} au {}",
+            french_date(self.service_starts_on),
+            french_date(self.service_ends_on)
+        )
+    }
+}
+
+/// Where a call stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CallStatus {
+    Draft,
+    Published,
+}
+
+impl CallStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Published => "published",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "draft" => Some(Self::Draft),
+            "published" => Some(Self::Published),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Draft => "Brouillon",
+            Self::Published => "Publié",
+        }
+    }
+}
+
+/// The life of an application (DESIGN §4): `draft → submitted →
+/// (complement_requested ↔ submitted) → under_review → retained |
+/// not_retained`, and `withdrawn` from any state that is not final.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ApplicationStatus {
+    Draft,
+    Submitted,
+    ComplementRequested,
+    UnderReview,
+    Retained,
+    NotRetained,
+    Withdrawn,
+}
+
+/// A transition asked from a state that does not allow it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct TransitionError {
+    pub from: ApplicationStatus,
+    pub message: &'static str,
+}
+
+impl ApplicationStatus {
+    pub const ALL: [Self; 7] = [
+        Self::Draft,
+        Self::Submitted,
+        Self::ComplementRequested,
+        Self::UnderReview,
+        Self::Retained,
+        Self::NotRetained,
+        Self::Withdrawn,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Submitted => "submitted",
+            Self::ComplementRequested => "complement_requested",
+            Self::UnderReview => "under_review",
+            Self::Retained => "retained",
+            Self::NotRetained => "not_retained",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Draft => "Brouillon",
+            Self::Submitted => "Déposée",
+            Self::ComplementRequested => "Complément demandé",
+            Self::UnderReview => "En instruction",
+            Self::Retained => "Retenue",
+            Self::NotRetained => "Non retenue",
+            Self::Withdrawn => "Retirée",
+        }
+    }
+
+    pub fn is_final(self) -> bool {
+        matches!(self, Self::Retained | Self::NotRetained | Self::Withdrawn)
+    }
+
+    /// The applicant may still change the form and the documents.
+    pub fn editable(self) -> bool {
+        matches!(self, Self::Draft | Self::ComplementRequested)
+    }
+
+    fn refuse(self, message: &'static str) -> TransitionError {
+        TransitionError {
+            from: self,
+            message,
+        }
+    }
+
+    /// Filing (from a draft) or filing again after a complement request.
+    pub fn submit(self) -> Result<Self, TransitionError> {
+        match self {
+            Self::Draft | Self::ComplementRequested => Ok(Self::Submitted),
+            Self::Submitted | Self::UnderReview => {
+                Err(self.refuse("Cette candidature est déjà déposée."))
+            }
+            _ => Err(self.refuse("Cette candidature ne peut plus être déposée.")),
+        }
+    }
+
+    /// Staff ask the applicant for more.
+    pub fn request_complement(self) -> Result<Self, TransitionError> {
+        match self {
+            Self::Submitted | Self::UnderReview | Self::ComplementRequested => {
+                Ok(Self::ComplementRequested)
+            }
+            Self::Draft => Err(self.refuse(
+                "Cette candidature n'est pas encore déposée : aucun complément ne peut être demandé.",
+            )),
+            _ => Err(self.refuse("Cette candidature est close : aucun complément ne peut être demandé.")),
+        }
+    }
+
+    /// Staff start examining a filed application.
+    pub fn start_review(self) -> Result<Self, TransitionError> {
+        match self {
+            Self::Submitted => Ok(Self::UnderReview),
+            _ => Err(self.refuse("Seule une candidature déposée peut passer en instruction.")),
+        }
+    }
+
+    /// The applicant withdraws before the decision.
+    pub fn withdraw(self) -> Result<Self, TransitionError> {
+        if self.is_final() {
+            Err(self.refuse("Cette candidature est close : elle ne peut plus être retirée."))
+        } else {
+            Ok(Self::Withdrawn)
+        }
+    }
+}
+
+impl fmt::Display for ApplicationStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The départements an application answers for: one or more of the call's.
+pub fn check_scope(
+    call: &[DepartmentCode],
+    asked: &[DepartmentCode],
+) -> Result<Vec<DepartmentCode>, &'static str> {
+    let mut out: Vec<DepartmentCode> = Vec::new();
+    for d in asked {
+        if !call.contains(d) {
+            return Err("Ce département n'est pas couvert par l'appel.");
+        }
+        if !out.contains(d) {
+            out.push(d.clone());
+        }
+    }
+    if out.is_empty() {
+        return Err("Choisissez au moins un département.");
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// "2024-M1-0007": the year of the deadline, the module and a number given
+/// in order of filing within the call.
+pub fn receipt_number(year: i16, module: &str, seq: i64) -> String {
+    format!("{year}-{module}-{seq:04}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> ModuleDraft {
+        ModuleDraft {
+            code: "m1".into(),
+            title: "Coordination".into(),
+            service_starts_on: "2024-06-01".into(),
+            service_ends_on: "31/12/2026".into(),
+            deadline: "17/03/2024".into(),
+            audition_on: Some("2024-03-21".into()),
+            decision_window: Some("2024-04/2024-05".into()),
+            criteria: vec![CriterionDraft {
+                key: "qualite".into(),
+                label: "Qualité du projet".into(),
+                weight: 3,
+                max_score: 20,
+            }],
+            required_documents: vec![RequiredDocument {
+                kind: "formulaire".into(),
+                label: "Dossier de candidature signé".into(),
+            }],
+            ..ModuleDraft::default()
+        }
+    }
+
+    #[test]
+    fn a_module_of_the_2024_call_is_read() {
+        let m = draft().validate().unwrap();
+        assert_eq!(m.code, "M1");
+        assert_eq!(m.deadline.rfc3339(), "2024-03-17T23:59:59+01:00");
+        assert_eq!(m.min_applications, 2);
+        assert_eq!(m.quality_threshold, None);
+        assert_eq!(m.decision_window.unwrap().french(), "avril à mai 2024");
+        assert_eq!(
+            m.service_period_french(),
+            "du 1er juin 2024 au 31 décembre 2026"
+        );
+        assert!(m.publication_errors().is_empty());
+    }
+
+    #[test]
+    fn every_error_is_reported_by_field() {
+        let mut d = draft();
+        d.service_ends_on = "2024-01-01".into();
+        d.deadline = "demain".into();
+        d.quality_threshold = Some(120);
+        d.criteria.push(CriterionDraft {
+            key: "qualite".into(),
+            label: String::new(),
+            weight: 0,
+            max_score: 20,
+        });
+        let e = d.validate().unwrap_err();
+        for k in [
+            "service_ends_on",
+            "deadline",
+            "quality_threshold",
+            "criteria.1.key",
+            "criteria.1.label",
+            "criteria.1.weight",
+        ] {
+            assert!(e.contains_key(k), "{k} missing in {e:?}");
+        }
+    }
+
+    #[test]
+    fn decision_windows() {
+        assert_eq!(
+            DecisionWindow::parse("2024-06").unwrap().french(),
+            "juin 2024"
+        );
+        assert_eq!(
+            DecisionWindow::parse("2024-12/2025-01").unwrap().french(),
+            "décembre 2024 à janvier 2025"
+        );
+        assert!(DecisionWindow::parse("2024-05/2024-04").is_none());
+        assert!(DecisionWindow::parse("mai").is_none());
+        assert_eq!(
+            DecisionWindow::parse("2024-04/2024-05").unwrap().encode(),
+            "2024-04/2024-05"
+        );
+    }
+
+    #[test]
+    fn transitions_follow_the_design() {
+        use ApplicationStatus as S;
+        assert_eq!(S::Draft.submit(), Ok(S::Submitted));
+        assert_eq!(S::ComplementRequested.submit(), Ok(S::Submitted));
+        assert!(S::Submitted.submit().is_err());
+        assert_eq!(
+            S::Submitted.request_complement(),
+            Ok(S::ComplementRequested)
+        );
+        assert!(S::Draft.request_complement().is_err());
+        assert_eq!(S::Submitted.start_review(), Ok(S::UnderReview));
+        for s in [
+            S::Draft,
+            S::Submitted,
+            S::ComplementRequested,
+            S::UnderReview,
+        ] {
+            assert_eq!(s.withdraw(), Ok(S::Withdrawn));
+        }
+        for s in [S::Retained, S::NotRetained, S::Withdrawn] {
+            assert!(s.withdraw().is_err());
+            assert!(s.submit().is_err());
+        }
+        for s in S::ALL {
+            assert_eq!(S::parse(s.as_str()), Some(s));
+        }
+    }
+
+    #[test]
+    fn scope_is_within_the_call() {
+        let d = |s: &str| DepartmentCode::parse(s).unwrap();
+        let call = [d("03"), d("63")];
+        assert_eq!(
+            check_scope(&call, &[d("63"), d("03"), d("63")]).unwrap(),
+            vec![d("03"), d("63")]
+        );
+        assert!(check_scope(&call, &[]).is_err());
+        assert!(check_scope(&[d("03")], &[d("63")]).is_err());
+    }
+
+    #[test]
+    fn receipt_numbers() {
+        assert_eq!(receipt_number(2024, "M1", 7), "2024-M1-0007");
+    }
+}
