@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod demo_calls;
 pub mod demo_network;
 pub mod mailer;
 pub mod worker;
@@ -73,7 +74,21 @@ pub async fn serve(
     if demo {
         demo::load(&db).await?;
         demo_network::load(&db).await?;
+        demo_calls::load(
+            &db,
+            &store::blobs::BlobStore::new(settings.web_config().files_dir),
+        )
+        .await?;
         demo::print_logins();
+    }
+    // Uploads cut short by a crash leave a temporary file, never a record:
+    // remove them, and stored files no record points to any more.
+    let blobs = store::blobs::BlobStore::new(settings.web_config().files_dir);
+    let (partial, orphans) = blobs
+        .clean(&db, std::time::Duration::from_secs(3600))
+        .await?;
+    if partial + orphans > 0 {
+        tracing::info!(partial, orphans, "file storage cleaned");
     }
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let state = web::AppState::new(db.clone(), settings.web_config(), clock.clone());

@@ -153,6 +153,11 @@ impl TestApp {
         self.clock.now()
     }
 
+    /// Where this app stores documents.
+    pub fn files_dir(&self) -> PathBuf {
+        self.dir.join("files")
+    }
+
     /// Creates an account with the demo password and the given grants.
     pub async fn add_user(&self, email: &str, grants: Vec<domain::Grant>) -> uuid::Uuid {
         let mut tx = self.db.begin().await.unwrap();

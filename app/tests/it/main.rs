@@ -4,6 +4,7 @@
 
 mod access;
 mod accounts;
+mod calls;
 mod directory_pages;
 mod harness;
 mod network;

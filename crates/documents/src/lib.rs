@@ -12,6 +12,8 @@
 //! - [`filetype`]: the types of application documents, detected by content;
 //! - [`filename`]: users' file names made safe and unique;
 //! - [`receipt`]: the accusé de réception of a submission, as a PDF;
+//! - [`text_pdf`](mod@text_pdf): a text document (headings, paragraphs,
+//!   bullets) as a PDF, and plain text read as such a document;
 //! - [`bundle`]: applications' documents streamed into one zip.
 
 pub mod bundle;
@@ -19,9 +21,11 @@ pub mod export;
 pub mod filename;
 pub mod filetype;
 pub mod import;
+mod pdf_layout;
 pub mod photo;
 pub mod qr;
 pub mod receipt;
+pub mod text_pdf;
 
 pub use bundle::{BundleEntry, BundleError, write_zip};
 pub use export::{Cell, ExportError, ExportFormat, Sheet, to_csv, to_ods, to_xlsx};
@@ -31,3 +35,4 @@ pub use import::{ImportFileError, Row, Table, normalise_header, read_table};
 pub use photo::{Photo, PhotoError, normalise_photo};
 pub use qr::{QrError, qr_svg};
 pub use receipt::{Receipt, ReceiptDocument, french_size, receipt_pdf};
+pub use text_pdf::{TextBlock, TextDocument, blocks_from_plain_text, text_pdf};

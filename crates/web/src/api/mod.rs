@@ -2,6 +2,7 @@
 //! generated from the handlers' annotations.
 
 mod admin;
+pub mod calls;
 pub mod network;
 mod reference;
 mod session;
@@ -25,8 +26,15 @@ use crate::AppState;
         network::list_promeneurs, network::create_promeneur, network::show_promeneur, network::patch_promeneur,
         network::set_status, network::open_account, network::history, network::put_photo, network::delete_photo, network::get_photo,
         network::themes, network::import_file, network::public_promeneurs,
+        calls::list_calls, calls::create_call, calls::show_call, calls::update_call, calls::publish,
+        calls::put_module, calls::delete_module, calls::module_versions, calls::module_documents,
+        calls::add_file, calls::get_file, calls::delete_file,
+        calls::call_applications, calls::create_application, calls::export_applications,
+        calls::my_applications, calls::show_application, calls::update_application,
+        calls::add_document, calls::get_document, calls::delete_document,
+        calls::submit, calls::receipts, calls::receipt_pdf, calls::request_complement, calls::messages, calls::withdraw,
     ),
-    tags((name = "session"), (name = "reference"), (name = "admin"), (name = "network"), (name = "public"))
+    tags((name = "session"), (name = "reference"), (name = "admin"), (name = "network"), (name = "calls"), (name = "public"))
 )]
 struct ApiDoc;
 
@@ -41,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .merge(reference::router())
         .merge(admin::router())
         .merge(network::router())
+        .merge(calls::router())
 }
 
 /// An instant as RFC 3339 with the Paris offset.

@@ -218,15 +218,53 @@ fn validate_call(p: &Principal, d: &CallDraft) -> Result<(CallInput, DepartmentC
     ))
 }
 
-pub async fn create_call(state: &AppState, p: &Principal, d: &CallDraft) -> Result<Uuid, AppError> {
+/// Creates a draft call, with its modules when given (all checked first:
+/// nothing is written when one is invalid; errors are keyed
+/// `modules.N.field`).
+pub async fn create_call(
+    state: &AppState,
+    p: &Principal,
+    d: &CallDraft,
+    modules: &[ModuleDraft],
+) -> Result<Uuid, AppError> {
     if p.staff_scope().is_empty() {
         return Err(AppError::forbidden(
             "Seul un agent de la Caf peut créer un appel.",
         ));
     }
-    let (input, cap) = validate_call(p, d)?;
+    let checked = validate_call(p, d);
+    let mut specs = Vec::new();
+    let mut errors = match &checked {
+        Err(e) if e.status == axum::http::StatusCode::UNPROCESSABLE_ENTITY => e.fields.clone(),
+        _ => BTreeMap::new(),
+    };
+    for (i, m) in modules.iter().enumerate() {
+        match m.validate() {
+            Ok(spec) => {
+                if specs
+                    .iter()
+                    .any(|s: &domain::call::ModuleSpec| s.code == spec.code)
+                {
+                    errors.insert(
+                        format!("modules.{i}.code"),
+                        "Deux modules ont le même code.".to_owned(),
+                    );
+                }
+                specs.push(spec);
+            }
+            Err(e) => errors.extend(e.into_iter().map(|(k, v)| (format!("modules.{i}.{k}"), v))),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::invalid(errors));
+    }
+    let (input, cap) = checked?;
+    let now = state.now();
     let mut tx = state.db.begin().await?;
-    let id = store::calls::create(&mut tx, &cap, &actor(p), state.now(), &input).await?;
+    let id = store::calls::create(&mut tx, &cap, &actor(p), now, &input).await?;
+    for spec in &specs {
+        store::calls::put_module(&mut tx, &cap, &actor(p), now, id, spec).await?;
+    }
     tx.commit().await?;
     Ok(id)
 }
@@ -553,8 +591,9 @@ pub fn is_staff_of(p: &Principal, a: &Application) -> bool {
         .any(|d| scope.contains(&d))
 }
 
-/// The applicant's own application, for a change (404 for anyone else).
-async fn own(state: &AppState, p: &Principal, id: Uuid) -> Result<Application, AppError> {
+/// The applicant's own application, for a change (404 outside one's
+/// scope, 403 for staff).
+pub async fn own(state: &AppState, p: &Principal, id: Uuid) -> Result<Application, AppError> {
     let a = application(state, p, id).await?;
     if !is_applicant(p, &a) {
         return Err(AppError::forbidden(
@@ -562,6 +601,16 @@ async fn own(state: &AppState, p: &Principal, id: Uuid) -> Result<Application, A
         ));
     }
     Ok(a)
+}
+
+/// Checks, before a body is read, that `p` may add a document now.
+pub async fn may_upload(state: &AppState, p: &Principal, id: Uuid) -> Result<(), AppError> {
+    let a = own(state, p, id).await?;
+    if a.status.editable() {
+        Ok(())
+    } else {
+        Err(read_only(&a))
+    }
 }
 
 fn read_only(a: &Application) -> AppError {
