@@ -509,13 +509,13 @@ async fn a_file_over_the_limit_is_refused_while_streaming_and_nothing_is_stored(
         ))
         .map(|b| Ok::<_, std::io::Error>(axum::body::Bytes::from(b)));
     let req = Request::post(format!("/api/v1/applications/{a}/documents"))
-    .header("x-csrf-token", token)
-    .header(
-        header::CONTENT_TYPE,
-        format!("multipart/form-data; boundary={boundary}"),
-    )
-    .body(Body::from_stream(futures_util::stream::iter(chunks)))
-    .unwrap();
+        .header("x-csrf-token", token)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from_stream(futures_util::stream::iter(chunks)))
+        .unwrap();
     let res = c.send(req).await;
     assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", res.body);
     assert!(res.body.contains("200 Mo"), "{}", res.body);
@@ -879,7 +879,10 @@ async fn staff_export_the_applications_and_download_a_module_zip() {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(res.bytes)).unwrap();
     assert_eq!(archive.len(), 1);
     let mut entry = archive.by_index(0).unwrap();
-    assert_eq!(entry.name().unwrap(), "Centre Étoile/formulaire-dossier.pdf");
+    assert_eq!(
+        entry.name().unwrap(),
+        "Centre Étoile/formulaire-dossier.pdf"
+    );
     let mut content = Vec::new();
     std::io::Read::read_to_end(&mut entry, &mut content).unwrap();
     assert_eq!(content, PDF);
@@ -983,10 +986,17 @@ async fn the_demo_holds_the_2024_call_decided_and_the_2027_renewal_open() {
         .collect();
     assert!(statuses.contains(&("M1", "retained")));
     assert!(statuses.contains(&("M2", "retained")));
-    assert!(statuses.iter().all(|(_, s)| *s == "retained" || *s == "not_retained"));
+    assert!(
+        statuses
+            .iter()
+            .all(|(_, s)| *s == "retained" || *s == "not_retained")
+    );
 
     let renewal = find("2027");
     assert_eq!(renewal["status"], "published");
     assert_eq!(renewal["modules"][0]["open"], true);
-    assert_eq!(renewal["modules"][0]["deadline_label"], "dimanche 14 mars 2027 à 23 h 59");
+    assert_eq!(
+        renewal["modules"][0]["deadline_label"],
+        "dimanche 14 mars 2027 à 23 h 59"
+    );
 }

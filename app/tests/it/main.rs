@@ -5,6 +5,7 @@
 mod access;
 mod accounts;
 mod calls;
+mod crash;
 mod directory_pages;
 mod harness;
 mod network;

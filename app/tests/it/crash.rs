@@ -1,0 +1,167 @@
+//! A real process killed (SIGKILL) in the middle of an upload: the next
+//! start leaves neither a record nor a file behind.
+
+use std::{
+    io::{BufRead, BufReader, Read, Write},
+    net::TcpStream,
+    path::Path,
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_promeneurs");
+
+fn command(data: &Path) -> Command {
+    let mut c = Command::new(BIN);
+    c.arg("--data-dir").arg(data).env_remove("DATABASE_URL");
+    c
+}
+
+/// Starts `serve` and returns it with its address.
+fn serve(data: &Path, demo: bool) -> (Child, String) {
+    let mut c = command(data);
+    c.args(["serve", "--bind", "127.0.0.1:0", "--no-worker"]);
+    if demo {
+        c.arg("--demo");
+    }
+    let mut child = c
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let out = BufReader::new(child.stdout.take().unwrap());
+    for line in out.lines() {
+        let line = line.unwrap();
+        if let Some(addr) = line.split("http://").nth(1) {
+            return (child, addr.trim().to_owned());
+        }
+    }
+    panic!("the server did not start");
+}
+
+/// One HTTP/1.1 request; returns (status, body).
+fn request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<&Value>,
+) -> (u16, Value) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    let body = body.map(Value::to_string).unwrap_or_default();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).unwrap();
+    let status = raw[9..12].parse().unwrap();
+    let (_, payload) = raw.split_once("\r\n\r\n").unwrap();
+    (status, serde_json::from_str(payload).unwrap_or(Value::Null))
+}
+
+#[test]
+fn a_kill_during_an_upload_leaves_nothing_after_the_restart() {
+    if std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
+        // The process behaviour does not depend on the backend: this runs
+        // once, on SQLite in a data directory of its own.
+        return;
+    }
+    let data = std::env::temp_dir().join(format!(
+        "promeneurs-crash-{}",
+        uuid::Uuid::new_v4().simple()
+    ));
+    let (mut server, addr) = serve(&data, true);
+    let token = String::from_utf8(
+        command(&data)
+            .args(["token", "new", "--email", "structure@demo.promeneurs.fr"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap()
+    .trim()
+    .to_owned();
+    let (_, calls) = request(&addr, "GET", "/api/v1/calls", &token, None);
+    let renewal = calls["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["title"].as_str().unwrap().contains("2027"))
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, created) = request(
+        &addr,
+        "POST",
+        &format!("/api/v1/calls/{renewal}/applications"),
+        &token,
+        Some(&json!({"module": "M1", "departments": ["03"]})),
+    );
+    assert_eq!(status, 201, "{created}");
+    let app_id = created["id"].as_str().unwrap().to_owned();
+
+    // Half of a 40 MB document, then SIGKILL.
+    let mut s = TcpStream::connect(&addr).unwrap();
+    let boundary = "----crash";
+    let head = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nformulaire\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"dossier.pdf\"\r\n\r\n%PDF-1.4\n"
+    );
+    write!(
+        s,
+        "POST /api/v1/applications/{app_id}/documents HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: 40000000\r\n\r\n{head}"
+    )
+    .unwrap();
+    let chunk = vec![b'0'; 1_000_000];
+    for _ in 0..20 {
+        s.write_all(&chunk).unwrap();
+    }
+    s.flush().unwrap();
+    let tmp = data.join("files").join("tmp");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let partial_size = || {
+        std::fs::read_dir(&tmp)
+            .map(|d| {
+                d.filter_map(|e| e.ok()?.metadata().ok())
+                    .map(|m| m.len())
+                    .sum::<u64>()
+            })
+            .unwrap_or(0)
+    };
+    while partial_size() < 10_000_000 {
+        assert!(
+            Instant::now() < deadline,
+            "the upload never reached the disk"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    drop(s);
+    assert_eq!(
+        std::fs::read_dir(&tmp).unwrap().count(),
+        1,
+        "a partial file"
+    );
+
+    // Restart: the partial file is gone, and no document was recorded.
+    let (mut server, addr) = serve(&data, false);
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0);
+    let (status, got) = request(
+        &addr,
+        "GET",
+        &format!("/api/v1/applications/{app_id}"),
+        &token,
+        None,
+    );
+    assert_eq!(status, 200, "{got}");
+    assert!(got["documents"].as_array().unwrap().is_empty());
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let _ = std::fs::remove_dir_all(&data);
+}
