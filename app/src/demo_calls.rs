@@ -361,7 +361,7 @@ async fn past_applications(
 ) -> anyhow::Result<()> {
     let scope = NetworkScope {
         departments: DepartmentScope::All,
-        structures: Default::default(),
+        structures: std::collections::BTreeSet::new(),
         own_user: None,
     };
     let mut by_dep: BTreeMap<&str, Vec<store::structures::Structure>> = BTreeMap::new();
@@ -380,7 +380,7 @@ async fn past_applications(
     }
     // Structures: 0 and 2 of the Allier, 1 and 3 of the Puy-de-Dôme.
     let pick = |i: usize| -> anyhow::Result<&store::structures::Structure> {
-        let dep = if i % 2 == 0 { "03" } else { "63" };
+        let dep = if i.is_multiple_of(2) { "03" } else { "63" };
         by_dep[dep].get(i / 2).context("demo structure")
     };
     // The applicant side acts as the demo referent (the records need an

@@ -84,9 +84,7 @@ pub async fn serve(
     // Uploads cut short by a crash leave a temporary file, never a record:
     // remove them, and stored files no record points to any more.
     let blobs = store::blobs::BlobStore::new(settings.web_config().files_dir);
-    let (partial, orphans) = blobs
-        .clean(&db, std::time::Duration::from_secs(3600))
-        .await?;
+    let (partial, orphans) = blobs.clean(&db, std::time::Duration::from_hours(1)).await?;
     if partial + orphans > 0 {
         tracing::info!(partial, orphans, "file storage cleaned");
     }

@@ -31,14 +31,24 @@ fn serve(data: &Path, demo: bool) -> (Child, String) {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    // Keep reading its output in the background, so that it never writes
+    // to a closed pipe.
     let out = BufReader::new(child.stdout.take().unwrap());
-    for line in out.lines() {
-        let line = line.unwrap();
-        if let Some(addr) = line.split("http://").nth(1) {
-            return (child, addr.trim().to_owned());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in out.lines().map_while(Result::ok) {
+            if let Some(addr) = line.split("http://").nth(1) {
+                let _ = tx.send(addr.trim().to_owned());
+            }
         }
+    });
+    if let Ok(addr) = rx.recv_timeout(Duration::from_mins(2)) {
+        (child, addr)
+    } else {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("the server did not start");
     }
-    panic!("the server did not start");
 }
 
 /// One HTTP/1.1 request; returns (status, body).
@@ -125,13 +135,11 @@ fn a_kill_during_an_upload_leaves_nothing_after_the_restart() {
     let tmp = data.join("files").join("tmp");
     let deadline = Instant::now() + Duration::from_secs(20);
     let partial_size = || {
-        std::fs::read_dir(&tmp)
-            .map(|d| {
-                d.filter_map(|e| e.ok()?.metadata().ok())
-                    .map(|m| m.len())
-                    .sum::<u64>()
-            })
-            .unwrap_or(0)
+        std::fs::read_dir(&tmp).map_or(0, |d| {
+            d.filter_map(|e| e.ok()?.metadata().ok())
+                .map(|m| m.len())
+                .sum::<u64>()
+        })
     };
     while partial_size() < 10_000_000 {
         assert!(

@@ -128,6 +128,7 @@ struct ModuleRow {
     questions: String,
 }
 
+#[allow(clippy::needless_pass_by_value)] // used as `map_err(json_err)`
 fn json_err(e: serde_json::Error) -> StoreError {
     StoreError::Invalid(format!("json: {e}"))
 }

@@ -816,7 +816,7 @@ pub async fn my_applications(
     Query(paging): Query<Paging>,
 ) -> Result<Json<Page<ApplicationOut>>, AppError> {
     let scope = domain::NetworkScope {
-        departments: domain::access::DepartmentScope::Some(Default::default()),
+        departments: domain::access::DepartmentScope::Some(std::collections::BTreeSet::new()),
         structures: p.referent_structures(),
         own_user: None,
     };
