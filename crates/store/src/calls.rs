@@ -302,6 +302,35 @@ pub async fn modules(db: &Db, call_id: Uuid) -> Result<Vec<Module>, StoreError> 
     rows.into_iter().map(ModuleRow::into_module).collect()
 }
 
+/// The current modules of several calls, in order (lists).
+pub async fn modules_of(db: &Db, call_ids: &[Uuid]) -> Result<Vec<Module>, StoreError> {
+    if call_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(&format!(
+        "SELECT {MODULE_COLUMNS} FROM call_modules WHERE is_current = TRUE AND "
+    ));
+    let inl = sql.in_list("call_id", call_ids);
+    sql.push(&inl);
+    sql.push(" ORDER BY position");
+    let rows: Vec<ModuleRow> = sql.fetch_all(db).await?;
+    rows.into_iter().map(ModuleRow::into_module).collect()
+}
+
+/// The files of several calls (lists).
+pub async fn files_of(db: &Db, call_ids: &[Uuid]) -> Result<Vec<CallFile>, StoreError> {
+    if call_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(
+        "SELECT id, call_id, label, file_name, file_type, size, sha256 FROM call_files WHERE ",
+    );
+    let inl = sql.in_list("call_id", call_ids);
+    sql.push(&inl);
+    sql.push(" ORDER BY created_at");
+    sql.fetch_all(db).await
+}
+
 /// Every version of one module, newest first.
 pub async fn module_versions(
     db: &Db,

@@ -358,12 +358,12 @@ pub async fn list_calls(
     State(state): State<AppState>,
     MaybeUser(p): MaybeUser,
 ) -> Result<Json<Page<CallOut>>, AppError> {
-    let list = calls::calls(&state, p.principal.as_ref()).await?;
-    let mut items = Vec::new();
-    for c in list {
-        let v = calls::call(&state, p.principal.as_ref(), c.id).await?;
-        items.push(call_out(&v, state.now()));
-    }
+    let now = state.now();
+    let items: Vec<CallOut> = calls::call_views(&state, p.principal.as_ref())
+        .await?
+        .iter()
+        .map(|v| call_out(v, now))
+        .collect();
     let total = i64::try_from(items.len()).unwrap_or(0);
     Ok(Json(Page { items, total }))
 }

@@ -122,6 +122,22 @@ pub async fn calls(state: &AppState, p: Option<&Principal>) -> Result<Vec<Call>,
     Ok(out)
 }
 
+/// The calls `p` may see with their modules and files, in three queries.
+pub async fn call_views(state: &AppState, p: Option<&Principal>) -> Result<Vec<CallView>, AppError> {
+    let list = calls(state, p).await?;
+    let ids: Vec<Uuid> = list.iter().map(|c| c.id).collect();
+    let mut modules = store::calls::modules_of(&state.db, &ids).await?;
+    let mut files = store::calls::files_of(&state.db, &ids).await?;
+    Ok(list
+        .into_iter()
+        .map(|call| CallView {
+            modules: modules.extract_if(.., |m| m.call_id == call.id).collect(),
+            files: files.extract_if(.., |f| f.call_id == call.id).collect(),
+            call,
+        })
+        .collect())
+}
+
 /// What staff type about a call.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(default)]
