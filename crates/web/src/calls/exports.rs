@@ -37,7 +37,8 @@ pub fn attachment(name: &str) -> String {
         if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
             encoded.push(char::from(b));
         } else {
-            encoded.push_str(&format!("%{b:02X}"));
+            encoded.push('%');
+            encoded.push_str(&hex::encode_upper([b]));
         }
     }
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
