@@ -4,6 +4,7 @@
 
 mod access;
 mod accounts;
+mod call_pages;
 mod calls;
 mod crash;
 mod directory_pages;

@@ -143,7 +143,7 @@ impl BlobStore {
     }
 }
 
-#[allow(clippy::needless_pass_by_value)] // used as `map_err(io_err)`
+#[expect(clippy::needless_pass_by_value, reason = "a `map_err` adapter")]
 fn io_err(e: io::Error) -> StoreError {
     StoreError::Invalid(format!("file storage: {e}"))
 }

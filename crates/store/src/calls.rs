@@ -128,7 +128,7 @@ struct ModuleRow {
     questions: String,
 }
 
-#[allow(clippy::needless_pass_by_value)] // used as `map_err(json_err)`
+#[expect(clippy::needless_pass_by_value, reason = "a `map_err` adapter")]
 fn json_err(e: serde_json::Error) -> StoreError {
     StoreError::Invalid(format!("json: {e}"))
 }
@@ -728,4 +728,24 @@ pub async fn next_receipt_seq(tx: &mut Tx, call_id: Uuid) -> Result<i64, StoreEr
             .fetch_one(c)
             .await?
     }))
+}
+
+/// When each version of a module was written (for a version still a
+/// draft, its last save), newest first: `(version, instant)`.
+pub async fn module_version_dates(
+    db: &Db,
+    call_id: Uuid,
+    code: &str,
+) -> Result<Vec<(i64, Timestamp)>, StoreError> {
+    let rows: Vec<(i64, i64)> = read!(db, c => {
+        sqlx::query_as("SELECT version, created_at FROM call_modules WHERE call_id = $1 AND code = $2 ORDER BY version DESC")
+            .bind(call_id)
+            .bind(code)
+            .fetch_all(c)
+            .await?
+    });
+    Ok(rows
+        .into_iter()
+        .map(|(v, at)| (v, from_micros(at)))
+        .collect())
 }

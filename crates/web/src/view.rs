@@ -38,6 +38,10 @@ impl Layout {
                 href: "/communes",
                 label: "Communes",
             },
+            NavLink {
+                href: "/appels",
+                label: "Appels à candidatures",
+            },
         ];
         let user_name = auth.principal.as_ref().map(|p| p.name.clone());
         if let Some(p) = &auth.principal {
@@ -55,6 +59,12 @@ impl Layout {
                 nav.push(NavLink {
                     href: "/reseau/conventions",
                     label: "Conventions",
+                });
+            }
+            if p.has_role(Role::StructureReferent) {
+                nav.push(NavLink {
+                    href: "/candidatures",
+                    label: "Candidatures",
                 });
             }
             if p.has_role(Role::Promeneur) {

@@ -123,7 +123,10 @@ pub async fn calls(state: &AppState, p: Option<&Principal>) -> Result<Vec<Call>,
 }
 
 /// The calls `p` may see with their modules and files, in three queries.
-pub async fn call_views(state: &AppState, p: Option<&Principal>) -> Result<Vec<CallView>, AppError> {
+pub async fn call_views(
+    state: &AppState,
+    p: Option<&Principal>,
+) -> Result<Vec<CallView>, AppError> {
     let list = calls(state, p).await?;
     let ids: Vec<Uuid> = list.iter().map(|c| c.id).collect();
     let mut modules = store::calls::modules_of(&state.db, &ids).await?;

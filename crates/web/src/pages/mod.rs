@@ -3,6 +3,11 @@
 mod account;
 mod admin;
 pub mod caf;
+mod calls;
+mod calls_applications;
+mod calls_form;
+mod calls_manage;
+mod calls_modules;
 mod directory;
 pub mod form;
 pub mod import;
@@ -21,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(admin::router())
         .merge(caf::router())
+        .merge(calls::router())
         .merge(directory::router())
         .merge(structures::router())
         .merge(promeneurs::router())
