@@ -4,6 +4,7 @@
 
 mod access;
 mod accounts;
+mod application_pages;
 mod directory_pages;
 mod harness;
 mod network;
