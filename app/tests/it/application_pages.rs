@@ -17,7 +17,8 @@ use crate::{
     network::{SIRET_A, structure},
 };
 
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
+const PDF: &[u8] =
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
 const EXE: &[u8] = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00This program cannot be run in DOS mode.";
 
 fn sha256(bytes: &[u8]) -> String {
@@ -102,7 +103,13 @@ fn referent_of(structure: &str) -> Vec<Grant> {
 /// A structure of the Allier with its referent `email`, logged in.
 async fn applicant<'a>(app: &'a TestApp, email: &str, siret: &str) -> (Client<'a>, String) {
     let mut coord = app.logged_in(COORDINATOR).await;
-    let s = structure(&mut coord, &format!("Centre social {email}"), Some(siret), "03310").await;
+    let s = structure(
+        &mut coord,
+        &format!("Centre social {email}"),
+        Some(siret),
+        "03310",
+    )
+    .await;
     app.add_user(email, referent_of(&s)).await;
     (app.logged_in(email).await, s)
 }
@@ -212,14 +219,25 @@ async fn signing_up_with_a_new_siret_registers_the_structure_and_its_referent() 
     activate(&app, "ines@mjc-cusset.fr").await;
     let mut ines = app.logged_in("ines@mjc-cusset.fr").await;
     let account = ines.get("/compte").await;
-    assert!(account.body.contains("Référent de structure"), "{}", account.body);
+    assert!(
+        account.body.contains("Référent de structure"),
+        "{}",
+        account.body
+    );
     let mine = ines.get("/reseau/structures").await;
     assert!(mine.body.contains("MJC de Cusset"), "{}", mine.body);
     let list = ines.get("/candidatures").await;
     assert_eq!(list.status, StatusCode::OK);
-    assert!(list.body.contains("pas encore de candidature"), "{}", list.body);
+    assert!(
+        list.body.contains("pas encore de candidature"),
+        "{}",
+        list.body
+    );
     let mut coord = app.logged_in(COORDINATOR).await;
-    let found = coord.get(&format!("/api/v1/structures?q={new_siret}")).await.json();
+    let found = coord
+        .get(&format!("/api/v1/structures?q={new_siret}"))
+        .await
+        .json();
     assert_eq!(found["total"], 1);
     assert_eq!(found["items"][0]["department"], "03");
 
@@ -244,8 +262,14 @@ async fn signing_up_with_a_new_siret_registers_the_structure_and_its_referent() 
     assert_eq!(r.location(), "/inscription/envoyee?cas=structure");
     let (subject, body) = app.last_email_to("ines@mjc-cusset.fr").await.unwrap();
     assert!(subject.contains("déjà un compte"), "{subject}");
-    assert!(body.contains("http://promeneurs.test/mot-de-passe-oublie"), "{body}");
-    let none = coord.get(&format!("/api/v1/structures?q={again}")).await.json();
+    assert!(
+        body.contains("http://promeneurs.test/mot-de-passe-oublie"),
+        "{body}"
+    );
+    let none = coord
+        .get(&format!("/api/v1/structures?q={again}"))
+        .await
+        .json();
     assert_eq!(none["total"], 0);
 }
 
@@ -270,7 +294,11 @@ async fn signing_up_with_a_known_siret_waits_for_the_caf_of_the_structure() {
     activate(&app, "paul@cs-vichy.fr").await;
     let mut paul = app.logged_in("paul@cs-vichy.fr").await;
     let list = paul.get("/candidatures").await;
-    assert!(list.body.contains("attend la confirmation de la Caf"), "{}", list.body);
+    assert!(
+        list.body.contains("attend la confirmation de la Caf"),
+        "{}",
+        list.body
+    );
     assert_eq!(
         paul.get(&format!("/reseau/structures/{s}")).await.status,
         StatusCode::NOT_FOUND
@@ -374,7 +402,11 @@ async fn a_referent_applies_uploads_files_and_reads_the_receipt() {
     );
     let login = visitor.get(r.location()).await;
     assert!(login.body.contains("href=\"/inscription\""));
-    assert!(login.body.contains(&format!("value=\"/appels/{call}/candidater?module=M1\"")));
+    assert!(
+        login
+            .body
+            .contains(&format!("value=\"/appels/{call}/candidater?module=M1\""))
+    );
 
     let (mut c, _) = applicant(&app, "ref@cs.fr", SIRET_A).await;
     let form = c.get(&format!("/appels/{call}/candidater?module=M1")).await;
@@ -400,27 +432,42 @@ async fn a_referent_applies_uploads_files_and_reads_the_receipt() {
         )
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
-    assert!(again.body.contains(&format!("href=\"/candidatures/{id}\"")), "{}", again.body);
+    assert!(
+        again.body.contains(&format!("href=\"/candidatures/{id}\"")),
+        "{}",
+        again.body
+    );
 
     let page = c.get(&format!("/candidatures/{id}")).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("Allier (03) et Puy-de-Dôme (63)"), "{}", page.body);
+    assert!(
+        page.body.contains("Allier (03) et Puy-de-Dôme (63)"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("Une coordinatrice à temps plein."));
     let list = c.get("/candidatures").await;
     assert!(list.body.contains(&format!("/candidatures/{id}")));
 
     // Filing without the signed form: 422 naming the piece.
-    let r = c
-        .post_form(&format!("/candidatures/{id}/depot"), &[])
-        .await;
+    let r = c.post_form(&format!("/candidatures/{id}/depot"), &[]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("« Dossier de candidature signé »"), "{}", r.body);
+    assert!(
+        r.body.contains("« Dossier de candidature signé »"),
+        "{}",
+        r.body
+    );
     assert!(r.body.contains("id=\"piece-formulaire-error\""));
 
     // A program renamed .pdf: 415, nothing stored.
     let r = upload(&mut c, &id, "formulaire", "dossier.pdf", EXE).await;
     assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    assert!(r.body.contains("Ce type de fichier n&#39;est pas accepté") || r.body.contains("Ce type de fichier n'est pas accepté"), "{}", r.body);
+    assert!(
+        r.body.contains("Ce type de fichier n&#39;est pas accepté")
+            || r.body.contains("Ce type de fichier n'est pas accepté"),
+        "{}",
+        r.body
+    );
     assert!(
         store::applications::documents(&app.db, id.parse().unwrap())
             .await
@@ -434,7 +481,10 @@ async fn a_referent_applies_uploads_files_and_reads_the_receipt() {
     let page = c.get(&format!("/candidatures/{id}")).await;
     assert!(page.body.contains(&digest), "{}", page.body);
     assert!(page.body.contains(&digest[..12]));
-    let doc_start = page.body.find(&format!("/candidatures/{id}/pieces/")).unwrap()
+    let doc_start = page
+        .body
+        .find(&format!("/candidatures/{id}/pieces/"))
+        .unwrap()
         + format!("/candidatures/{id}/pieces/").len();
     let doc = page.body[doc_start..doc_start + 36].to_owned();
     let dl = c.get(&format!("/candidatures/{id}/pieces/{doc}")).await;
@@ -450,8 +500,17 @@ async fn a_referent_applies_uploads_files_and_reads_the_receipt() {
     let receipt = file(&mut c, &id, "").await;
     let r = c.get(&receipt).await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.body.contains("<h1>Accusé de réception n° 2027-M1-0001</h1>"), "{}", r.body);
-    assert!(r.body.contains("26 novembre 2026 à 10 h 00 min 00 s"), "{}", r.body);
+    assert!(
+        r.body
+            .contains("<h1>Accusé de réception n° 2027-M1-0001</h1>"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("26 novembre 2026 à 10 h 00 min 00 s"),
+        "{}",
+        r.body
+    );
     assert!(r.body.contains(&digest));
     let pdf = c.get(&format!("{receipt}/pdf")).await;
     assert_eq!(pdf.status, StatusCode::OK);
@@ -481,7 +540,10 @@ async fn a_referent_applies_uploads_files_and_reads_the_receipt() {
     // Staff of the call read it; another structure does not see it.
     let mut agent63 = app.logged_in(AGENT63).await;
     assert_eq!(agent63.get(&receipt).await.status, StatusCode::OK);
-    assert_eq!(agent63.get("/candidatures").await.location(), "/gestion/appels");
+    assert_eq!(
+        agent63.get("/candidatures").await.location(),
+        "/gestion/appels"
+    );
     let (mut other, _) = applicant(&app, "autre@cs.fr", &siret("4123456780001")).await;
     for path in [
         format!("/candidatures/{id}"),
@@ -489,7 +551,11 @@ async fn a_referent_applies_uploads_files_and_reads_the_receipt() {
         format!("{receipt}/pdf"),
         format!("/candidatures/{id}/pieces/{doc}"),
     ] {
-        assert_eq!(other.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(
+            other.get(&path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
     }
     let r = other
         .post_form(&format!("/candidatures/{id}/retrait"), &[])
@@ -510,17 +576,28 @@ async fn filing_one_second_after_the_deadline_is_refused() {
     app.clock.set("2027-03-14T23:00:00Z".parse().unwrap());
     // Sessions last 12 hours: log in again, months later.
     let mut c = app.logged_in("ref@cs.fr").await;
-    let r = c
-        .post_form(&format!("/candidatures/{id}/depot"), &[])
-        .await;
+    let r = c.post_form(&format!("/candidatures/{id}/depot"), &[]).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
-    assert!(r.body.contains("date limite de dépôt du module M1"), "{}", r.body);
-    assert!(c.get(&format!("/candidatures/{id}")).await.body.contains("Brouillon"));
+    assert!(
+        r.body.contains("date limite de dépôt du module M1"),
+        "{}",
+        r.body
+    );
+    assert!(
+        c.get(&format!("/candidatures/{id}"))
+            .await
+            .body
+            .contains("Brouillon")
+    );
     // The deadline's own second is on time.
     app.clock.set("2027-03-14T22:59:59Z".parse().unwrap());
     let receipt = file(&mut c, &id, "").await;
     let r = c.get(&receipt).await;
-    assert!(r.body.contains("14 mars 2027 à 23 h 59 min 59 s"), "{}", r.body);
+    assert!(
+        r.body.contains("14 mars 2027 à 23 h 59 min 59 s"),
+        "{}",
+        r.body
+    );
 }
 
 #[tokio::test]
@@ -569,7 +646,11 @@ async fn staff_ask_for_a_complement_answered_after_the_deadline() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let receipt = file(&mut c, &id, "Voici le budget.").await;
     let r = c.get(&receipt).await;
-    assert!(r.body.contains("Accusé de réception n° 2027-M1-0002"), "{}", r.body);
+    assert!(
+        r.body.contains("Accusé de réception n° 2027-M1-0002"),
+        "{}",
+        r.body
+    );
     assert!(r.body.contains(&sha256(budget)));
     assert!(r.body.contains(&sha256(PDF)));
     let page = agent.get(&format!("/candidatures/{id}")).await;
@@ -585,7 +666,11 @@ async fn an_applicant_withdraws_its_application() {
     let id = start(&mut c, call).await;
     let confirm = c.get(&format!("/candidatures/{id}/retrait")).await;
     assert_eq!(confirm.status, StatusCode::OK);
-    assert!(confirm.body.contains("Retirer définitivement la candidature"));
+    assert!(
+        confirm
+            .body
+            .contains("Retirer définitivement la candidature")
+    );
     let r = c
         .post_form(&format!("/candidatures/{id}/retrait"), &[])
         .await;

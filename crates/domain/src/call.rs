@@ -56,12 +56,11 @@ impl DecisionWindow {
             }
             Date::new(y.parse().ok()?, m.parse().ok()?, 1).ok()
         };
-        let (from, to) = match input.split_once('/') {
-            Some((a, b)) => (month(a)?, month(b)?),
-            None => {
-                let m = month(input)?;
-                (m, m)
-            }
+        let (from, to) = if let Some((a, b)) = input.split_once('/') {
+            (month(a)?, month(b)?)
+        } else {
+            let m = month(input)?;
+            (m, m)
         };
         (from <= to).then_some(Self { from, to })
     }
@@ -240,15 +239,15 @@ impl ModuleDraft {
                 w
             }
         };
-        let min_applications = match self.min_applications.unwrap_or(2) {
-            n @ 1..=50 => u32::try_from(n).unwrap_or(2),
-            _ => {
-                e.insert(
-                    "min_applications".into(),
-                    "Le nombre minimal de candidatures est compris entre 1 et 50.".into(),
-                );
-                2
-            }
+        let asked = self.min_applications.unwrap_or(2);
+        let min_applications = if (1..=50).contains(&asked) {
+            u32::try_from(asked).unwrap_or(2)
+        } else {
+            e.insert(
+                "min_applications".into(),
+                "Le nombre minimal de candidatures est compris entre 1 et 50.".into(),
+            );
+            2
         };
         let quality_threshold = match self.quality_threshold {
             None => None,

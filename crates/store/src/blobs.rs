@@ -143,6 +143,7 @@ impl BlobStore {
     }
 }
 
+#[expect(clippy::needless_pass_by_value, reason = "a `map_err` adapter")]
 fn io_err(e: io::Error) -> StoreError {
     StoreError::Invalid(format!("file storage: {e}"))
 }

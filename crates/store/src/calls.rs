@@ -128,6 +128,7 @@ struct ModuleRow {
     questions: String,
 }
 
+#[expect(clippy::needless_pass_by_value, reason = "a `map_err` adapter")]
 fn json_err(e: serde_json::Error) -> StoreError {
     StoreError::Invalid(format!("json: {e}"))
 }

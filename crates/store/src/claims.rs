@@ -180,7 +180,9 @@ pub async fn pending(
 pub async fn of_user(db: &Db, user_id: Uuid) -> Result<Vec<Claim>, StoreError> {
     let mut sql = Sql::new(SELECT);
     let m = sql.arg(user_id);
-    sql.push(&format!(" WHERE k.user_id = {m} ORDER BY k.created_at, k.id"));
+    sql.push(&format!(
+        " WHERE k.user_id = {m} ORDER BY k.created_at, k.id"
+    ));
     fetch(db, &sql).await
 }
 

@@ -2,7 +2,7 @@
 //! attachments, the list of applications as a spreadsheet, and a ZIP of
 //! every document of a module.
 
-use std::collections::HashSet;
+use std::{collections::HashSet, fmt::Write as _};
 
 use axum::{
     body::Body,
@@ -37,7 +37,7 @@ pub fn attachment(name: &str) -> String {
         if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
             encoded.push(char::from(b));
         } else {
-            encoded.push_str(&format!("%{b:02X}"));
+            let _ = write!(encoded, "%{b:02X}");
         }
     }
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")

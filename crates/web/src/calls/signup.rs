@@ -74,10 +74,7 @@ enum Target {
     New(store::structures::StructureInput),
 }
 
-async fn check(
-    state: &AppState,
-    d: &SignupDraft,
-) -> Result<(String, Email, Target), AppError> {
+async fn check(state: &AppState, d: &SignupDraft) -> Result<(String, Email, Target), AppError> {
     let mut errors = BTreeMap::new();
     let name = d.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 200 {
@@ -130,7 +127,6 @@ async fn check(
                 Err(e) => {
                     for (k, v) in e {
                         let field = match k.as_str() {
-                            "name" => "structure_name",
                             "kind" => "kind",
                             "commune_insee" => "commune",
                             "siret" => "siret",

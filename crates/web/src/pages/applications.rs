@@ -15,9 +15,7 @@ use axum::{
 };
 use documents::{filetype::FileType, receipt::french_size};
 use domain::{
-    NetworkScope, Principal,
-    access::DepartmentScope,
-    call::ApplicationStatus,
+    NetworkScope, Principal, access::DepartmentScope, call::ApplicationStatus,
     clock::french_instant,
 };
 use serde::Deserialize;
@@ -304,11 +302,18 @@ struct ApplyQuery {
 
 fn answers_of(f: &Fields) -> BTreeMap<String, String> {
     f.0.iter()
-        .filter_map(|(k, v)| k.strip_prefix("answers.").map(|q| (q.to_owned(), v.clone())))
+        .filter_map(|(k, v)| {
+            k.strip_prefix("answers.")
+                .map(|q| (q.to_owned(), v.clone()))
+        })
         .collect()
 }
 
-fn question_fields(m: &Module, answers: &BTreeMap<String, String>, errors: &Errs) -> Vec<QuestionField> {
+fn question_fields(
+    m: &Module,
+    answers: &BTreeMap<String, String>,
+    errors: &Errs,
+) -> Vec<QuestionField> {
     m.spec
         .questions
         .iter()
@@ -336,7 +341,13 @@ fn department_options(call: &Call, checked: &[String]) -> Vec<DepOption> {
         .collect()
 }
 
-const APPLY_ORDER: [&str; 5] = ["module", "structure_id", "departments", "summary", "answers"];
+const APPLY_ORDER: [&str; 5] = [
+    "module",
+    "structure_id",
+    "departments",
+    "summary",
+    "answers",
+];
 
 #[allow(clippy::too_many_arguments)]
 async fn apply_view(
@@ -451,12 +462,15 @@ async fn apply_page(
     Query(q): Query<ApplyQuery>,
 ) -> Result<Response, AppError> {
     let Some(p) = auth.principal.clone() else {
-        let mut path = format!("/appels/{id}/candidater");
-        if let Some(m) = q.module.as_deref().filter(|m| {
-            !m.is_empty() && m.len() <= 10 && m.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        }) {
-            path.push_str(&format!("?module={m}"));
-        }
+        let module = q.module.as_deref().filter(|m| {
+            !m.is_empty()
+                && m.len() <= 10
+                && m.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        });
+        let path = match module {
+            Some(m) => format!("/appels/{id}/candidater?module={m}"),
+            None => format!("/appels/{id}/candidater"),
+        };
         return Ok(login_redirect(&path));
     };
     let v = calls::call(&state, Some(&p), parse_id(&id)?).await?;
@@ -521,22 +535,25 @@ async fn apply(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
     Path(id): Path<String>,
-    f: Fields,
+    fields: Fields,
 ) -> Result<Response, AppError> {
     let call_id = parse_id(&id)?;
-    let d = draft_of(&f);
-    match calls::create_application(&state, &p, call_id, &d).await {
-        Ok(app) => {
-            Ok(Redirect::to(&format!("/candidatures/{app}?message=creee")).into_response())
-        }
-        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY || e.status == StatusCode::CONFLICT => {
+    let draft = draft_of(&fields);
+    match calls::create_application(&state, &p, call_id, &draft).await {
+        Ok(app) => Ok(Redirect::to(&format!("/candidatures/{app}?message=creee")).into_response()),
+        Err(e)
+            if e.status == StatusCode::UNPROCESSABLE_ENTITY || e.status == StatusCode::CONFLICT =>
+        {
             let status = e.status;
             let v = calls::call(&state, Some(&p), call_id).await?;
             let (errors, problem) = if status == StatusCode::CONFLICT {
                 let link = if e.code == "application_exists" {
-                    existing(&state, &p, call_id, &d)
-                        .await?
-                        .map(|a| (format!("/candidatures/{a}"), "Reprendre la candidature existante"))
+                    existing(&state, &p, call_id, &draft).await?.map(|a| {
+                        (
+                            format!("/candidatures/{a}"),
+                            "Reprendre la candidature existante",
+                        )
+                    })
                 } else {
                     None
                 };
@@ -555,8 +572,8 @@ async fn apply(
                 &p,
                 &auth,
                 &v,
-                Some(d.module.as_str()),
-                &d,
+                Some(draft.module.as_str()),
+                &draft,
                 errors,
                 problem,
             )
@@ -635,6 +652,10 @@ struct Feedback {
 
 #[derive(Template)]
 #[template(path = "applications/show.html")]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "what the page shows, by role and state"
+)]
 struct Show {
     layout: Layout,
     a: Application,
@@ -668,12 +689,6 @@ struct Show {
     answer: String,
     complement: String,
     complement_error: Option<String>,
-}
-
-impl Show {
-    fn accepts(&self) -> &'static str {
-        ".pdf,.odt,.docx,.ods,.xlsx,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
-    }
 }
 
 async fn show_view(
@@ -749,7 +764,10 @@ async fn show_view(
     }
     let departments = department_options(&v.call, &form.departments);
     let title = if fb.errors.any() || fb.alert.is_some() || fb.submit_error.is_some() {
-        format!("Erreur : candidature {} — {}", a.module_code, a.structure_name)
+        format!(
+            "Erreur : candidature {} — {}",
+            a.module_code, a.structure_name
+        )
     } else {
         format!("Candidature {} — {}", a.module_code, a.structure_name)
     };
@@ -845,15 +863,17 @@ async fn save(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
     Path(id): Path<String>,
-    f: Fields,
+    fields: Fields,
 ) -> Result<Response, AppError> {
     let id = parse_id(&id)?;
-    let d = draft_of(&f);
-    match calls::save_form(&state, &p, id, &d).await {
-        Ok(()) => Ok(Redirect::to(&format!("/candidatures/{id}?message=enregistree")).into_response()),
+    let draft = draft_of(&fields);
+    match calls::save_form(&state, &p, id, &draft).await {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/candidatures/{id}?message=enregistree")).into_response())
+        }
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
             let fb = Feedback {
-                form: Some(d),
+                form: Some(draft),
                 errors: Errs::from_error(e)?,
                 ..Feedback::default()
             };
@@ -891,10 +911,10 @@ async fn upload(
         Err(e) => Err(e),
     };
     match result {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/candidatures/{id}?message=piece-deposee#pieces"
-        ))
-        .into_response()),
+        Ok(()) => Ok(
+            Redirect::to(&format!("/candidatures/{id}?message=piece-deposee#pieces"))
+                .into_response(),
+        ),
         Err(e) if shown_in_place(&e) => {
             let status = e.status;
             let text = e
@@ -989,16 +1009,13 @@ async fn complement(
     let id = parse_id(&id)?;
     let text = f.get("complement_message").to_owned();
     match calls::request_complement(&state, &p, id, &text).await {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/candidatures/{id}?message=complement-demande"
-        ))
-        .into_response()),
+        Ok(_) => Ok(
+            Redirect::to(&format!("/candidatures/{id}?message=complement-demande")).into_response(),
+        ),
         Err(e) if shown_in_place(&e) => {
             let status = e.status;
             let fb = Feedback {
-                complement_error: Some(
-                    e.fields.values().next().cloned().unwrap_or(e.message),
-                ),
+                complement_error: Some(e.fields.values().next().cloned().unwrap_or(e.message)),
                 complement: text,
                 ..Feedback::default()
             };
@@ -1134,9 +1151,10 @@ async fn receipt_pdf(
 ) -> Result<Response, AppError> {
     let (a, module, r, departments) = receipt_of(&state, &p, &id, &receipt).await?;
     let name = format!("accuse-de-reception-{}.pdf", r.number);
-    let pdf = tokio::task::spawn_blocking(move || calls::receipt_pdf(&a, &module, &r, &departments))
-        .await
-        .map_err(AppError::internal)?;
+    let pdf =
+        tokio::task::spawn_blocking(move || calls::receipt_pdf(&a, &module, &r, &departments))
+            .await
+            .map_err(AppError::internal)?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),
