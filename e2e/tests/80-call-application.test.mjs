@@ -14,7 +14,17 @@ import path from 'node:path';
 import { after } from 'node:test';
 import { checkA11y, visit } from '../lib/browser.mjs';
 import { extractLinks } from '../lib/smtp.mjs';
-import { expectH1, expectPath, expectText, resetLink, submitLogin, submitNewPassword } from '../lib/steps.mjs';
+import {
+  DEMO_PASSWORD,
+  expectH1,
+  expectPath,
+  expectText,
+  login,
+  logout,
+  resetLink,
+  submitLogin,
+  submitNewPassword,
+} from '../lib/steps.mjs';
 import { useServerSuite } from '../lib/suite.mjs';
 
 const s = useServerSuite();
@@ -72,7 +82,7 @@ s.journey('une référente inscrit sa structure et active son compte', async ({ 
   await expectText(page, 'Le formulaire contient');
   assert.match(await page.title(), /^Erreur/);
   const summary = page.getByRole('alert');
-  await summary.getByRole('link', { name: 'Indiquez le nom de la structure.' }).click();
+  await summary.getByRole('link', { name: /^Ce SIRET n.est pas encore inscrit : indiquez le nom de la structure/ }).click();
   assert.equal(new URL(page.url()).hash, '#structure_name', 'the summary link leads to the field');
   assert.equal(await page.getByLabel('Nom de la structure', { exact: true }).getAttribute('aria-invalid'), 'true');
   assert.equal(await page.getByLabel('Votre adresse e-mail professionnelle', { exact: true }).inputValue(), EMAIL, 'what was typed is kept');
@@ -170,6 +180,83 @@ s.journey('la candidature déposée est en lecture seule et listée', async ({ p
   const receipt = await smtp.waitForMessage((m) => m.to.includes(EMAIL) && /Accusé de réception/.test(m.subject), 20_000);
   assert.match(receipt.text, new RegExp(PDF_SHA256));
   assert.ok(callUrl, 'the call page was visited');
+});
+
+s.journey('la Caf demande un complément ; la structure y répond', async ({ page, baseUrl, smtp }) => {
+  await logout(page, baseUrl);
+  await login(page, baseUrl, 'agent03@demo.promeneurs.fr', DEMO_PASSWORD);
+  await visit(page, applicationUrl, { label: 'candidature (vue de la Caf)' });
+  assert.equal(await page.getByRole('button', { name: 'Envoyer la candidature' }).count(), 0, 'staff do not file');
+  await page
+    .getByLabel('Demander un complément : ce que la structure doit apporter', { exact: true })
+    .fill('Joignez le budget prévisionnel de la coordination.');
+  await page.getByRole('button', { name: 'Demander un complément', exact: true }).click();
+  await page.waitForLoadState('load');
+  await expectText(page, 'La demande de complément est enregistrée');
+  await checkA11y(page, 'candidature (complément demandé, Caf)');
+  await logout(page, baseUrl);
+
+  await smtp.waitForMessage((m) => m.to.includes(EMAIL) && /Complément demandé/.test(m.subject), 20_000);
+  await login(page, baseUrl, EMAIL, PASSWORD);
+  await visit(page, applicationUrl, { label: 'candidature (complément demandé)' });
+  await expectText(page, 'Joignez le budget prévisionnel de la coordination.');
+
+  // A program renamed .pdf is refused by its content, with the reason.
+  const exe = path.join(tmp, 'budget.pdf');
+  await writeFile(exe, Buffer.from('MZ\x90\x00 This program cannot be run in DOS mode.', 'latin1'));
+  await page.getByLabel('Choisir le fichier : autre pièce', { exact: true }).setInputFiles(exe);
+  const [refused] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/pieces')),
+    page.getByRole('button', { name: 'Déposer : autre pièce', exact: true }).click(),
+  ]);
+  assert.equal(refused.status(), 415);
+  await page.waitForLoadState('load');
+  await expectText(page, "Le fichier n'a pas été déposé. Ce type de fichier n'est pas accepté");
+  await checkA11y(page, 'candidature (fichier refusé)');
+
+  const budget = path.join(tmp, 'budget-previsionnel.pdf');
+  await writeFile(budget, Buffer.from('%PDF-1.5\nbudget\n%%EOF\n'));
+  await page.goto(applicationUrl);
+  await page.getByLabel('Choisir le fichier : autre pièce', { exact: true }).setInputFiles(budget);
+  await page.getByRole('button', { name: 'Déposer : autre pièce', exact: true }).click();
+  await page.waitForLoadState('load');
+  await expectText(page, 'budget-previsionnel.pdf');
+  await page.getByLabel('Votre réponse à la demande de complément (facultatif)', { exact: true }).fill('Voici le budget.');
+  await page.getByRole('button', { name: 'Envoyer la candidature', exact: true }).click();
+  await page.waitForURL((u) => /\/accuses\//.test(u.pathname));
+  assert.match((await page.locator('h1').innerText()).trim(), /^Accusé de réception n° 2027-M1-\d{4}$/);
+  await expectText(page, 'budget-previsionnel.pdf');
+
+  await visit(page, `${applicationUrl}/retrait`, { label: 'retrait (confirmation)' });
+  await expectH1(page, 'Retirer la candidature');
+});
+
+s.journey('un collègue s’inscrit avec le même SIRET : la Caf confirme le rattachement', async ({ page, baseUrl, smtp }) => {
+  const colleague = 'collegue@e2e-cusset.example.org';
+  await logout(page, baseUrl);
+  await visit(page, `${baseUrl}/inscription`, { label: 'inscription (collègue)' });
+  await page.getByLabel('Vos prénom et nom', { exact: true }).fill('Hugo Collègue');
+  await page.getByLabel('Votre adresse e-mail professionnelle', { exact: true }).fill(colleague);
+  await page.getByLabel('SIRET de la structure', { exact: true }).fill(SIRET);
+  await page.getByRole('button', { name: 'Créer mon compte', exact: true }).click();
+  await expectPath(page, '/inscription/envoyee');
+  await expectText(page, 'la Caf de son département doit confirmer');
+  await checkA11y(page, 'inscription envoyée (rattachement)');
+  await smtp.waitForMessage((m) => m.to.includes(colleague) && /Activez votre compte/i.test(m.subject), 20_000);
+
+  await login(page, baseUrl, 'agent03@demo.promeneurs.fr', DEMO_PASSWORD);
+  await visit(page, `${baseUrl}/reseau/structures`, { label: 'structures (demandes en attente)' });
+  const pending = page.getByRole('region', { name: /Demandes de rattachement en attente/ });
+  await pending.getByRole('link', { name: STRUCTURE }).click();
+  await page.waitForURL((u) => /^\/reseau\/structures\/[0-9a-f-]{36}$/.test(u.pathname));
+  await expectH1(page, STRUCTURE);
+  await expectText(page, NAME);
+  await checkA11y(page, 'structure (demande de rattachement)');
+  await page.getByRole('button', { name: 'Accepter la demande de Hugo Collègue', exact: true }).click();
+  await page.waitForLoadState('load');
+  await expectText(page, 'La demande est acceptée');
+  await checkA11y(page, 'structure (rattachement accepté)');
+  await smtp.waitForMessage((m) => m.to.includes(colleague) && /rattachement est confirmé/.test(m.subject), 20_000);
 });
 
 s.assertSameOrigin();

@@ -134,6 +134,12 @@ async fn check(state: &AppState, d: &SignupDraft) -> Result<(String, Email, Targ
                             "email" => "email",
                             _ => "structure_name",
                         };
+                        let v = if field == "structure_name" && d.structure_name.trim().is_empty() {
+                            "Ce SIRET n'est pas encore inscrit : indiquez le nom de la structure pour l'inscrire."
+                                .to_owned()
+                        } else {
+                            v
+                        };
                         errors.entry(field.to_owned()).or_insert(v);
                     }
                 }

@@ -439,7 +439,7 @@ async fn apply_view(
         structure_name,
         summary_text: d.summary.clone(),
         questions,
-        summary: summary(&errors, &APPLY_ORDER, &DEPARTMENTS_ANCHOR),
+        summary: summary(&errors, &APPLY_ORDER, &APPLY_ANCHORS),
         errors,
         problem,
         no_structure,
@@ -449,6 +449,10 @@ async fn apply_view(
 
 /// The "departments" error points at the group of checkboxes.
 const DEPARTMENTS_ANCHOR: [(&str, &str); 1] = [("departments", "departments-group")];
+
+/// The form to start an application: the module is chosen before it (no
+/// field to go to).
+const APPLY_ANCHORS: [(&str, &str); 2] = [("departments", "departments-group"), ("module", "")];
 
 fn login_redirect(path_and_query: &str) -> Response {
     let q = serde_urlencoded::to_string([("suivant", path_and_query)]).unwrap_or_default();
