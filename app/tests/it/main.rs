@@ -4,6 +4,7 @@
 
 mod access;
 mod accounts;
+mod application_pages;
 mod call_pages;
 mod calls;
 mod crash;

@@ -195,6 +195,7 @@ impl Principal {
             department: department.clone(),
             structure,
             staff,
+            signup: false,
         })
     }
 }
@@ -233,6 +234,28 @@ pub struct NetworkCap {
     /// Staff of the département (not only a referent): may change what
     /// referents may not, such as moving a promeneur to another structure.
     pub staff: bool,
+    /// Minted by [`NetworkCap::for_signup`]: the public sign-up of a
+    /// structure referent, with no principal yet.
+    pub signup: bool,
+}
+
+impl NetworkCap {
+    /// The right of a visitor signing up as a structure referent (the
+    /// public page `/inscription`, and nothing else): register a structure
+    /// not yet known in `department`, open the visitor's own referent
+    /// account (no password: activated by the link e-mailed to the address
+    /// given) and ask to join a known structure. The store accepts it for
+    /// those writes only: it is neither staff nor the referent of any
+    /// structure, so it edits no existing record.
+    pub fn for_signup(department: DepartmentCode) -> Self {
+        Self {
+            actor: Uuid::nil(),
+            department,
+            structure: None,
+            staff: false,
+            signup: true,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -302,6 +325,14 @@ mod tests {
         let cap = p.network_editor(&dep("63"), None).unwrap();
         assert!(cap.staff);
         assert!(p.network_editor(&dep("03"), None).is_none());
+    }
+
+    #[test]
+    fn a_signup_capability_is_neither_staff_nor_referent() {
+        let cap = NetworkCap::for_signup(dep("03"));
+        assert!(cap.signup && !cap.staff && cap.structure.is_none());
+        let p = principal(vec![Grant::departmental(Role::CafAgent, dep("03"))]);
+        assert!(!p.network_editor(&dep("03"), None).unwrap().signup);
     }
 
     #[test]

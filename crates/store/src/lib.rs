@@ -11,6 +11,7 @@ pub mod applications;
 pub mod audit;
 pub mod blobs;
 pub mod calls;
+pub mod claims;
 pub mod conventions;
 pub mod files;
 pub mod imports;

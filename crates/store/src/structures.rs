@@ -205,6 +205,8 @@ fn fields(input: &StructureInput) -> serde_json::Value {
     })
 }
 
+/// Registers a structure: staff of its département, or the sign-up of its
+/// first referent (`NetworkCap::for_signup`).
 pub async fn create(
     tx: &mut Tx,
     cap: &NetworkCap,
@@ -212,7 +214,7 @@ pub async fn create(
     now: Timestamp,
     input: &StructureInput,
 ) -> Result<Uuid, StoreError> {
-    if cap.department.as_str() != input.department || !cap.staff {
+    if cap.department.as_str() != input.department || !(cap.staff || cap.signup) {
         return Err(StoreError::NotFound);
     }
     let id = Uuid::now_v7();

@@ -4,6 +4,7 @@
 
 pub mod exports;
 pub mod reminders;
+pub mod signup;
 pub mod upload;
 
 use std::collections::BTreeMap;

@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod applications;
 pub mod caf;
 mod calls;
 mod calls_applications;
@@ -13,6 +14,7 @@ pub mod form;
 pub mod import;
 mod promeneurs;
 mod public;
+mod signup;
 mod structures;
 mod themes;
 
@@ -32,6 +34,8 @@ pub fn router() -> Router<AppState> {
         .merge(promeneurs::router())
         .merge(import::router())
         .merge(themes::router())
+        .merge(applications::router())
+        .merge(signup::router())
         .route("/reseau/structures/export", get(exports::structures))
         .route("/reseau/promeneurs/export", get(exports::promeneurs))
         .route("/reseau/conventions/export", get(exports::conventions))

@@ -21,6 +21,7 @@ use crate::{
     AppError, AppState,
     api::network::{ConventionQuery, StructureQuery},
     auth::{Auth, CurrentUser},
+    calls::signup,
     network::{input::StructureDraft, service},
     view::{Layout, render},
 };
@@ -43,6 +44,8 @@ pub fn router() -> Router<AppState> {
                 service::MAX_CONVENTION_BYTES + 64 * 1024,
             )),
         )
+        .route("/reseau/structures/{id}/referents", post(invite_referent))
+        .route("/reseau/rattachements/{id}", post(decide_claim))
         .route("/reseau/conventions", get(conventions))
         .route("/reseau/conventions/{id}/document", get(document))
 }
@@ -90,6 +93,7 @@ struct List {
     archived: bool,
     can_create: bool,
     export_query: String,
+    claims: Vec<ClaimRow>,
 }
 
 #[derive(Deserialize, Default)]
@@ -143,6 +147,7 @@ async fn list(
         archived,
         can_create: p.is_staff(),
         export_query,
+        claims: claim_rows(signup::all_pending_claims(&state, &p).await?),
     })
 }
 
@@ -228,6 +233,36 @@ pub fn convention_row(c: Convention, today: jiff::civil::Date) -> ConventionRow 
     }
 }
 
+/// A pending claim of a new referent on a structure, for staff.
+pub struct ClaimRow {
+    pub c: store::claims::Claim,
+    pub at: String,
+}
+
+fn claim_rows(claims: Vec<store::claims::Claim>) -> Vec<ClaimRow> {
+    claims
+        .into_iter()
+        .map(|c| ClaimRow {
+            at: domain::clock::french_instant(c.created_at),
+            c,
+        })
+        .collect()
+}
+
+/// Messages of the structure page about its referents.
+fn referent_message(code: Option<&str>) -> Option<&'static str> {
+    Some(match code? {
+        "referent-invite" => {
+            "Le référent est invité : il a reçu un e-mail pour choisir son mot de passe."
+        }
+        "rattachement-accepte" => {
+            "La demande est acceptée : la personne est référente de la structure et en est prévenue par e-mail."
+        }
+        "rattachement-refuse" => "La demande est refusée : la personne en est prévenue par e-mail.",
+        _ => return None,
+    })
+}
+
 #[derive(Template)]
 #[template(path = "network/structure.html")]
 struct Show {
@@ -242,6 +277,11 @@ struct Show {
     conventions: Vec<ConventionRow>,
     pilot_departments: Vec<Department>,
     convention_errors: Errs,
+    referents: Vec<store::users::Referent>,
+    claims: Vec<ClaimRow>,
+    invite_errors: Errs,
+    invite_name: String,
+    invite_email: String,
 }
 
 impl Show {
@@ -296,8 +336,19 @@ async fn show_page(
     } else {
         s.name.clone()
     };
+    let layout = match referent_message(message) {
+        Some(text) => Layout::new(auth, title).with_flash("success", text),
+        None => Layout::new(auth, title).with_message(message),
+    };
+    let referents = store::users::referents(&state.db, s.id).await?;
+    let claims = claim_rows(signup::pending_claims(state, p, s.id).await?);
     Ok(Show {
-        layout: Layout::new(auth, title).with_message(message),
+        layout,
+        referents,
+        claims,
+        invite_errors: Errs::default(),
+        invite_name: String::new(),
+        invite_email: String::new(),
         d: draft.unwrap_or_else(|| StructureDraft::from_structure(&s)),
         kinds: kinds(),
         errors,
@@ -540,4 +591,67 @@ async fn document(
         file.content,
     )
         .into_response())
+}
+
+/// Invites a referent of the structure (staff, or one of its referents):
+/// an account without password and the activation e-mail.
+async fn invite_referent(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Path(id): Path<String>,
+    f: Fields,
+) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let name = f.get("referent_name").to_owned();
+    let email = f.get("referent_email").to_owned();
+    match signup::invite_referent(&state, &p, id, &name, &email).await {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/reseau/structures/{id}?message=referent-invite#referents"
+        ))
+        .into_response()),
+        Err(e) if e.status == axum::http::StatusCode::UNPROCESSABLE_ENTITY => {
+            let errors = Errs::from_error(e)?;
+            let mut page = show_page(
+                &state,
+                &p,
+                &auth,
+                id,
+                None,
+                Errs::default(),
+                Errs::default(),
+                None,
+            )
+            .await?;
+            page.layout.title = format!("Erreur : {}", page.s.name);
+            page.invite_errors = errors;
+            page.invite_name = name;
+            page.invite_email = email;
+            super::form::rejected(&page)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Approves or refuses a claim on a structure (staff of its département).
+async fn decide_claim(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+    f: Fields,
+) -> Result<Redirect, AppError> {
+    let approve = match f.get("decision") {
+        "accepter" => true,
+        "refuser" => false,
+        _ => return Err(AppError::bad_request("Décision inconnue.")),
+    };
+    let claim = signup::decide_claim(&state, &p, parse_id(&id)?, approve).await?;
+    let message = if approve {
+        "rattachement-accepte"
+    } else {
+        "rattachement-refuse"
+    };
+    Ok(Redirect::to(&format!(
+        "/reseau/structures/{}?message={message}#referents",
+        claim.structure_id
+    )))
 }

@@ -1,0 +1,404 @@
+//! Structure referents join the platform: the public sign-up (a new
+//! structure is registered at once; a known SIRET becomes a claim that
+//! staff of its département approve or refuse), and the invitation of a
+//! referent by staff or by a fellow referent. Accounts are opened without
+//! a password: the e-mailed activation link sets it.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use domain::{DepartmentCode, Email, NetworkCap, Principal, Siret};
+use store::{audit::Actor, claims::Claim, structures::Structure, users::User};
+use uuid::Uuid;
+
+use crate::{
+    AppError, AppState,
+    accounts::{actor, send_activation},
+    mail,
+    network::input::{StructureDraft, validate_structure},
+};
+
+/// What a visitor types on `/inscription`.
+#[derive(Debug, Clone, Default)]
+pub struct SignupDraft {
+    pub name: String,
+    pub email: String,
+    pub siret: String,
+    /// The structure, needed only when its SIRET is not yet known.
+    pub structure_name: String,
+    pub kind: String,
+    pub commune: String,
+}
+
+/// What the visitor is told (the same whether or not the address already
+/// had an account).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignupOutcome {
+    /// The structure was registered with the visitor as its referent.
+    NewStructure,
+    /// The structure was known: the CAF confirms the claim.
+    Claim,
+}
+
+#[derive(Template)]
+#[template(path = "emails/account_exists.txt")]
+struct AccountExists<'a> {
+    login: &'a str,
+    forgot: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/claim_decision.txt")]
+struct ClaimDecision<'a> {
+    name: &'a str,
+    structure: &'a str,
+    approved: bool,
+    link: &'a str,
+}
+
+/// The actor of what a visitor does before having an account.
+fn visitor(email: &str) -> Actor {
+    Actor {
+        id: None,
+        label: format!("inscription ({email})"),
+    }
+}
+
+fn dep(code: &str) -> Result<DepartmentCode, AppError> {
+    DepartmentCode::parse(code).map_err(|_| AppError::not_found())
+}
+
+/// What the visitor's structure is: known by its SIRET, or to register.
+enum Target {
+    Known(Structure),
+    New(store::structures::StructureInput),
+}
+
+async fn check(state: &AppState, d: &SignupDraft) -> Result<(String, Email, Target), AppError> {
+    let mut errors = BTreeMap::new();
+    let name = d.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 200 {
+        errors.insert(
+            "name".to_owned(),
+            "Indiquez vos prénom et nom (200 caractères au plus).".to_owned(),
+        );
+    }
+    let email = Email::parse(&d.email)
+        .map_err(|_| {
+            errors.insert(
+                "email".to_owned(),
+                "Adresse e-mail invalide : elle s'écrit comme nom@exemple.fr.".to_owned(),
+            );
+        })
+        .ok();
+    let siret = if d.siret.trim().is_empty() {
+        errors.insert(
+            "siret".to_owned(),
+            "Indiquez le SIRET de votre structure (14 chiffres).".to_owned(),
+        );
+        None
+    } else {
+        Siret::parse(&d.siret)
+            .map_err(|e| {
+                errors.insert("siret".to_owned(), e.to_string());
+            })
+            .ok()
+    };
+    let mut target = None;
+    if let Some(siret) = &siret {
+        if let Some(s) = store::structures::find_by_siret(&state.db, siret.as_str()).await? {
+            target = Some(Target::Known(s));
+        } else {
+            let communes = state.communes().await?;
+            let draft = StructureDraft {
+                name: d.structure_name.clone(),
+                kind: d.kind.clone(),
+                siret: siret.as_str().to_owned(),
+                commune: d.commune.clone(),
+                contact_name: name.clone(),
+                email: email
+                    .as_ref()
+                    .map(|e| e.as_str().to_owned())
+                    .unwrap_or_default(),
+                ..StructureDraft::default()
+            };
+            match validate_structure(&draft, &communes) {
+                Ok(input) => target = Some(Target::New(input)),
+                Err(e) => {
+                    for (k, v) in e {
+                        let field = match k.as_str() {
+                            "kind" => "kind",
+                            "commune_insee" => "commune",
+                            "siret" => "siret",
+                            // The structure's e-mail is the visitor's.
+                            "email" => "email",
+                            _ => "structure_name",
+                        };
+                        let v = if field == "structure_name" && d.structure_name.trim().is_empty() {
+                            "Ce SIRET n'est pas encore inscrit : indiquez le nom de la structure pour l'inscrire."
+                                .to_owned()
+                        } else {
+                            v
+                        };
+                        errors.entry(field.to_owned()).or_insert(v);
+                    }
+                }
+            }
+        }
+    }
+    match (email, target) {
+        (Some(email), Some(target)) if errors.is_empty() => Ok((name, email, target)),
+        _ => Err(AppError::invalid(errors)),
+    }
+}
+
+/// Signs a visitor up. An address that already has an account gets an
+/// e-mail saying so, and the visitor the same answer as a new one: the
+/// page never tells which addresses are registered.
+pub async fn sign_up(state: &AppState, d: &SignupDraft) -> Result<SignupOutcome, AppError> {
+    let (name, email, target) = check(state, d).await?;
+    let outcome = match target {
+        Target::Known(_) => SignupOutcome::Claim,
+        Target::New(_) => SignupOutcome::NewStructure,
+    };
+    if store::users::find_by_email(&state.db, email.as_str())
+        .await?
+        .is_some()
+    {
+        account_exists(state, &email).await?;
+        return Ok(outcome);
+    }
+    let now = state.now();
+    let by = visitor(email.as_str());
+    let mut tx = state.db.begin().await?;
+    let created = match &target {
+        Target::New(input) => {
+            let cap = NetworkCap::for_signup(dep(&input.department)?);
+            let id = store::structures::create(&mut tx, &cap, &by, now, input)
+                .await
+                .map_err(|e| match e {
+                    store::StoreError::Conflict(_) => AppError::invalid_field(
+                        "siret",
+                        "Une structure vient d'être inscrite avec ce SIRET : envoyez à nouveau le formulaire.",
+                    ),
+                    other => other.into(),
+                })?;
+            store::users::create_referent_account(
+                &mut tx,
+                &cap,
+                &by,
+                now,
+                email.clone(),
+                name,
+                Some(id),
+            )
+            .await
+        }
+        Target::Known(s) => {
+            let cap = NetworkCap::for_signup(dep(&s.department)?);
+            match store::users::create_referent_account(
+                &mut tx,
+                &cap,
+                &by,
+                now,
+                email.clone(),
+                name,
+                None,
+            )
+            .await
+            {
+                Ok(user) => {
+                    store::claims::create(
+                        &mut tx,
+                        &cap,
+                        &Actor::user(user.id, &user.email),
+                        now,
+                        user.id,
+                        s.id,
+                    )
+                    .await?;
+                    Ok(user)
+                }
+                Err(e) => Err(e),
+            }
+        }
+    };
+    let user = match created {
+        Ok(user) => user,
+        // Registered in between by someone else: the same answer.
+        Err(store::StoreError::Conflict("email")) => {
+            drop(tx);
+            account_exists(state, &email).await?;
+            return Ok(outcome);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    send_activation(state, &mut tx, &user).await?;
+    tx.commit().await?;
+    state.jobs_queued.notify_one();
+    if outcome == SignupOutcome::NewStructure {
+        state.directory.invalidate();
+    }
+    Ok(outcome)
+}
+
+async fn account_exists(state: &AppState, email: &Email) -> Result<(), AppError> {
+    let base = &state.config.base_url;
+    let body = AccountExists {
+        login: &format!("{base}/connexion"),
+        forgot: &format!("{base}/mot-de-passe-oublie"),
+    };
+    let mut tx = state.db.begin().await?;
+    mail::queue(
+        state,
+        &mut tx,
+        email.as_str(),
+        "Promeneurs du Net : vous avez déjà un compte",
+        "account_exists",
+        &body,
+    )
+    .await?;
+    tx.commit().await?;
+    state.jobs_queued.notify_one();
+    Ok(())
+}
+
+/// Opens the account of a new referent of structure `id`, by staff of its
+/// département or by one of its referents, and e-mails the activation
+/// link.
+pub async fn invite_referent(
+    state: &AppState,
+    p: &Principal,
+    id: Uuid,
+    name: &str,
+    email: &str,
+) -> Result<User, AppError> {
+    let s = crate::network::service::structure(state, p, id).await?;
+    let cap = p
+        .network_editor(&dep(&s.department)?, Some(s.id))
+        .ok_or_else(|| AppError::forbidden("Vous ne pouvez que consulter cette structure."))?;
+    let mut errors = BTreeMap::new();
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        errors.insert(
+            "referent_name".to_owned(),
+            "Indiquez les prénom et nom du référent (200 caractères au plus).".to_owned(),
+        );
+    }
+    let email = Email::parse(email)
+        .map_err(|_| {
+            errors.insert(
+                "referent_email".to_owned(),
+                "Adresse e-mail invalide : elle s'écrit comme nom@exemple.fr.".to_owned(),
+            );
+        })
+        .ok();
+    let Some(email) = email.filter(|_| errors.is_empty()) else {
+        return Err(AppError::invalid(errors));
+    };
+    if s.archived_at.is_some() {
+        return Err(AppError::conflict(
+            "archived",
+            "Cette structure est archivée : restaurez-la avant d'inviter un référent.",
+        ));
+    }
+    let mut tx = state.db.begin().await?;
+    let user = store::users::create_referent_account(
+        &mut tx,
+        &cap,
+        &actor(p),
+        state.now(),
+        email,
+        name.to_owned(),
+        Some(s.id),
+    )
+    .await
+    .map_err(|e| match e {
+        store::StoreError::Conflict("email") => AppError::invalid_field(
+            "referent_email",
+            "Un compte existe déjà avec cette adresse e-mail : un administrateur peut lui ajouter le rôle de référent de cette structure.",
+        ),
+        other => other.into(),
+    })?;
+    send_activation(state, &mut tx, &user).await?;
+    tx.commit().await?;
+    state.jobs_queued.notify_one();
+    Ok(user)
+}
+
+/// The pending claims on structure `id`, for staff of its département
+/// (nothing for anyone else).
+pub async fn pending_claims(
+    state: &AppState,
+    p: &Principal,
+    id: Uuid,
+) -> Result<Vec<Claim>, AppError> {
+    if !p.is_staff() {
+        return Ok(Vec::new());
+    }
+    Ok(store::claims::pending(&state.db, &p.staff_scope(), Some(id)).await?)
+}
+
+/// Every pending claim in `p`'s départements (staff only).
+pub async fn all_pending_claims(state: &AppState, p: &Principal) -> Result<Vec<Claim>, AppError> {
+    if !p.is_staff() {
+        return Ok(Vec::new());
+    }
+    Ok(store::claims::pending(&state.db, &p.staff_scope(), None).await?)
+}
+
+/// Approves or refuses a claim (staff of the structure's département;
+/// 404 for anyone else) and e-mails the claimant the decision.
+pub async fn decide_claim(
+    state: &AppState,
+    p: &Principal,
+    claim_id: Uuid,
+    approve: bool,
+) -> Result<Claim, AppError> {
+    let claim = store::claims::find(&state.db, &p.staff_scope(), claim_id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let cap = p
+        .network_editor(&dep(&claim.department)?, Some(claim.structure_id))
+        .filter(|c| c.staff)
+        .ok_or_else(AppError::not_found)?;
+    let mut tx = state.db.begin().await?;
+    store::claims::decide(&mut tx, &cap, &actor(p), state.now(), claim_id, approve)
+        .await
+        .map_err(|e| match e {
+            store::StoreError::Conflict(_) => AppError::conflict(
+                "claim_decided",
+                "Cette demande de rattachement a déjà été traitée.",
+            ),
+            other => other.into(),
+        })?;
+    let link = format!("{}/candidatures", state.config.base_url);
+    let body = ClaimDecision {
+        name: &claim.user_name,
+        structure: &claim.structure_name,
+        approved: approve,
+        link: &link,
+    };
+    mail::queue(
+        state,
+        &mut tx,
+        &claim.user_email,
+        if approve {
+            "Promeneurs du Net : votre rattachement est confirmé"
+        } else {
+            "Promeneurs du Net : votre demande de rattachement"
+        },
+        "claim_decision",
+        &body,
+    )
+    .await?;
+    tx.commit().await?;
+    state.jobs_queued.notify_one();
+    Ok(claim)
+}
+
+/// The claims an account made (to explain, on its pages, why it has no
+/// structure yet).
+pub async fn my_claims(state: &AppState, p: &Principal) -> Result<Vec<Claim>, AppError> {
+    Ok(store::claims::of_user(&state.db, p.user_id).await?)
+}
