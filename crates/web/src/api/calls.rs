@@ -509,14 +509,13 @@ pub async fn get_file(
     MaybeUser(p): MaybeUser,
     Path((id, file_id)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let v = calls::call(&state, p.principal.as_ref(), parse_id(&id)?).await?;
-    let file_id = parse_id(&file_id)?;
-    let f = v
-        .files
-        .iter()
-        .find(|f| f.id == file_id)
-        .ok_or_else(AppError::not_found)?;
-    exports::stored(&state, &f.sha256, f.size, &f.file_type, &f.file_name).await
+    exports::call_file(
+        &state,
+        p.principal.as_ref(),
+        parse_id(&id)?,
+        parse_id(&file_id)?,
+    )
+    .await
 }
 
 #[utoipa::path(delete, path = "/api/v1/calls/{id}/files/{file_id}", tag = "calls",
@@ -691,20 +690,6 @@ impl ApplicationQuery {
     }
 }
 
-/// The staff of a call (its départements), with the scope they read
-/// applications in.
-async fn staff_call(
-    state: &AppState,
-    p: &domain::Principal,
-    id: Uuid,
-) -> Result<CallView, AppError> {
-    let v = calls::call(state, Some(p), id).await?;
-    if !calls::is_call_staff(p, &v.call) {
-        return Err(AppError::not_found());
-    }
-    Ok(v)
-}
-
 fn application_scope(p: &domain::Principal) -> domain::NetworkScope {
     let mut scope = p.network_scope();
     scope.own_user = None;
@@ -720,7 +705,7 @@ pub async fn call_applications(
     Query(q): Query<ApplicationQuery>,
     Query(paging): Query<Paging>,
 ) -> Result<Json<Page<ApplicationOut>>, AppError> {
-    let v = staff_call(&state, &p, parse_id(&id)?).await?;
+    let v = calls::staff_call(&state, &p, parse_id(&id)?).await?;
     let (items, total) = store::applications::list(
         &state.db,
         &application_scope(&p),
@@ -746,7 +731,7 @@ pub async fn export_applications(
     Path(id): Path<String>,
     Query(q): Query<ApplicationQuery>,
 ) -> Result<Response, AppError> {
-    let v = staff_call(&state, &p, parse_id(&id)?).await?;
+    let v = calls::staff_call(&state, &p, parse_id(&id)?).await?;
     let format = match q.format.as_deref() {
         None | Some("") => ExportFormat::Csv,
         Some(f) => ExportFormat::parse(f).ok_or_else(|| {
@@ -772,40 +757,7 @@ pub async fn module_documents(
     CurrentUser(p, _): CurrentUser,
     Path((id, code)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let v = staff_call(&state, &p, parse_id(&id)?).await?;
-    if v.module(&code).is_none() {
-        return Err(AppError::not_found());
-    }
-    module_zip(&state, &p, &v, &code).await
-}
-
-/// The ZIP of the filed applications of one module (staff).
-pub async fn module_zip(
-    state: &AppState,
-    p: &domain::Principal,
-    v: &CallView,
-    code: &str,
-) -> Result<Response, AppError> {
-    let (items, _) = store::applications::list(
-        &state.db,
-        &application_scope(p),
-        &store::applications::Filter {
-            call_id: Some(v.call.id),
-            module_code: Some(code.to_owned()),
-            filed_only: true,
-            limit: 10_000,
-            ..Default::default()
-        },
-    )
-    .await?;
-    let items: Vec<Application> = items
-        .into_iter()
-        .filter(|a| a.status != ApplicationStatus::Withdrawn)
-        .collect();
-    let ids: Vec<Uuid> = items.iter().map(|a| a.id).collect();
-    let docs = store::applications::documents_of(&state.db, &ids).await?;
-    let stem = format!("pieces-{}", code.to_lowercase());
-    exports::bundle(state, &items, &docs, &stem).await
+    exports::module_zip(&state, &p, parse_id(&id)?, &code).await
 }
 
 #[utoipa::path(get, path = "/api/v1/applications", tag = "calls", params(Paging),

@@ -89,6 +89,59 @@ pub async fn stored(
     ))
 }
 
+/// A file offered with a call `p` may see, as an attachment.
+pub async fn call_file(
+    state: &AppState,
+    p: Option<&domain::Principal>,
+    call_id: uuid::Uuid,
+    file_id: uuid::Uuid,
+) -> Result<Response, AppError> {
+    let v = crate::calls::call(state, p, call_id).await?;
+    let f = v
+        .files
+        .iter()
+        .find(|f| f.id == file_id)
+        .ok_or_else(AppError::not_found)?;
+    stored(state, &f.sha256, f.size, &f.file_type, &f.file_name).await
+}
+
+/// The ZIP of a module for the call's staff: the filed documents of the
+/// filed applications `p` may see, withdrawn ones left out.
+pub async fn module_zip(
+    state: &AppState,
+    p: &domain::Principal,
+    call_id: uuid::Uuid,
+    code: &str,
+) -> Result<Response, AppError> {
+    let v = crate::calls::staff_call(state, p, call_id).await?;
+    let m = v.module(code).ok_or_else(AppError::not_found)?;
+    let mut scope = p.network_scope();
+    scope.own_user = None;
+    let (mut items, _) = store::applications::list(
+        &state.db,
+        &scope,
+        &store::applications::Filter {
+            call_id: Some(v.call.id),
+            module_code: Some(m.spec.code.clone()),
+            filed_only: true,
+            limit: 10_000,
+            ..Default::default()
+        },
+    )
+    .await?;
+    items.retain(|a| a.status != domain::call::ApplicationStatus::Withdrawn);
+    let ids: Vec<uuid::Uuid> = items.iter().map(|a| a.id).collect();
+    let mut docs = store::applications::documents_of(&state.db, &ids).await?;
+    docs.retain(|d| d.filed);
+    bundle(
+        state,
+        &items,
+        &docs,
+        &format!("pieces-{}", m.spec.code.to_lowercase()),
+    )
+    .await
+}
+
 /// The applications of a call as a spreadsheet.
 pub fn applications_sheet(
     items: &[Application],

@@ -100,16 +100,22 @@ pub async fn call(state: &AppState, p: Option<&Principal>, id: Uuid) -> Result<C
     view(state, call).await
 }
 
+/// A call for its staff only (404 for anyone else, published or not).
+pub async fn staff_call(state: &AppState, p: &Principal, id: Uuid) -> Result<CallView, AppError> {
+    let v = call(state, Some(p), id).await?;
+    if !is_call_staff(p, &v.call) {
+        return Err(AppError::not_found());
+    }
+    Ok(v)
+}
+
 /// A call `p` manages (404 when it may not see it, 403 when it only reads).
 pub async fn managed_call(
     state: &AppState,
     p: &Principal,
     id: Uuid,
 ) -> Result<(CallView, DepartmentCap), AppError> {
-    let v = call(state, Some(p), id).await?;
-    if !is_call_staff(p, &v.call) {
-        return Err(AppError::not_found());
-    }
+    let v = staff_call(state, p, id).await?;
     let cap = manager(p, &v.call).ok_or_else(|| {
         AppError::forbidden("Seul un agent de la Caf d'un département de l'appel peut le modifier.")
     })?;

@@ -332,14 +332,13 @@ async fn file(
     MaybeUser(auth): MaybeUser,
     Path((id, file_id)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let v = calls::call(&state, auth.principal.as_ref(), parse_id(&id)?).await?;
-    let file_id = parse_id(&file_id)?;
-    let f = v
-        .files
-        .iter()
-        .find(|f| f.id == file_id)
-        .ok_or_else(AppError::not_found)?;
-    calls::exports::stored(&state, &f.sha256, f.size, &f.file_type, &f.file_name).await
+    calls::exports::call_file(
+        &state,
+        auth.principal.as_ref(),
+        parse_id(&id)?,
+        parse_id(&file_id)?,
+    )
+    .await
 }
 
 #[cfg(test)]

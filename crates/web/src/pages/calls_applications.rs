@@ -48,11 +48,7 @@ struct ListQuery {
 
 /// The call, for its staff only (404 for anyone else).
 async fn staff_call(state: &AppState, p: &Principal, id: &str) -> Result<CallView, AppError> {
-    let v = calls::call(state, Some(p), parse_id(id)?).await?;
-    if !calls::is_call_staff(p, &v.call) {
-        return Err(AppError::not_found());
-    }
-    Ok(v)
+    calls::staff_call(state, p, parse_id(id)?).await
 }
 
 /// Filed applications `p` may see, with their documents.
@@ -209,14 +205,5 @@ async fn bundle(
     CurrentUser(p, _): CurrentUser,
     Path((id, code)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let v = staff_call(&state, &p, &id).await?;
-    let m = v.module(&code).ok_or_else(AppError::not_found)?;
-    let q = ListQuery {
-        module: m.spec.code.clone(),
-        ..Default::default()
-    };
-    let (mut items, mut docs) = applications(&state, &p, &v, &q).await?;
-    items.retain(|a| a.status != ApplicationStatus::Withdrawn);
-    docs.retain(|d| d.filed && items.iter().any(|a| a.id == d.application_id));
-    calls::exports::bundle(&state, &items, &docs, &format!("pieces-{}", m.spec.code)).await
+    calls::exports::module_zip(&state, &p, parse_id(&id)?, &code).await
 }
