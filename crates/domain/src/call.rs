@@ -376,6 +376,15 @@ impl ModuleSpec {
         out
     }
 
+    /// The label of a kind of document ("Autre pièce" for one the module
+    /// does not list).
+    pub fn document_label(&self, kind: &str) -> String {
+        self.required_documents
+            .iter()
+            .find(|d| d.kind == kind)
+            .map_or_else(|| "Autre pièce".to_owned(), |d| d.label.clone())
+    }
+
     /// "du 1er juin 2024 au 31 décembre 2026".
     pub fn service_period_french(&self) -> String {
         format!(

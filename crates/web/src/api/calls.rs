@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use axum::{
     Json, Router,
     extract::{DefaultBodyLimit, Multipart, Path, Query, State},
-    http::{StatusCode, header},
-    response::{IntoResponse, Response},
+    http::StatusCode,
+    response::Response,
     routing::{get, post, put},
 };
 use documents::export::ExportFormat;
@@ -942,41 +942,6 @@ pub async fn receipts(
     Ok(Json(Page { items, total }))
 }
 
-/// The receipt PDF response (shared with the pages).
-pub async fn receipt_pdf_response(
-    state: &AppState,
-    p: &domain::Principal,
-    id: Uuid,
-    rid: Uuid,
-) -> Result<Response, AppError> {
-    let a = calls::application(state, p, id).await?;
-    let r = store::applications::receipts(&state.db, a.id)
-        .await?
-        .into_iter()
-        .find(|r| r.id == rid)
-        .ok_or_else(AppError::not_found)?;
-    let (filed, _) = calls::modules_of(state, &a).await?;
-    let v = calls::call(state, Some(p), a.call_id).await?;
-    let pdf = calls::receipt_pdf(
-        &a,
-        &filed,
-        &r,
-        &calls::departments_label(&v.call, &a.departments),
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                exports::attachment(&format!("accuse-de-reception-{}.pdf", r.number)),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        pdf,
-    )
-        .into_response())
-}
-
 #[utoipa::path(get, path = "/api/v1/applications/{id}/receipts/{rid}/pdf", tag = "calls",
     responses((status = 200, content_type = "application/pdf"), (status = 404)))]
 pub async fn receipt_pdf(
@@ -984,7 +949,7 @@ pub async fn receipt_pdf(
     CurrentUser(p, _): CurrentUser,
     Path((id, rid)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    receipt_pdf_response(&state, &p, parse_id(&id)?, parse_id(&rid)?).await
+    exports::receipt_pdf(&state, &p, parse_id(&id)?, parse_id(&rid)?).await
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -142,6 +142,31 @@ pub async fn module_zip(
     .await
 }
 
+/// A receipt as a PDF attachment (made on a blocking thread).
+pub async fn receipt_pdf(
+    state: &AppState,
+    p: &domain::Principal,
+    id: uuid::Uuid,
+    receipt_id: uuid::Uuid,
+) -> Result<Response, AppError> {
+    let v = crate::calls::receipt(state, p, id, receipt_id).await?;
+    let name = format!("accuse-de-reception-{}.pdf", v.receipt.number);
+    let pdf = tokio::task::spawn_blocking(move || {
+        crate::calls::receipt_pdf(&v.application, &v.module, &v.receipt, &v.departments)
+    })
+    .await
+    .map_err(AppError::internal)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CONTENT_DISPOSITION, attachment(&name)),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        pdf,
+    )
+        .into_response())
+}
+
 /// The applications of a call as a spreadsheet.
 pub fn applications_sheet(
     items: &[Application],

@@ -1019,6 +1019,41 @@ pub async fn withdraw(state: &AppState, p: &Principal, id: Uuid) -> Result<(), A
     Ok(())
 }
 
+/// One receipt of an application, with what it is shown with.
+#[derive(Debug)]
+pub struct ReceiptView {
+    pub application: Application,
+    /// The module version the application is filed under.
+    pub module: Module,
+    pub receipt: Receipt,
+    /// "Allier (03) et Puy-de-Dôme (63)".
+    pub departments: String,
+}
+
+/// A receipt `p` may read: the applicant's and the call's staff.
+pub async fn receipt(
+    state: &AppState,
+    p: &Principal,
+    id: Uuid,
+    receipt_id: Uuid,
+) -> Result<ReceiptView, AppError> {
+    let a = application(state, p, id).await?;
+    let receipt = store::applications::receipts(&state.db, a.id)
+        .await?
+        .into_iter()
+        .find(|r| r.id == receipt_id)
+        .ok_or_else(AppError::not_found)?;
+    let (module, _) = modules_of(state, &a).await?;
+    let v = call(state, Some(p), a.call_id).await?;
+    let departments = departments_label(&v.call, &a.departments);
+    Ok(ReceiptView {
+        application: a,
+        module,
+        receipt,
+        departments,
+    })
+}
+
 /// The receipt PDF of one filing.
 pub fn receipt_pdf(a: &Application, module: &Module, r: &Receipt, departments: &str) -> Vec<u8> {
     documents::receipt::receipt_pdf(&documents::receipt::Receipt {
@@ -1036,12 +1071,7 @@ pub fn receipt_pdf(a: &Application, module: &Module, r: &Receipt, departments: &
             .documents
             .iter()
             .map(|d| documents::receipt::ReceiptDocument {
-                kind: module
-                    .spec
-                    .required_documents
-                    .iter()
-                    .find(|k| k.kind == d.kind)
-                    .map_or_else(|| "Autre pièce".to_owned(), |k| k.label.clone()),
+                kind: module.spec.document_label(&d.kind),
                 filename: d.filename.clone(),
                 size: d.size,
                 sha256: d.sha256.clone(),

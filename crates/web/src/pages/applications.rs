@@ -9,7 +9,7 @@ use askama::Template;
 use axum::{
     Router,
     extract::{DefaultBodyLimit, Multipart, Path, Query, State},
-    http::{StatusCode, header},
+    http::StatusCode,
     response::{Html, IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -1094,42 +1094,22 @@ struct ReceiptPage {
 }
 
 /// A receipt of an application `p` may read, with what its PDF needs.
-async fn receipt_of(
-    state: &AppState,
-    p: &Principal,
-    id: &str,
-    receipt: &str,
-) -> Result<(Application, Module, store::applications::Receipt, String), AppError> {
-    let id = parse_id(id)?;
-    let rid = parse_id(receipt)?;
-    let a = calls::application(state, p, id).await?;
-    let r = store::applications::receipts(&state.db, id)
-        .await?
-        .into_iter()
-        .find(|r| r.id == rid)
-        .ok_or_else(AppError::not_found)?;
-    let (filed, _) = calls::modules_of(state, &a).await?;
-    let v = calls::call(state, Some(p), a.call_id).await?;
-    let departments = calls::departments_label(&v.call, &a.departments);
-    Ok((a, filed, r, departments))
-}
-
 async fn receipt(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
     Path((id, receipt)): Path<(String, String)>,
 ) -> Result<Html<String>, AppError> {
-    let (a, module, r, departments) = receipt_of(&state, &p, &id, &receipt).await?;
+    let calls::ReceiptView {
+        application: a,
+        module,
+        receipt: r,
+        departments,
+    } = calls::receipt(&state, &p, parse_id(&id)?, parse_id(&receipt)?).await?;
     let files = r
         .documents
         .iter()
         .map(|d| ReceiptFile {
-            label: module
-                .spec
-                .required_documents
-                .iter()
-                .find(|k| k.kind == d.kind)
-                .map_or_else(|| "Autre pièce".to_owned(), |k| k.label.clone()),
+            label: module.spec.document_label(&d.kind),
             filename: d.filename.clone(),
             size: french_size(d.size),
             sha256: d.sha256.clone(),
@@ -1153,19 +1133,5 @@ async fn receipt_pdf(
     CurrentUser(p, _): CurrentUser,
     Path((id, receipt)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let (a, module, r, departments) = receipt_of(&state, &p, &id, &receipt).await?;
-    let name = format!("accuse-de-reception-{}.pdf", r.number);
-    let pdf =
-        tokio::task::spawn_blocking(move || calls::receipt_pdf(&a, &module, &r, &departments))
-            .await
-            .map_err(AppError::internal)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (header::CONTENT_DISPOSITION, exports::attachment(&name)),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        pdf,
-    )
-        .into_response())
+    exports::receipt_pdf(&state, &p, parse_id(&id)?, parse_id(&receipt)?).await
 }
