@@ -685,3 +685,30 @@ async fn an_applicant_withdraws_its_application() {
     // Withdrawn, it no longer blocks a new application to the module.
     start(&mut c, call).await;
 }
+
+#[tokio::test]
+async fn a_flood_of_sign_ups_from_one_address_is_refused_for_an_hour() {
+    let app = spawn_app().await;
+    let mut visitor = app.client();
+    visitor.address = "198.51.100.7".into();
+    let form = [("name", "X"), ("email", "pas-une-adresse")];
+    for _ in 0..5 {
+        let r = visitor.post_form("/inscription", &form).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let r = visitor.post_form("/inscription", &form).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.body.contains("réessayez dans une heure"), "{}", r.body);
+    // Another address is not held up; an hour later, this one neither.
+    let mut other = app.client();
+    other.address = "198.51.100.8".into();
+    assert_eq!(
+        other.post_form("/inscription", &form).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    app.clock.advance(jiff::SignedDuration::from_mins(61));
+    assert_eq!(
+        visitor.post_form("/inscription", &form).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+}

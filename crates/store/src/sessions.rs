@@ -92,7 +92,8 @@ pub async fn delete(tx: &mut Tx, id_hash: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Removes expired sessions and old failed-login records.
+/// Removes expired sessions, old failed-login records and old throttle
+/// events.
 pub async fn purge(db: &Db, now: Timestamp) -> Result<u64, StoreError> {
     let mut tx = db.begin().await?;
     let n = write!(&mut tx, c => {
@@ -101,6 +102,9 @@ pub async fn purge(db: &Db, now: Timestamp) -> Result<u64, StoreError> {
     let day_ago = micros(now) - 86_400_000_000;
     write!(&mut tx, c => {
         sqlx::query("DELETE FROM login_failures WHERE at < $1").bind(day_ago).execute(c).await?.rows_affected()
+    });
+    write!(&mut tx, c => {
+        sqlx::query("DELETE FROM throttle_events WHERE at < $1").bind(day_ago).execute(c).await?.rows_affected()
     });
     tx.commit().await?;
     Ok(n)
@@ -147,4 +151,37 @@ pub async fn clear_account_failures(tx: &mut Tx, account: &str) -> Result<(), St
         sqlx::query("DELETE FROM login_failures WHERE account = $1").bind(account).execute(c).await?.rows_affected()
     });
     Ok(())
+}
+
+/// Counts one public action of `kind` by `key` (a client address) at
+/// `now`, and returns how many were counted since `since`, this one
+/// included.
+pub async fn count_event(
+    db: &Db,
+    kind: &str,
+    key: &str,
+    now: Timestamp,
+    since: Timestamp,
+) -> Result<i64, StoreError> {
+    let mut tx = db.begin().await?;
+    write!(&mut tx, c => {
+        sqlx::query("INSERT INTO throttle_events (id, kind, key, at) VALUES ($1, $2, $3, $4)")
+            .bind(Uuid::now_v7())
+            .bind(kind)
+            .bind(key)
+            .bind(micros(now))
+            .execute(c)
+            .await?
+            .rows_affected()
+    });
+    let n: i64 = write!(&mut tx, c => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM throttle_events WHERE kind = $1 AND key = $2 AND at > $3")
+            .bind(kind)
+            .bind(key)
+            .bind(micros(since))
+            .fetch_one(c)
+            .await?
+    });
+    tx.commit().await?;
+    Ok(n)
 }

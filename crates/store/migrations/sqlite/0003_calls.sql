@@ -142,3 +142,13 @@ CREATE TABLE structure_claims (
     UNIQUE (user_id, structure_id)
 );
 CREATE INDEX structure_claims_structure ON structure_claims(structure_id, status);
+
+-- Public actions counted per client address (the sign-up), to refuse
+-- floods; rows older than a day are purged with expired sessions.
+CREATE TABLE throttle_events (
+    id BLOB PRIMARY KEY,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    at INTEGER NOT NULL
+);
+CREATE INDEX throttle_events_key ON throttle_events(kind, key, at);
