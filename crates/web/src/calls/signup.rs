@@ -217,6 +217,7 @@ pub async fn sign_up(state: &AppState, d: &SignupDraft) -> Result<SignupOutcome,
                         s.id,
                     )
                     .await?;
+                    tell_caf_of_claim(state, &mut tx, &s, &user).await?;
                     Ok(user)
                 }
                 Err(e) => Err(e),
@@ -240,6 +241,46 @@ pub async fn sign_up(state: &AppState, d: &SignupDraft) -> Result<SignupOutcome,
         state.directory.invalidate();
     }
     Ok(outcome)
+}
+
+#[derive(Template)]
+#[template(path = "emails/claim_pending.txt")]
+struct ClaimPending<'a> {
+    name: &'a str,
+    email: &'a str,
+    structure: &'a str,
+    link: &'a str,
+}
+
+/// The CAF of the structure's département (its contact address) learns
+/// that someone asks to represent the structure.
+async fn tell_caf_of_claim(
+    state: &AppState,
+    tx: &mut store::Tx,
+    s: &Structure,
+    user: &User,
+) -> Result<(), store::StoreError> {
+    let Some(d) = store::reference::department(&state.db, &s.department).await? else {
+        return Ok(());
+    };
+    if d.contact_email.is_empty() {
+        return Ok(());
+    }
+    let body = ClaimPending {
+        name: &user.name,
+        email: &user.email,
+        structure: &s.name,
+        link: &format!("{}/reseau/structures/{}", state.config.base_url, s.id),
+    };
+    mail::queue(
+        state,
+        tx,
+        &d.contact_email,
+        &format!("Demande de rattachement à {}", s.name),
+        "claim_pending",
+        &body,
+    )
+    .await
 }
 
 async fn account_exists(state: &AppState, email: &Email) -> Result<(), AppError> {
