@@ -217,7 +217,7 @@ pub async fn sign_up(state: &AppState, d: &SignupDraft) -> Result<SignupOutcome,
                         s.id,
                     )
                     .await?;
-                    tell_caf_of_claim(state, &mut tx, &s, &user).await?;
+                    tell_caf_of_claim(state, &mut tx, s, &user).await?;
                     Ok(user)
                 }
                 Err(e) => Err(e),
