@@ -483,6 +483,26 @@ async fn documents_are_typed_by_content_named_safely_and_hashed() {
     let disposition = res.headers[header::CONTENT_DISPOSITION].to_str().unwrap();
     assert!(disposition.starts_with("attachment;"), "{disposition}");
     assert_eq!(res.headers[header::CONTENT_TYPE], "image/png");
+    // Deleting a document of another application, or none: 404.
+    let res = c
+        .json(
+            "DELETE",
+            &format!("/api/v1/applications/{a}/documents/{doc_id}"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    // A draft's document is deleted.
+    let res = c
+        .json(
+            "DELETE",
+            &format!("/api/v1/applications/{a}/documents/{new_id}"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    let got = c.get(&format!("/api/v1/applications/{a}")).await.json();
+    assert!(got["documents"].as_array().unwrap().is_empty());
     // An unknown kind is refused.
     let res = upload(&mut c, &a, "photo-de-vacances", "x.pdf", PDF).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -758,13 +758,22 @@ pub async fn add_document(
         .ok_or_else(AppError::not_found)
 }
 
+/// Deletes a document not yet filed (404 for a document of another
+/// application, 409 once filed).
 pub async fn delete_document(
     state: &AppState,
     p: &Principal,
     id: Uuid,
     document_id: Uuid,
 ) -> Result<(), AppError> {
-    let a = own(state, p, id).await?;
+    own(state, p, id).await?;
+    let known = store::applications::documents(&state.db, id)
+        .await?
+        .iter()
+        .any(|d| d.id == document_id);
+    if !known {
+        return Err(AppError::not_found());
+    }
     let mut tx = state.db.begin().await?;
     store::applications::delete_document(&mut tx, &actor(p), state.now(), id, document_id)
         .await
@@ -776,7 +785,6 @@ pub async fn delete_document(
             other => other.into(),
         })?;
     tx.commit().await?;
-    let _ = a;
     Ok(())
 }
 
