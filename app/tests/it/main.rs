@@ -7,6 +7,7 @@ mod accounts;
 mod application_pages;
 mod call_pages;
 mod calls;
+mod committee;
 mod crash;
 mod directory_pages;
 mod harness;

@@ -196,7 +196,7 @@ mod tests {
     }
 
     fn random_grid(r: &mut Lcg) -> Vec<Criterion> {
-        (0..1 + r.next(7))
+        (0..=r.next(7))
             .map(|i| crit(&format!("c{i}"), 1 + r.next(10), 1 + r.next(30)))
             .collect()
     }

@@ -155,6 +155,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "calls",
         include_str!("../migrations/sqlite/0003_calls.sql"),
     ),
+    (
+        4,
+        "committee",
+        include_str!("../migrations/sqlite/0004_committee.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -171,6 +176,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         3,
         "calls",
         include_str!("../migrations/postgres/0003_calls.sql"),
+    ),
+    (
+        4,
+        "committee",
+        include_str!("../migrations/postgres/0004_committee.sql"),
     ),
 ];
 

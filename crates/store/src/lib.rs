@@ -12,6 +12,7 @@ pub mod audit;
 pub mod blobs;
 pub mod calls;
 pub mod claims;
+pub mod committee;
 pub mod conventions;
 pub mod files;
 pub mod imports;

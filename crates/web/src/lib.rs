@@ -7,6 +7,7 @@ mod api;
 mod assets;
 pub mod auth;
 pub mod calls;
+pub mod committee;
 mod error;
 pub mod mail;
 pub mod network;

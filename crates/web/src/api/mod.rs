@@ -3,6 +3,7 @@
 
 mod admin;
 pub mod calls;
+mod committee;
 pub mod network;
 mod reference;
 mod session;
@@ -33,8 +34,10 @@ use crate::AppState;
         calls::my_applications, calls::show_application, calls::update_application,
         calls::add_document, calls::get_document, calls::delete_document,
         calls::submit, calls::receipts, calls::receipt_pdf, calls::request_complement, calls::messages, calls::withdraw,
+        committee::add_member, committee::members, committee::declare_conflict, committee::put_review, committee::reviews,
+        committee::results, committee::propose, committee::proposals, committee::validate,
     ),
-    tags((name = "session"), (name = "reference"), (name = "admin"), (name = "network"), (name = "calls"), (name = "public"))
+    tags((name = "session"), (name = "reference"), (name = "admin"), (name = "network"), (name = "calls"), (name = "committee"), (name = "public"))
 )]
 struct ApiDoc;
 
@@ -50,6 +53,7 @@ pub fn router() -> Router<AppState> {
         .merge(admin::router())
         .merge(network::router())
         .merge(calls::router())
+        .merge(committee::router())
 }
 
 /// An instant as RFC 3339 with the Paris offset.

@@ -1,0 +1,435 @@
+//! The committee over the API: members, conflicts (declared and
+//! automatic), reviews with independence and two rounds, results with the
+//! infructueux rule per module and département, proposals and their
+//! validation by each CAF.
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::{
+    calls::{PDF, apply, module, published_call, referent, upload},
+    harness::*,
+};
+
+struct Setup {
+    call: String,
+    /// A (03+63), B (63), C (03) in M1; D (03+63) alone in M2.
+    a: String,
+    b: String,
+    c: String,
+    d: String,
+    b_structure: String,
+}
+
+async fn filed(app: &TestApp, email: &str, call: &str, module: &str, deps: &[&str]) -> String {
+    let mut c = app.logged_in(email).await;
+    let id = apply(&mut c, call, module, deps).await;
+    upload(&mut c, &id, "formulaire", "dossier.pdf", PDF).await;
+    let r = c
+        .json(
+            "POST",
+            &format!("/api/v1/applications/{id}/submit"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    id
+}
+
+async fn setup(app: &TestApp) -> Setup {
+    let call = published_call(
+        app,
+        &["03", "63"],
+        json!([module("M1", "2027-03-14"), module("M2", "2027-04-25")]),
+    )
+    .await;
+    let (ea, _) = referent(app, "Centre A", "03185").await;
+    let (eb, b_structure) = referent(app, "Centre B", "63113").await;
+    let (ec, _) = referent(app, "Centre C", "03185").await;
+    Setup {
+        a: filed(app, &ea, &call, "M1", &["03", "63"]).await,
+        b: filed(app, &eb, &call, "M1", &["63"]).await,
+        c: filed(app, &ec, &call, "M1", &["03"]).await,
+        d: filed(app, &ea, &call, "M2", &["03", "63"]).await,
+        call,
+        b_structure,
+    }
+}
+
+async fn seat(app: &TestApp, call: &str, email: &str, institution: &str, structure: Option<&str>) {
+    let user = app.add_user(email, vec![]).await;
+    let mut agent = app.logged_in(AGENT03).await;
+    let r = agent
+        .json(
+            "POST",
+            &format!("/api/v1/calls/{call}/committee"),
+            &json!({"user_id": user.to_string(), "institution": institution, "structure_id": structure}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+}
+
+fn marks(q: i64, e: i64) -> Value {
+    json!({"scores": {"qualite": q, "experience": e}, "comment": "Projet solide."})
+}
+
+async fn review(c: &mut Client<'_>, app_id: &str, body: &Value) -> Resp {
+    c.json(
+        "PUT",
+        &format!("/api/v1/applications/{app_id}/review"),
+        body,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn members_score_independently_and_conflicts_keep_them_out() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    seat(&app, &s.call, "caf@comite.test", "Caf 03", None).await;
+    seat(
+        &app,
+        &s.call,
+        "cd@comite.test",
+        "Conseil départemental",
+        Some(&s.b_structure),
+    )
+    .await;
+    // Seated twice: refused.
+    let mut agent = app.logged_in(AGENT03).await;
+    let again = agent
+        .json(
+            "POST",
+            &format!("/api/v1/calls/{}/committee", s.call),
+            &json!({"user_id": store::users::find_by_email(&app.db, "caf@comite.test").await.unwrap().unwrap().to_string(),
+                    "institution": "Caf 03"}),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    let mut m1 = app.logged_in("caf@comite.test").await;
+    let mut m2 = app.logged_in("cd@comite.test").await;
+
+    // The formula: 100 × (3 × 15/20 + 2 × 10/20) / 5 = 65.
+    let r = review(&mut m1, &s.a, &marks(15, 10)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["score"], 65.0);
+    // Out of range, or a criterion of another grid: 422, nothing kept.
+    let r = review(&mut m1, &s.c, &marks(21, 10)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.json()["error"]["fields"]["scores.qualite"].is_string());
+    let r = review(
+        &mut m1,
+        &s.c,
+        &json!({"scores": {"qualite": 10, "experience": 10, "formateurs": 5}}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.json()["error"]["fields"]["scores.formateurs"].is_string());
+
+    // Independence: m2 sees nothing of others before its own review.
+    let v = m2
+        .get(&format!("/api/v1/applications/{}/reviews", s.a))
+        .await
+        .json();
+    assert!(v["others"].is_null(), "{v}");
+    review(&mut m2, &s.a, &marks(12, 12)).await;
+    let v = m2
+        .get(&format!("/api/v1/applications/{}/reviews", s.a))
+        .await
+        .json();
+    assert_eq!(v["others"][0]["score"], 65.0);
+    assert_eq!(v["own"][0]["round"], 1);
+
+    // m2 belongs to B: automatic conflict. A declared conflict on C.
+    let r = review(&mut m2, &s.b, &marks(20, 20)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = m2
+        .json(
+            "POST",
+            &format!("/api/v1/applications/{}/conflict", s.c),
+            &json!({"reason": "Ancien salarié de la structure"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(
+        review(&mut m2, &s.c, &marks(20, 20)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    review(&mut m1, &s.c, &marks(10, 10)).await;
+    assert_eq!(
+        m2.get(&format!("/api/v1/applications/{}/reviews", s.c))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    // Its ranking hides the scores of C from m2.
+    let res = m2
+        .get(&format!("/api/v1/calls/{}/modules/M1/results", s.call))
+        .await
+        .json();
+    let d03 = &res["outcomes"][0];
+    let c_row = d03["ranking"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["application_id"] == s.c.as_str())
+        .unwrap();
+    assert!(c_row["score"].is_null());
+
+    // Round 2 revises: the latest round counts.
+    let r = review(
+        &mut m1,
+        &s.a,
+        &json!({"scores": {"qualite": 20, "experience": 20}, "round": 2}),
+    )
+    .await;
+    assert_eq!(r.json()["score"], 100.0);
+    let res = agent
+        .get(&format!("/api/v1/calls/{}/modules/M1/results", s.call))
+        .await
+        .json();
+    let a_row = &res["outcomes"][0]["ranking"][0];
+    assert_eq!(a_row["application_id"], s.a.as_str());
+    // m1 100 (round 2), m2 60: mean 80, spread flagged.
+    assert_eq!(a_row["score"], 80.0);
+    assert_eq!(
+        (a_row["min"].clone(), a_row["max"].clone()),
+        (json!(60.0), json!(100.0))
+    );
+    assert_eq!(a_row["disagreement"], true);
+
+    // Progress: "2 sur 3" for m1 (A, C done; B left), m2 has 1 of 1 (A).
+    let members = agent
+        .get(&format!("/api/v1/calls/{}/committee", s.call))
+        .await
+        .json();
+    let progress: Vec<&str> = members["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["progress"].as_str().unwrap())
+        .collect();
+    assert!(progress.contains(&"2 sur 4 évaluées"), "{progress:?}");
+    assert!(progress.contains(&"1 sur 2 évaluées"), "{progress:?}");
+    // A stranger to the committee sees nothing.
+    let mut stranger = app.logged_in(COORDINATOR).await;
+    let mut referent_a = app.logged_in("centre-a@structure.test").await;
+    assert_eq!(
+        review(&mut referent_a, &s.a, &marks(20, 20)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        stranger
+            .get(&format!("/api/v1/applications/{}/reviews", s.a))
+            .await
+            .status,
+        StatusCode::OK,
+        "the coordinator is staff of the call"
+    );
+}
+
+#[tokio::test]
+async fn the_infructueux_rule_is_applied_per_module_and_departement() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let mut agent = app.logged_in(AGENT03).await;
+    let res = agent
+        .get(&format!("/api/v1/calls/{}/modules/M2/results", s.call))
+        .await
+        .json();
+    // M2 has one application (D) in each département: too few.
+    for o in res["outcomes"].as_array().unwrap() {
+        assert_eq!(o["status"], "unsuccessful");
+        assert_eq!(o["reason"], "too_few_applications");
+        assert!(
+            o["rule"]
+                .as_str()
+                .unwrap()
+                .contains("une candidature ou moins")
+        );
+    }
+    // M1 has two in each, none scored yet: pending; scored: awardable.
+    let res = agent
+        .get(&format!("/api/v1/calls/{}/modules/M1/results", s.call))
+        .await
+        .json();
+    assert_eq!(res["outcomes"][0]["status"], "pending");
+    seat(&app, &s.call, "caf@comite.test", "Caf 03", None).await;
+    let mut m1 = app.logged_in("caf@comite.test").await;
+    review(&mut m1, &s.c, &marks(5, 5)).await;
+    // The coordinator works in both départements.
+    let res = app
+        .logged_in(COORDINATOR)
+        .await
+        .get(&format!("/api/v1/calls/{}/modules/M1/results", s.call))
+        .await
+        .json();
+    let o03 = &res["outcomes"][0];
+    assert_eq!(o03["department"], "03");
+    assert_eq!(o03["status"], "awardable");
+    assert_eq!(res["outcomes"][1]["status"], "pending");
+
+    // Staff of 63 see the 63 outcome only.
+    let mut agent63 = app.logged_in(AGENT63).await;
+    let res = agent63
+        .get(&format!("/api/v1/calls/{}/modules/M1/results", s.call))
+        .await
+        .json();
+    assert_eq!(res["outcomes"].as_array().unwrap().len(), 1);
+    assert_eq!(res["outcomes"][0]["department"], "63");
+
+    // Proposing D where M2 is infructueux is refused; declaring the module
+    // unsuccessful takes the rule's reason.
+    let path = format!("/api/v1/calls/{}/modules/M2/proposals", s.call);
+    let r = agent
+        .json(
+            "POST",
+            &path,
+            &json!({"department": "03", "application_id": s.d, "motivation": "Bon projet."}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("infructueux"), "{}", r.body);
+    let r = agent
+        .json(
+            "POST",
+            &path,
+            &json!({"department": "03", "unsuccessful": true, "motivation": "Une seule candidature."}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["reason"], "too_few_applications");
+    assert_eq!(r.json()["status"], "proposed");
+}
+
+#[tokio::test]
+async fn each_caf_validates_its_departement_and_nothing_is_final_before() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    seat(&app, &s.call, "caf@comite.test", "Caf 03", None).await;
+    let mut m1 = app.logged_in("caf@comite.test").await;
+    for (id, q) in [(&s.a, 18), (&s.b, 9), (&s.c, 11)] {
+        assert_eq!(
+            review(&mut m1, id, &marks(q, 12)).await.status,
+            StatusCode::OK
+        );
+    }
+    let path = format!("/api/v1/calls/{}/modules/M1/proposals", s.call);
+    let r = m1
+        .json(
+            "POST",
+            &path,
+            &json!({"department": "03", "application_id": s.a, "motivation": "Le meilleur projet, et bi-départemental."}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let p03 = r.json()["id"].as_str().unwrap().to_owned();
+    // A second proposal while one is pending: 409.
+    let r = m1
+        .json(
+            "POST",
+            &path,
+            &json!({"department": "03", "application_id": s.c, "motivation": "Autre choix."}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.error_code(), "proposal_pending");
+    // Missing motivation; both an application and "unsuccessful".
+    let r = m1
+        .json(
+            "POST",
+            &path,
+            &json!({"department": "63", "application_id": s.a, "motivation": " "}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The other département's CAF, the committee member, the coordinator:
+    // not theirs to validate.
+    let validation = format!("/api/v1/proposals/{p03}/validation");
+    let ok = json!({"approve": true, "comment": "Validé en commission."});
+    for who in [AGENT63, "caf@comite.test", COORDINATOR] {
+        let mut c = app.logged_in(who).await;
+        let r = c.json("POST", &validation, &ok).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}: {}", r.body);
+    }
+    let mut agent03 = app.logged_in(AGENT03).await;
+    let r = agent03.json("POST", &validation, &ok).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["status"], "validated");
+    assert_eq!(
+        agent03.json("POST", &validation, &ok).await.status,
+        StatusCode::CONFLICT
+    );
+    // C (03 only) is decided now; A (03 and 63) waits for the CAF of 63.
+    let status = |id: &str| {
+        let id = id.to_owned();
+        let app = &app;
+        async move {
+            app.logged_in(COORDINATOR)
+                .await
+                .get(&format!("/api/v1/applications/{id}"))
+                .await
+                .json()["status"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    assert_eq!(status(&s.c).await, "not_retained");
+    assert_ne!(status(&s.a).await, "retained");
+
+    // The 63 proposal is first rejected, then a new one is validated.
+    let r = m1
+        .json(
+            "POST",
+            &path,
+            &json!({"department": "63", "application_id": s.b, "motivation": "Ancrage local."}),
+        )
+        .await;
+    let p63 = r.json()["id"].as_str().unwrap().to_owned();
+    let mut agent63 = app.logged_in(AGENT63).await;
+    let r = agent63
+        .json(
+            "POST",
+            &format!("/api/v1/proposals/{p63}/validation"),
+            &json!({"approve": false, "comment": "Le projet bi-départemental est meilleur."}),
+        )
+        .await;
+    assert_eq!(r.json()["status"], "rejected");
+    assert_ne!(status(&s.b).await, "not_retained");
+    let r = m1
+        .json(
+            "POST",
+            &path,
+            &json!({"department": "63", "application_id": s.a, "motivation": "Le meilleur projet."}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let p63 = r.json()["id"].as_str().unwrap().to_owned();
+    let r = agent63
+        .json(
+            "POST",
+            &format!("/api/v1/proposals/{p63}/validation"),
+            &json!({"approve": true}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(status(&s.a).await, "retained");
+    let mut agent63 = app.logged_in(AGENT63).await;
+    let b = agent63
+        .get(&format!("/api/v1/applications/{}", s.b))
+        .await
+        .json();
+    assert_eq!(b["status"], "not_retained");
+    // After the decision, reviews are closed.
+    assert_eq!(
+        review(&mut m1, &s.a, &marks(1, 1)).await.status,
+        StatusCode::CONFLICT
+    );
+    let list = agent03
+        .get(&format!("/api/v1/calls/{}/modules/M1/proposals", s.call))
+        .await
+        .json();
+    assert_eq!(list["total"], 3);
+}

@@ -1,0 +1,57 @@
+-- Calls for applications (part 2): the committee of a call, conflicts of
+-- interest, reviews (two rounds), and the committee's proposals per module
+-- and département with their validation by the CAF.
+-- Scores are BIGINT hundredths (0..10000); instants BIGINT microseconds.
+
+CREATE TABLE committee_members (
+    id UUID PRIMARY KEY,
+    call_id UUID NOT NULL REFERENCES calls(id),
+    user_id UUID NOT NULL REFERENCES users(id),
+    institution TEXT NOT NULL,
+    structure_id UUID REFERENCES structures(id),
+    created_at BIGINT NOT NULL,
+    UNIQUE (call_id, user_id)
+);
+
+CREATE TABLE conflicts (
+    id UUID PRIMARY KEY,
+    application_id UUID NOT NULL REFERENCES applications(id),
+    member_id UUID NOT NULL REFERENCES committee_members(id),
+    reason TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    UNIQUE (application_id, member_id)
+);
+
+CREATE TABLE reviews (
+    id UUID PRIMARY KEY,
+    application_id UUID NOT NULL REFERENCES applications(id),
+    member_id UUID NOT NULL REFERENCES committee_members(id),
+    round BIGINT NOT NULL CHECK (round IN (1, 2)),
+    scores TEXT NOT NULL,
+    comment TEXT NOT NULL DEFAULT '',
+    score BIGINT NOT NULL CHECK (score BETWEEN 0 AND 10000),
+    submitted_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    UNIQUE (application_id, member_id, round)
+);
+CREATE INDEX reviews_member ON reviews(member_id);
+
+CREATE TABLE proposals (
+    id UUID PRIMARY KEY,
+    call_id UUID NOT NULL REFERENCES calls(id),
+    module_code TEXT NOT NULL,
+    department TEXT NOT NULL REFERENCES departments(code),
+    application_id UUID REFERENCES applications(id),
+    unsuccessful BOOLEAN NOT NULL DEFAULT FALSE,
+    reason TEXT CHECK (reason IN ('too_few_applications', 'insufficient_quality')),
+    motivation TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('proposed', 'validated', 'rejected')),
+    proposed_by UUID NOT NULL REFERENCES users(id),
+    proposed_at BIGINT NOT NULL,
+    decided_by UUID REFERENCES users(id),
+    decided_at BIGINT,
+    decision_comment TEXT NOT NULL DEFAULT ''
+);
+-- One live proposal per module and département: a second one waits for the
+-- first to be rejected.
+CREATE UNIQUE INDEX proposals_one_live ON proposals(call_id, module_code, department) WHERE status <> 'rejected';

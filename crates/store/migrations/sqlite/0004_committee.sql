@@ -1,0 +1,57 @@
+-- Calls for applications (part 2): the committee of a call, conflicts of
+-- interest, reviews (two rounds), and the committee's proposals per module
+-- and département with their validation by the CAF.
+-- Scores are INTEGER hundredths (0..10000); instants INTEGER microseconds.
+
+CREATE TABLE committee_members (
+    id BLOB PRIMARY KEY,
+    call_id BLOB NOT NULL REFERENCES calls(id),
+    user_id BLOB NOT NULL REFERENCES users(id),
+    institution TEXT NOT NULL,
+    structure_id BLOB REFERENCES structures(id),
+    created_at INTEGER NOT NULL,
+    UNIQUE (call_id, user_id)
+);
+
+CREATE TABLE conflicts (
+    id BLOB PRIMARY KEY,
+    application_id BLOB NOT NULL REFERENCES applications(id),
+    member_id BLOB NOT NULL REFERENCES committee_members(id),
+    reason TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (application_id, member_id)
+);
+
+CREATE TABLE reviews (
+    id BLOB PRIMARY KEY,
+    application_id BLOB NOT NULL REFERENCES applications(id),
+    member_id BLOB NOT NULL REFERENCES committee_members(id),
+    round INTEGER NOT NULL CHECK (round IN (1, 2)),
+    scores TEXT NOT NULL,
+    comment TEXT NOT NULL DEFAULT '',
+    score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 10000),
+    submitted_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    UNIQUE (application_id, member_id, round)
+);
+CREATE INDEX reviews_member ON reviews(member_id);
+
+CREATE TABLE proposals (
+    id BLOB PRIMARY KEY,
+    call_id BLOB NOT NULL REFERENCES calls(id),
+    module_code TEXT NOT NULL,
+    department TEXT NOT NULL REFERENCES departments(code),
+    application_id BLOB REFERENCES applications(id),
+    unsuccessful BOOLEAN NOT NULL DEFAULT FALSE,
+    reason TEXT CHECK (reason IN ('too_few_applications', 'insufficient_quality')),
+    motivation TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('proposed', 'validated', 'rejected')),
+    proposed_by BLOB NOT NULL REFERENCES users(id),
+    proposed_at INTEGER NOT NULL,
+    decided_by BLOB REFERENCES users(id),
+    decided_at INTEGER,
+    decision_comment TEXT NOT NULL DEFAULT ''
+);
+-- One live proposal per module and département: a second one waits for the
+-- first to be rejected.
+CREATE UNIQUE INDEX proposals_one_live ON proposals(call_id, module_code, department) WHERE status <> 'rejected';

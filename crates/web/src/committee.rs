@@ -1,0 +1,650 @@
+//! The committee of a call, shared by the pages and the API: seats,
+//! conflicts of interest, reviews in two rounds with independence, the
+//! results per module and département (the infructueux rule computed from
+//! the current data), the committee's proposals and their validation by
+//! the CAF of each département.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use domain::{
+    DepartmentCode, NetworkScope, Principal,
+    access::DepartmentScope,
+    call::ApplicationStatus,
+    decision::{Outcome, Reason, Rule},
+    scoring::{Aggregate, Score, check_scores, review_score},
+};
+use store::{
+    applications::Application,
+    committee::{Member, Proposal, Review},
+};
+use uuid::Uuid;
+
+use crate::{
+    AppError, AppState,
+    accounts::actor,
+    calls::{self, CallView},
+};
+
+/// Statuses of a filed application that the committee examines.
+const EXAMINED: [ApplicationStatus; 5] = [
+    ApplicationStatus::Submitted,
+    ApplicationStatus::ComplementRequested,
+    ApplicationStatus::UnderReview,
+    ApplicationStatus::Retained,
+    ApplicationStatus::NotRetained,
+];
+
+fn everything() -> NetworkScope {
+    NetworkScope {
+        departments: DepartmentScope::All,
+        structures: BTreeSet::new(),
+        own_user: None,
+    }
+}
+
+/// Who looks at a call's committee work.
+#[derive(Debug, Clone)]
+pub enum Seat {
+    /// CAF agent or coordinator of one of the call's départements.
+    Staff,
+    Member(Member),
+}
+
+/// The call and `p`'s seat: its staff, or a member of its committee (404
+/// for anyone else).
+pub async fn seat(
+    state: &AppState,
+    p: &Principal,
+    call_id: Uuid,
+) -> Result<(CallView, Seat), AppError> {
+    let member = store::committee::member_of(&state.db, call_id, p.user_id).await?;
+    let view = calls::call(state, Some(p), call_id).await?;
+    if let Some(m) = member {
+        return Ok((view, Seat::Member(m)));
+    }
+    if calls::is_call_staff(p, &view.call) {
+        return Ok((view, Seat::Staff));
+    }
+    Err(AppError::not_found())
+}
+
+/// Seats a user on the committee (a CAF agent of the call).
+pub async fn add_member(
+    state: &AppState,
+    p: &Principal,
+    call_id: Uuid,
+    user_id: Uuid,
+    institution: &str,
+    structure_id: Option<Uuid>,
+) -> Result<Uuid, AppError> {
+    let (_, cap) = calls::managed_call(state, p, call_id).await?;
+    let institution = institution.trim();
+    if institution.is_empty() || institution.chars().count() > 200 {
+        return Err(AppError::invalid_field(
+            "institution",
+            "Indiquez l'institution du membre (Caf 03, Caf 63, Conseil départemental, DSDEN, MSA, SDJES…).",
+        ));
+    }
+    if store::users::find(&state.db, user_id).await?.is_none() {
+        return Err(AppError::invalid_field(
+            "user_id",
+            "Ce compte n'existe pas.",
+        ));
+    }
+    if let Some(s) = structure_id
+        && store::structures::find(&state.db, &everything(), s)
+            .await?
+            .is_none()
+    {
+        return Err(AppError::invalid_field(
+            "structure_id",
+            "Cette structure n'existe pas.",
+        ));
+    }
+    let mut tx = state.db.begin().await?;
+    let id = store::committee::add_member(
+        &mut tx,
+        &cap,
+        &actor(p),
+        state.now(),
+        call_id,
+        user_id,
+        institution,
+        structure_id,
+    )
+    .await
+    .map_err(|e| match e {
+        store::StoreError::Conflict(_) => AppError::conflict(
+            "already_member",
+            "Cette personne fait déjà partie du comité de cet appel.",
+        ),
+        other => other.into(),
+    })?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A member and how far it got: "3 sur 5 évaluées".
+#[derive(Debug, Clone)]
+pub struct Progress {
+    pub member: Member,
+    pub reviewed: usize,
+    pub to_review: usize,
+}
+
+/// The filed applications of a call (every module).
+async fn filed(state: &AppState, call_id: Uuid) -> Result<Vec<Application>, AppError> {
+    let (items, _) = store::applications::list(
+        &state.db,
+        &everything(),
+        &store::applications::Filter {
+            call_id: Some(call_id),
+            filed_only: true,
+            limit: 10_000,
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(items
+        .into_iter()
+        .filter(|a| EXAMINED.contains(&a.status))
+        .collect())
+}
+
+/// Why `m` may not review `a`, if it may not: a declared conflict, or the
+/// member belongs to the applicant structure.
+pub fn conflict_of(
+    m: &Member,
+    a: &Application,
+    declared: &[store::committee::Conflict],
+) -> Option<String> {
+    if m.structure_id == Some(a.structure_id) {
+        return Some("Membre de la structure candidate".to_owned());
+    }
+    declared
+        .iter()
+        .find(|c| c.member_id == m.id && c.application_id == a.id)
+        .map(|c| c.reason.clone())
+}
+
+pub async fn members(
+    state: &AppState,
+    p: &Principal,
+    call_id: Uuid,
+) -> Result<Vec<Progress>, AppError> {
+    seat(state, p, call_id).await?;
+    let members = store::committee::members(&state.db, call_id).await?;
+    let apps = filed(state, call_id).await?;
+    let conflicts = store::committee::conflicts(&state.db, call_id).await?;
+    let reviews = store::committee::reviews(&state.db, call_id, None).await?;
+    Ok(members
+        .into_iter()
+        .map(|m| {
+            let mine: Vec<&Application> = apps
+                .iter()
+                .filter(|a| conflict_of(&m, a, &conflicts).is_none())
+                .collect();
+            let reviewed = mine
+                .iter()
+                .filter(|a| {
+                    reviews
+                        .iter()
+                        .any(|r| r.member_id == m.id && r.application_id == a.id)
+                })
+                .count();
+            Progress {
+                to_review: mine.len(),
+                reviewed,
+                member: m,
+            }
+        })
+        .collect())
+}
+
+/// A filed application of a call whose committee `p` sits on (404 for
+/// anyone else, drafts and withdrawn ones included).
+async fn member_application(
+    state: &AppState,
+    p: &Principal,
+    id: Uuid,
+) -> Result<(Application, Member), AppError> {
+    let a = store::applications::find(&state.db, &everything(), id)
+        .await?
+        .filter(|a| EXAMINED.contains(&a.status))
+        .ok_or_else(AppError::not_found)?;
+    let m = store::committee::member_of(&state.db, a.call_id, p.user_id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    Ok((a, m))
+}
+
+fn conflicted(reason: &str) -> AppError {
+    AppError::forbidden(format!(
+        "Vous avez un conflit d'intérêts avec cette candidature ({reason}) : vous ne l'évaluez pas et ne voyez pas ses notes."
+    ))
+}
+
+/// Declares a conflict of interest with an application.
+pub async fn declare_conflict(
+    state: &AppState,
+    p: &Principal,
+    id: Uuid,
+    reason: &str,
+) -> Result<(), AppError> {
+    let (a, m) = member_application(state, p, id).await?;
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 2_000 {
+        return Err(AppError::invalid_field(
+            "reason",
+            "Indiquez la raison du conflit d'intérêts (2 000 caractères au plus).",
+        ));
+    }
+    let mut tx = state.db.begin().await?;
+    store::committee::declare_conflict(&mut tx, &actor(p), state.now(), a.id, m.id, reason)
+        .await
+        .map_err(|e| match e {
+            store::StoreError::Conflict(_) => AppError::conflict(
+                "already_declared",
+                "Vous avez déjà déclaré un conflit d'intérêts pour cette candidature.",
+            ),
+            other => other.into(),
+        })?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The round a review belongs to when not said: the second once the
+/// module's audition day has come.
+async fn default_round(state: &AppState, a: &Application) -> Result<i64, AppError> {
+    let (filed, _) = calls::modules_of(state, a).await?;
+    Ok(match filed.spec.audition_on {
+        Some(d) if state.today() >= d => 2,
+        _ => 1,
+    })
+}
+
+/// Submits or revises `p`'s review; returns its score.
+pub async fn put_review(
+    state: &AppState,
+    p: &Principal,
+    id: Uuid,
+    scores: &BTreeMap<String, i64>,
+    comment: &str,
+    round: Option<i64>,
+) -> Result<Score, AppError> {
+    let (a, m) = member_application(state, p, id).await?;
+    let declared = store::committee::conflicts(&state.db, a.call_id).await?;
+    if let Some(reason) = conflict_of(&m, &a, &declared) {
+        return Err(conflicted(&reason));
+    }
+    if a.status.is_final() {
+        return Err(AppError::conflict(
+            "decided",
+            "La décision sur cette candidature est prise : les évaluations sont closes.",
+        ));
+    }
+    let round = match round {
+        None => default_round(state, &a).await?,
+        Some(r @ (1 | 2)) => r,
+        Some(_) => {
+            return Err(AppError::invalid_field(
+                "round",
+                "Le tour est 1 (avant l'audition) ou 2 (après).",
+            ));
+        }
+    };
+    if comment.chars().count() > 10_000 {
+        return Err(AppError::invalid_field(
+            "comment",
+            "Le commentaire est trop long (10 000 caractères au plus).",
+        ));
+    }
+    let (module, _) = calls::modules_of(state, &a).await?;
+    let checked = check_scores(&module.spec.criteria, scores).map_err(|e| {
+        AppError::invalid(
+            e.into_iter()
+                .map(|(k, v)| (format!("scores.{k}"), v))
+                .collect(),
+        )
+    })?;
+    let score = review_score(&module.spec.criteria, &checked);
+    let mut tx = state.db.begin().await?;
+    store::committee::put_review(
+        &mut tx,
+        &actor(p),
+        state.now(),
+        a.id,
+        m.id,
+        round,
+        &checked,
+        comment.trim(),
+        score.hundredths(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(score)
+}
+
+/// The reviews `p` may read of an application.
+#[derive(Debug, Clone)]
+pub struct ReviewsView {
+    pub own: Vec<Review>,
+    /// `None` until `p` submitted its own (members); all for staff.
+    pub others: Option<Vec<Review>>,
+}
+
+pub async fn reviews(state: &AppState, p: &Principal, id: Uuid) -> Result<ReviewsView, AppError> {
+    let a = store::applications::find(&state.db, &everything(), id)
+        .await?
+        .filter(|a| EXAMINED.contains(&a.status))
+        .ok_or_else(AppError::not_found)?;
+    let (_, seat) = seat(state, p, a.call_id).await?;
+    let all = store::committee::reviews_of(&state.db, id).await?;
+    match seat {
+        Seat::Staff => {
+            // Staff of the call: only the applications of their
+            // départements (404 otherwise, like everywhere).
+            calls::application(state, p, id).await?;
+            Ok(ReviewsView {
+                own: Vec::new(),
+                others: Some(all),
+            })
+        }
+        Seat::Member(m) => {
+            let declared = store::committee::conflicts(&state.db, a.call_id).await?;
+            if let Some(reason) = conflict_of(&m, &a, &declared) {
+                return Err(conflicted(&reason));
+            }
+            let (own, others): (Vec<Review>, Vec<Review>) =
+                all.into_iter().partition(|r| r.member_id == m.id);
+            let submitted = !own.is_empty();
+            Ok(ReviewsView {
+                own,
+                others: submitted.then_some(others),
+            })
+        }
+    }
+}
+
+/// One application in a département's ranking.
+#[derive(Debug, Clone)]
+pub struct Ranked {
+    pub application: Application,
+    /// `None` without a completed review, or hidden from a conflicted
+    /// member.
+    pub aggregate: Option<Aggregate>,
+    pub hidden: bool,
+}
+
+/// A module in one département.
+#[derive(Debug, Clone)]
+pub struct DepartmentResult {
+    pub department: String,
+    pub outcome: Outcome,
+    pub rule: String,
+    pub ranking: Vec<Ranked>,
+    pub proposal: Option<Proposal>,
+}
+
+/// The score of each application: for each member without a conflict,
+/// its latest round; then the mean.
+fn aggregates(
+    apps: &[Application],
+    members: &[Member],
+    reviews: &[Review],
+    declared: &[store::committee::Conflict],
+) -> BTreeMap<Uuid, Aggregate> {
+    let mut out = BTreeMap::new();
+    for a in apps {
+        let mut latest: BTreeMap<Uuid, &Review> = BTreeMap::new();
+        for r in reviews.iter().filter(|r| r.application_id == a.id) {
+            let excluded = members
+                .iter()
+                .find(|m| m.id == r.member_id)
+                .is_none_or(|m| conflict_of(m, a, declared).is_some());
+            if excluded {
+                continue;
+            }
+            let keep = latest.get(&r.member_id).is_none_or(|l| l.round < r.round);
+            if keep {
+                latest.insert(r.member_id, r);
+            }
+        }
+        let scores: Vec<Score> = latest
+            .values()
+            .filter_map(|r| Score::from_hundredths(r.score))
+            .collect();
+        if let Some(agg) = Aggregate::of(&scores) {
+            out.insert(a.id, agg);
+        }
+    }
+    out
+}
+
+/// The results of a module per département, from the current data.
+pub async fn results(
+    state: &AppState,
+    p: &Principal,
+    call_id: Uuid,
+    code: &str,
+) -> Result<(CallView, Vec<DepartmentResult>), AppError> {
+    let (view, seat) = seat(state, p, call_id).await?;
+    let module = view.module(code).ok_or_else(AppError::not_found)?.clone();
+    let apps: Vec<Application> = filed(state, call_id)
+        .await?
+        .into_iter()
+        .filter(|a| a.module_code == module.spec.code)
+        .collect();
+    let members = store::committee::members(&state.db, call_id).await?;
+    let reviews = store::committee::reviews(&state.db, call_id, Some(&module.spec.code)).await?;
+    let declared = store::committee::conflicts(&state.db, call_id).await?;
+    let proposals = store::committee::proposals(&state.db, call_id, &module.spec.code).await?;
+    let aggs = aggregates(&apps, &members, &reviews, &declared);
+    let rule = Rule {
+        min_applications: module.spec.min_applications,
+        quality_threshold: module.spec.quality_threshold.and_then(Score::whole),
+    };
+    let staff_scope = p.staff_scope();
+    let mut out = Vec::new();
+    for d in &view.call.departments {
+        // Staff see the départements of their scope; members all of them.
+        if matches!(seat, Seat::Staff)
+            && !DepartmentCode::parse(&d.department).is_ok_and(|c| staff_scope.contains(&c))
+        {
+            continue;
+        }
+        let mut ranking: Vec<Ranked> = apps
+            .iter()
+            .filter(|a| a.departments.contains(&d.department))
+            .map(|a| {
+                let hidden = match &seat {
+                    Seat::Member(m) => conflict_of(m, a, &declared).is_some(),
+                    Seat::Staff => false,
+                };
+                Ranked {
+                    application: a.clone(),
+                    aggregate: if hidden {
+                        None
+                    } else {
+                        aggs.get(&a.id).copied()
+                    },
+                    hidden,
+                }
+            })
+            .collect();
+        let scores: Vec<Option<Score>> = ranking
+            .iter()
+            .map(|r| aggs.get(&r.application.id).map(|g| g.mean))
+            .collect();
+        let outcome = rule.outcome(&scores);
+        ranking.sort_by(|x, y| {
+            let key = |r: &Ranked| r.aggregate.map(|g| g.mean);
+            key(y)
+                .cmp(&key(x))
+                .then(x.application.submitted_at.cmp(&y.application.submitted_at))
+        });
+        let proposal = proposals
+            .iter()
+            .rev()
+            .find(|p| p.department == d.department)
+            .cloned();
+        out.push(DepartmentResult {
+            department: d.department.clone(),
+            outcome,
+            rule: rule.french(),
+            ranking,
+            proposal,
+        });
+    }
+    Ok((view, out))
+}
+
+/// What the committee proposes for a module in one département.
+#[derive(Debug, Clone, Default)]
+pub struct ProposalDraft {
+    pub department: String,
+    pub application_id: Option<Uuid>,
+    pub unsuccessful: bool,
+    pub motivation: String,
+}
+
+/// Records the committee's proposal (a member of the committee, or staff
+/// of that département).
+pub async fn propose(
+    state: &AppState,
+    p: &Principal,
+    call_id: Uuid,
+    code: &str,
+    d: &ProposalDraft,
+) -> Result<Uuid, AppError> {
+    let (view, seat) = seat(state, p, call_id).await?;
+    let department = d.department.trim();
+    if !view.call.covers(department) {
+        return Err(AppError::invalid_field(
+            "department",
+            "Ce département n'est pas couvert par l'appel.",
+        ));
+    }
+    if matches!(seat, Seat::Staff)
+        && !DepartmentCode::parse(department).is_ok_and(|c| p.staff_scope().contains(&c))
+    {
+        return Err(AppError::forbidden(
+            "Seuls le comité et la Caf de ce département font une proposition pour ce département.",
+        ));
+    }
+    let motivation = d.motivation.trim();
+    if motivation.is_empty() || motivation.chars().count() > 10_000 {
+        return Err(AppError::invalid_field(
+            "motivation",
+            "Motivez la proposition (10 000 caractères au plus) : elle figure dans les courriers.",
+        ));
+    }
+    let (_, results) = results(state, p, call_id, code).await?;
+    let here = results
+        .iter()
+        .find(|r| r.department == department)
+        .ok_or_else(AppError::not_found)?;
+    let (application_id, reason) = match (d.application_id, d.unsuccessful) {
+        (Some(_), true) | (None, false) => {
+            return Err(AppError::invalid_field(
+                "application_id",
+                "Proposez soit une candidature, soit de déclarer le module infructueux.",
+            ));
+        }
+        (None, true) => (
+            None,
+            Some(here.outcome.reason().unwrap_or(Reason::InsufficientQuality)),
+        ),
+        (Some(id), false) => {
+            if !here.ranking.iter().any(|r| r.application.id == id) {
+                return Err(AppError::invalid_field(
+                    "application_id",
+                    "Cette candidature n'est pas en lice pour ce module dans ce département.",
+                ));
+            }
+            if let Outcome::Unsuccessful(r) = here.outcome {
+                return Err(AppError::invalid_field(
+                    "application_id",
+                    format!(
+                        "Le module est infructueux dans ce département ({}) : il ne peut être attribué.",
+                        match r {
+                            Reason::TooFewApplications => "trop peu de candidatures",
+                            Reason::InsufficientQuality =>
+                                "aucune candidature n'atteint le seuil de qualité",
+                        }
+                    ),
+                ));
+            }
+            (Some(id), None)
+        }
+    };
+    let mut tx = state.db.begin().await?;
+    let id = store::committee::propose(
+        &mut tx,
+        &actor(p),
+        state.now(),
+        &store::committee::NewProposal {
+            call_id,
+            module_code: code,
+            department,
+            application_id,
+            reason,
+            motivation,
+            proposed_by: p.user_id,
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        store::StoreError::Conflict(_) => AppError::conflict(
+            "proposal_pending",
+            "Une proposition pour ce module et ce département attend déjà la Caf, ou a été validée.",
+        ),
+        other => other.into(),
+    })?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The CAF of the proposal's département validates or rejects it.
+pub async fn validate(
+    state: &AppState,
+    p: &Principal,
+    id: Uuid,
+    approve: bool,
+    comment: &str,
+) -> Result<Proposal, AppError> {
+    let proposal = store::committee::proposal(&state.db, id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    // Seen by the call's staff and committee; 404 for anyone else.
+    seat(state, p, proposal.call_id).await?;
+    let dep = DepartmentCode::parse(&proposal.department).map_err(|_| AppError::not_found())?;
+    let cap = p.pilot(&dep).ok_or_else(|| {
+        AppError::forbidden(format!(
+            "Seule la Caf de ce département ({}) valide cette proposition.",
+            proposal.department
+        ))
+    })?;
+    let mut tx = state.db.begin().await?;
+    store::committee::decide(
+        &mut tx,
+        &cap,
+        &actor(p),
+        state.now(),
+        &proposal,
+        approve,
+        comment.trim(),
+    )
+    .await
+    .map_err(|e| match e {
+        store::StoreError::Conflict(_) => AppError::conflict(
+            "decided",
+            "Cette proposition a déjà été validée ou rejetée.",
+        ),
+        other => other.into(),
+    })?;
+    tx.commit().await?;
+    store::committee::proposal(&state.db, id)
+        .await?
+        .ok_or_else(AppError::not_found)
+}
