@@ -3,8 +3,9 @@
 
 use lettre::{
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
-    message::{Mailbox, header::ContentType},
+    message::{Attachment, Mailbox, MultiPart, SinglePart, header::ContentType},
 };
+use store::outbox;
 
 use crate::Settings;
 
@@ -37,20 +38,36 @@ impl Mailer {
         }
     }
 
-    pub async fn send(&self, to: &str, subject: &str, body: &str) -> Result<(), String> {
+    pub async fn send(
+        &self,
+        to: &str,
+        subject: &str,
+        body: &str,
+        attachments: &[outbox::Attachment],
+    ) -> Result<(), String> {
         let from = match self {
             Mailer::Smtp { from, .. } | Mailer::Log { from } => from.clone(),
         };
         let to: Mailbox = to
             .parse()
             .map_err(|e| format!("destinataire invalide : {e}"))?;
-        let message = Message::builder()
-            .from(from)
-            .to(to)
-            .subject(subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(body.to_owned())
-            .map_err(|e| format!("message invalide : {e}"))?;
+        let builder = Message::builder().from(from).to(to).subject(subject);
+        let message = if attachments.is_empty() {
+            builder
+                .header(ContentType::TEXT_PLAIN)
+                .body(body.to_owned())
+        } else {
+            let mut parts = MultiPart::mixed().singlepart(SinglePart::plain(body.to_owned()));
+            for a in attachments {
+                let kind = ContentType::parse(&a.content_type).unwrap_or(
+                    ContentType::parse("application/octet-stream").expect("a MIME type"),
+                );
+                parts = parts
+                    .singlepart(Attachment::new(a.file_name.clone()).body(a.content.clone(), kind));
+            }
+            builder.multipart(parts)
+        }
+        .map_err(|e| format!("message invalide : {e}"))?;
         match self {
             Mailer::Smtp { transport, .. } => transport
                 .send(message)

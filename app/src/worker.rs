@@ -106,8 +106,19 @@ impl Worker {
                         .unwrap_or_default()
                         .to_owned()
                 };
+                let attachments = match outbox::email_id(job) {
+                    Some(id) => outbox::attachments(&self.db, id)
+                        .await
+                        .map_err(|e| format!("pièces jointes : {e}"))?,
+                    None => Vec::new(),
+                };
                 self.mailer
-                    .send(&field("to"), &field("subject"), &field("body"))
+                    .send(
+                        &field("to"),
+                        &field("subject"),
+                        &field("body"),
+                        &attachments,
+                    )
                     .await
             }
             other => Err(format!("type de tâche inconnu : {other}")),

@@ -433,3 +433,178 @@ async fn each_caf_validates_its_departement_and_nothing_is_final_before() {
         .json();
     assert_eq!(list["total"], 3);
 }
+
+/// A minimal SMTP server that keeps what it is sent.
+async fn fake_smtp() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = got.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let kept = kept.clone();
+            tokio::spawn(async move {
+                let (r, mut w) = stream.into_split();
+                let mut lines = BufReader::new(r).lines();
+                w.write_all(b"220 test\r\n").await.unwrap();
+                let mut data: Option<String> = None;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if let Some(d) = data.as_mut() {
+                        if line == "." {
+                            kept.lock().unwrap().push(data.take().unwrap());
+                            w.write_all(b"250 queued\r\n").await.unwrap();
+                        } else {
+                            d.push_str(&line);
+                            d.push('\n');
+                        }
+                        continue;
+                    }
+                    let verb = line.split_whitespace().next().unwrap_or("").to_uppercase();
+                    let answer: &[u8] = match verb.as_str() {
+                        "DATA" => {
+                            data = Some(String::new());
+                            b"354 go\r\n"
+                        }
+                        "QUIT" => {
+                            w.write_all(b"221 bye\r\n").await.unwrap();
+                            break;
+                        }
+                        _ => b"250 ok\r\n",
+                    };
+                    w.write_all(answer).await.unwrap();
+                }
+            });
+        }
+    });
+    (port, got)
+}
+
+#[tokio::test]
+async fn auditions_are_scheduled_and_invitations_carry_an_ics() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let mut agent = app.logged_in(AGENT03).await;
+    let path = format!("/api/v1/calls/{}/modules/M1/auditions", s.call);
+    // The module's audition day (18 March 2027) by default.
+    let r = agent
+        .json(
+            "POST",
+            &path,
+            &json!({"time": "09:30", "place": "Caf de l'Allier, Moulins"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let slot = r.json();
+    assert_eq!(slot["starts_at"], "2027-03-18T09:30:00+01:00");
+    assert_eq!(slot["starts_label"], "jeudi 18 mars 2027 à 9 h 30");
+    assert_eq!(slot["duration_minutes"], 45);
+    let slot_id = slot["id"].as_str().unwrap().to_owned();
+    // Neither place nor link; a link that is not https; an hour skipped
+    // by the clock change.
+    for bad in [
+        json!({"time": "10:30"}),
+        json!({"time": "10:30", "video_link": "http://visio.example/x"}),
+        json!({"date": "2027-03-28", "time": "02:30", "place": "Moulins"}),
+    ] {
+        let r = agent.json("POST", &path, &bad).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    }
+    let r = agent
+        .json(
+            "POST",
+            &path,
+            &json!({"time": "10:30", "video_link": "https://visio.example/pdn"}),
+        )
+        .await;
+    let second = r.json()["id"].as_str().unwrap().to_owned();
+    // A slot for A; A again elsewhere: 409; an M2 application: 422.
+    let give = |slot: &str, app_id: &str| {
+        (
+            format!("/api/v1/auditions/{slot}"),
+            json!({"application_id": app_id}),
+        )
+    };
+    let (p1, b1) = give(&slot_id, &s.a);
+    assert_eq!(agent.json("PUT", &p1, &b1).await.status, StatusCode::OK);
+    let (p2, b2) = give(&second, &s.a);
+    assert_eq!(
+        agent.json("PUT", &p2, &b2).await.status,
+        StatusCode::CONFLICT
+    );
+    let (p3, b3) = give(&second, &s.d);
+    assert_eq!(
+        agent.json("PUT", &p3, &b3).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    // The coordinator reads but does not schedule.
+    let mut coord = app.logged_in(COORDINATOR).await;
+    assert_eq!(coord.get(&path).await.json()["total"], 2);
+    assert_eq!(
+        coord.json("PUT", &p1, &b1).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    let invite = format!("{path}/invitations");
+    assert_eq!(
+        agent.json("POST", &invite, &json!({})).await.json()["sent"],
+        1
+    );
+    assert_eq!(
+        agent.json("POST", &invite, &json!({})).await.json()["sent"],
+        0
+    );
+    let (subject, body) = app.last_email_to("centre-a@structure.test").await.unwrap();
+    assert!(subject.contains("jeudi 18 mars 2027 à 9 h 30"), "{subject}");
+    assert!(body.contains("Caf de l'Allier, Moulins"), "{body}");
+    // The applicant also downloads it.
+    let mut referent = app.logged_in("centre-a@structure.test").await;
+    let ics = referent
+        .get(&format!("/api/v1/applications/{}/audition.ics", s.a))
+        .await;
+    assert_eq!(ics.status, StatusCode::OK);
+    assert!(
+        ics.body.contains("DTSTART:20270318T083000Z"),
+        "{}",
+        ics.body
+    );
+
+    // Sent through SMTP, the .ics is attached.
+    let (port, got) = fake_smtp().await;
+    let worker = promeneurs::worker::Worker::new(
+        app.db.clone(),
+        promeneurs::mailer::Mailer::from_settings(&crate::outbox::settings(Some(&format!(
+            "smtp://127.0.0.1:{port}"
+        )))),
+        app.clock.clone() as std::sync::Arc<dyn domain::Clock>,
+    );
+    worker.drain().await;
+    let sent = got.lock().unwrap().clone();
+    let invitation = sent
+        .iter()
+        .find(|m| m.contains("Convocation"))
+        .expect("the invitation went through SMTP");
+    assert!(invitation.contains("multipart/mixed"), "{invitation}");
+    assert!(
+        invitation.contains("filename=\"audition.ics\""),
+        "{invitation}"
+    );
+    assert!(invitation.contains("text/calendar"), "{invitation}");
+    // Attachments leave the queue with the body.
+    let (log, _) = store::outbox::list_emails(
+        &app.db,
+        &domain::AdminCap::for_console(),
+        Some("sent"),
+        50,
+        0,
+    )
+    .await
+    .unwrap();
+    let email = log.iter().find(|e| e.template == "audition").unwrap();
+    assert!(
+        store::outbox::attachment_names(&app.db, email.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

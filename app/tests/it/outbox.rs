@@ -8,7 +8,7 @@ use promeneurs::{Settings, mailer::Mailer, worker::Worker};
 
 use crate::harness::*;
 
-fn settings(smtp: Option<&str>) -> Settings {
+pub fn settings(smtp: Option<&str>) -> Settings {
     use clap::Parser;
     #[derive(Parser)]
     struct Cli {

@@ -20,6 +20,7 @@ pub mod bundle;
 pub mod export;
 pub mod filename;
 pub mod filetype;
+pub mod ics;
 pub mod import;
 mod pdf_layout;
 pub mod photo;

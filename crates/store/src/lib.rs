@@ -9,6 +9,7 @@ mod db;
 mod query;
 pub mod applications;
 pub mod audit;
+pub mod auditions;
 pub mod blobs;
 pub mod calls;
 pub mod claims;

@@ -23,11 +23,29 @@ pub struct OutgoingEmail {
     pub template: String,
 }
 
+/// A file attached to an e-mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub file_name: String,
+    pub content_type: String,
+    pub content: Vec<u8>,
+}
+
 /// Queues an e-mail; returns the e-mail's id.
 pub async fn enqueue_email(
     tx: &mut Tx,
     now: Timestamp,
     email: &OutgoingEmail,
+) -> Result<Uuid, StoreError> {
+    enqueue_email_with(tx, now, email, &[]).await
+}
+
+/// Queues an e-mail with attachments (kept until it is sent).
+pub async fn enqueue_email_with(
+    tx: &mut Tx,
+    now: Timestamp,
+    email: &OutgoingEmail,
+    attachments: &[Attachment],
 ) -> Result<Uuid, StoreError> {
     let email_id = Uuid::now_v7();
     let payload =
@@ -46,7 +64,54 @@ pub async fn enqueue_email(
         .execute(c)
         .await?.rows_affected()
     });
+    for (position, a) in attachments.iter().enumerate() {
+        write!(tx, c => {
+            sqlx::query("INSERT INTO email_attachments (id, email_id, position, file_name, content_type, content) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(Uuid::now_v7())
+                .bind(email_id)
+                .bind(i64::try_from(position).unwrap_or(0))
+                .bind(&a.file_name)
+                .bind(&a.content_type)
+                .bind(&a.content)
+                .execute(c)
+                .await?.rows_affected()
+        });
+    }
     Ok(email_id)
+}
+
+/// The attachments of a queued e-mail, in order.
+pub async fn attachments(db: &Db, email_id: Uuid) -> Result<Vec<Attachment>, StoreError> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        file_name: String,
+        content_type: String,
+        content: Vec<u8>,
+    }
+    let rows: Vec<Row> = read!(db, c => {
+        sqlx::query_as("SELECT file_name, content_type, content FROM email_attachments WHERE email_id = $1 ORDER BY position")
+            .bind(email_id)
+            .fetch_all(c)
+            .await?
+    });
+    Ok(rows
+        .into_iter()
+        .map(|r| Attachment {
+            file_name: r.file_name,
+            content_type: r.content_type,
+            content: r.content,
+        })
+        .collect())
+}
+
+/// The names of the files attached to an e-mail (for the e-mail log).
+pub async fn attachment_names(db: &Db, email_id: Uuid) -> Result<Vec<String>, StoreError> {
+    Ok(read!(db, c => {
+        sqlx::query_scalar("SELECT file_name FROM email_attachments WHERE email_id = $1 ORDER BY position")
+            .bind(email_id)
+            .fetch_all(c)
+            .await?
+    }))
 }
 
 pub async fn enqueue(
@@ -124,15 +189,16 @@ pub async fn claim(
     }))
 }
 
-fn email_id(job: &Job) -> Option<Uuid> {
+/// The id of the e-mail a job sends, if it sends one.
+pub fn email_id(job: &Job) -> Option<Uuid> {
     job.payload
         .get("email_id")
         .and_then(Value::as_str)
         .and_then(|s| s.parse().ok())
 }
 
-/// Marks a job done. An e-mail's body (it may hold a one-time link) is
-/// dropped from the queue once sent.
+/// Marks a job done. An e-mail's body (it may hold a one-time link) and
+/// its attachments are dropped from the queue once sent.
 pub async fn succeed(db: &Db, job: &Job, now: Timestamp) -> Result<(), StoreError> {
     let mut tx = db.begin().await?;
     let scrubbed = match email_id(job) {
@@ -154,6 +220,9 @@ pub async fn succeed(db: &Db, job: &Job, now: Timestamp) -> Result<(), StoreErro
                 .bind(id)
                 .execute(c)
                 .await?.rows_affected()
+        });
+        write!(&mut tx, c => {
+            sqlx::query("DELETE FROM email_attachments WHERE email_id = $1").bind(id).execute(c).await?.rows_affected()
         });
     }
     tx.commit().await

@@ -5,6 +5,7 @@
 pub mod accounts;
 mod api;
 mod assets;
+pub mod auditions;
 pub mod auth;
 pub mod calls;
 pub mod committee;

@@ -55,3 +55,30 @@ CREATE TABLE proposals (
 -- One live proposal per module and département: a second one waits for the
 -- first to be rejected.
 CREATE UNIQUE INDEX proposals_one_live ON proposals(call_id, module_code, department) WHERE status <> 'rejected';
+
+-- Files attached to a queued e-mail (an audition's .ics, a result letter);
+-- dropped once the e-mail is sent, like its body.
+CREATE TABLE email_attachments (
+    id UUID PRIMARY KEY,
+    email_id UUID NOT NULL REFERENCES emails(id),
+    position BIGINT NOT NULL,
+    file_name TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    content BYTEA NOT NULL
+);
+CREATE INDEX email_attachments_email ON email_attachments(email_id, position);
+
+-- Audition slots of a module, each given to at most one application.
+CREATE TABLE audition_slots (
+    id UUID PRIMARY KEY,
+    call_id UUID NOT NULL REFERENCES calls(id),
+    module_code TEXT NOT NULL,
+    starts_at BIGINT NOT NULL,
+    duration_minutes BIGINT NOT NULL CHECK (duration_minutes BETWEEN 5 AND 480),
+    place TEXT NOT NULL DEFAULT '',
+    video_link TEXT NOT NULL DEFAULT '',
+    application_id UUID UNIQUE REFERENCES applications(id),
+    invited_at BIGINT,
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX audition_slots_module ON audition_slots(call_id, module_code, starts_at);

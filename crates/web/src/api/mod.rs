@@ -2,6 +2,7 @@
 //! generated from the handlers' annotations.
 
 mod admin;
+mod auditions;
 pub mod calls;
 mod committee;
 pub mod network;
@@ -36,6 +37,7 @@ use crate::AppState;
         calls::submit, calls::receipts, calls::receipt_pdf, calls::request_complement, calls::messages, calls::withdraw,
         committee::add_member, committee::members, committee::declare_conflict, committee::put_review, committee::reviews,
         committee::results, committee::propose, committee::proposals, committee::validate,
+        auditions::create, auditions::list, auditions::assign, auditions::delete, auditions::invite, auditions::ics,
     ),
     tags((name = "session"), (name = "reference"), (name = "admin"), (name = "network"), (name = "calls"), (name = "committee"), (name = "public"))
 )]
@@ -54,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .merge(network::router())
         .merge(calls::router())
         .merge(committee::router())
+        .merge(auditions::router())
 }
 
 /// An instant as RFC 3339 with the Paris offset.

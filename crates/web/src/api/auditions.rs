@@ -1,0 +1,218 @@
+//! Auditions over the API: slots of a module, given to applications, and
+//! the invitations e-mailed with an .ics file.
+
+use axum::{
+    Json, Router,
+    extract::{Path, State},
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::{get, post, put},
+};
+use serde::{Deserialize, Serialize};
+use store::auditions::Slot;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{Page, rfc3339};
+use crate::{
+    AppError, AppState,
+    auditions::{self, SlotDraft},
+    auth::CurrentUser,
+    calls,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/calls/{id}/modules/{code}/auditions",
+            post(create).get(list),
+        )
+        .route(
+            "/calls/{id}/modules/{code}/auditions/invitations",
+            post(invite),
+        )
+        .route("/auditions/{id}", put(assign).delete(delete))
+        .route("/applications/{id}/audition.ics", get(ics))
+}
+
+fn parse_id(s: &str) -> Result<Uuid, AppError> {
+    Uuid::parse_str(s).map_err(|_| AppError::not_found())
+}
+
+#[derive(Serialize, Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct SlotIn {
+    /// `YYYY-MM-DD`; the module's audition day when absent.
+    date: String,
+    /// `HH:MM`, Paris time.
+    time: String,
+    /// 45 when absent.
+    duration_minutes: Option<i64>,
+    place: String,
+    video_link: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SlotOut {
+    id: String,
+    starts_at: String,
+    /// "jeudi 21 mars 2024 à 9 h 30".
+    starts_label: String,
+    duration_minutes: i64,
+    place: String,
+    video_link: String,
+    application_id: Option<String>,
+    structure_name: Option<String>,
+    invited_at: Option<String>,
+}
+
+fn slot_out(s: Slot) -> SlotOut {
+    SlotOut {
+        id: s.id.to_string(),
+        starts_at: rfc3339(s.starts_at),
+        starts_label: auditions::french_start(s.starts_at),
+        duration_minutes: s.duration_minutes,
+        place: s.place,
+        video_link: s.video_link,
+        application_id: s.application_id.map(|a| a.to_string()),
+        structure_name: s.structure_name,
+        invited_at: s.invited_at.map(rfc3339),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/calls/{id}/modules/{code}/auditions", tag = "committee", request_body = SlotIn,
+    responses((status = 201, body = SlotOut), (status = 403), (status = 404), (status = 422)))]
+pub async fn create(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path((id, code)): Path<(String, String)>,
+    Json(input): Json<SlotIn>,
+) -> Result<(StatusCode, Json<SlotOut>), AppError> {
+    let draft = SlotDraft {
+        date: input.date,
+        time: input.time,
+        duration_minutes: input
+            .duration_minutes
+            .map(|m| m.to_string())
+            .unwrap_or_default(),
+        place: input.place,
+        video_link: input.video_link,
+    };
+    let sid = auditions::create_slot(&state, &p, parse_id(&id)?, &code, &draft).await?;
+    let slot = store::auditions::slot(&state.db, sid)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    Ok((StatusCode::CREATED, Json(slot_out(slot))))
+}
+
+#[utoipa::path(get, path = "/api/v1/calls/{id}/modules/{code}/auditions", tag = "committee",
+    responses((status = 200, body = Page<SlotOut>), (status = 404)))]
+pub async fn list(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path((id, code)): Path<(String, String)>,
+) -> Result<Json<Page<SlotOut>>, AppError> {
+    let (view, _) = crate::committee::seat(&state, &p, parse_id(&id)?).await?;
+    let module = view.module(&code).ok_or_else(AppError::not_found)?;
+    let items: Vec<SlotOut> = store::auditions::slots(&state.db, view.call.id, &module.spec.code)
+        .await?
+        .into_iter()
+        .map(slot_out)
+        .collect();
+    let total = i64::try_from(items.len()).unwrap_or(0);
+    Ok(Json(Page { items, total }))
+}
+
+#[derive(Serialize, Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct AssignIn {
+    /// `null` frees the slot.
+    application_id: Option<String>,
+}
+
+#[utoipa::path(put, path = "/api/v1/auditions/{id}", tag = "committee", request_body = AssignIn,
+    responses((status = 200, body = SlotOut), (status = 404), (status = 409), (status = 422)))]
+pub async fn assign(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+    Json(input): Json<AssignIn>,
+) -> Result<Json<SlotOut>, AppError> {
+    let slot_id = parse_id(&id)?;
+    let application = match input.application_id.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(a) => Some(Uuid::parse_str(a).map_err(|_| {
+            AppError::invalid_field("application_id", "Identifiant de candidature invalide.")
+        })?),
+    };
+    auditions::assign(&state, &p, slot_id, application).await?;
+    let slot = store::auditions::slot(&state.db, slot_id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    Ok(Json(slot_out(slot)))
+}
+
+#[utoipa::path(delete, path = "/api/v1/auditions/{id}", tag = "committee",
+    responses((status = 204), (status = 404)))]
+pub async fn delete(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    auditions::delete_slot(&state, &p, parse_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SentOut {
+    /// Slots whose invitation was queued now.
+    sent: usize,
+}
+
+#[utoipa::path(post, path = "/api/v1/calls/{id}/modules/{code}/auditions/invitations", tag = "committee",
+    responses((status = 200, body = SentOut), (status = 403), (status = 404)))]
+pub async fn invite(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path((id, code)): Path<(String, String)>,
+) -> Result<Json<SentOut>, AppError> {
+    let sent = auditions::invite(&state, &p, parse_id(&id)?, &code).await?;
+    Ok(Json(SentOut { sent }))
+}
+
+#[utoipa::path(get, path = "/api/v1/applications/{id}/audition.ics", tag = "committee",
+    responses((status = 200, content_type = "text/calendar"), (status = 404)))]
+pub async fn ics(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    ics_response(&state, &p, parse_id(&id)?).await
+}
+
+/// The .ics of an application's audition, for the applicant and staff.
+pub async fn ics_response(
+    state: &AppState,
+    p: &domain::Principal,
+    id: Uuid,
+) -> Result<Response, AppError> {
+    let a = calls::application(state, p, id).await?;
+    let slot = store::auditions::slot_of(&state.db, a.id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let body = auditions::calendar(&slot, &a.call_title, state.now());
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                calls::exports::attachment("audition.ics"),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}

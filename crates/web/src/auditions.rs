@@ -1,0 +1,334 @@
+//! Auditions of a module, shared by the pages and the API: slots (the
+//! module's audition day by default), each given to one filed
+//! application, and the invitations e-mailed with an .ics file.
+
+use askama::Template;
+use domain::{
+    Principal,
+    call::ApplicationStatus,
+    clock::{french_date_with_weekday, french_time, in_paris},
+    deadline::Deadline,
+};
+use jiff::{
+    Timestamp,
+    civil::{Date, Time},
+};
+use store::{auditions::Slot, outbox::Attachment};
+use uuid::Uuid;
+
+use crate::{AppError, AppState, accounts::actor, calls};
+
+/// What staff type for a slot.
+#[derive(Debug, Clone, Default)]
+pub struct SlotDraft {
+    /// Empty: the module's audition day.
+    pub date: String,
+    /// "HH:MM", Paris time.
+    pub time: String,
+    /// Empty: 45 minutes.
+    pub duration_minutes: String,
+    pub place: String,
+    pub video_link: String,
+}
+
+fn check(
+    d: &SlotDraft,
+    default_date: Option<Date>,
+) -> Result<(Timestamp, i64, String, String), AppError> {
+    let mut errors = std::collections::BTreeMap::new();
+    let date = if d.date.trim().is_empty() {
+        default_date
+    } else {
+        domain::parse_french_date(&d.date).ok()
+    };
+    if date.is_none() {
+        errors.insert(
+            "date".to_owned(),
+            "Indiquez le jour de l'audition (JJ/MM/AAAA).".to_owned(),
+        );
+    }
+    let time = d
+        .time
+        .trim()
+        .replace('h', ":")
+        .parse::<Time>()
+        .ok()
+        .or_else(|| {
+            format!("{}:00", d.time.trim().trim_end_matches(['h', 'H']))
+                .parse()
+                .ok()
+        });
+    if time.is_none() {
+        errors.insert("time".to_owned(), "Indiquez l'heure (14:30).".to_owned());
+    }
+    let duration = if d.duration_minutes.trim().is_empty() {
+        Some(45)
+    } else {
+        d.duration_minutes
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|m| (5..=480).contains(m))
+    };
+    if duration.is_none() {
+        errors.insert(
+            "duration_minutes".to_owned(),
+            "La durée est un nombre de minutes, de 5 à 480.".to_owned(),
+        );
+    }
+    let place = d.place.trim().to_owned();
+    let link = d.video_link.trim().to_owned();
+    if place.is_empty() && link.is_empty() {
+        errors.insert(
+            "place".to_owned(),
+            "Indiquez un lieu ou un lien de visioconférence.".to_owned(),
+        );
+    }
+    if !link.is_empty() && !link.starts_with("https://") {
+        errors.insert(
+            "video_link".to_owned(),
+            "Le lien de visioconférence commence par https://.".to_owned(),
+        );
+    }
+    if place.chars().count() > 500 || link.chars().count() > 500 {
+        errors.insert("place".to_owned(), "500 caractères au plus.".to_owned());
+    }
+    let starts = match (date, time) {
+        (Some(d), Some(t)) => match Deadline::at_local(d.to_datetime(t)) {
+            Ok(x) => Some(x.instant()),
+            Err(e) => {
+                errors.insert("time".to_owned(), e.to_string());
+                None
+            }
+        },
+        _ => None,
+    };
+    match (starts, duration) {
+        (Some(s), Some(m)) if errors.is_empty() => Ok((s, m, place, link)),
+        _ => Err(AppError::invalid(errors)),
+    }
+}
+
+/// Adds a slot to a module (a CAF agent of the call).
+pub async fn create_slot(
+    state: &AppState,
+    p: &Principal,
+    call_id: Uuid,
+    code: &str,
+    d: &SlotDraft,
+) -> Result<Uuid, AppError> {
+    let (view, cap) = calls::managed_call(state, p, call_id).await?;
+    let module = view.module(code).ok_or_else(AppError::not_found)?;
+    let (starts_at, duration_minutes, place, video_link) = check(d, module.spec.audition_on)?;
+    let mut tx = state.db.begin().await?;
+    let id = store::auditions::create(
+        &mut tx,
+        &cap,
+        &actor(p),
+        state.now(),
+        &store::auditions::NewSlot {
+            call_id,
+            module_code: &module.spec.code,
+            starts_at,
+            duration_minutes,
+            place: &place,
+            video_link: &video_link,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn managed_slot(
+    state: &AppState,
+    p: &Principal,
+    slot_id: Uuid,
+) -> Result<(Slot, domain::DepartmentCap), AppError> {
+    let slot = store::auditions::slot(&state.db, slot_id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let (_, cap) = calls::managed_call(state, p, slot.call_id).await?;
+    Ok((slot, cap))
+}
+
+/// Gives a slot to a filed application of its module (or frees it).
+pub async fn assign(
+    state: &AppState,
+    p: &Principal,
+    slot_id: Uuid,
+    application_id: Option<Uuid>,
+) -> Result<(), AppError> {
+    let (slot, cap) = managed_slot(state, p, slot_id).await?;
+    if let Some(id) = application_id {
+        let a = calls::application(state, p, id).await?;
+        let filed = matches!(
+            a.status,
+            ApplicationStatus::Submitted
+                | ApplicationStatus::ComplementRequested
+                | ApplicationStatus::UnderReview
+        );
+        if a.call_id != slot.call_id || a.module_code != slot.module_code || !filed {
+            return Err(AppError::invalid_field(
+                "application_id",
+                "Choisissez une candidature déposée à ce module.",
+            ));
+        }
+    }
+    let mut tx = state.db.begin().await?;
+    store::auditions::assign(
+        &mut tx,
+        &cap,
+        &actor(p),
+        state.now(),
+        slot_id,
+        application_id,
+    )
+    .await
+    .map_err(|e| match e {
+        store::StoreError::Conflict(_) => AppError::conflict(
+            "already_assigned",
+            "Cette candidature a déjà un créneau d'audition : libérez-le d'abord.",
+        ),
+        other => other.into(),
+    })?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn delete_slot(state: &AppState, p: &Principal, slot_id: Uuid) -> Result<(), AppError> {
+    let (_, cap) = managed_slot(state, p, slot_id).await?;
+    let mut tx = state.db.begin().await?;
+    store::auditions::delete(&mut tx, &cap, &actor(p), state.now(), slot_id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// "jeudi 21 mars 2024 à 9 h 30".
+pub fn french_start(t: Timestamp) -> String {
+    let z = in_paris(t);
+    format!(
+        "{} à {}",
+        french_date_with_weekday(z.date()),
+        french_time(z.hour(), z.minute())
+    )
+}
+
+fn ics_stamp(t: Timestamp) -> String {
+    let z = t.to_zoned(jiff::tz::TimeZone::UTC);
+    documents::ics::utc_stamp(
+        z.year(),
+        z.month(),
+        z.day(),
+        z.hour(),
+        z.minute(),
+        z.second(),
+    )
+}
+
+/// The .ics of a slot.
+pub fn calendar(slot: &Slot, call_title: &str, now: Timestamp) -> String {
+    let ends = slot
+        .starts_at
+        .checked_add(jiff::SignedDuration::from_mins(slot.duration_minutes))
+        .unwrap_or(slot.starts_at);
+    let location = if slot.place.is_empty() {
+        slot.video_link.clone()
+    } else {
+        slot.place.clone()
+    };
+    let mut description = format!(
+        "Audition de {} devant le comité de sélection ({} minutes).",
+        slot.structure_name.as_deref().unwrap_or("la structure"),
+        slot.duration_minutes
+    );
+    if !slot.video_link.is_empty() {
+        description.push_str("\nVisioconférence : ");
+        description.push_str(&slot.video_link);
+    }
+    documents::ics::calendar(&documents::ics::Event {
+        uid: format!("{}@promeneurs", slot.id),
+        starts: ics_stamp(slot.starts_at),
+        ends: ics_stamp(ends),
+        stamp: ics_stamp(now),
+        summary: format!("Audition — {call_title}, module {}", slot.module_code),
+        location,
+        description,
+        // Each new invitation supersedes the previous one.
+        sequence: u32::try_from(now.as_second() - slot.created_at.as_second()).unwrap_or(0),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "emails/audition.txt")]
+struct Invitation<'a> {
+    structure: &'a str,
+    call: &'a str,
+    module: &'a str,
+    when: String,
+    duration: i64,
+    place: &'a str,
+    video_link: &'a str,
+}
+
+/// E-mails the invitation of every assigned slot of the module not yet
+/// invited (or changed since), with its .ics; returns how many.
+pub async fn invite(
+    state: &AppState,
+    p: &Principal,
+    call_id: Uuid,
+    code: &str,
+) -> Result<usize, AppError> {
+    let (view, _) = calls::managed_call(state, p, call_id).await?;
+    let module = view.module(code).ok_or_else(AppError::not_found)?;
+    let now = state.now();
+    let slots = store::auditions::slots(&state.db, call_id, &module.spec.code).await?;
+    let mut sent = 0;
+    let mut tx = state.db.begin().await?;
+    for slot in slots.iter().filter(|s| s.invited_at.is_none()) {
+        let Some(app_id) = slot.application_id else {
+            continue;
+        };
+        let a = calls::application(state, p, app_id).await?;
+        let to =
+            store::applications::referent_emails(&state.db, a.structure_id, a.created_by).await?;
+        let body = Invitation {
+            structure: &a.structure_name,
+            call: &view.call.title,
+            module: &format!("{} — {}", module.spec.code, module.spec.title),
+            when: french_start(slot.starts_at),
+            duration: slot.duration_minutes,
+            place: &slot.place,
+            video_link: &slot.video_link,
+        }
+        .render()
+        .map_err(AppError::internal)?;
+        let ics = calendar(slot, &view.call.title, now);
+        for address in &to {
+            store::outbox::enqueue_email_with(
+                &mut tx,
+                now,
+                &store::outbox::OutgoingEmail {
+                    to: address.clone(),
+                    subject: format!(
+                        "Convocation à l'audition du {}",
+                        french_start(slot.starts_at)
+                    ),
+                    body: body.clone(),
+                    template: "audition".into(),
+                },
+                &[Attachment {
+                    file_name: "audition.ics".into(),
+                    content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
+                    content: ics.clone().into_bytes(),
+                }],
+            )
+            .await?;
+        }
+        store::auditions::mark_invited(&mut tx, slot.id, now).await?;
+        sent += 1;
+    }
+    tx.commit().await?;
+    state.jobs_queued.notify_one();
+    Ok(sent)
+}
