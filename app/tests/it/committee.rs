@@ -608,3 +608,57 @@ async fn auditions_are_scheduled_and_invitations_carry_an_ics() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn an_unsuccessful_module_is_relaunched_as_a_linked_draft_call() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let mut agent63 = app.logged_in(AGENT63).await;
+    let relaunch = format!("/api/v1/calls/{}/modules/M2/relaunch", s.call);
+    let body = json!({"department": "63", "deadline": "2027-09-30"});
+    // Not before the module is declared unsuccessful there, validated.
+    let r = agent63.json("POST", &relaunch, &body).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let r = agent63
+        .json(
+            "POST",
+            &format!("/api/v1/calls/{}/modules/M2/proposals", s.call),
+            &json!({"department": "63", "unsuccessful": true, "motivation": "Une seule candidature."}),
+        )
+        .await;
+    let p = r.json()["id"].as_str().unwrap().to_owned();
+    agent63
+        .json(
+            "POST",
+            &format!("/api/v1/proposals/{p}/validation"),
+            &json!({"approve": true}),
+        )
+        .await;
+    // The CAF of 03 does not relaunch in 63.
+    let mut agent03 = app.logged_in(AGENT03).await;
+    assert_eq!(
+        agent03.json("POST", &relaunch, &body).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = agent63.json("POST", &relaunch, &body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let new = r.json();
+    assert_eq!(new["status"], "draft");
+    assert_eq!(new["relaunch_of"], s.call.as_str());
+    assert!(new["title"].as_str().unwrap().contains("relance du module M2"));
+    assert_eq!(new["departments"].as_array().unwrap().len(), 1);
+    assert_eq!(new["departments"][0]["code"], "63");
+    let m = &new["modules"][0];
+    assert_eq!(m["code"], "M2");
+    assert_eq!(m["deadline"], "2027-09-30T23:59:59+02:00");
+    // 25 April → 30 September, 158 days: the audition (18 March in the
+    // test module) moves by as many.
+    assert_eq!(m["audition_on"], "2027-08-23");
+    assert_eq!(m["criteria"].as_array().unwrap().len(), 2);
+    // And the first call lists it.
+    let first = agent63
+        .get(&format!("/api/v1/calls/{}", s.call))
+        .await
+        .json();
+    assert_eq!(first["relaunches"][0]["id"], new["id"]);
+}

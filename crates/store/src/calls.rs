@@ -30,6 +30,8 @@ pub struct Call {
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     pub published_at: Option<Timestamp>,
+    /// The call this one relaunches (an unsuccessful module).
+    pub relaunch_of: Option<Uuid>,
 }
 
 impl Call {
@@ -92,6 +94,7 @@ struct CallRow {
     created_at: i64,
     updated_at: i64,
     published_at: Option<i64>,
+    relaunch_of: Option<Uuid>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -203,7 +206,7 @@ pub struct Filter {
 /// Calls, newest first, with their départements.
 pub async fn list(db: &Db, f: &Filter) -> Result<Vec<Call>, StoreError> {
     let mut sql = Sql::new(
-        "SELECT id, title, description, status, created_at, updated_at, published_at FROM calls c",
+        "SELECT id, title, description, status, created_at, updated_at, published_at, relaunch_of FROM calls c",
     );
     let mut conds = Vec::new();
     if f.published_only {
@@ -243,6 +246,7 @@ fn into_call(r: CallRow, deps: Vec<CallDepartment>) -> Result<Call, StoreError> 
         created_at: from_micros(r.created_at),
         updated_at: from_micros(r.updated_at),
         published_at: r.published_at.map(from_micros),
+        relaunch_of: r.relaunch_of,
     })
 }
 
@@ -277,7 +281,7 @@ async fn departments_of(db: &Db, ids: &[Uuid]) -> Result<Vec<CallDepartment>, St
 
 pub async fn find(db: &Db, id: Uuid) -> Result<Option<Call>, StoreError> {
     let row: Option<CallRow> = read!(db, c => {
-        sqlx::query_as("SELECT id, title, description, status, created_at, updated_at, published_at FROM calls WHERE id = $1")
+        sqlx::query_as("SELECT id, title, description, status, created_at, updated_at, published_at, relaunch_of FROM calls WHERE id = $1")
             .bind(id)
             .fetch_optional(c)
             .await?
@@ -748,4 +752,22 @@ pub async fn module_version_dates(
         .into_iter()
         .map(|(v, at)| (v, from_micros(at)))
         .collect())
+}
+
+/// Marks `call_id` as the relaunch of `of`.
+pub async fn set_relaunch_of(tx: &mut Tx, call_id: Uuid, of: Uuid) -> Result<(), StoreError> {
+    write!(tx, c => {
+        sqlx::query("UPDATE calls SET relaunch_of = $2 WHERE id = $1").bind(call_id).bind(of).execute(c).await?.rows_affected()
+    });
+    Ok(())
+}
+
+/// The calls that relaunch `call_id`, oldest first.
+pub async fn relaunches(db: &Db, call_id: Uuid) -> Result<Vec<(Uuid, String)>, StoreError> {
+    Ok(read!(db, c => {
+        sqlx::query_as("SELECT id, title FROM calls WHERE relaunch_of = $1 ORDER BY created_at")
+            .bind(call_id)
+            .fetch_all(c)
+            .await?
+    }))
 }

@@ -13,6 +13,7 @@ mod error;
 pub mod mail;
 pub mod network;
 pub mod pages;
+pub mod relaunch;
 mod security;
 mod view;
 

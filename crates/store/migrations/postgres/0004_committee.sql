@@ -82,3 +82,8 @@ CREATE TABLE audition_slots (
     created_at BIGINT NOT NULL
 );
 CREATE INDEX audition_slots_module ON audition_slots(call_id, module_code, starts_at);
+
+-- A call made to relaunch an unsuccessful module in one département
+-- points to the call it relaunches (and that call lists its relaunches).
+ALTER TABLE calls ADD COLUMN relaunch_of UUID REFERENCES calls(id);
+CREATE INDEX calls_relaunch_of ON calls(relaunch_of);

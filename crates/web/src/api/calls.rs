@@ -37,6 +37,7 @@ pub fn router() -> Router<AppState> {
             put(put_module).delete(delete_module),
         )
         .route("/calls/{id}/modules/{code}/versions", get(module_versions))
+        .route("/calls/{id}/modules/{code}/relaunch", post(relaunch))
         .route(
             "/calls/{id}/modules/{code}/documents.zip",
             get(module_documents),
@@ -266,6 +267,16 @@ pub struct CallOut {
     published_at: Option<String>,
     created_at: String,
     updated_at: String,
+    /// The call this one relaunches.
+    relaunch_of: Option<String>,
+    /// The calls relaunching a module of this one (`null` in lists).
+    relaunches: Option<Vec<RelaunchOut>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RelaunchOut {
+    id: String,
+    title: String,
 }
 
 fn criterion_out(c: &Criterion) -> CriterionIo {
@@ -349,7 +360,25 @@ fn call_out(v: &CallView, now: jiff::Timestamp) -> CallOut {
         published_at: c.published_at.map(rfc3339),
         created_at: rfc3339(c.created_at),
         updated_at: rfc3339(c.updated_at),
+        relaunch_of: c.relaunch_of.map(|r| r.to_string()),
+        relaunches: None,
     }
+}
+
+/// One call with the calls relaunching it.
+async fn call_json(state: &AppState, v: &CallView) -> Result<CallOut, AppError> {
+    let mut out = call_out(v, state.now());
+    out.relaunches = Some(
+        store::calls::relaunches(&state.db, v.call.id)
+            .await?
+            .into_iter()
+            .map(|(id, title)| RelaunchOut {
+                id: id.to_string(),
+                title,
+            })
+            .collect(),
+    );
+    Ok(out)
 }
 
 #[utoipa::path(get, path = "/api/v1/calls", tag = "calls",
@@ -390,7 +419,37 @@ pub async fn show_call(
     Path(id): Path<String>,
 ) -> Result<Json<CallOut>, AppError> {
     let v = calls::call(&state, p.principal.as_ref(), parse_id(&id)?).await?;
-    Ok(Json(call_out(&v, state.now())))
+    Ok(Json(call_json(&state, &v).await?))
+}
+
+#[derive(Serialize, Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct RelaunchIn {
+    department: String,
+    /// The new deadline (a date); every date of the module moves with it.
+    deadline: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/calls/{id}/modules/{code}/relaunch", tag = "calls", request_body = RelaunchIn,
+    responses((status = 201, body = CallOut, description = "Le nouvel appel, en brouillon"), (status = 403), (status = 404),
+              (status = 409, description = "not_unsuccessful"), (status = 422)))]
+pub async fn relaunch(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path((id, code)): Path<(String, String)>,
+    Json(input): Json<RelaunchIn>,
+) -> Result<(StatusCode, Json<CallOut>), AppError> {
+    let new = crate::relaunch::relaunch(
+        &state,
+        &p,
+        parse_id(&id)?,
+        &code,
+        &input.department,
+        &input.deadline,
+    )
+    .await?;
+    let v = calls::call(&state, Some(&p), new).await?;
+    Ok((StatusCode::CREATED, Json(call_json(&state, &v).await?)))
 }
 
 #[utoipa::path(put, path = "/api/v1/calls/{id}", tag = "calls", request_body = CallIn,

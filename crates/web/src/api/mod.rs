@@ -29,7 +29,7 @@ use crate::AppState;
         network::set_status, network::open_account, network::history, network::put_photo, network::delete_photo, network::get_photo,
         network::themes, network::import_file, network::public_promeneurs,
         calls::list_calls, calls::create_call, calls::show_call, calls::update_call, calls::publish,
-        calls::put_module, calls::delete_module, calls::module_versions, calls::module_documents,
+        calls::put_module, calls::delete_module, calls::relaunch, calls::module_versions, calls::module_documents,
         calls::add_file, calls::get_file, calls::delete_file,
         calls::call_applications, calls::create_application, calls::export_applications,
         calls::my_applications, calls::show_application, calls::update_application,
