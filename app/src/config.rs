@@ -54,6 +54,15 @@ pub struct Settings {
         default_value_t = 200
     )]
     pub upload_limit_mb: u64,
+    /// How long an outgoing coordinator keeps read access after the new
+    /// one starts (the handover), in months.
+    #[arg(
+        long,
+        global = true,
+        env = "PROMENEURS_HANDOVER_MONTHS",
+        default_value_t = 1
+    )]
+    pub handover_months: u32,
     /// Log format: text or json.
     #[arg(
         long,
@@ -79,6 +88,7 @@ impl Settings {
         c.directory_cache_entries = self.directory_cache;
         c.files_dir = self.data_dir.join("files");
         c.upload_limit = self.upload_limit_mb.saturating_mul(1_000_000);
+        c.handover_months = self.handover_months.clamp(1, 12);
         c
     }
 }

@@ -370,6 +370,7 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
     let now = Timestamp::now();
     let today = domain::clock::in_paris(now).date();
     let console = Principal {
+        read_only: std::collections::BTreeSet::new(),
         user_id: uuid::Uuid::nil(),
         email: "console".into(),
         name: "Démonstration".into(),

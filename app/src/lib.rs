@@ -137,6 +137,7 @@ pub async fn import_file(
         .with_context(|| format!("type inconnu « {kind} » : structures ou promeneurs"))?;
     let bytes = std::fs::read(path).with_context(|| format!("lecture de {}", path.display()))?;
     let console = domain::Principal {
+        read_only: std::collections::BTreeSet::new(),
         user_id: uuid::Uuid::nil(),
         email: "console".into(),
         name: "console".into(),

@@ -645,7 +645,12 @@ async fn an_unsuccessful_module_is_relaunched_as_a_linked_draft_call() {
     let new = r.json();
     assert_eq!(new["status"], "draft");
     assert_eq!(new["relaunch_of"], s.call.as_str());
-    assert!(new["title"].as_str().unwrap().contains("relance du module M2"));
+    assert!(
+        new["title"]
+            .as_str()
+            .unwrap()
+            .contains("relance du module M2")
+    );
     assert_eq!(new["departments"].as_array().unwrap().len(), 1);
     assert_eq!(new["departments"][0]["code"], "63");
     let m = &new["modules"][0];
@@ -661,4 +666,95 @@ async fn an_unsuccessful_module_is_relaunched_as_a_linked_draft_call() {
         .await
         .json();
     assert_eq!(first["relaunches"][0]["id"], new["id"]);
+}
+
+#[tokio::test]
+async fn the_outgoing_coordinator_reads_for_a_month_then_its_access_ends() {
+    let app = spawn_app().await;
+    let incoming = "nouvelle@coordination.test";
+    app.add_user(incoming, vec![]).await;
+    let mut agent63 = app.logged_in(AGENT63).await;
+    let mut coord = app.logged_in(COORDINATOR).await;
+    let s63 = crate::network::structure(&mut coord, "Centre 63", None, "63113").await;
+    let body = json!({"department": "63", "outgoing_email": COORDINATOR,
+                      "incoming_email": incoming, "starts_on": "2026-12-01"});
+    // Only the CAF of that département organises it.
+    let mut agent03 = app.logged_in(AGENT03).await;
+    assert_eq!(
+        agent03
+            .json("POST", "/api/v1/handovers", &body)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let r = agent63.json("POST", "/api/v1/handovers", &body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let h = r.json();
+    assert_eq!(h["read_until"], "2026-12-31");
+    assert_eq!(h["items"].as_array().unwrap().len(), 4);
+    let id = h["id"].as_str().unwrap().to_owned();
+    let item = h["items"][0]["id"].as_str().unwrap().to_owned();
+
+    // From the first day of the new coordinator: the outgoing one reads
+    // the 63 network but no longer changes it; the 03 one is untouched.
+    app.clock.set("2026-12-01T08:00:00Z".parse().unwrap());
+    let mut coord = app.logged_in(COORDINATOR).await;
+    let read = coord.get(&format!("/api/v1/structures/{s63}")).await;
+    assert_eq!(read.status, StatusCode::OK);
+    let r = coord
+        .json(
+            "PATCH",
+            &format!("/api/v1/structures/{s63}"),
+            &json!({"name": "Renommée"}),
+        )
+        .await;
+    assert!(r.status.is_client_error(), "{}", r.body);
+    assert_eq!(
+        coord.get(&format!("/api/v1/structures/{s63}")).await.json()["name"],
+        "Centre 63"
+    );
+    crate::network::structure(&mut coord, "Centre 03", None, "03185").await;
+    let mut new = app.logged_in(incoming).await;
+    let r = new
+        .json(
+            "PATCH",
+            &format!("/api/v1/structures/{s63}"),
+            &json!({"name": "Centre 63 bis"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    // Each ticks its own side; the CAF agent does not tick.
+    let tick = format!("/api/v1/handovers/{id}/items/{item}");
+    let r = coord.json("PUT", &tick, &json!({"done": true})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = new.json("PUT", &tick, &json!({"done": true})).await;
+    let both = r.json();
+    assert!(both["items"][0]["outgoing_done_at"].is_string());
+    assert!(both["items"][0]["incoming_done_at"].is_string());
+    let mut agent63 = app.logged_in(AGENT63).await;
+    assert_eq!(
+        agent63
+            .json("PUT", &tick, &json!({"done": false}))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    // After the month, the access ends by itself.
+    app.clock.set("2027-01-01T08:00:00Z".parse().unwrap());
+    let mut coord = app.logged_in(COORDINATOR).await;
+    assert_eq!(
+        coord.get(&format!("/api/v1/structures/{s63}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        coord.get(&format!("/api/v1/handovers/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let mut new = app.logged_in(incoming).await;
+    assert_eq!(
+        new.get(&format!("/api/v1/structures/{s63}")).await.status,
+        StatusCode::OK
+    );
 }

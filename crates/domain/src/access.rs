@@ -48,6 +48,9 @@ pub struct Principal {
     pub email: String,
     pub name: String,
     pub grants: Vec<Grant>,
+    /// Départements where this user's coordinator role only reads: an
+    /// outgoing coordinator during the handover (tuilage).
+    pub read_only: BTreeSet<DepartmentCode>,
 }
 
 /// Proof that the holder is a platform administrator.
@@ -180,6 +183,13 @@ impl Principal {
         }
     }
 
+    /// Staff of `department` who may change its data (not an outgoing
+    /// coordinator during the handover, who only reads).
+    pub fn staff_writes(&self, department: &DepartmentCode) -> bool {
+        self.staff_scope().contains(department)
+            && (self.pilot(department).is_some() || !self.read_only.contains(department))
+    }
+
     /// The right to edit network data (structures, promeneurs) of a
     /// structure in `department`: staff of that département, or a referent
     /// of that very structure. `structure` is `None` when creating one.
@@ -188,7 +198,7 @@ impl Principal {
         department: &DepartmentCode,
         structure: Option<Uuid>,
     ) -> Option<NetworkCap> {
-        let staff = self.staff_scope().contains(department);
+        let staff = self.staff_writes(department);
         let referent = structure.is_some_and(|s| self.referent_structures().contains(&s));
         (staff || referent).then(|| NetworkCap {
             actor: self.user_id,
@@ -272,6 +282,7 @@ mod tests {
             email: "x@y.fr".into(),
             name: "X".into(),
             grants,
+            read_only: BTreeSet::new(),
         }
     }
 
@@ -333,6 +344,15 @@ mod tests {
         assert!(cap.signup && !cap.staff && cap.structure.is_none());
         let p = principal(vec![Grant::departmental(Role::CafAgent, dep("03"))]);
         assert!(!p.network_editor(&dep("03"), None).unwrap().signup);
+    }
+
+    #[test]
+    fn an_outgoing_coordinator_reads_but_no_longer_writes() {
+        let mut p = principal(vec![Grant::departmental(Role::Coordinator, dep("63"))]);
+        p.read_only.insert(dep("63"));
+        assert!(p.staff_scope().contains(&dep("63")));
+        assert!(!p.staff_writes(&dep("63")));
+        assert!(p.network_editor(&dep("63"), None).is_none());
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod claims;
 pub mod committee;
 pub mod conventions;
 pub mod files;
+pub mod handovers;
 pub mod imports;
 pub mod meta;
 pub mod outbox;

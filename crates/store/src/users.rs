@@ -1,7 +1,9 @@
 //! Accounts and their roles. Creating accounts takes an `AdminCap`.
 
+use std::collections::BTreeSet;
+
 use domain::{AdminCap, DepartmentCode, Email, Grant, Principal, Role};
-use jiff::Timestamp;
+use jiff::{Timestamp, civil::Date};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -333,19 +335,49 @@ async fn grants_of(db: &Db, ids: &[Uuid]) -> Result<Vec<GrantRow>, StoreError> {
     }))
 }
 
-/// The active user behind a session or a token, with its grants.
-pub async fn principal(db: &Db, id: Uuid) -> Result<Option<Principal>, StoreError> {
+/// The active user behind a session or a token, with its grants on
+/// `today`: a coordinator role limited by a handover reads only from its
+/// `read_only_from` day and is gone after its `expires_on` day.
+pub async fn principal(db: &Db, id: Uuid, today: Date) -> Result<Option<Principal>, StoreError> {
     let Some(user) = find(db, id).await? else {
         return Ok(None);
     };
     if !user.active {
         return Ok(None);
     }
+    #[derive(sqlx::FromRow)]
+    struct Limit {
+        department: Option<String>,
+        read_only_from: Option<String>,
+        expires_on: Option<String>,
+    }
+    let limits: Vec<Limit> = read!(db, c => {
+        sqlx::query_as("SELECT department, read_only_from, expires_on FROM user_roles
+                        WHERE user_id = $1 AND (read_only_from IS NOT NULL OR expires_on IS NOT NULL)")
+            .bind(id)
+            .fetch_all(c)
+            .await?
+    });
+    let mut grants = user.grants;
+    let mut read_only = BTreeSet::new();
+    for l in limits {
+        let Some(dep) = l.department.and_then(|d| DepartmentCode::parse(&d).ok()) else {
+            continue;
+        };
+        let day = |s: Option<String>| s.and_then(|s| s.parse::<Date>().ok());
+        if day(l.expires_on).is_some_and(|end| end < today) {
+            grants
+                .retain(|g| !(g.role == Role::Coordinator && g.department.as_ref() == Some(&dep)));
+        } else if day(l.read_only_from).is_some_and(|from| from <= today) {
+            read_only.insert(dep);
+        }
+    }
     Ok(Some(Principal {
         user_id: user.id,
         email: user.email,
         name: user.name,
-        grants: user.grants,
+        grants,
+        read_only,
     }))
 }
 

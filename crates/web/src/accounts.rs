@@ -82,7 +82,7 @@ pub async fn login(
             ));
         }
     };
-    let principal = store::users::principal(&state.db, user_id)
+    let principal = store::users::principal(&state.db, user_id, state.today())
         .await?
         .ok_or_else(AppError::unauthorized)?;
     let secret = new_secret();

@@ -133,7 +133,9 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         let d = digest(&token);
         match store::tokens::api_token_user(&state.db, &d).await {
             Ok(Some((user_id, last_used))) => {
-                if let Ok(Some(p)) = store::users::principal(&state.db, user_id).await {
+                if let Ok(Some(p)) =
+                    store::users::principal(&state.db, user_id, state.today()).await
+                {
                     auth.principal = Some(p);
                     auth.via = Some(Via::Token);
                     // A script may call many times a second: record the
@@ -159,7 +161,9 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         let d = digest(sid);
         match store::sessions::find(&state.db, &d, now).await {
             Ok(Some(s)) => {
-                if let Ok(Some(p)) = store::users::principal(&state.db, s.user_id).await {
+                if let Ok(Some(p)) =
+                    store::users::principal(&state.db, s.user_id, state.today()).await
+                {
                     auth.principal = Some(p);
                     auth.via = Some(Via::Session);
                     auth.csrf = Some(CsrfToken {

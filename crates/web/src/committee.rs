@@ -526,7 +526,7 @@ pub async fn propose(
         ));
     }
     if matches!(seat, Seat::Staff)
-        && !DepartmentCode::parse(department).is_ok_and(|c| p.staff_scope().contains(&c))
+        && !DepartmentCode::parse(department).is_ok_and(|c| p.staff_writes(&c))
     {
         return Err(AppError::forbidden(
             "Seuls le comité et la Caf de ce département font une proposition pour ce département.",

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod calls;
 pub mod committee;
 mod error;
+pub mod handover;
 pub mod mail;
 pub mod network;
 pub mod pages;
@@ -45,6 +46,8 @@ pub struct WebConfig {
     pub files_dir: std::path::PathBuf,
     /// The largest document accepted, in bytes (413 beyond).
     pub upload_limit: u64,
+    /// How long an outgoing coordinator keeps read access, in months.
+    pub handover_months: u32,
 }
 
 impl WebConfig {
@@ -60,6 +63,7 @@ impl WebConfig {
             directory_cache_entries: network::directory::CACHE_ENTRIES,
             files_dir: std::path::PathBuf::from("promeneurs-data/files"),
             upload_limit: calls::DEFAULT_UPLOAD_LIMIT,
+            handover_months: 1,
         }
     }
 }

@@ -87,3 +87,31 @@ CREATE INDEX audition_slots_module ON audition_slots(call_id, module_code, start
 -- points to the call it relaunches (and that call lists its relaunches).
 ALTER TABLE calls ADD COLUMN relaunch_of UUID REFERENCES calls(id);
 CREATE INDEX calls_relaunch_of ON calls(relaunch_of);
+
+-- The handover (tuilage) between an outgoing and an incoming coordinator:
+-- from `read_only_from` the outgoing coordinator's role only reads, and
+-- after `expires_on` it is gone. Both tick a checklist.
+ALTER TABLE user_roles ADD COLUMN read_only_from TEXT;
+ALTER TABLE user_roles ADD COLUMN expires_on TEXT;
+
+CREATE TABLE handovers (
+    id UUID PRIMARY KEY,
+    department TEXT NOT NULL REFERENCES departments(code),
+    outgoing_user_id UUID NOT NULL REFERENCES users(id),
+    incoming_user_id UUID NOT NULL REFERENCES users(id),
+    starts_on TEXT NOT NULL,
+    read_until TEXT NOT NULL,
+    created_by UUID REFERENCES users(id),
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX handovers_department ON handovers(department, starts_on);
+
+CREATE TABLE handover_items (
+    id UUID PRIMARY KEY,
+    handover_id UUID NOT NULL REFERENCES handovers(id) ON DELETE CASCADE,
+    position BIGINT NOT NULL,
+    label TEXT NOT NULL,
+    outgoing_done_at BIGINT,
+    incoming_done_at BIGINT
+);
+CREATE INDEX handover_items_handover ON handover_items(handover_id, position);

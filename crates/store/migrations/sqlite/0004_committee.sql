@@ -87,3 +87,31 @@ CREATE INDEX audition_slots_module ON audition_slots(call_id, module_code, start
 -- points to the call it relaunches (and that call lists its relaunches).
 ALTER TABLE calls ADD COLUMN relaunch_of BLOB REFERENCES calls(id);
 CREATE INDEX calls_relaunch_of ON calls(relaunch_of);
+
+-- The handover (tuilage) between an outgoing and an incoming coordinator:
+-- from `read_only_from` the outgoing coordinator's role only reads, and
+-- after `expires_on` it is gone. Both tick a checklist.
+ALTER TABLE user_roles ADD COLUMN read_only_from TEXT;
+ALTER TABLE user_roles ADD COLUMN expires_on TEXT;
+
+CREATE TABLE handovers (
+    id BLOB PRIMARY KEY,
+    department TEXT NOT NULL REFERENCES departments(code),
+    outgoing_user_id BLOB NOT NULL REFERENCES users(id),
+    incoming_user_id BLOB NOT NULL REFERENCES users(id),
+    starts_on TEXT NOT NULL,
+    read_until TEXT NOT NULL,
+    created_by BLOB REFERENCES users(id),
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX handovers_department ON handovers(department, starts_on);
+
+CREATE TABLE handover_items (
+    id BLOB PRIMARY KEY,
+    handover_id BLOB NOT NULL REFERENCES handovers(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    outgoing_done_at INTEGER,
+    incoming_done_at INTEGER
+);
+CREATE INDEX handover_items_handover ON handover_items(handover_id, position);

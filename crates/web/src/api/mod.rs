@@ -5,6 +5,7 @@ mod admin;
 mod auditions;
 pub mod calls;
 mod committee;
+mod handovers;
 pub mod network;
 mod reference;
 mod session;
@@ -38,6 +39,7 @@ use crate::AppState;
         committee::add_member, committee::members, committee::declare_conflict, committee::put_review, committee::reviews,
         committee::results, committee::propose, committee::proposals, committee::validate,
         auditions::create, auditions::list, auditions::assign, auditions::delete, auditions::invite, auditions::ics,
+        handovers::create, handovers::list, handovers::show, handovers::tick,
     ),
     tags((name = "session"), (name = "reference"), (name = "admin"), (name = "network"), (name = "calls"), (name = "committee"), (name = "public"))
 )]
@@ -57,6 +59,7 @@ pub fn router() -> Router<AppState> {
         .merge(calls::router())
         .merge(committee::router())
         .merge(auditions::router())
+        .merge(handovers::router())
 }
 
 /// An instant as RFC 3339 with the Paris offset.

@@ -958,7 +958,12 @@ pub async fn request_complement(
     message: &str,
 ) -> Result<Uuid, AppError> {
     let a = application(state, p, id).await?;
-    if !is_staff_of(p, &a) {
+    let writes = a
+        .departments
+        .iter()
+        .filter_map(|d| dep(d))
+        .any(|d| p.staff_writes(&d));
+    if !writes {
         return Err(AppError::forbidden(
             "Seuls les agents de la Caf et les coordinateurs de l'appel peuvent demander un complément.",
         ));
