@@ -11,17 +11,17 @@ use crate::{
     harness::*,
 };
 
-struct Setup {
-    call: String,
+pub struct Setup {
+    pub call: String,
     /// A (03+63), B (63), C (03) in M1; D (03+63) alone in M2.
-    a: String,
-    b: String,
-    c: String,
-    d: String,
-    b_structure: String,
+    pub a: String,
+    pub b: String,
+    pub c: String,
+    pub d: String,
+    pub b_structure: String,
 }
 
-async fn filed(app: &TestApp, email: &str, call: &str, module: &str, deps: &[&str]) -> String {
+pub async fn filed(app: &TestApp, email: &str, call: &str, module: &str, deps: &[&str]) -> String {
     let mut c = app.logged_in(email).await;
     let id = apply(&mut c, call, module, deps).await;
     upload(&mut c, &id, "formulaire", "dossier.pdf", PDF).await;
@@ -36,7 +36,7 @@ async fn filed(app: &TestApp, email: &str, call: &str, module: &str, deps: &[&st
     id
 }
 
-async fn setup(app: &TestApp) -> Setup {
+pub async fn setup(app: &TestApp) -> Setup {
     let call = published_call(
         app,
         &["03", "63"],
@@ -56,7 +56,13 @@ async fn setup(app: &TestApp) -> Setup {
     }
 }
 
-async fn seat(app: &TestApp, call: &str, email: &str, institution: &str, structure: Option<&str>) {
+pub async fn seat(
+    app: &TestApp,
+    call: &str,
+    email: &str,
+    institution: &str,
+    structure: Option<&str>,
+) {
     let user = app.add_user(email, vec![]).await;
     let mut agent = app.logged_in(AGENT03).await;
     let r = agent
@@ -69,11 +75,11 @@ async fn seat(app: &TestApp, call: &str, email: &str, institution: &str, structu
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
 }
 
-fn marks(q: i64, e: i64) -> Value {
+pub fn marks(q: i64, e: i64) -> Value {
     json!({"scores": {"qualite": q, "experience": e}, "comment": "Projet solide."})
 }
 
-async fn review(c: &mut Client<'_>, app_id: &str, body: &Value) -> Resp {
+pub async fn review(c: &mut Client<'_>, app_id: &str, body: &Value) -> Resp {
     c.json(
         "PUT",
         &format!("/api/v1/applications/{app_id}/review"),

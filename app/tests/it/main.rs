@@ -8,6 +8,7 @@ mod application_pages;
 mod call_pages;
 mod calls;
 mod committee;
+mod committee_pages;
 mod crash;
 mod directory_pages;
 mod harness;

@@ -67,6 +67,12 @@ impl Layout {
                     label: "Candidatures",
                 });
             }
+            if p.has_role(Role::CommitteeMember) {
+                nav.push(NavLink {
+                    href: "/comite",
+                    label: "Comité",
+                });
+            }
             if p.has_role(Role::Promeneur) {
                 nav.push(NavLink {
                     href: "/mon-profil",

@@ -52,6 +52,7 @@ pub fn with_message(layout: Layout, code: Option<&str>) -> Layout {
         }
         Some("module-supprime") => "Le module est supprimé.",
         Some("deja-publie") => "Cet appel est déjà publié.",
+        Some("membre-ajoute") => "Le membre siège désormais au comité de l'appel.",
         _ => return layout.with_message(code),
     };
     layout.with_flash("success", text)

@@ -28,6 +28,7 @@ use super::{
         CallForm, DepartmentOption, department_options, draft_from, form_from_call, form_from_post,
         reference_contact,
     },
+    committee_members::{self, CommitteeSection},
     form::{Errs, Fields},
     structures::parse_id,
 };
@@ -216,8 +217,8 @@ struct ModuleRow {
 
 #[derive(Template)]
 #[template(path = "calls/manage.html")]
-struct Manage {
-    layout: Layout,
+pub(super) struct Manage {
+    pub(super) layout: Layout,
     id: Uuid,
     title: String,
     departments: String,
@@ -229,6 +230,7 @@ struct Manage {
     files: Vec<FileView>,
     file_label: String,
     file_errors: Errs,
+    pub(super) committee: CommitteeSection,
 }
 
 /// Filed applications per module and status, within `p`'s scope.
@@ -269,7 +271,7 @@ async fn counts(
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn manage_page(
+pub(super) async fn manage_page(
     state: &AppState,
     p: &Principal,
     auth: &Auth,
@@ -299,6 +301,8 @@ async fn manage_page(
             }
         })
         .collect();
+    let can_edit = calls::manager(p, &v.call).is_some();
+    let committee = committee_members::section(state, p, &v, can_edit).await?;
     let title = if form.errors.any() || file_errors.any() {
         format!("Erreur : {}", v.call.title)
     } else {
@@ -311,12 +315,13 @@ async fn manage_page(
         departments: calls::departments_label(&v.call, &v.call.department_codes()),
         published: v.call.status == CallStatus::Published,
         status: v.call.status.label(),
-        can_edit: calls::manager(p, &v.call).is_some(),
+        can_edit,
         form,
         modules,
         files: v.files.iter().map(FileView::new).collect(),
         file_label,
         file_errors,
+        committee,
     })
 }
 

@@ -9,6 +9,9 @@ mod calls_applications;
 mod calls_form;
 mod calls_manage;
 mod calls_modules;
+mod committee;
+mod committee_members;
+mod committee_results;
 mod directory;
 pub mod form;
 pub mod import;
@@ -29,6 +32,9 @@ pub fn router() -> Router<AppState> {
         .merge(admin::router())
         .merge(caf::router())
         .merge(calls::router())
+        .merge(committee::router())
+        .merge(committee_members::router())
+        .merge(committee_results::router())
         .merge(directory::router())
         .merge(structures::router())
         .merge(promeneurs::router())

@@ -1,0 +1,266 @@
+//! The committee of a call on its management page: the members with their
+//! institution, structure and progress, and the form a CAF agent seats a
+//! member with (an existing account, found by its e-mail).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use axum::{
+    Router,
+    extract::{Path, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+    routing::post,
+};
+use domain::{Email, NetworkScope, Principal, access::DepartmentScope, siret::Siret};
+use uuid::Uuid;
+
+use super::{
+    calls::{ErrorLink, error_links},
+    calls_manage::manage_page,
+    form::{Errs, Fields},
+    structures::parse_id,
+};
+use crate::{
+    AppError, AppState,
+    auth::CurrentUser,
+    calls::{self, CallView},
+    committee,
+    view::render,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/gestion/appels/{id}/comite", post(seat))
+}
+
+pub struct MemberRow {
+    pub name: String,
+    pub email: String,
+    pub institution: String,
+    pub structure: Option<String>,
+    /// "3 sur 5 évaluées".
+    pub progress: String,
+}
+
+pub struct StructureOption {
+    pub id: String,
+    pub label: String,
+}
+
+/// The seating form, as typed.
+#[derive(Default)]
+pub struct SeatForm {
+    pub email: String,
+    pub institution: String,
+    pub structure_siret: String,
+    pub structure_id: String,
+    pub errors: Errs,
+    pub summary: Vec<ErrorLink>,
+}
+
+const SEAT_FIELDS: &[&str] = &["email", "institution", "structure_siret", "structure_id"];
+
+impl SeatForm {
+    fn from_fields(f: &Fields) -> Self {
+        Self {
+            email: f.get("email").trim().to_owned(),
+            institution: f.get("institution").to_owned(),
+            structure_siret: f.get("structure_siret").trim().to_owned(),
+            structure_id: f.get("structure_id").trim().to_owned(),
+            ..Self::default()
+        }
+    }
+
+    fn with_errors(mut self, errors: Errs) -> Self {
+        self.summary = error_links(&errors, SEAT_FIELDS, &[]);
+        self.errors = errors;
+        self
+    }
+}
+
+/// The section "Comité" of the management page.
+pub struct CommitteeSection {
+    pub members: Vec<MemberRow>,
+    pub structures: Vec<StructureOption>,
+    pub form: SeatForm,
+}
+
+/// Every structure, whatever the reader's scope: the list offers those of
+/// the call's départements, by name only.
+fn everywhere() -> NetworkScope {
+    NetworkScope {
+        departments: DepartmentScope::All,
+        structures: BTreeSet::new(),
+        own_user: None,
+    }
+}
+
+pub async fn section(
+    state: &AppState,
+    p: &Principal,
+    v: &CallView,
+    can_edit: bool,
+) -> Result<CommitteeSection, AppError> {
+    let members = committee::members(state, p, v.call.id)
+        .await?
+        .into_iter()
+        .map(|g| MemberRow {
+            progress: format!("{} sur {} évaluées", g.reviewed, g.to_review),
+            name: g.member.name,
+            email: g.member.email,
+            institution: g.member.institution,
+            structure: g.member.structure_name,
+        })
+        .collect();
+    let mut structures = Vec::new();
+    if can_edit {
+        for d in &v.call.departments {
+            let (items, _) = store::structures::list(
+                &state.db,
+                &everywhere(),
+                &store::structures::Filter {
+                    department: Some(d.department.clone()),
+                    limit: 10_000,
+                    ..Default::default()
+                },
+            )
+            .await?;
+            structures.extend(items.into_iter().map(|s| StructureOption {
+                id: s.id.to_string(),
+                label: format!("{} — {} ({})", s.name, s.commune_name, s.department),
+            }));
+        }
+    }
+    Ok(CommitteeSection {
+        members,
+        structures,
+        form: SeatForm::default(),
+    })
+}
+
+/// The structure the form names, by SIRET or from the list (422 on the
+/// field at fault).
+async fn structure_of(state: &AppState, form: &SeatForm) -> Result<Option<Uuid>, AppError> {
+    let listed = match form.structure_id.as_str() {
+        "" => None,
+        s => Some(Uuid::parse_str(s).map_err(|_| {
+            AppError::invalid_field("structure_id", "Choisissez une structure de la liste.")
+        })?),
+    };
+    if form.structure_siret.is_empty() {
+        return Ok(listed);
+    }
+    let siret = Siret::parse(&form.structure_siret)
+        .map_err(|e| AppError::invalid_field("structure_siret", e.to_string()))?;
+    let found = store::structures::find_by_siret(&state.db, siret.as_str())
+        .await?
+        .ok_or_else(|| {
+            AppError::invalid_field(
+                "structure_siret",
+                "Aucune structure enregistrée n'a ce SIRET.",
+            )
+        })?;
+    match listed {
+        Some(id) if id != found.id => Err(AppError::invalid_field(
+            "structure_siret",
+            "Le SIRET et la structure choisie dans la liste ne désignent pas la même structure : n'en indiquez qu'une.",
+        )),
+        _ => Ok(Some(found.id)),
+    }
+}
+
+/// Seats the member the form describes.
+async fn seat_member(
+    state: &AppState,
+    p: &Principal,
+    call_id: Uuid,
+    form: &SeatForm,
+) -> Result<(), AppError> {
+    // Only a CAF agent of the call looks accounts up.
+    calls::managed_call(state, p, call_id).await?;
+    let mut errors = BTreeMap::new();
+    let user = match Email::parse(&form.email) {
+        Err(_) => {
+            errors.insert(
+                "email".to_owned(),
+                "Indiquez l'adresse e-mail du compte de la personne (prenom.nom@exemple.fr)."
+                    .to_owned(),
+            );
+            None
+        }
+        Ok(e) => {
+            let found = store::users::find_by_email(&state.db, e.as_str()).await?;
+            if found.is_none() {
+                errors.insert(
+                    "email".to_owned(),
+                    "Aucun compte n'a cette adresse e-mail : la personne doit d'abord avoir un compte sur la plateforme.".to_owned(),
+                );
+            }
+            found
+        }
+    };
+    let structure = match structure_of(state, form).await {
+        Ok(s) => s,
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            errors.extend(e.fields);
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    let Some(user) = user.filter(|_| errors.is_empty()) else {
+        return Err(AppError::invalid(errors));
+    };
+    committee::add_member(state, p, call_id, user, &form.institution, structure)
+        .await
+        .map(|_| ())
+        .map_err(|mut e| {
+            // The account was given by its e-mail.
+            if let Some(m) = e.fields.remove("user_id") {
+                e.fields.insert("email".to_owned(), m);
+            }
+            e
+        })
+}
+
+async fn seat(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Path(id): Path<String>,
+    f: Fields,
+) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let form = SeatForm::from_fields(&f);
+    match seat_member(&state, &p, id, &form).await {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/gestion/appels/{id}?message=membre-ajoute#comite"
+        ))
+        .into_response()),
+        Err(e)
+            if matches!(
+                e.status,
+                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
+            ) =>
+        {
+            let status = e.status;
+            let errors = if status == StatusCode::CONFLICT {
+                Errs(BTreeMap::from([("email".to_owned(), e.message)]))
+            } else {
+                Errs(e.fields)
+            };
+            let mut page = manage_page(
+                &state,
+                &p,
+                &auth,
+                id,
+                None,
+                String::new(),
+                Errs::default(),
+                None,
+            )
+            .await?;
+            page.layout.title = format!("Erreur : {}", page.layout.title);
+            page.committee.form = form.with_errors(errors);
+            Ok((status, render(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,458 @@
+//! The results of a module per département, for the call's staff and its
+//! committee: the outcome in words (computed from the current data), the
+//! ranking, the committee's proposal and its validation by the CAF of that
+//! département. Every read and write goes through `crate::committee`.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::{
+    Router,
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::{Html, IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use domain::{
+    DepartmentCode, Principal,
+    clock::french_instant,
+    decision::{Outcome, ProposalStatus, Reason},
+    scoring::{Aggregate, DISAGREEMENT},
+};
+use serde::Deserialize;
+use store::committee::Proposal;
+use uuid::Uuid;
+
+use super::{committee::out_of_100, form::Fields, structures::parse_id};
+use crate::{
+    AppError, AppState,
+    auth::{Auth, CurrentUser},
+    committee::{self, DepartmentResult, ProposalDraft, Seat},
+    view::{Layout, render},
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/gestion/appels/{id}/modules/{code}/resultats", get(show))
+        .route(
+            "/gestion/appels/{id}/modules/{code}/propositions",
+            post(propose),
+        )
+        .route("/gestion/propositions/{id}/validation", post(validate))
+}
+
+#[derive(Deserialize, Default)]
+struct MessageQuery {
+    message: Option<String>,
+}
+
+fn with_message(layout: Layout, code: Option<&str>) -> Layout {
+    let text = match code {
+        Some("proposition-enregistree") => {
+            "La proposition est enregistrée : elle attend la validation de la Caf du département."
+        }
+        Some("proposition-validee") => "La proposition est validée.",
+        Some("proposition-rejetee") => {
+            "La proposition est rejetée : le comité peut en faire une nouvelle."
+        }
+        _ => return layout.with_message(code),
+    };
+    layout.with_flash("success", text)
+}
+
+/// The outcome of a (module, département), in words.
+fn outcome_label(o: Outcome) -> (&'static str, &'static str) {
+    match o {
+        Outcome::Awardable => ("Attribuable", "badge badge-success"),
+        Outcome::Unsuccessful(Reason::TooFewApplications) => (
+            "Infructueux : trop peu de candidatures",
+            "badge badge-error",
+        ),
+        Outcome::Unsuccessful(Reason::InsufficientQuality) => (
+            "Infructueux : aucune candidature n'atteint le seuil de qualité",
+            "badge badge-error",
+        ),
+        Outcome::Pending => ("En attente des évaluations", "badge badge-warning"),
+    }
+}
+
+fn reason_label(r: Reason) -> &'static str {
+    match r {
+        Reason::TooFewApplications => "trop peu de candidatures",
+        Reason::InsufficientQuality => "aucune candidature n'atteint le seuil de qualité",
+    }
+}
+
+struct RankRow {
+    /// "1", or "—" without a score.
+    rank: String,
+    id: Uuid,
+    structure: String,
+    departments: String,
+    hidden: bool,
+    aggregate: Option<AggregateView>,
+}
+
+struct AggregateView {
+    mean: String,
+    min: String,
+    max: String,
+    reviews: u32,
+    disagreement: bool,
+}
+
+impl AggregateView {
+    fn new(g: Aggregate) -> Self {
+        Self {
+            mean: out_of_100(g.mean.hundredths()),
+            min: out_of_100(g.min.hundredths()),
+            max: out_of_100(g.max.hundredths()),
+            reviews: g.reviews,
+            disagreement: g.disagreement(),
+        }
+    }
+}
+
+struct ProposalView {
+    id: Uuid,
+    /// "Candidature retenue : Centre A", "Module infructueux (…)".
+    what: String,
+    motivation: String,
+    status: &'static str,
+    status_label: &'static str,
+    status_class: &'static str,
+    proposed: String,
+    decided: Option<String>,
+    comment: String,
+}
+
+impl ProposalView {
+    fn new(p: &Proposal) -> Self {
+        let what = match (&p.structure_name, p.reason) {
+            (Some(s), _) => format!("Candidature retenue : {s}"),
+            (None, Some(r)) => format!(
+                "Module infructueux dans ce département ({})",
+                reason_label(r)
+            ),
+            (None, None) => "Module infructueux dans ce département".to_owned(),
+        };
+        Self {
+            id: p.id,
+            what,
+            motivation: p.motivation.clone(),
+            status: p.status.as_str(),
+            status_label: p.status.label(),
+            status_class: match p.status {
+                ProposalStatus::Proposed => "badge badge-warning",
+                ProposalStatus::Validated => "badge badge-success",
+                ProposalStatus::Rejected => "badge badge-error",
+            },
+            proposed: format!("{}, le {}", p.proposed_by, french_instant(p.proposed_at)),
+            decided: p.decided_at.map(|at| {
+                format!(
+                    "{}, le {}",
+                    p.decided_by.clone().unwrap_or_default(),
+                    french_instant(at)
+                )
+            }),
+            comment: p.decision_comment.clone(),
+        }
+    }
+}
+
+struct Choice {
+    value: String,
+    label: String,
+}
+
+/// The proposal form of a département, as typed after a refusal.
+#[derive(Default, Clone)]
+struct ProposalForm {
+    department: String,
+    choice: String,
+    motivation: String,
+    errors: BTreeMap<String, String>,
+    alert: Option<String>,
+}
+
+struct DepView {
+    code: String,
+    name: String,
+    status_label: &'static str,
+    status_class: &'static str,
+    rule: String,
+    rows: Vec<RankRow>,
+    proposal: Option<ProposalView>,
+    /// No proposal waits for the CAF or stands validated.
+    can_propose: bool,
+    /// `p` is a CAF agent of this département and a proposal waits.
+    can_validate: bool,
+    /// Only "unsuccessful" may be proposed.
+    unsuccessful: bool,
+    choices: Vec<Choice>,
+    choice: String,
+    motivation: String,
+    choice_error: Option<String>,
+    motivation_error: Option<String>,
+    /// Refusals without a field (409, département).
+    alert: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "committee/results.html")]
+struct ResultsPage {
+    layout: Layout,
+    call_id: Uuid,
+    call_title: String,
+    code: String,
+    module_title: String,
+    is_member: bool,
+    disagreement_points: u32,
+    departments: Vec<DepView>,
+    /// The refusal of the form that was sent: (link, message).
+    summary: Vec<(String, String)>,
+}
+
+fn dep_view(
+    p: &Principal,
+    d: DepartmentResult,
+    name: String,
+    form: Option<&ProposalForm>,
+) -> DepView {
+    let (status_label, status_class) = outcome_label(d.outcome);
+    let mut n = 0;
+    let rows: Vec<RankRow> = d
+        .ranking
+        .iter()
+        .map(|r| {
+            let rank = if r.aggregate.is_some() {
+                n += 1;
+                n.to_string()
+            } else {
+                "—".to_owned()
+            };
+            RankRow {
+                rank,
+                id: r.application.id,
+                structure: r.application.structure_name.clone(),
+                departments: r.application.departments.join(", "),
+                hidden: r.hidden,
+                aggregate: r.aggregate.map(AggregateView::new),
+            }
+        })
+        .collect();
+    let unsuccessful = matches!(d.outcome, Outcome::Unsuccessful(_));
+    let mut choices: Vec<Choice> = if unsuccessful {
+        Vec::new()
+    } else {
+        rows.iter()
+            .map(|r| Choice {
+                value: r.id.to_string(),
+                label: match &r.aggregate {
+                    Some(g) if !r.hidden => format!("{} (moyenne {})", r.structure, g.mean),
+                    _ => r.structure.clone(),
+                },
+            })
+            .collect()
+    };
+    choices.push(Choice {
+        value: "infructueux".to_owned(),
+        label: "Déclarer le module infructueux dans ce département".to_owned(),
+    });
+    let pending = d
+        .proposal
+        .as_ref()
+        .is_some_and(|p| p.status == ProposalStatus::Proposed);
+    let standing = d
+        .proposal
+        .as_ref()
+        .is_some_and(|p| p.status != ProposalStatus::Rejected);
+    let can_validate =
+        pending && DepartmentCode::parse(&d.department).is_ok_and(|c| p.pilot(&c).is_some());
+    let form = form.filter(|f| f.department == d.department);
+    DepView {
+        status_label,
+        status_class,
+        rule: d.rule,
+        proposal: d.proposal.as_ref().map(ProposalView::new),
+        can_propose: !standing || form.is_some(),
+        can_validate,
+        unsuccessful,
+        choices,
+        choice: form.map_or_else(
+            || {
+                if unsuccessful {
+                    "infructueux".to_owned()
+                } else {
+                    String::new()
+                }
+            },
+            |f| f.choice.clone(),
+        ),
+        motivation: form.map(|f| f.motivation.clone()).unwrap_or_default(),
+        choice_error: form.and_then(|f| f.errors.get("application_id").cloned()),
+        motivation_error: form.and_then(|f| f.errors.get("motivation").cloned()),
+        alert: form.and_then(|f| {
+            f.alert
+                .clone()
+                .or_else(|| f.errors.get("department").cloned())
+        }),
+        rows,
+        code: d.department,
+        name,
+    }
+}
+
+async fn results_page(
+    state: &AppState,
+    p: &Principal,
+    auth: &Auth,
+    call_id: Uuid,
+    code: &str,
+    form: Option<ProposalForm>,
+    message: Option<&str>,
+) -> Result<ResultsPage, AppError> {
+    let (view, list) = committee::results(state, p, call_id, code).await?;
+    let (_, seat) = committee::seat(state, p, call_id).await?;
+    let module = view.module(code).ok_or_else(AppError::not_found)?;
+    let departments = list
+        .into_iter()
+        .map(|d| {
+            let name = view
+                .call
+                .departments
+                .iter()
+                .find(|c| c.department == d.department)
+                .map_or_else(
+                    || d.department.clone(),
+                    |c| format!("{} ({})", c.name, c.department),
+                );
+            dep_view(p, d, name, form.as_ref())
+        })
+        .collect();
+    let summary = form
+        .as_ref()
+        .map(|f| {
+            let dep = &f.department;
+            let mut links: Vec<(String, String)> = Vec::new();
+            if let Some(a) = &f.alert {
+                links.push((format!("#proposition-{dep}"), a.clone()));
+            }
+            for (k, v) in &f.errors {
+                let href = match k.as_str() {
+                    "application_id" => format!("#choice-{dep}"),
+                    "motivation" => format!("#motivation-{dep}"),
+                    _ => format!("#proposition-{dep}"),
+                };
+                links.push((href, v.clone()));
+            }
+            links
+        })
+        .unwrap_or_default();
+    let title = format!(
+        "{}Résultats du module {} — {}",
+        if summary.is_empty() { "" } else { "Erreur : " },
+        module.spec.code,
+        view.call.title
+    );
+    Ok(ResultsPage {
+        layout: with_message(Layout::new(auth, title), message),
+        call_id,
+        call_title: view.call.title.clone(),
+        code: module.spec.code.clone(),
+        module_title: module.spec.title.clone(),
+        is_member: matches!(seat, Seat::Member(_)),
+        disagreement_points: DISAGREEMENT / 100,
+        departments,
+        summary,
+    })
+}
+
+async fn show(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Path((id, code)): Path<(String, String)>,
+    Query(q): Query<MessageQuery>,
+) -> Result<Html<String>, AppError> {
+    let page = results_page(
+        &state,
+        &p,
+        &auth,
+        parse_id(&id)?,
+        &code,
+        None,
+        q.message.as_deref(),
+    )
+    .await?;
+    render(&page)
+}
+
+async fn propose(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Path((id, code)): Path<(String, String)>,
+    f: Fields,
+) -> Result<Response, AppError> {
+    let call_id = parse_id(&id)?;
+    let choice = f.get("choice").trim();
+    let draft = ProposalDraft {
+        department: f.get("department").trim().to_owned(),
+        // Anything else than an application of the list or "infructueux"
+        // is neither: the service says which to choose.
+        application_id: Uuid::parse_str(choice).ok(),
+        unsuccessful: choice == "infructueux",
+        motivation: f.get("motivation").to_owned(),
+    };
+    match committee::propose(&state, &p, call_id, &code, &draft).await {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/gestion/appels/{call_id}/modules/{code}/resultats?message=proposition-enregistree#departement-{}",
+            draft.department
+        ))
+        .into_response()),
+        Err(e) if matches!(e.status, StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT) => {
+            let status = e.status;
+            let form = ProposalForm {
+                department: draft.department.clone(),
+                choice: choice.to_owned(),
+                motivation: draft.motivation.clone(),
+                alert: (status == StatusCode::CONFLICT).then(|| e.message.clone()),
+                errors: e.fields,
+            };
+            let page =
+                results_page(&state, &p, &auth, call_id, &code, Some(form), None).await?;
+            Ok((status, render(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The CAF of the proposal's département validates or rejects it (403 for
+/// any other, shown as a page).
+async fn validate(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+    f: Fields,
+) -> Result<Redirect, AppError> {
+    let approve = match f.get("decision") {
+        "valider" => true,
+        "rejeter" => false,
+        _ => {
+            return Err(AppError::bad_request(
+                "Choisissez de valider ou de rejeter la proposition.",
+            ));
+        }
+    };
+    let done = committee::validate(&state, &p, parse_id(&id)?, approve, f.get("comment")).await?;
+    Ok(Redirect::to(&format!(
+        "/gestion/appels/{}/modules/{}/resultats?message={}#departement-{}",
+        done.call_id,
+        done.module_code,
+        if approve {
+            "proposition-validee"
+        } else {
+            "proposition-rejetee"
+        },
+        done.department
+    )))
+}
