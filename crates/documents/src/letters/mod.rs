@@ -9,7 +9,8 @@
 //! data types of this module are what they read.
 //!
 //! The fonts (Libertinus Serif for the text) are embedded in the binary and
-//! loaded once per [`LetterEngine`]: no system font, no network.
+//! loaded once per [`LetterEngine`]: no system font, no network. Their
+//! licences are listed in the crate's `FONTS.md`.
 
 mod data;
 mod diagnostic;

@@ -376,3 +376,32 @@ fn the_letters_have_french_metadata() {
         "no language"
     );
 }
+
+/// In the default templates' text, ; : ! ? and » follow a narrow no-break
+/// space (U+202F) and « is followed by one, never by an ordinary space.
+#[test]
+fn the_default_templates_space_french_punctuation() {
+    for (name, template) in [
+        ("result_letter.typ", RESULT_LETTER_TEMPLATE),
+        ("convention.typ", CONVENTION_TEMPLATE),
+    ] {
+        for (i, line) in template.lines().enumerate() {
+            if line.trim_start().starts_with("//") {
+                continue;
+            }
+            let chars: Vec<char> = line.chars().collect();
+            for (j, pair) in chars.windows(2).enumerate() {
+                let space = |c: char| c == ' ' || c == '\u{a0}';
+                let wrong = match *pair {
+                    // "!=" is Typst's "different from".
+                    [a, '!'] => space(a) && chars.get(j + 2) != Some(&'='),
+                    [a, ';' | ':' | '?'] => space(a),
+                    [a, '»'] => space(a) || a.is_alphabetic(),
+                    ['«', b] => space(b) || b.is_alphabetic(),
+                    _ => false,
+                };
+                assert!(!wrong, "{name}, line {}: {line:?}", i + 1);
+            }
+        }
+    }
+}
