@@ -2,7 +2,7 @@
 //! `data.json`, and the fonts embedded in the binary. Nothing is read from
 //! the disk or the network.
 
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 
 use serde::Serialize;
 
@@ -30,8 +30,9 @@ const CACHE_MAX_AGE: usize = 10;
 /// library are loaded once, when the engine is made: keep one engine (or
 /// use [`LetterEngine::shared`]) to render many letters.
 ///
-/// Rendering is CPU-bound (a few tens of milliseconds for a letter): call
-/// it from a blocking thread in an async server. An engine can be used
+/// Rendering is CPU-bound (about 6 ms for a letter, 13 ms for a convention
+/// in a release build, see docs/performance.md): call it from a blocking
+/// thread in an async server. An engine can be used
 /// from several threads at once.
 pub struct LetterEngine {
     library: LazyHash<Library>,
@@ -89,7 +90,7 @@ impl LetterEngine {
         let data = serde_json::to_vec(data).map_err(|e| LetterError::Data(e.to_string()))?;
         let world = LetterWorld {
             engine: self,
-            main: Source::new(file_id(MAIN_FILE), template.to_owned()),
+            main: Source::new(*MAIN_ID, template.to_owned()),
             data: Bytes::new(data),
         };
         let compiled = typst::compile::<PagedDocument>(&world).output;
@@ -99,6 +100,11 @@ impl LetterEngine {
         pdf.map_err(|diagnostics| world.error(&diagnostics))
     }
 }
+
+/// The ids of the two files of a letter's world (interning takes a lock:
+/// done once).
+static MAIN_ID: LazyLock<FileId> = LazyLock::new(|| file_id(MAIN_FILE));
+static DATA_ID: LazyLock<FileId> = LazyLock::new(|| file_id(DATA_FILE));
 
 fn file_id(path: &str) -> FileId {
     let vpath = VirtualPath::new(path).expect("a plain file name is a valid virtual path");
@@ -163,7 +169,7 @@ impl World for LetterWorld<'_> {
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
-        if id == file_id(DATA_FILE) {
+        if id == *DATA_ID {
             Ok(self.data.clone())
         } else if id == self.main.id() {
             Ok(Bytes::from_string(self.main.text().to_owned()))

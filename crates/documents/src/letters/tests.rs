@@ -354,6 +354,8 @@ fn a_template_reads_nothing_but_its_data() {
             "{template}: {error:?}"
         );
     }
+    let data = serde_json::json!({ "nom": "x" });
+    assert_pdf(&render("#json(\"/data.json\").nom", &data).unwrap());
     let error = render("#datetime.today().year()", &serde_json::json!({})).unwrap_err();
     assert!(error.to_string().contains("data.date"), "{error}");
 }
