@@ -14,7 +14,9 @@
 //! - [`receipt`]: the accusé de réception of a submission, as a PDF;
 //! - [`text_pdf`](mod@text_pdf): a text document (headings, paragraphs,
 //!   bullets) as a PDF, and plain text read as such a document;
-//! - [`bundle`]: applications' documents streamed into one zip.
+//! - [`bundle`]: applications' documents streamed into one zip;
+//! - [`letters`]: the result letters and the conventions, typeset by Typst
+//!   from templates the admins can edit, with embedded fonts.
 
 pub mod bundle;
 pub mod export;
@@ -22,6 +24,7 @@ pub mod filename;
 pub mod filetype;
 pub mod ics;
 pub mod import;
+pub mod letters;
 mod pdf_layout;
 pub mod photo;
 pub mod qr;
@@ -33,6 +36,10 @@ pub use export::{Cell, ExportError, ExportFormat, Sheet, to_csv, to_ods, to_xlsx
 pub use filename::safe_filename;
 pub use filetype::FileType;
 pub use import::{ImportFileError, Row, Table, normalise_header, read_table};
+pub use letters::{
+    CafParty, ConventionData, ConventionModule, LetterData, LetterEngine, LetterError,
+    LetterOutcome, Party, Signatory, UnsuccessfulReason, convention, result_letter,
+};
 pub use photo::{Photo, PhotoError, normalise_photo};
 pub use qr::{QrError, qr_svg};
 pub use receipt::{Receipt, ReceiptDocument, french_size, receipt_pdf};
