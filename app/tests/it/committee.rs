@@ -764,3 +764,154 @@ async fn the_outgoing_coordinator_reads_for_a_month_then_its_access_ends() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn letters_wait_for_validation_then_go_once_with_their_pdfs() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    seat(&app, &s.call, "caf@comite.test", "Caf 03", None).await;
+    let mut m1 = app.logged_in("caf@comite.test").await;
+    for (id, q) in [(&s.a, 18), (&s.b, 9), (&s.c, 11)] {
+        review(&mut m1, id, &marks(q, 12)).await;
+    }
+    let mut agent03 = app.logged_in(AGENT03).await;
+    let mut agent63 = app.logged_in(AGENT63).await;
+    let letters = format!("/api/v1/calls/{}/modules/M1/letters", s.call);
+    // Letters before validation: refused.
+    let r = agent03.json("POST", &letters, &json!({})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.error_code(), "not_decided");
+    for (dep, agent) in [("03", &mut agent03), ("63", &mut agent63)] {
+        let r = m1
+            .json(
+                "POST",
+                &format!("/api/v1/calls/{}/modules/M1/proposals", s.call),
+                &json!({"department": dep, "application_id": s.a, "motivation": "Projet bi-départemental solide."}),
+            )
+            .await;
+        let pid = r.json()["id"].as_str().unwrap().to_owned();
+        let r = agent
+            .json(
+                "POST",
+                &format!("/api/v1/proposals/{pid}/validation"),
+                &json!({"approve": true}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+    }
+    let r = agent03.json("POST", &letters, &json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let made = r.json();
+    // A: a letter and its convention; B and C: a letter each.
+    assert_eq!(made["generated"], 4);
+    let kinds: Vec<(String, String)> = made["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["structure_name"].as_str().unwrap().to_owned(),
+                format!(
+                    "{}:{}",
+                    l["kind"].as_str().unwrap(),
+                    l["outcome"].as_str().unwrap()
+                ),
+            )
+        })
+        .collect();
+    assert!(kinds.contains(&("Centre A".into(), "convention:retained".into())));
+    assert!(kinds.contains(&("Centre B".into(), "result:not_retained".into())));
+    assert_eq!(
+        agent03.json("POST", &letters, &json!({})).await.json()["generated"],
+        0,
+        "a second run makes nothing"
+    );
+    // The applicant reads it once sent; staff before.
+    let mut ra = app.logged_in("centre-a@structure.test").await;
+    let letter = format!("/api/v1/applications/{}/letter.pdf", s.a);
+    assert_eq!(ra.get(&letter).await.status, StatusCode::NOT_FOUND);
+    let pdf = agent03.get(&letter).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert!(pdf.bytes.starts_with(b"%PDF-"));
+    let send = format!("{letters}/send");
+    assert_eq!(
+        agent03.json("POST", &send, &json!({})).await.json()["sent"],
+        3
+    );
+    assert_eq!(
+        agent03.json("POST", &send, &json!({})).await.json()["sent"],
+        0
+    );
+    let r = ra.get(&letter).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.bytes.starts_with(b"%PDF-"));
+    let conv = ra
+        .get(&format!("/api/v1/applications/{}/convention.pdf", s.a))
+        .await;
+    assert_eq!(conv.status, StatusCode::OK);
+    let (subject, _) = app.last_email_to("centre-a@structure.test").await.unwrap();
+    assert!(subject.contains("Résultat"), "{subject}");
+    let (log, _) =
+        store::outbox::list_emails(&app.db, &domain::AdminCap::for_console(), None, 100, 0)
+            .await
+            .unwrap();
+    let mail = log
+        .iter()
+        .find(|e| e.template == "letter" && e.to == "centre-a@structure.test")
+        .unwrap();
+    assert_eq!(
+        store::outbox::attachment_names(&app.db, mail.id)
+            .await
+            .unwrap(),
+        vec!["courrier-M1.pdf", "convention-M1.pdf"]
+    );
+    // B has no convention.
+    let mut rb = app.logged_in("centre-b@structure.test").await;
+    assert_eq!(
+        rb.get(&format!("/api/v1/applications/{}/convention.pdf", s.b))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn administrators_edit_the_letter_templates_checked_before_saving() {
+    let app = spawn_app().await;
+    let mut admin = app.logged_in(ADMIN).await;
+    let path = "/api/v1/letter-templates/result";
+    let got = admin.get(path).await.json();
+    assert_eq!(got["builtin"], true);
+    assert!(got["source"].as_str().unwrap().contains("data.json"));
+    let r = admin
+        .json(
+            "PUT",
+            path,
+            &json!({"source": "#let d = json(\"data.json\")\n#let x = (\n"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("ligne"), "{}", r.body);
+    assert_eq!(admin.get(path).await.json()["builtin"], true);
+    let r = admin
+        .json(
+            "PUT",
+            path,
+            &json!({"source": "#let d = json(\"data.json\")\nBonjour #d.applicant.name."}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    assert_eq!(admin.get(path).await.json()["builtin"], false);
+    // Back to the built-in one; agents may not edit.
+    let r = admin.json("PUT", path, &json!({"source": null})).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    assert_eq!(admin.get(path).await.json()["builtin"], true);
+    let mut agent = app.logged_in(AGENT03).await;
+    assert_eq!(
+        agent
+            .json("PUT", path, &json!({"source": "x"}))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -18,6 +18,7 @@ pub mod conventions;
 pub mod files;
 pub mod handovers;
 pub mod imports;
+pub mod letters;
 pub mod meta;
 pub mod outbox;
 pub mod promeneurs;

@@ -11,6 +11,7 @@ pub mod calls;
 pub mod committee;
 mod error;
 pub mod handover;
+pub mod letters;
 pub mod mail;
 pub mod network;
 pub mod pages;

@@ -44,3 +44,25 @@ pub async fn queue(
     store::outbox::enqueue_email(tx, state.now(), &email).await?;
     Ok(())
 }
+
+/// Renders and queues one e-mail with attachments; returns its id.
+pub async fn queue_with(
+    state: &AppState,
+    tx: &mut Tx,
+    to: &str,
+    subject: &str,
+    template_name: &str,
+    body: &impl Template,
+    attachments: &[store::outbox::Attachment],
+) -> Result<uuid::Uuid, StoreError> {
+    let body = body
+        .render()
+        .map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let email = OutgoingEmail {
+        to: to.to_owned(),
+        subject: subject.to_owned(),
+        body,
+        template: template_name.to_owned(),
+    };
+    store::outbox::enqueue_email_with(tx, state.now(), &email, attachments).await
+}

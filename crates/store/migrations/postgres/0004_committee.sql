@@ -115,3 +115,27 @@ CREATE TABLE handover_items (
     incoming_done_at BIGINT
 );
 CREATE INDEX handover_items_handover ON handover_items(handover_id, position);
+
+-- Result letters and conventions made for the applications of a module
+-- once decided (one of each kind per application), and when they were
+-- queued to be e-mailed.
+CREATE TABLE letters (
+    id UUID PRIMARY KEY,
+    application_id UUID NOT NULL REFERENCES applications(id),
+    kind TEXT NOT NULL CHECK (kind IN ('result', 'convention')),
+    outcome TEXT NOT NULL CHECK (outcome IN ('retained', 'not_retained', 'module_unsuccessful')),
+    file_id UUID NOT NULL REFERENCES stored_files(id),
+    created_at BIGINT NOT NULL,
+    queued_at BIGINT,
+    email_id UUID REFERENCES emails(id),
+    UNIQUE (application_id, kind)
+);
+
+-- Templates of the letters as edited by administrators (the built-in ones
+-- apply when absent).
+CREATE TABLE letter_templates (
+    kind TEXT PRIMARY KEY CHECK (kind IN ('result', 'convention')),
+    source TEXT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    updated_by UUID REFERENCES users(id)
+);

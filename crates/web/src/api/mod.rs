@@ -6,6 +6,7 @@ mod auditions;
 pub mod calls;
 mod committee;
 mod handovers;
+mod letters;
 pub mod network;
 mod reference;
 mod session;
@@ -40,6 +41,8 @@ use crate::AppState;
         committee::results, committee::propose, committee::proposals, committee::validate,
         auditions::create, auditions::list, auditions::assign, auditions::delete, auditions::invite, auditions::ics,
         handovers::create, handovers::list, handovers::show, handovers::tick,
+        letters::generate, letters::list, letters::send, letters::letter_pdf, letters::convention_pdf,
+        letters::template, letters::set_template,
     ),
     tags((name = "session"), (name = "reference"), (name = "admin"), (name = "network"), (name = "calls"), (name = "committee"), (name = "public"))
 )]
@@ -60,6 +63,7 @@ pub fn router() -> Router<AppState> {
         .merge(committee::router())
         .merge(auditions::router())
         .merge(handovers::router())
+        .merge(letters::router())
 }
 
 /// An instant as RFC 3339 with the Paris offset.

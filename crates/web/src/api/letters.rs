@@ -1,0 +1,203 @@
+//! Result letters and conventions over the API.
+
+use axum::{
+    Json, Router,
+    extract::{Path, State},
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use serde::{Deserialize, Serialize};
+use store::letters::Letter;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{Page, rfc3339};
+use crate::{AppError, AppState, auth::CurrentUser, calls::exports::attachment, letters};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/calls/{id}/modules/{code}/letters",
+            post(generate).get(list),
+        )
+        .route("/calls/{id}/modules/{code}/letters/send", post(send))
+        .route("/applications/{id}/letter.pdf", get(letter_pdf))
+        .route("/applications/{id}/convention.pdf", get(convention_pdf))
+        .route("/letter-templates/{kind}", get(template).put(set_template))
+}
+
+fn parse_id(s: &str) -> Result<Uuid, AppError> {
+    Uuid::parse_str(s).map_err(|_| AppError::not_found())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LetterOut {
+    id: String,
+    application_id: String,
+    structure_name: String,
+    /// `result` or `convention`.
+    kind: String,
+    /// `retained`, `not_retained` or `module_unsuccessful`.
+    outcome: String,
+    size: i64,
+    created_at: String,
+    queued_at: Option<String>,
+    /// `pending`, `sent` or `failed` once queued.
+    email_status: Option<String>,
+}
+
+fn out(l: Letter) -> LetterOut {
+    LetterOut {
+        id: l.id.to_string(),
+        application_id: l.application_id.to_string(),
+        structure_name: l.structure_name,
+        kind: l.kind,
+        outcome: l.outcome,
+        size: l.size,
+        created_at: rfc3339(l.created_at),
+        queued_at: l.queued_at.map(rfc3339),
+        email_status: l.email_status,
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GeneratedOut {
+    /// Documents made by this run (0 when all were made before).
+    generated: usize,
+    items: Vec<LetterOut>,
+}
+
+#[utoipa::path(post, path = "/api/v1/calls/{id}/modules/{code}/letters", tag = "committee",
+    responses((status = 200, body = GeneratedOut), (status = 403), (status = 404),
+              (status = 409, description = "not_decided : des décisions attendent la validation des Caf"), (status = 422)))]
+pub async fn generate(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path((id, code)): Path<(String, String)>,
+) -> Result<Json<GeneratedOut>, AppError> {
+    let call = parse_id(&id)?;
+    let generated = letters::generate(&state, &p, call, &code).await?;
+    let items = letters::letters(&state, &p, call, &code)
+        .await?
+        .into_iter()
+        .map(out)
+        .collect();
+    Ok(Json(GeneratedOut { generated, items }))
+}
+
+#[utoipa::path(get, path = "/api/v1/calls/{id}/modules/{code}/letters", tag = "committee",
+    responses((status = 200, body = Page<LetterOut>), (status = 404)))]
+pub async fn list(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path((id, code)): Path<(String, String)>,
+) -> Result<Json<Page<LetterOut>>, AppError> {
+    let items: Vec<LetterOut> = letters::letters(&state, &p, parse_id(&id)?, &code)
+        .await?
+        .into_iter()
+        .map(out)
+        .collect();
+    let total = i64::try_from(items.len()).unwrap_or(0);
+    Ok(Json(Page { items, total }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SentOut {
+    /// Applicants written to by this run (0 on a second run).
+    sent: usize,
+}
+
+#[utoipa::path(post, path = "/api/v1/calls/{id}/modules/{code}/letters/send", tag = "committee",
+    responses((status = 200, body = SentOut), (status = 403), (status = 404), (status = 409)))]
+pub async fn send(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path((id, code)): Path<(String, String)>,
+) -> Result<Json<SentOut>, AppError> {
+    let sent = letters::send_all(&state, &p, parse_id(&id)?, &code).await?;
+    Ok(Json(SentOut { sent }))
+}
+
+/// A letter as a PDF attachment (pages and API).
+pub async fn pdf_response(
+    state: &AppState,
+    p: &domain::Principal,
+    id: Uuid,
+    kind: &str,
+) -> Result<Response, AppError> {
+    let bytes = letters::document(state, p, id, kind).await?;
+    let name = if kind == letters::CONVENTION {
+        "convention.pdf"
+    } else {
+        "courrier.pdf"
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CONTENT_DISPOSITION, attachment(name)),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/applications/{id}/letter.pdf", tag = "committee",
+    responses((status = 200, content_type = "application/pdf"), (status = 404, description = "Pas encore envoyé")))]
+pub async fn letter_pdf(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    pdf_response(&state, &p, parse_id(&id)?, letters::RESULT).await
+}
+
+#[utoipa::path(get, path = "/api/v1/applications/{id}/convention.pdf", tag = "committee",
+    responses((status = 200, content_type = "application/pdf"), (status = 404)))]
+pub async fn convention_pdf(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    pdf_response(&state, &p, parse_id(&id)?, letters::CONVENTION).await
+}
+
+#[derive(Serialize, Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct TemplateIo {
+    /// Typst markup; the data is read with `json("data.json")`. `null`
+    /// goes back to the built-in template.
+    source: Option<String>,
+    /// Whether the built-in template is in use (answers only).
+    builtin: bool,
+}
+
+#[utoipa::path(get, path = "/api/v1/letter-templates/{kind}", tag = "committee",
+    responses((status = 200, body = TemplateIo), (status = 403), (status = 404)))]
+pub async fn template(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(kind): Path<String>,
+) -> Result<Json<TemplateIo>, AppError> {
+    if p.admin().is_none() {
+        return Err(AppError::forbidden("Réservé aux administrateurs."));
+    }
+    let (source, builtin) = letters::current_template(&state, &kind).await?;
+    Ok(Json(TemplateIo {
+        source: Some(source),
+        builtin,
+    }))
+}
+
+#[utoipa::path(put, path = "/api/v1/letter-templates/{kind}", tag = "committee", request_body = TemplateIo,
+    responses((status = 204), (status = 403), (status = 404), (status = 422, description = "Le modèle ne se compose pas : la ligne de l'erreur")))]
+pub async fn set_template(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(kind): Path<String>,
+    Json(input): Json<TemplateIo>,
+) -> Result<StatusCode, AppError> {
+    letters::set_template(&state, &p, &kind, input.source.as_deref()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

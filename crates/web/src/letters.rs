@@ -1,0 +1,636 @@
+//! Result letters and conventions, shared by the pages and the API: one
+//! run per module once every decision is validated (a letter for every
+//! applicant, a convention for each retained one, typeset with Typst from
+//! templates administrators may edit), a review, then "send all" through
+//! the outbox with the PDFs attached; a second run sends nothing twice.
+
+use documents::letters::{
+    CONVENTION_TEMPLATE, CafParty, ConventionData, ConventionModule, LetterData, LetterEngine,
+    LetterError, LetterOutcome, Party, RESULT_LETTER_TEMPLATE, Signatory, UnsuccessfulReason,
+};
+use domain::{
+    Principal,
+    call::ApplicationStatus,
+    clock::french_date,
+    decision::{ProposalStatus, Reason},
+};
+use store::{
+    applications::Application, calls::Module, committee::Proposal, letters::Letter,
+    outbox::Attachment, reference::Department,
+};
+use uuid::Uuid;
+
+use crate::{AppError, AppState, calls, mail::queue_with};
+
+/// The two kinds of documents, as stored and as templates.
+pub const RESULT: &str = "result";
+pub const CONVENTION: &str = "convention";
+
+/// The built-in template of a kind.
+pub fn default_template(kind: &str) -> Option<&'static str> {
+    match kind {
+        RESULT => Some(RESULT_LETTER_TEMPLATE),
+        CONVENTION => Some(CONVENTION_TEMPLATE),
+        _ => None,
+    }
+}
+
+async fn template(state: &AppState, kind: &str) -> Result<String, AppError> {
+    Ok(match store::letters::template(&state.db, kind).await? {
+        Some(s) => s,
+        None => default_template(kind)
+            .ok_or_else(AppError::not_found)?
+            .to_owned(),
+    })
+}
+
+/// "l'Allier", "le Puy-de-Dôme" (the départements served have these
+/// articles).
+fn with_article(name: &str) -> String {
+    if name.starts_with(['A', 'E', 'I', 'O', 'U', 'Y', 'H', 'É', 'È']) {
+        format!("l'{name}")
+    } else {
+        format!("le {name}")
+    }
+}
+
+/// "de l'Allier", "du Puy-de-Dôme".
+fn of(name: &str) -> String {
+    if name.starts_with(['A', 'E', 'I', 'O', 'U', 'Y', 'H', 'É', 'È']) {
+        format!("de l'{name}")
+    } else {
+        format!("du {name}")
+    }
+}
+
+fn caf_party(d: &Department) -> CafParty {
+    let address: Vec<String> = d
+        .caf_address
+        .split(['\n', ','])
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let city = address
+        .last()
+        .map(|l| {
+            l.trim_start_matches(|c: char| c.is_ascii_digit() || c == ' ')
+                .to_owned()
+        })
+        .unwrap_or_default();
+    let contact = [
+        d.contact_name.as_str(),
+        d.contact_phone.as_str(),
+        d.contact_email.as_str(),
+    ]
+    .iter()
+    .filter(|s| !s.is_empty())
+    .copied()
+    .collect::<Vec<_>>()
+    .join(" — ");
+    CafParty {
+        department_code: d.code.clone(),
+        name: d.caf_name.clone(),
+        short_name: format!("Caf {}", of(&d.name)),
+        address,
+        city,
+        signatory: Signatory {
+            name: d.contact_name.clone(),
+            title: format!("Pour la Caf {}", of(&d.name)),
+        },
+        contact: (!contact.is_empty()).then_some(contact),
+    }
+}
+
+async fn applicant(state: &AppState, a: &Application) -> Result<Party, AppError> {
+    let scope = domain::NetworkScope {
+        departments: domain::access::DepartmentScope::All,
+        structures: std::collections::BTreeSet::new(),
+        own_user: None,
+    };
+    let s = store::structures::find(&state.db, &scope, a.structure_id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    let postal = state
+        .communes()
+        .await?
+        .get(&s.commune_insee)
+        .and_then(|c| {
+            c.postal_codes
+                .split([',', ' ', ';'])
+                .find(|p| !p.is_empty())
+        })
+        .unwrap_or_default()
+        .to_owned();
+    let mut address: Vec<String> = s
+        .address
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect();
+    address.push(format!("{postal} {}", s.commune_name).trim().to_owned());
+    Ok(Party {
+        name: s.name,
+        address,
+        city: s.commune_name,
+        representative: (!s.contact_name.is_empty()).then(|| Signatory {
+            name: s.contact_name.clone(),
+            title: String::new(),
+        }),
+    })
+}
+
+/// What an application's letter says, from the validated proposals.
+fn outcome_of(
+    a: &Application,
+    validated: &[&Proposal],
+) -> (LetterOutcome, Option<String>, Option<UnsuccessfulReason>) {
+    let mine: Vec<&&Proposal> = validated
+        .iter()
+        .filter(|p| a.departments.contains(&p.department))
+        .collect();
+    if a.status == ApplicationStatus::Retained {
+        let why = mine
+            .iter()
+            .find(|p| p.application_id == Some(a.id))
+            .map(|p| p.motivation.clone());
+        return (LetterOutcome::Retained, why, None);
+    }
+    let all_unsuccessful = !mine.is_empty() && mine.iter().all(|p| p.unsuccessful);
+    if all_unsuccessful {
+        let reason = mine.iter().find_map(|p| p.reason).map(|r| match r {
+            Reason::TooFewApplications => UnsuccessfulReason::TooFewApplications,
+            Reason::InsufficientQuality => UnsuccessfulReason::InsufficientQuality,
+        });
+        let why = mine.first().map(|p| p.motivation.clone());
+        return (LetterOutcome::ModuleUnsuccessful, why, reason);
+    }
+    let why: Vec<String> = mine.iter().map(|p| p.motivation.clone()).collect();
+    (
+        LetterOutcome::NotRetained,
+        (!why.is_empty()).then(|| why.join("\n\n")),
+        None,
+    )
+}
+
+fn outcome_code(o: LetterOutcome) -> &'static str {
+    match o {
+        LetterOutcome::Retained => "retained",
+        LetterOutcome::NotRetained => "not_retained",
+        LetterOutcome::ModuleUnsuccessful => "module_unsuccessful",
+    }
+}
+
+/// One application's documents to make.
+struct Job {
+    application_id: Uuid,
+    outcome: LetterOutcome,
+    letter: LetterData,
+    convention: Option<ConventionData>,
+}
+
+/// The module of a call the caller manages, and its filed applications,
+/// all decided (409 otherwise: nothing is announced before validation).
+async fn decided(
+    state: &AppState,
+    p: &Principal,
+    call_id: Uuid,
+    code: &str,
+) -> Result<(calls::CallView, Module, Vec<Application>), AppError> {
+    let (view, _) = calls::managed_call(state, p, call_id).await?;
+    let module = view.module(code).ok_or_else(AppError::not_found)?.clone();
+    let (items, _) = store::applications::list(
+        &state.db,
+        &domain::NetworkScope {
+            departments: domain::access::DepartmentScope::All,
+            structures: std::collections::BTreeSet::new(),
+            own_user: None,
+        },
+        &store::applications::Filter {
+            call_id: Some(call_id),
+            module_code: Some(module.spec.code.clone()),
+            filed_only: true,
+            limit: 10_000,
+            ..Default::default()
+        },
+    )
+    .await?;
+    let filed: Vec<Application> = items
+        .into_iter()
+        .filter(|a| a.status != ApplicationStatus::Withdrawn)
+        .collect();
+    if filed.is_empty() {
+        return Err(AppError::conflict(
+            "no_applications",
+            "Ce module n'a reçu aucune candidature : il n'y a pas de courrier à faire.",
+        ));
+    }
+    if filed.iter().any(|a| !a.status.is_final()) {
+        return Err(AppError::conflict(
+            "not_decided",
+            "Les décisions de ce module ne sont pas toutes validées par les Caf : les courriers attendent.",
+        ));
+    }
+    Ok((view, module, filed))
+}
+
+/// Makes the letters (and conventions) not yet made for a module; returns
+/// how many documents were made.
+pub async fn generate(
+    state: &AppState,
+    p: &Principal,
+    call_id: Uuid,
+    code: &str,
+) -> Result<usize, AppError> {
+    let (view, module, filed) = decided(state, p, call_id, code).await?;
+    let proposals = store::committee::proposals(&state.db, call_id, &module.spec.code).await?;
+    let validated: Vec<&Proposal> = proposals
+        .iter()
+        .filter(|x| x.status == ProposalStatus::Validated)
+        .collect();
+    let departments = store::reference::departments(&state.db).await?;
+    let existing = store::letters::of_module(&state.db, call_id, &module.spec.code).await?;
+    let today = french_date(state.today());
+    let handover = (module.spec.code == "M1").then_some(state.config.handover_months);
+    let mut jobs = Vec::new();
+    for a in &filed {
+        if existing.iter().any(|l| l.application_id == a.id) {
+            continue;
+        }
+        let (filed_module, _) = calls::modules_of(state, a).await?;
+        let cafs: Vec<CafParty> = departments
+            .iter()
+            .filter(|d| a.departments.contains(&d.code))
+            .map(caf_party)
+            .collect();
+        let names: Vec<String> = departments
+            .iter()
+            .filter(|d| a.departments.contains(&d.code))
+            .map(|d| with_article(&d.name))
+            .collect();
+        let party = applicant(state, a).await?;
+        let reference = store::applications::receipts(&state.db, a.id)
+            .await?
+            .last()
+            .map_or_else(|| a.id.to_string(), |r| r.number.clone());
+        let (outcome, motivation, reason) = outcome_of(a, &validated);
+        let spec = &filed_module.spec;
+        let letter = LetterData {
+            caf: cafs.clone(),
+            applicant: party.clone(),
+            call_title: view.call.title.clone(),
+            module_code: spec.code.clone(),
+            module_title: spec.title.clone(),
+            departments: names.clone(),
+            outcome,
+            motivation,
+            unsuccessful_reason: reason,
+            date: today.clone(),
+            reference: reference.clone(),
+            salutation: None,
+            service_starts_on: Some(french_date(spec.service_starts_on)),
+            service_ends_on: Some(french_date(spec.service_ends_on)),
+            handover_months: handover,
+        };
+        let convention = (outcome == LetterOutcome::Retained).then(|| ConventionData {
+            reference: reference.clone(),
+            call_title: view.call.title.clone(),
+            structure: party,
+            caf: cafs,
+            modules: vec![ConventionModule {
+                code: spec.code.clone(),
+                title: spec.title.clone(),
+                service_starts_on: french_date(spec.service_starts_on),
+                service_ends_on: french_date(spec.service_ends_on),
+                departments: names,
+                handover_months: handover,
+            }],
+            obligations: spec
+                .description
+                .split("\n\n")
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            signed_on: None,
+        });
+        jobs.push(Job {
+            application_id: a.id,
+            outcome,
+            letter,
+            convention,
+        });
+    }
+    if jobs.is_empty() {
+        return Ok(0);
+    }
+    let letter_template = template(state, RESULT).await?;
+    let convention_template = template(state, CONVENTION).await?;
+    let made = tokio::task::spawn_blocking(move || {
+        let engine = LetterEngine::shared();
+        jobs.into_iter()
+            .map(|j| {
+                let letter = engine.render_typed(&letter_template, &j.letter)?;
+                let convention = j
+                    .convention
+                    .as_ref()
+                    .map(|c| engine.render_typed(&convention_template, c))
+                    .transpose()?;
+                Ok((j.application_id, j.outcome, letter, convention))
+            })
+            .collect::<Result<Vec<_>, LetterError>>()
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(template_error)?;
+    let now = state.now();
+    let mut count = 0;
+    let mut tx = state.db.begin().await?;
+    for (app_id, outcome, letter, convention) in made {
+        let file =
+            store::files::put(&mut tx, now, "courrier.pdf", "application/pdf", &letter).await?;
+        if store::letters::insert(&mut tx, app_id, RESULT, outcome_code(outcome), file, now).await?
+        {
+            count += 1;
+        }
+        if let Some(pdf) = convention {
+            let file =
+                store::files::put(&mut tx, now, "convention.pdf", "application/pdf", &pdf).await?;
+            if store::letters::insert(
+                &mut tx,
+                app_id,
+                CONVENTION,
+                outcome_code(outcome),
+                file,
+                now,
+            )
+            .await?
+            {
+                count += 1;
+            }
+        }
+    }
+    store::audit::log(
+        &mut tx,
+        &crate::accounts::actor(p),
+        now,
+        "generate_letters",
+        "call",
+        call_id,
+        None,
+        serde_json::json!({"module": module.spec.code, "documents": count}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(count)
+}
+
+/// A template error as a 422 naming the line.
+pub fn template_error(e: LetterError) -> AppError {
+    match e {
+        LetterError::Template { message, line } => AppError::invalid_field(
+            "template",
+            match line {
+                Some(l) => {
+                    format!("Le modèle de courrier contient une erreur, ligne {l} : {message}")
+                }
+                None => format!("Le modèle de courrier contient une erreur : {message}"),
+            },
+        ),
+        other @ LetterError::Data(_) => AppError::internal(other),
+    }
+}
+
+/// The letters made for a module (staff of the call).
+pub async fn letters(
+    state: &AppState,
+    p: &Principal,
+    call_id: Uuid,
+    code: &str,
+) -> Result<Vec<Letter>, AppError> {
+    let view = calls::staff_call(state, p, call_id).await?;
+    let module = view.module(code).ok_or_else(AppError::not_found)?;
+    Ok(store::letters::of_module(&state.db, call_id, &module.spec.code).await?)
+}
+
+/// E-mails every letter not yet sent, with its PDFs; returns how many
+/// applicants were written to now (0 on a second run).
+pub async fn send_all(
+    state: &AppState,
+    p: &Principal,
+    call_id: Uuid,
+    code: &str,
+) -> Result<usize, AppError> {
+    let (view, module, filed) = decided(state, p, call_id, code).await?;
+    let all = store::letters::of_module(&state.db, call_id, &module.spec.code).await?;
+    let now = state.now();
+    let mut sent = 0;
+    let mut tx = state.db.begin().await?;
+    for a in &filed {
+        let mine: Vec<&Letter> = all
+            .iter()
+            .filter(|l| l.application_id == a.id && l.queued_at.is_none())
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let mut attachments = Vec::new();
+        for l in &mine {
+            let f = store::files::get(&state.db, l.file_id)
+                .await?
+                .ok_or_else(AppError::not_found)?;
+            attachments.push(Attachment {
+                file_name: if l.kind == CONVENTION {
+                    format!("convention-{}.pdf", module.spec.code)
+                } else {
+                    format!("courrier-{}.pdf", module.spec.code)
+                },
+                content_type: "application/pdf".into(),
+                content: f.content,
+            });
+        }
+        let body = LetterMail {
+            structure: &a.structure_name,
+            call: &view.call.title,
+            module: &format!("{} — {}", module.spec.code, module.spec.title),
+            retained: a.status == ApplicationStatus::Retained,
+            link: format!("{}/candidatures/{}", state.config.base_url, a.id),
+        };
+        let to =
+            store::applications::referent_emails(&state.db, a.structure_id, a.created_by).await?;
+        let mut first = None;
+        for address in &to {
+            let id = queue_with(
+                state,
+                &mut tx,
+                address,
+                &format!(
+                    "Résultat de l'appel à candidatures — module {}",
+                    module.spec.code
+                ),
+                "letter",
+                &body,
+                &attachments,
+            )
+            .await?;
+            first.get_or_insert(id);
+        }
+        if let Some(email) = first
+            && store::letters::mark_queued(&mut tx, a.id, email, now).await?
+        {
+            sent += 1;
+        }
+    }
+    tx.commit().await?;
+    state.jobs_queued.notify_one();
+    Ok(sent)
+}
+
+#[derive(askama::Template)]
+#[template(path = "emails/letter.txt")]
+struct LetterMail<'a> {
+    structure: &'a str,
+    call: &'a str,
+    module: &'a str,
+    retained: bool,
+    link: String,
+}
+
+/// A letter of an application as a PDF: staff of its départements once
+/// made, the applicant once sent.
+pub async fn document(
+    state: &AppState,
+    p: &Principal,
+    application_id: Uuid,
+    kind: &str,
+) -> Result<Vec<u8>, AppError> {
+    let a = calls::application(state, p, application_id).await?;
+    let letter = store::letters::of_application(&state.db, a.id)
+        .await?
+        .into_iter()
+        .find(|l| l.kind == kind)
+        .ok_or_else(AppError::not_found)?;
+    let staff = calls::is_staff_of(p, &a);
+    if !staff && letter.queued_at.is_none() {
+        return Err(AppError::not_found());
+    }
+    Ok(store::files::get(&state.db, letter.file_id)
+        .await?
+        .ok_or_else(AppError::not_found)?
+        .content)
+}
+
+fn sample_caf() -> CafParty {
+    CafParty {
+        department_code: "03".into(),
+        name: "Caisse d'allocations familiales de l'Allier".into(),
+        short_name: "Caf de l'Allier".into(),
+        address: vec!["6 rue Achille Roche".into(), "03000 Moulins".into()],
+        city: "Moulins".into(),
+        signatory: Signatory {
+            name: "Prénom Nom".into(),
+            title: "Pour la Caf de l'Allier".into(),
+        },
+        contact: Some("Prénom Nom — 04 70 00 00 00".into()),
+    }
+}
+
+fn sample_party() -> Party {
+    Party {
+        name: "Centre social d'exemple".into(),
+        address: vec!["1 place de la Mairie".into(), "03200 Vichy".into()],
+        city: "Vichy".into(),
+        representative: None,
+    }
+}
+
+/// Checks an administrator's template by rendering it with sample data
+/// (422 with the line of the first error).
+pub fn check_template(kind: &str, source: &str) -> Result<(), AppError> {
+    let engine = LetterEngine::shared();
+    let done = match kind {
+        RESULT => engine.render_typed(
+            source,
+            &LetterData {
+                caf: vec![sample_caf()],
+                applicant: sample_party(),
+                call_title: "Appel à candidatures".into(),
+                module_code: "M1".into(),
+                module_title: "Coordination".into(),
+                departments: vec!["l'Allier".into()],
+                outcome: LetterOutcome::NotRetained,
+                motivation: Some("Motivation du comité.".into()),
+                unsuccessful_reason: None,
+                date: "1er juin 2024".into(),
+                reference: "2024-M1-0001".into(),
+                salutation: None,
+                service_starts_on: Some("1er juin 2024".into()),
+                service_ends_on: Some("31 décembre 2026".into()),
+                handover_months: Some(1),
+            },
+        ),
+        CONVENTION => engine.render_typed(
+            source,
+            &ConventionData {
+                reference: "2024-M1-0001".into(),
+                call_title: "Appel à candidatures".into(),
+                structure: sample_party(),
+                caf: vec![sample_caf()],
+                modules: vec![ConventionModule {
+                    code: "M1".into(),
+                    title: "Coordination".into(),
+                    service_starts_on: "1er juin 2024".into(),
+                    service_ends_on: "31 décembre 2026".into(),
+                    departments: vec!["l'Allier".into()],
+                    handover_months: Some(1),
+                }],
+                obligations: vec!["Animer le réseau.".into()],
+                signed_on: None,
+            },
+        ),
+        _ => return Err(AppError::not_found()),
+    };
+    done.map(|_| ()).map_err(template_error)
+}
+
+/// Saves an administrator's template after checking it (`None`: back to
+/// the built-in one).
+pub async fn set_template(
+    state: &AppState,
+    p: &Principal,
+    kind: &str,
+    source: Option<&str>,
+) -> Result<(), AppError> {
+    let cap = p.admin().ok_or_else(|| {
+        AppError::forbidden("Seuls les administrateurs modifient les modèles de courrier.")
+    })?;
+    default_template(kind).ok_or_else(AppError::not_found)?;
+    if let Some(s) = source {
+        let owned = (kind.to_owned(), s.to_owned());
+        tokio::task::spawn_blocking(move || check_template(&owned.0, &owned.1))
+            .await
+            .map_err(AppError::internal)??;
+    }
+    let mut tx = state.db.begin().await?;
+    store::letters::set_template(
+        &mut tx,
+        &cap,
+        &crate::accounts::actor(p),
+        state.now(),
+        kind,
+        source,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The template in use for a kind, and whether it is the built-in one.
+pub async fn current_template(state: &AppState, kind: &str) -> Result<(String, bool), AppError> {
+    let builtin = default_template(kind).ok_or_else(AppError::not_found)?;
+    Ok(match store::letters::template(&state.db, kind).await? {
+        Some(s) => (s, false),
+        None => (builtin.to_owned(), true),
+    })
+}
