@@ -10,6 +10,7 @@ mod calls;
 mod committee;
 mod committee_pages;
 mod crash;
+mod decision_pages;
 mod directory_pages;
 mod harness;
 mod network;

@@ -332,3 +332,80 @@ pub async fn invite(
     state.jobs_queued.notify_one();
     Ok(sent)
 }
+
+/// The auditions of a module as its page shows them.
+pub struct ModuleAuditions {
+    pub view: calls::CallView,
+    /// In time order.
+    pub slots: Vec<Slot>,
+    /// `p` is a CAF agent of the call: it schedules.
+    pub manages: bool,
+    /// The filed applications of the module `p` may give a slot to (empty
+    /// when it only reads).
+    pub applications: Vec<store::applications::Application>,
+}
+
+/// The slots of a module, for the call's staff and its committee (404 for
+/// anyone else), with the applications a CAF agent of the call gives them
+/// to.
+pub async fn module_auditions(
+    state: &AppState,
+    p: &Principal,
+    call_id: Uuid,
+    code: &str,
+) -> Result<ModuleAuditions, AppError> {
+    let (view, _) = crate::committee::seat(state, p, call_id).await?;
+    let code = view
+        .module(code)
+        .ok_or_else(AppError::not_found)?
+        .spec
+        .code
+        .clone();
+    let slots = store::auditions::slots(&state.db, call_id, &code).await?;
+    let manages = calls::manager(p, &view.call).is_some();
+    let applications = if manages {
+        let mut scope = p.network_scope();
+        scope.own_user = None;
+        let (items, _) = store::applications::list(
+            &state.db,
+            &scope,
+            &store::applications::Filter {
+                call_id: Some(call_id),
+                module_code: Some(code),
+                filed_only: true,
+                limit: 10_000,
+                ..Default::default()
+            },
+        )
+        .await?;
+        items
+            .into_iter()
+            .filter(|a| {
+                matches!(
+                    a.status,
+                    ApplicationStatus::Submitted
+                        | ApplicationStatus::ComplementRequested
+                        | ApplicationStatus::UnderReview
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(ModuleAuditions {
+        view,
+        slots,
+        manages,
+        applications,
+    })
+}
+
+/// The audition slot given to an application `p` reads, if any.
+pub async fn audition_of(
+    state: &AppState,
+    p: &Principal,
+    application_id: Uuid,
+) -> Result<Option<Slot>, AppError> {
+    let a = calls::application(state, p, application_id).await?;
+    Ok(store::auditions::slot_of(&state.db, a.id).await?)
+}

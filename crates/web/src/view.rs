@@ -85,6 +85,12 @@ impl Layout {
                     label: "Ma Caf",
                 });
             }
+            if p.has_role(Role::CafAgent) || p.has_role(Role::Coordinator) {
+                nav.push(NavLink {
+                    href: "/gestion/tuilages",
+                    label: "Tuilage",
+                });
+            }
             if p.is_staff() {
                 nav.push(NavLink {
                     href: "/journal",

@@ -11,6 +11,9 @@ pub mod network;
 mod reference;
 mod session;
 
+/// The .ics of an application's audition, also served by the pages.
+pub use auditions::ics_response as audition_ics;
+
 use axum::{Json, Router, routing::get};
 use serde::Serialize;
 use utoipa::OpenApi;

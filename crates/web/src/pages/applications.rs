@@ -60,6 +60,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/candidatures/{id}/accuses/{receipt}", get(receipt))
         .route("/candidatures/{id}/accuses/{receipt}/pdf", get(receipt_pdf))
+        .route("/candidatures/{id}/audition.ics", get(audition_ics))
 }
 
 /// One line of a form's error summary: the message, linked to its field.
@@ -630,6 +631,15 @@ struct MessageView {
     at: String,
 }
 
+/// The audition slot given to the application.
+struct AuditionView {
+    /// "jeudi 18 mars 2027 à 9 h 30".
+    when: String,
+    duration: i64,
+    place: String,
+    video_link: String,
+}
+
 struct ReceiptLink {
     id: Uuid,
     number: String,
@@ -686,6 +696,7 @@ struct Show {
     others: Vec<DocView>,
     messages: Vec<MessageView>,
     receipts: Vec<ReceiptLink>,
+    audition: Option<AuditionView>,
     errors: Errs,
     summary: Vec<ErrorLink>,
     alert: Option<String>,
@@ -747,6 +758,14 @@ async fn show_view(
             at: calls::french_instant_seconds(r.issued_at),
         })
         .collect();
+    let audition = crate::auditions::audition_of(state, p, id)
+        .await?
+        .map(|s| AuditionView {
+            when: crate::auditions::french_start(s.starts_at),
+            duration: s.duration_minutes,
+            place: s.place,
+            video_link: s.video_link,
+        });
     let form = fb.form.unwrap_or_else(|| ApplicationDraft {
         module: a.module_code.clone(),
         departments: a.departments.clone(),
@@ -815,6 +834,7 @@ async fn show_view(
         others,
         messages,
         receipts,
+        audition,
         errors: fb.errors,
         summary,
         alert: fb.alert,
@@ -1134,4 +1154,13 @@ async fn receipt_pdf(
     Path((id, receipt)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     exports::receipt_pdf(&state, &p, parse_id(&id)?, parse_id(&receipt)?).await
+}
+
+/// The .ics of the application's audition (404 without one).
+async fn audition_ics(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    crate::api::audition_ics(&state, &p, parse_id(&id)?).await
 }

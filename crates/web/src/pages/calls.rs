@@ -53,9 +53,37 @@ pub fn with_message(layout: Layout, code: Option<&str>) -> Layout {
         Some("module-supprime") => "Le module est supprimé.",
         Some("deja-publie") => "Cet appel est déjà publié.",
         Some("membre-ajoute") => "Le membre siège désormais au comité de l'appel.",
+        Some("appel-relance") => {
+            "Le module est relancé : voici le nouvel appel, en brouillon. Vérifiez ses dates, ses contacts et ses fichiers, puis publiez-le."
+        }
         _ => return layout.with_message(code),
     };
     layout.with_flash("success", text)
+}
+
+/// A link to another call.
+pub struct CallLink {
+    pub id: Uuid,
+    pub title: String,
+}
+
+/// The call `call` relaunches, if `p` may see it.
+pub async fn relaunched_from(
+    state: &AppState,
+    p: Option<&domain::Principal>,
+    call: &store::calls::Call,
+) -> Result<Option<CallLink>, AppError> {
+    let Some(id) = call.relaunch_of else {
+        return Ok(None);
+    };
+    match calls::call(state, p, id).await {
+        Ok(v) => Ok(Some(CallLink {
+            id,
+            title: v.call.title,
+        })),
+        Err(e) if e.status == axum::http::StatusCode::NOT_FOUND => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// A line of the scoring grid, with its weight as a share of the note.
@@ -299,6 +327,8 @@ struct Show {
     modules: Vec<ModuleView>,
     files: Vec<FileView>,
     contacts: Vec<ContactView>,
+    /// The call this one relaunches.
+    relaunch_of: Option<CallLink>,
     /// The tag of a module's sub-headings.
     sub: &'static str,
 }
@@ -323,6 +353,7 @@ async fn show(
         modules: v.modules.iter().map(|m| ModuleView::new(m, now)).collect(),
         files: v.files.iter().map(FileView::new).collect(),
         contacts: v.call.departments.iter().map(ContactView::new).collect(),
+        relaunch_of: relaunched_from(&state, p, &v.call).await?,
         sub: "h4",
     })
 }

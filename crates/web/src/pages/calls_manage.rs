@@ -23,7 +23,7 @@ use store::calls::Call;
 use uuid::Uuid;
 
 use super::{
-    calls::{FileView, ModuleView, with_message},
+    calls::{CallLink, FileView, ModuleView, relaunched_from, with_message},
     calls_form::{
         CallForm, DepartmentOption, department_options, draft_from, form_from_call, form_from_post,
         reference_contact,
@@ -231,6 +231,10 @@ pub(super) struct Manage {
     file_label: String,
     file_errors: Errs,
     pub(super) committee: CommitteeSection,
+    /// The call this one relaunches.
+    relaunch_of: Option<CallLink>,
+    /// The calls relaunching a module of this one.
+    relaunches: Vec<CallLink>,
 }
 
 /// Filed applications per module and status, within `p`'s scope.
@@ -303,6 +307,12 @@ pub(super) async fn manage_page(
         .collect();
     let can_edit = calls::manager(p, &v.call).is_some();
     let committee = committee_members::section(state, p, &v, can_edit).await?;
+    let relaunch_of = relaunched_from(state, Some(p), &v.call).await?;
+    let relaunches = store::calls::relaunches(&state.db, id)
+        .await?
+        .into_iter()
+        .map(|(id, title)| CallLink { id, title })
+        .collect();
     let title = if form.errors.any() || file_errors.any() {
         format!("Erreur : {}", v.call.title)
     } else {
@@ -322,6 +332,8 @@ pub(super) async fn manage_page(
         file_label,
         file_errors,
         committee,
+        relaunch_of,
+        relaunches,
     })
 }
 

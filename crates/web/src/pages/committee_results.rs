@@ -39,6 +39,10 @@ pub fn router() -> Router<AppState> {
             post(propose),
         )
         .route("/gestion/propositions/{id}/validation", post(validate))
+        .route(
+            "/gestion/appels/{id}/modules/{code}/relance",
+            post(relaunch),
+        )
 }
 
 #[derive(Deserialize, Default)]
@@ -165,6 +169,28 @@ struct Choice {
     label: String,
 }
 
+/// The form that was sent and refused, shown again with its errors.
+enum Refused {
+    Proposal(ProposalForm),
+    Relaunch(RelaunchForm),
+}
+
+/// The relaunch form of a département, as typed after a refusal.
+#[derive(Default, Clone)]
+struct RelaunchForm {
+    department: String,
+    deadline: String,
+    error: Option<String>,
+    alert: Option<String>,
+}
+
+/// What the relaunch form of a département shows.
+struct RelaunchView {
+    deadline: String,
+    error: Option<String>,
+    alert: Option<String>,
+}
+
 /// The proposal form of a département, as typed after a refusal.
 #[derive(Default, Clone)]
 struct ProposalForm {
@@ -196,6 +222,9 @@ struct DepView {
     motivation_error: Option<String>,
     /// Refusals without a field (409, département).
     alert: Option<String>,
+    /// The module is declared unsuccessful here, validated, and `p` is a
+    /// CAF agent of this département: it may relaunch it.
+    relaunch: Option<RelaunchView>,
 }
 
 #[derive(Template)]
@@ -211,6 +240,8 @@ struct ResultsPage {
     departments: Vec<DepView>,
     /// The refusal of the form that was sent: (link, message).
     summary: Vec<(String, String)>,
+    /// The heading of that refusal.
+    summary_title: &'static str,
 }
 
 fn dep_view(
@@ -218,6 +249,7 @@ fn dep_view(
     d: DepartmentResult,
     name: String,
     form: Option<&ProposalForm>,
+    typed: Option<&RelaunchForm>,
 ) -> DepView {
     let (status_label, status_class) = outcome_label(d.outcome);
     let mut n = 0;
@@ -267,10 +299,23 @@ fn dep_view(
         .proposal
         .as_ref()
         .is_some_and(|p| p.status != ProposalStatus::Rejected);
-    let can_validate =
-        pending && DepartmentCode::parse(&d.department).is_ok_and(|c| p.pilot(&c).is_some());
+    let pilot = DepartmentCode::parse(&d.department).is_ok_and(|c| p.pilot(&c).is_some());
+    let can_validate = pending && pilot;
     let form = form.filter(|f| f.department == d.department);
+    let relaunch = d
+        .proposal
+        .as_ref()
+        .is_some_and(|x| x.unsuccessful && x.status == ProposalStatus::Validated && pilot)
+        .then(|| {
+            let typed = typed.filter(|r| r.department == d.department);
+            RelaunchView {
+                deadline: typed.map(|r| r.deadline.clone()).unwrap_or_default(),
+                error: typed.and_then(|r| r.error.clone()),
+                alert: typed.and_then(|r| r.alert.clone()),
+            }
+        });
     DepView {
+        relaunch,
         status_label,
         status_class,
         rule: d.rule,
@@ -309,9 +354,18 @@ async fn results_page(
     auth: &Auth,
     call_id: Uuid,
     code: &str,
-    form: Option<ProposalForm>,
+    refused: Option<Refused>,
     message: Option<&str>,
 ) -> Result<ResultsPage, AppError> {
+    let summary_title = match refused {
+        Some(Refused::Relaunch(_)) => "Le module n'est pas relancé",
+        _ => "La proposition n'est pas enregistrée",
+    };
+    let (form, typed) = match refused {
+        Some(Refused::Proposal(f)) => (Some(f), None),
+        Some(Refused::Relaunch(r)) => (None, Some(r)),
+        None => (None, None),
+    };
     let (view, list) = committee::results(state, p, call_id, code).await?;
     let (_, seat) = committee::seat(state, p, call_id).await?;
     let module = view.module(code).ok_or_else(AppError::not_found)?;
@@ -327,10 +381,10 @@ async fn results_page(
                     || d.department.clone(),
                     |c| format!("{} ({})", c.name, c.department),
                 );
-            dep_view(p, d, name, form.as_ref())
+            dep_view(p, d, name, form.as_ref(), typed.as_ref())
         })
         .collect();
-    let summary = form
+    let mut summary = form
         .as_ref()
         .map(|f| {
             let dep = &f.department;
@@ -349,6 +403,15 @@ async fn results_page(
             links
         })
         .unwrap_or_default();
+    if let Some(r) = &typed {
+        let dep = &r.department;
+        if let Some(a) = &r.alert {
+            summary.push((format!("#relance-{dep}"), a.clone()));
+        }
+        if let Some(e) = &r.error {
+            summary.push((format!("#relance-{dep}-deadline"), e.clone()));
+        }
+    }
     let title = format!(
         "{}Résultats du module {} — {}",
         if summary.is_empty() { "" } else { "Erreur : " },
@@ -365,6 +428,7 @@ async fn results_page(
         disagreement_points: DISAGREEMENT / 100,
         departments,
         summary,
+        summary_title,
     })
 }
 
@@ -418,8 +482,8 @@ async fn propose(
                 alert: (status == StatusCode::CONFLICT).then(|| e.message.clone()),
                 errors: e.fields,
             };
-            let page =
-                results_page(&state, &p, &auth, call_id, &code, Some(form), None).await?;
+            let refused = Some(Refused::Proposal(form));
+            let page = results_page(&state, &p, &auth, call_id, &code, refused, None).await?;
             Ok((status, render(&page)?).into_response())
         }
         Err(e) => Err(e),
@@ -455,4 +519,53 @@ async fn validate(
         },
         done.department
     )))
+}
+
+/// Relaunches the module in one département as a new draft call (a CAF
+/// agent of that département, once the module is declared unsuccessful
+/// there and the decision validated).
+async fn relaunch(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Path((id, code)): Path<(String, String)>,
+    f: Fields,
+) -> Result<Response, AppError> {
+    let call_id = parse_id(&id)?;
+    let department = f.get("department").trim().to_owned();
+    let deadline = f.get("deadline").trim().to_owned();
+    match crate::relaunch::relaunch(&state, &p, call_id, &code, &department, &deadline).await {
+        Ok(new) => Ok(
+            Redirect::to(&format!("/gestion/appels/{new}?message=appel-relance")).into_response(),
+        ),
+        Err(e)
+            if matches!(
+                e.status,
+                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
+            ) =>
+        {
+            let status = e.status;
+            let typed = RelaunchForm {
+                department,
+                deadline,
+                error: e.fields.get("deadline").cloned(),
+                alert: if status == StatusCode::CONFLICT {
+                    Some(e.message.clone())
+                } else {
+                    e.fields.get("department").cloned()
+                },
+            };
+            let page = results_page(
+                &state,
+                &p,
+                &auth,
+                call_id,
+                &code,
+                Some(Refused::Relaunch(typed)),
+                None,
+            )
+            .await?;
+            Ok((status, render(&page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
 }

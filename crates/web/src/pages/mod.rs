@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 mod applications;
+mod auditions;
 pub mod caf;
 mod calls;
 mod calls_applications;
@@ -14,6 +15,7 @@ mod committee_members;
 mod committee_results;
 mod directory;
 pub mod form;
+mod handover;
 pub mod import;
 mod promeneurs;
 mod public;
@@ -35,6 +37,8 @@ pub fn router() -> Router<AppState> {
         .merge(committee::router())
         .merge(committee_members::router())
         .merge(committee_results::router())
+        .merge(auditions::router())
+        .merge(handover::router())
         .merge(directory::router())
         .merge(structures::router())
         .merge(promeneurs::router())
