@@ -1012,8 +1012,29 @@ async fn the_demo_holds_the_2024_call_decided_and_the_2027_renewal_open() {
             .all(|(_, s)| *s == "retained" || *s == "not_retained")
     );
 
+    // The committee scored them and each CAF validated its proposal.
+    let results = agent
+        .get(&format!("/api/v1/calls/{id}/modules/M1/results"))
+        .await
+        .json();
+    let o03 = &results["outcomes"][0];
+    assert_eq!(o03["status"], "awardable");
+    assert_eq!(o03["ranking"][0]["reviews"], 3);
+    assert_eq!(o03["proposal"]["status"], "validated");
+    assert_eq!(o03["ranking"][0]["application_id"], o03["proposal"]["application_id"]);
+
     let renewal = find("2027");
     assert_eq!(renewal["status"], "published");
+    // Two applications of the Allier to module 2, for the demo committee
+    // member to score.
+    let rid = renewal["id"].as_str().unwrap();
+    let mut member = app.logged_in("comite@demo.promeneurs.fr").await;
+    let res = member
+        .get(&format!("/api/v1/calls/{rid}/modules/M2/results"))
+        .await
+        .json();
+    assert_eq!(res["outcomes"][0]["ranking"].as_array().unwrap().len(), 2);
+    assert_eq!(res["outcomes"][0]["status"], "pending");
     assert_eq!(renewal["modules"][0]["open"], true);
     assert_eq!(
         renewal["modules"][0]["deadline_label"],

@@ -906,38 +906,3 @@ pub async fn start_review(
     )
     .await
 }
-
-/// Records the validated decision on an application under review
-/// (`under_review → retained | not_retained`).
-pub async fn record_outcome(
-    tx: &mut Tx,
-    actor: &Actor,
-    now: Timestamp,
-    application_id: Uuid,
-    retained: bool,
-) -> Result<(), StoreError> {
-    let status = if retained { "retained" } else { "not_retained" };
-    let n = write!(&mut *tx, c => {
-        sqlx::query("UPDATE applications SET status = $2, updated_at = $3 WHERE id = $1 AND status = 'under_review'")
-            .bind(application_id)
-            .bind(status)
-            .bind(micros(now))
-            .execute(c)
-            .await?
-            .rows_affected()
-    });
-    if n == 0 {
-        return Err(StoreError::Conflict("status"));
-    }
-    audit::log(
-        tx,
-        actor,
-        now,
-        "decide",
-        "application",
-        application_id,
-        None,
-        json!({"status": status}),
-    )
-    .await
-}
