@@ -16,6 +16,7 @@ mod committee_results;
 mod directory;
 pub mod form;
 mod handover;
+mod letters;
 pub mod import;
 mod promeneurs;
 mod public;
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .merge(committee_results::router())
         .merge(auditions::router())
         .merge(handover::router())
+        .merge(letters::router())
         .merge(directory::router())
         .merge(structures::router())
         .merge(promeneurs::router())
