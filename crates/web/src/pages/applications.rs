@@ -770,10 +770,7 @@ async fn show_view(
             video_link: s.video_link,
         });
     let sent = store::letters::of_application(&state.db, id).await?;
-    let sent_kind = |kind: &str| {
-        sent.iter()
-            .any(|l| l.kind == kind && l.queued_at.is_some())
-    };
+    let sent_kind = |kind: &str| sent.iter().any(|l| l.kind == kind && l.queued_at.is_some());
     let letter_sent = sent_kind(crate::letters::RESULT);
     let convention_sent = sent_kind(crate::letters::CONVENTION);
     let form = fb.form.unwrap_or_else(|| ApplicationDraft {

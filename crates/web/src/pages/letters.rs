@@ -160,11 +160,16 @@ async fn module_page(
     };
     let mut list = letters::letters(state, p, call_id, code).await?;
     list.sort_by(|a, b| {
-        (&a.structure_name, a.application_id, a.kind != letters::RESULT).cmp(&(
-            &b.structure_name,
-            b.application_id,
-            b.kind != letters::RESULT,
-        ))
+        (
+            &a.structure_name,
+            a.application_id,
+            a.kind != letters::RESULT,
+        )
+            .cmp(&(
+                &b.structure_name,
+                b.application_id,
+                b.kind != letters::RESULT,
+            ))
     });
     let mut apps = BTreeSet::new();
     let (mut queued, mut pending, mut failed) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
@@ -347,7 +352,10 @@ fn data_fields(kind: &str) -> Vec<DataField> {
     let f = |name, text| DataField { name, text };
     if kind == letters::CONVENTION {
         vec![
-            f("reference", "le numéro de la convention, repris sur chaque page"),
+            f(
+                "reference",
+                "le numéro de la convention, repris sur chaque page",
+            ),
             f("call_title", "le titre de l'appel à candidatures"),
             f("structure", PARTY),
             f("caf", CAF),
@@ -387,7 +395,10 @@ fn data_fields(kind: &str) -> Vec<DataField> {
                 "unsuccessful_reason",
                 "pour un module infructueux : \"too_few_applications\" ou \"insufficient_quality\" ; peut manquer",
             ),
-            f("date", "la date du courrier, déjà en français : « 15 avril 2024 »"),
+            f(
+                "date",
+                "la date du courrier, déjà en français : « 15 avril 2024 »",
+            ),
             f("reference", "le numéro de la candidature"),
             f(
                 "salutation",
