@@ -634,3 +634,20 @@ pub async fn current_template(state: &AppState, kind: &str) -> Result<(String, b
         None => (builtin.to_owned(), true),
     })
 }
+
+/// Why the letters of a module cannot be made yet, for the pages: `None`
+/// when they can, or the refusal `generate` would give (409:
+/// `not_decided`, `no_applications`). Callers who do not manage the call
+/// get its error.
+pub async fn waiting(
+    state: &AppState,
+    p: &Principal,
+    call_id: Uuid,
+    code: &str,
+) -> Result<Option<AppError>, AppError> {
+    match decided(state, p, call_id, code).await {
+        Ok(_) => Ok(None),
+        Err(e) if e.status == axum::http::StatusCode::CONFLICT => Ok(Some(e)),
+        Err(e) => Err(e),
+    }
+}

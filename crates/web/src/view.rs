@@ -114,6 +114,10 @@ impl Layout {
                     href: "/admin/themes",
                     label: "Thèmes",
                 });
+                nav.push(NavLink {
+                    href: "/admin/modeles-de-courrier",
+                    label: "Modèles de courrier",
+                });
             }
             nav.push(NavLink {
                 href: "/compte",

@@ -13,6 +13,8 @@ mod session;
 
 /// The .ics of an application's audition, also served by the pages.
 pub use auditions::ics_response as audition_ics;
+/// A letter or convention as a PDF, also served by the pages.
+pub use letters::pdf_response as letter_pdf;
 
 use axum::{Json, Router, routing::get};
 use serde::Serialize;

@@ -697,6 +697,9 @@ struct Show {
     messages: Vec<MessageView>,
     receipts: Vec<ReceiptLink>,
     audition: Option<AuditionView>,
+    /// The result letter and the convention, once sent.
+    letter_sent: bool,
+    convention_sent: bool,
     errors: Errs,
     summary: Vec<ErrorLink>,
     alert: Option<String>,
@@ -766,6 +769,10 @@ async fn show_view(
             place: s.place,
             video_link: s.video_link,
         });
+    let sent = store::letters::of_application(&state.db, id).await?;
+    let sent_kind = |kind: &str| sent.iter().any(|l| l.kind == kind && l.queued_at.is_some());
+    let letter_sent = sent_kind(crate::letters::RESULT);
+    let convention_sent = sent_kind(crate::letters::CONVENTION);
     let form = fb.form.unwrap_or_else(|| ApplicationDraft {
         module: a.module_code.clone(),
         departments: a.departments.clone(),
@@ -835,6 +842,8 @@ async fn show_view(
         messages,
         receipts,
         audition,
+        letter_sent,
+        convention_sent,
         errors: fb.errors,
         summary,
         alert: fb.alert,

@@ -17,6 +17,7 @@ mod directory;
 pub mod form;
 mod handover;
 pub mod import;
+mod letters;
 mod promeneurs;
 mod public;
 mod signup;
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .merge(committee_results::router())
         .merge(auditions::router())
         .merge(handover::router())
+        .merge(letters::router())
         .merge(directory::router())
         .merge(structures::router())
         .merge(promeneurs::router())

@@ -1,0 +1,570 @@
+//! Result letters and conventions, server-rendered: the staff of a call
+//! reviews the documents of a module once its decisions are validated,
+//! downloads them and sends them all at once; the applicant downloads its
+//! own once sent; administrators edit the two Typst templates. Every read
+//! and write goes through `crate::letters`.
+
+use std::collections::BTreeSet;
+
+use askama::Template;
+use axum::{
+    Router,
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::{Html, IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use documents::receipt::french_size;
+use domain::Principal;
+use serde::Deserialize;
+use store::letters::Letter;
+use uuid::Uuid;
+
+use super::{calls::ErrorLink, form::Fields, structures::parse_id};
+use crate::{
+    AppError, AppState,
+    auth::{Auth, CurrentUser},
+    calls, letters,
+    view::{Layout, render},
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/gestion/appels/{id}/modules/{code}/courriers",
+            get(show).post(generate),
+        )
+        .route(
+            "/gestion/appels/{id}/modules/{code}/courriers/envoi",
+            post(send),
+        )
+        .route("/candidatures/{id}/courrier.pdf", get(letter_pdf))
+        .route("/candidatures/{id}/convention.pdf", get(convention_pdf))
+        .route("/admin/modeles-de-courrier", get(template_list))
+        .route(
+            "/admin/modeles-de-courrier/{kind}",
+            get(template_page).post(save_template),
+        )
+}
+
+// ---------------------------------------------------------------------
+// The letters of a module (staff of the call).
+
+#[derive(Deserialize, Default)]
+struct ModuleQuery {
+    /// How many documents were just made (a number, never text).
+    prepares: Option<usize>,
+    /// How many applicants were just written to.
+    envoyes: Option<usize>,
+}
+
+fn with_counts(layout: Layout, q: &ModuleQuery) -> Layout {
+    if let Some(n) = q.prepares {
+        let text = match n {
+            0 => "Aucun nouveau document : les courriers de ce module étaient déjà préparés."
+                .to_owned(),
+            1 => "1 document préparé.".to_owned(),
+            n => format!("{n} documents préparés."),
+        };
+        return layout.with_flash("success", text);
+    }
+    if let Some(n) = q.envoyes {
+        let text = match n {
+            0 => "Aucun courrier à envoyer : chaque structure a déjà reçu le sien.".to_owned(),
+            1 => "1 courrier envoyé.".to_owned(),
+            n => format!("{n} courriers envoyés."),
+        };
+        return layout.with_flash("success", text);
+    }
+    layout
+}
+
+struct DocRow {
+    structure: String,
+    application_id: Uuid,
+    /// "Courrier" or "Convention".
+    kind: &'static str,
+    /// `courrier` or `convention`: the file of the download route.
+    file: &'static str,
+    outcome: &'static str,
+    outcome_class: &'static str,
+    size: String,
+    status: &'static str,
+    status_class: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "letters/module.html")]
+struct ModulePage {
+    layout: Layout,
+    call_id: Uuid,
+    call_title: String,
+    code: String,
+    module_title: String,
+    /// A CAF agent of the call: prepares and sends.
+    manages: bool,
+    /// Why the letters cannot be made yet.
+    waiting: Option<String>,
+    /// A refusal of the last action, shown at the top.
+    alert: Option<String>,
+    rows: Vec<DocRow>,
+    /// Applications with documents, and how many of them were sent.
+    applications: usize,
+    queued: usize,
+    pending: usize,
+    failed: usize,
+    to_send: usize,
+}
+
+fn outcome_label(code: &str) -> (&'static str, &'static str) {
+    match code {
+        "retained" => ("Retenue", "badge badge-success"),
+        "module_unsuccessful" => ("Module infructueux", "badge badge-warning"),
+        _ => ("Non retenue", "badge badge-error"),
+    }
+}
+
+/// The sending status of a letter, from its e-mail.
+fn sending(l: &Letter) -> (&'static str, &'static str) {
+    if l.queued_at.is_none() {
+        return ("À envoyer", "badge");
+    }
+    match l.email_status.as_deref() {
+        Some("pending") => ("En file d'envoi", "badge badge-warning"),
+        Some("failed") => ("Échec", "badge badge-error"),
+        _ => ("Envoyé", "badge badge-success"),
+    }
+}
+
+async fn module_page(
+    state: &AppState,
+    p: &Principal,
+    auth: &Auth,
+    call_id: Uuid,
+    code: &str,
+    alert: Option<String>,
+    q: &ModuleQuery,
+) -> Result<ModulePage, AppError> {
+    let view = calls::staff_call(state, p, call_id).await?;
+    let module = view.module(code).ok_or_else(AppError::not_found)?.clone();
+    let manages = calls::manager(p, &view.call).is_some();
+    let waiting = if manages {
+        letters::waiting(state, p, call_id, code)
+            .await?
+            .map(|e| match e.code {
+                "not_decided" => "Les décisions de ce module ne sont pas toutes validées : les courriers attendent.".to_owned(),
+                _ => e.message,
+            })
+    } else {
+        None
+    };
+    let mut list = letters::letters(state, p, call_id, code).await?;
+    list.sort_by(|a, b| {
+        (
+            &a.structure_name,
+            a.application_id,
+            a.kind != letters::RESULT,
+        )
+            .cmp(&(
+                &b.structure_name,
+                b.application_id,
+                b.kind != letters::RESULT,
+            ))
+    });
+    let mut apps = BTreeSet::new();
+    let (mut queued, mut pending, mut failed) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+    for l in &list {
+        apps.insert(l.application_id);
+        if l.queued_at.is_some() {
+            queued.insert(l.application_id);
+        }
+        match l.email_status.as_deref() {
+            Some("pending") => {
+                pending.insert(l.application_id);
+            }
+            Some("failed") => {
+                failed.insert(l.application_id);
+            }
+            _ => {}
+        }
+    }
+    let rows = list
+        .iter()
+        .map(|l| {
+            let (outcome, outcome_class) = outcome_label(&l.outcome);
+            let (status, status_class) = sending(l);
+            let convention = l.kind == letters::CONVENTION;
+            DocRow {
+                structure: l.structure_name.clone(),
+                application_id: l.application_id,
+                kind: if convention { "Convention" } else { "Courrier" },
+                file: if convention { "convention" } else { "courrier" },
+                outcome,
+                outcome_class,
+                size: french_size(u64::try_from(l.size).unwrap_or(0)),
+                status,
+                status_class,
+            }
+        })
+        .collect();
+    let title = format!(
+        "{}Courriers du module {} — {}",
+        if alert.is_some() { "Erreur : " } else { "" },
+        module.spec.code,
+        view.call.title
+    );
+    Ok(ModulePage {
+        layout: with_counts(Layout::new(auth, title), q),
+        call_id,
+        call_title: view.call.title.clone(),
+        code: module.spec.code.clone(),
+        module_title: module.spec.title.clone(),
+        manages,
+        waiting,
+        alert,
+        rows,
+        applications: apps.len(),
+        queued: queued.len(),
+        pending: pending.len(),
+        failed: failed.len(),
+        to_send: apps.len() - queued.len(),
+    })
+}
+
+async fn show(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Path((id, code)): Path<(String, String)>,
+    Query(q): Query<ModuleQuery>,
+) -> Result<Html<String>, AppError> {
+    render(&module_page(&state, &p, &auth, parse_id(&id)?, &code, None, &q).await?)
+}
+
+/// The page again with a refusal (409: not decided; 422: a template that
+/// does not compile); other errors go to the error page.
+async fn refused(
+    state: &AppState,
+    p: &Principal,
+    auth: &Auth,
+    call_id: Uuid,
+    code: &str,
+    e: AppError,
+) -> Result<Response, AppError> {
+    if !matches!(
+        e.status,
+        StatusCode::CONFLICT | StatusCode::UNPROCESSABLE_ENTITY
+    ) {
+        return Err(e);
+    }
+    let status = e.status;
+    let message = e.fields.values().next().cloned().unwrap_or(e.message);
+    let page = module_page(
+        state,
+        p,
+        auth,
+        call_id,
+        code,
+        Some(message),
+        &ModuleQuery::default(),
+    )
+    .await?;
+    Ok((status, render(&page)?).into_response())
+}
+
+fn back_to(call_id: Uuid, code: &str, query: &str) -> Redirect {
+    Redirect::to(&format!(
+        "/gestion/appels/{call_id}/modules/{code}/courriers?{query}"
+    ))
+}
+
+async fn generate(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Path((id, code)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let call_id = parse_id(&id)?;
+    match letters::generate(&state, &p, call_id, &code).await {
+        Ok(n) => Ok(back_to(call_id, &code, &format!("prepares={n}")).into_response()),
+        Err(e) => refused(&state, &p, &auth, call_id, &code, e).await,
+    }
+}
+
+async fn send(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Path((id, code)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let call_id = parse_id(&id)?;
+    match letters::send_all(&state, &p, call_id, &code).await {
+        Ok(n) => Ok(back_to(call_id, &code, &format!("envoyes={n}")).into_response()),
+        Err(e) => refused(&state, &p, &auth, call_id, &code, e).await,
+    }
+}
+
+/// The result letter of an application (staff once made, the applicant
+/// once sent; 404 before).
+async fn letter_pdf(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    crate::api::letter_pdf(&state, &p, parse_id(&id)?, letters::RESULT).await
+}
+
+/// The convention of a retained application.
+async fn convention_pdf(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    crate::api::letter_pdf(&state, &p, parse_id(&id)?, letters::CONVENTION).await
+}
+
+// ---------------------------------------------------------------------
+// The templates (administrators).
+
+/// Administrators only (403 for anyone else signed in).
+fn admin_only(p: &Principal) -> Result<(), AppError> {
+    p.admin().map(|_| ()).ok_or_else(|| {
+        AppError::forbidden("Seuls les administrateurs modifient les modèles de courrier.")
+    })
+}
+
+/// The French name of a kind of template (404 for an unknown one).
+fn kind_label(kind: &str) -> Result<&'static str, AppError> {
+    match kind {
+        letters::RESULT => Ok("Courrier de résultat"),
+        letters::CONVENTION => Ok("Convention"),
+        _ => Err(AppError::not_found()),
+    }
+}
+
+/// A field of the data a template reads, and what it holds.
+struct DataField {
+    name: &'static str,
+    text: &'static str,
+}
+
+const PARTY: &str = "name (nom), address (lignes de l'adresse, la dernière avec le code postal et la ville), city (ville), representative (représentant : name, title ; peut manquer)";
+const CAF: &str = "la liste des Caf concernées ; chacune a department_code, name (« Caisse d'allocations familiales de l'Allier »), short_name (« Caf de l'Allier »), address, city, signatory (name, title), contact (peut manquer)";
+
+fn data_fields(kind: &str) -> Vec<DataField> {
+    let f = |name, text| DataField { name, text };
+    if kind == letters::CONVENTION {
+        vec![
+            f(
+                "reference",
+                "le numéro de la convention, repris sur chaque page",
+            ),
+            f("call_title", "le titre de l'appel à candidatures"),
+            f("structure", PARTY),
+            f("caf", CAF),
+            f(
+                "modules",
+                "la liste des modules : code, title, service_starts_on, service_ends_on (dates déjà écrites en français), departments (avec leur article : « l'Allier »), handover_months (mois de tuilage ; peut manquer)",
+            ),
+            f(
+                "obligations",
+                "les engagements de la structure, tirés du cahier des charges, une phrase chacun",
+            ),
+            f(
+                "signed_on",
+                "la date de signature ; quand elle manque, « le … » reste à remplir à la main",
+            ),
+        ]
+    } else {
+        vec![
+            f("caf", CAF),
+            f("applicant", PARTY),
+            f("call_title", "le titre de l'appel à candidatures"),
+            f("module_code", "le code du module : « M1 »"),
+            f("module_title", "l'intitulé du module"),
+            f(
+                "departments",
+                "les départements, avec leur article : « l'Allier », « le Puy-de-Dôme »",
+            ),
+            f(
+                "outcome",
+                "le résultat : \"retained\" (retenue), \"not_retained\" (non retenue) ou \"module_unsuccessful\" (module infructueux)",
+            ),
+            f(
+                "motivation",
+                "la motivation du comité, paragraphes séparés par une ligne vide ; peut manquer",
+            ),
+            f(
+                "unsuccessful_reason",
+                "pour un module infructueux : \"too_few_applications\" ou \"insufficient_quality\" ; peut manquer",
+            ),
+            f(
+                "date",
+                "la date du courrier, déjà en français : « 15 avril 2024 »",
+            ),
+            f("reference", "le numéro de la candidature"),
+            f(
+                "salutation",
+                "la formule d'appel ; « Madame, Monsieur, » quand elle manque",
+            ),
+            f(
+                "service_starts_on",
+                "début de la mission, déjà en français ; peut manquer",
+            ),
+            f(
+                "service_ends_on",
+                "fin de la mission, déjà en français ; peut manquer",
+            ),
+            f(
+                "handover_months",
+                "mois de tuilage avec le coordinateur sortant ; peut manquer",
+            ),
+        ]
+    }
+}
+
+#[derive(Template)]
+#[template(path = "letters/templates.html")]
+struct TemplateListPage {
+    layout: Layout,
+    kinds: Vec<(&'static str, &'static str, bool)>,
+}
+
+async fn template_list(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+) -> Result<Html<String>, AppError> {
+    admin_only(&p)?;
+    let mut kinds = Vec::new();
+    for kind in [letters::RESULT, letters::CONVENTION] {
+        let (_, builtin) = letters::current_template(&state, kind).await?;
+        kinds.push((kind, kind_label(kind)?, builtin));
+    }
+    render(&TemplateListPage {
+        layout: Layout::new(&auth, "Modèles de courrier"),
+        kinds,
+    })
+}
+
+#[derive(Deserialize, Default)]
+struct TemplateQuery {
+    message: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "letters/template.html")]
+struct TemplatePage {
+    layout: Layout,
+    kind: String,
+    label: &'static str,
+    source: String,
+    builtin: bool,
+    fields: Vec<DataField>,
+    error: Option<String>,
+    summary: Vec<ErrorLink>,
+}
+
+fn template_view(
+    auth: &Auth,
+    kind: &str,
+    source: String,
+    builtin: bool,
+    error: Option<String>,
+    message: Option<&str>,
+) -> Result<TemplatePage, AppError> {
+    let label = kind_label(kind)?;
+    let title = format!(
+        "{}Modèle : {}",
+        if error.is_some() { "Erreur : " } else { "" },
+        label.to_lowercase()
+    );
+    let mut layout = Layout::new(auth, title);
+    match message {
+        Some("enregistre") => {
+            layout = layout.with_flash(
+                "success",
+                "Le modèle est enregistré : les prochains courriers préparés l'utilisent.",
+            );
+        }
+        Some("origine") => {
+            layout = layout.with_flash("success", "Le modèle d'origine est rétabli.");
+        }
+        _ => {}
+    }
+    let summary = error
+        .iter()
+        .map(|e| ErrorLink {
+            href: "#source".to_owned(),
+            text: e.clone(),
+        })
+        .collect();
+    Ok(TemplatePage {
+        layout,
+        kind: kind.to_owned(),
+        label,
+        source,
+        builtin,
+        fields: data_fields(kind),
+        error,
+        summary,
+    })
+}
+
+async fn template_page(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Path(kind): Path<String>,
+    Query(q): Query<TemplateQuery>,
+) -> Result<Html<String>, AppError> {
+    admin_only(&p)?;
+    kind_label(&kind)?;
+    let (source, builtin) = letters::current_template(&state, &kind).await?;
+    render(&template_view(
+        &auth,
+        &kind,
+        source,
+        builtin,
+        None,
+        q.message.as_deref(),
+    )?)
+}
+
+/// Saves the template checked (422 with the line of the error, the text
+/// kept), or goes back to the built-in one with `reset=1`.
+async fn save_template(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Path(kind): Path<String>,
+    f: Fields,
+) -> Result<Response, AppError> {
+    admin_only(&p)?;
+    kind_label(&kind)?;
+    let reset = f.get("reset") == "1";
+    let source = f.get("source").replace("\r\n", "\n");
+    let result = if reset {
+        letters::set_template(&state, &p, &kind, None).await
+    } else {
+        letters::set_template(&state, &p, &kind, Some(&source)).await
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/admin/modeles-de-courrier/{kind}?message={}",
+            if reset { "origine" } else { "enregistre" }
+        ))
+        .into_response()),
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            let message = e
+                .fields
+                .get("template")
+                .cloned()
+                .unwrap_or_else(|| e.message.clone());
+            let (_, builtin) = letters::current_template(&state, &kind).await?;
+            super::form::rejected(&template_view(
+                &auth,
+                &kind,
+                source,
+                builtin,
+                Some(message),
+                None,
+            )?)
+        }
+        Err(e) => Err(e),
+    }
+}
