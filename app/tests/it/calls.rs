@@ -1021,7 +1021,10 @@ async fn the_demo_holds_the_2024_call_decided_and_the_2027_renewal_open() {
     assert_eq!(o03["status"], "awardable");
     assert_eq!(o03["ranking"][0]["reviews"], 3);
     assert_eq!(o03["proposal"]["status"], "validated");
-    assert_eq!(o03["ranking"][0]["application_id"], o03["proposal"]["application_id"]);
+    assert_eq!(
+        o03["ranking"][0]["application_id"],
+        o03["proposal"]["application_id"]
+    );
 
     let renewal = find("2027");
     assert_eq!(renewal["status"], "published");
