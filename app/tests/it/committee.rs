@@ -666,6 +666,10 @@ async fn an_unsuccessful_module_is_relaunched_as_a_linked_draft_call() {
     // test module) moves by as many.
     assert_eq!(m["audition_on"], "2027-08-23");
     assert_eq!(m["criteria"].as_array().unwrap().len(), 2);
+    // A second relaunch of the same module and département is refused.
+    let r = agent63.json("POST", &relaunch, &body).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.error_code(), "already_relaunched");
     // And the first call lists it.
     let first = agent63
         .get(&format!("/api/v1/calls/{}", s.call))

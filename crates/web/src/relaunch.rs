@@ -92,6 +92,21 @@ pub async fn relaunch(
             "Seul un module déclaré infructueux dans ce département, décision validée par la Caf, peut être relancé.",
         ));
     }
+    for (other, _) in store::calls::relaunches(&state.db, call_id).await? {
+        let covers = store::calls::find(&state.db, other)
+            .await?
+            .is_some_and(|c| c.covers(dep.as_str()));
+        let same_module = store::calls::modules(&state.db, other)
+            .await?
+            .iter()
+            .any(|m| m.spec.code == module.spec.code);
+        if covers && same_module {
+            return Err(AppError::conflict(
+                "already_relaunched",
+                "Ce module a déjà été relancé dans ce département : voyez l'appel de relance.",
+            ));
+        }
+    }
     let date = domain::parse_french_date(new_deadline).map_err(|_| {
         AppError::invalid_field("deadline", "Indiquez la nouvelle date limite (JJ/MM/AAAA).")
     })?;
