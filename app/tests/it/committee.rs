@@ -830,10 +830,9 @@ async fn letters_wait_for_validation_then_go_once_with_their_pdfs() {
         0,
         "a second run makes nothing"
     );
-    // The applicant reads it once sent; staff before.
+    // The decision validated, staff and the applicant read it.
     let mut ra = app.logged_in("centre-a@structure.test").await;
     let letter = format!("/api/v1/applications/{}/letter.pdf", s.a);
-    assert_eq!(ra.get(&letter).await.status, StatusCode::NOT_FOUND);
     let pdf = agent03.get(&letter).await;
     assert_eq!(pdf.status, StatusCode::OK);
     assert!(pdf.bytes.starts_with(b"%PDF-"));
@@ -917,5 +916,86 @@ async fn administrators_edit_the_letter_templates_checked_before_saving() {
             .await
             .status,
         StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn once_validated_the_applicant_downloads_its_letter_even_before_the_run() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    seat(&app, &s.call, "caf@comite.test", "Caf 03", None).await;
+    let mut m1 = app.logged_in("caf@comite.test").await;
+    for (id, q) in [(&s.a, 18), (&s.c, 11)] {
+        review(&mut m1, id, &marks(q, 12)).await;
+    }
+    let mut rc = app.logged_in("centre-c@structure.test").await;
+    let letter = format!("/api/v1/applications/{}/letter.pdf", s.c);
+    // Not before the decision.
+    assert_eq!(rc.get(&letter).await.status, StatusCode::NOT_FOUND);
+    let r = m1
+        .json(
+            "POST",
+            &format!("/api/v1/calls/{}/modules/M1/proposals", s.call),
+            &json!({"department": "03", "application_id": s.a, "motivation": "Le meilleur projet."}),
+        )
+        .await;
+    let pid = r.json()["id"].as_str().unwrap().to_owned();
+    let mut agent03 = app.logged_in(AGENT03).await;
+    agent03
+        .json(
+            "POST",
+            &format!("/api/v1/proposals/{pid}/validation"),
+            &json!({"approve": true}),
+        )
+        .await;
+    // C (03 only) is decided: its letter is made on demand, once.
+    let r = rc.get(&letter).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.bytes.starts_with(b"%PDF-"));
+    assert_eq!(
+        rc.get(&format!("/api/v1/applications/{}/convention.pdf", s.c))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let again = rc.get(&letter).await;
+    assert_eq!(again.bytes, r.bytes, "the same document, not made twice");
+    // A waits for the CAF of 63.
+    let mut ra = app.logged_in("centre-a@structure.test").await;
+    assert_eq!(
+        ra.get(&format!("/api/v1/applications/{}/letter.pdf", s.a))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_member_seated_with_its_user_id_alone_does_not_score_its_own_structure() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    // API.md: `{user_id}` is enough. The referent of A sits on the
+    // committee: A is a conflict for it, C is not.
+    let user = store::users::find_by_email(&app.db, "centre-a@structure.test")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut agent = app.logged_in(AGENT03).await;
+    let r = agent
+        .json(
+            "POST",
+            &format!("/api/v1/calls/{}/committee", s.call),
+            &json!({"user_id": user.to_string()}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let mut member = app.logged_in("centre-a@structure.test").await;
+    assert_eq!(
+        review(&mut member, &s.a, &marks(20, 20)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        review(&mut member, &s.c, &marks(10, 10)).await.status,
+        StatusCode::OK
     );
 }

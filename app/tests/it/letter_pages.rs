@@ -132,7 +132,8 @@ async fn letters_are_prepared_reviewed_and_sent_once_then_the_applicant_reads_th
     let r = agent.post_form(&page, &[]).await;
     assert_eq!(r.location(), format!("{page}?prepares=0"));
 
-    // Staff download before sending; the applicant sees nothing yet.
+    // Staff download before sending; the decision being validated, the
+    // applicant reads them too (API.md), before the e-mail.
     for path in [&letter_a, &convention_a] {
         let pdf = agent.get(path).await;
         assert_eq!(pdf.status, StatusCode::OK, "{path}");
@@ -141,9 +142,9 @@ async fn letters_are_prepared_reviewed_and_sent_once_then_the_applicant_reads_th
     let mut ra = app.logged_in("centre-a@structure.test").await;
     let show_a = format!("/candidatures/{}", s.a);
     let body = text(&ra.get(&show_a).await);
-    assert!(!body.contains("Courrier de résultat (PDF)"), "{body}");
-    assert!(!body.contains("Convention à signer (PDF)"));
-    assert_eq!(ra.get(&letter_a).await.status, StatusCode::NOT_FOUND);
+    assert!(body.contains("Courrier de résultat (PDF)"), "{body}");
+    assert!(body.contains("Convention à signer (PDF)"));
+    assert_eq!(ra.get(&letter_a).await.status, StatusCode::OK);
 
     // Send all, then a second click sends nothing.
     let send = format!("{page}/envoi");

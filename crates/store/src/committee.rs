@@ -31,6 +31,32 @@ pub struct Member {
     pub institution: String,
     pub structure_id: Option<Uuid>,
     pub structure_name: Option<String>,
+    /// The structures the member's account is a referent of (a conflict
+    /// with their applications, as with `structure_id`).
+    #[sqlx(skip)]
+    pub referent_of: Vec<Uuid>,
+}
+
+/// Fills `referent_of` for these members, in one query.
+async fn with_referents(db: &Db, mut members: Vec<Member>) -> Result<Vec<Member>, StoreError> {
+    if members.is_empty() {
+        return Ok(members);
+    }
+    let users: Vec<Uuid> = members.iter().map(|m| m.user_id).collect();
+    let mut sql = Sql::new(
+        "SELECT user_id, structure_id FROM user_roles WHERE role = 'structure_referent' AND structure_id IS NOT NULL AND ",
+    );
+    let inl = sql.in_list("user_id", &users);
+    sql.push(&inl);
+    let rows: Vec<(Uuid, Uuid)> = sql.fetch_all(db).await?;
+    for m in &mut members {
+        m.referent_of = rows
+            .iter()
+            .filter(|(u, _)| *u == m.user_id)
+            .map(|(_, s)| *s)
+            .collect();
+    }
+    Ok(members)
 }
 
 const MEMBER_SELECT: &str = "SELECT m.id, m.call_id, m.user_id, u.name, u.email, m.institution,
@@ -93,9 +119,10 @@ pub async fn add_member(
 
 pub async fn members(db: &Db, call_id: Uuid) -> Result<Vec<Member>, StoreError> {
     let sql = format!("{MEMBER_SELECT} WHERE m.call_id = $1 ORDER BY u.name");
-    Ok(read!(db, c => {
+    let members: Vec<Member> = read!(db, c => {
         sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(call_id).fetch_all(c).await?
-    }))
+    });
+    with_referents(db, members).await
 }
 
 /// The seat of `user_id` on the committee of `call_id`, if any.
@@ -105,9 +132,12 @@ pub async fn member_of(
     user_id: Uuid,
 ) -> Result<Option<Member>, StoreError> {
     let sql = format!("{MEMBER_SELECT} WHERE m.call_id = $1 AND m.user_id = $2");
-    Ok(read!(db, c => {
+    let member: Option<Member> = read!(db, c => {
         sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(call_id).bind(user_id).fetch_optional(c).await?
-    }))
+    });
+    Ok(with_referents(db, member.into_iter().collect())
+        .await?
+        .pop())
 }
 
 /// A declared conflict of interest.

@@ -78,11 +78,13 @@ pub async fn add_member(
     structure_id: Option<Uuid>,
 ) -> Result<Uuid, AppError> {
     let (_, cap) = calls::managed_call(state, p, call_id).await?;
+    // API.md seats a member with its `user_id` alone: the institution is
+    // optional there (the page asks for it).
     let institution = institution.trim();
-    if institution.is_empty() || institution.chars().count() > 200 {
+    if institution.chars().count() > 200 {
         return Err(AppError::invalid_field(
             "institution",
-            "Indiquez l'institution du membre (Caf 03, Caf 63, Conseil départemental, DSDEN, MSA, SDJES…).",
+            "L'institution s'écrit en 200 caractères au plus (Caf 03, Conseil départemental, DSDEN…).",
         ));
     }
     if store::users::find(&state.db, user_id).await?.is_none() {
@@ -152,13 +154,14 @@ async fn filed(state: &AppState, call_id: Uuid) -> Result<Vec<Application>, AppE
 }
 
 /// Why `m` may not review `a`, if it may not: a declared conflict, or the
-/// member belongs to the applicant structure.
+/// member belongs to the applicant structure (seated for it, or one of its
+/// referents).
 pub fn conflict_of(
     m: &Member,
     a: &Application,
     declared: &[store::committee::Conflict],
 ) -> Option<String> {
-    if m.structure_id == Some(a.structure_id) {
+    if m.structure_id == Some(a.structure_id) || m.referent_of.contains(&a.structure_id) {
         return Some("Membre de la structure candidate".to_owned());
     }
     declared

@@ -244,17 +244,30 @@ pub async fn generate(
     code: &str,
 ) -> Result<usize, AppError> {
     let (view, module, filed) = decided(state, p, call_id, code).await?;
-    let proposals = store::committee::proposals(&state.db, call_id, &module.spec.code).await?;
+    make(state, p, &view, &module.spec.code, &filed).await
+}
+
+/// Makes the documents not yet made for these decided applications of one
+/// module; returns how many were made.
+async fn make(
+    state: &AppState,
+    p: &Principal,
+    view: &calls::CallView,
+    module_code: &str,
+    filed: &[Application],
+) -> Result<usize, AppError> {
+    let call_id = view.call.id;
+    let proposals = store::committee::proposals(&state.db, call_id, module_code).await?;
     let validated: Vec<&Proposal> = proposals
         .iter()
         .filter(|x| x.status == ProposalStatus::Validated)
         .collect();
     let departments = store::reference::departments(&state.db).await?;
-    let existing = store::letters::of_module(&state.db, call_id, &module.spec.code).await?;
+    let existing = store::letters::of_module(&state.db, call_id, module_code).await?;
     let today = french_date(state.today());
-    let handover = (module.spec.code == "M1").then_some(state.config.handover_months);
+    let handover = (module_code == "M1").then_some(state.config.handover_months);
     let mut jobs = Vec::new();
-    for a in &filed {
+    for a in filed {
         if existing.iter().any(|l| l.application_id == a.id) {
             continue;
         }
@@ -379,7 +392,7 @@ pub async fn generate(
         "call",
         call_id,
         None,
-        serde_json::json!({"module": module.spec.code, "documents": count}),
+        serde_json::json!({"module": module_code, "documents": count}),
     )
     .await?;
     tx.commit().await?;
@@ -497,8 +510,9 @@ struct LetterMail<'a> {
     link: String,
 }
 
-/// A letter of an application as a PDF: staff of its départements once
-/// made, the applicant once sent.
+/// A letter of an application as a PDF, once its decision is validated
+/// (API.md): made on the first request if the CAF has not prepared the
+/// module's letters yet. Staff of its départements read it too.
 pub async fn document(
     state: &AppState,
     p: &Principal,
@@ -506,15 +520,23 @@ pub async fn document(
     kind: &str,
 ) -> Result<Vec<u8>, AppError> {
     let a = calls::application(state, p, application_id).await?;
-    let letter = store::letters::of_application(&state.db, a.id)
-        .await?
+    let decided = matches!(
+        a.status,
+        ApplicationStatus::Retained | ApplicationStatus::NotRetained
+    );
+    if !decided {
+        return Err(AppError::not_found());
+    }
+    let mut letters = store::letters::of_application(&state.db, a.id).await?;
+    if letters.is_empty() {
+        let view = calls::call(state, Some(p), a.call_id).await?;
+        make(state, p, &view, &a.module_code, std::slice::from_ref(&a)).await?;
+        letters = store::letters::of_application(&state.db, a.id).await?;
+    }
+    let letter = letters
         .into_iter()
         .find(|l| l.kind == kind)
         .ok_or_else(AppError::not_found)?;
-    let staff = calls::is_staff_of(p, &a);
-    if !staff && letter.queued_at.is_none() {
-        return Err(AppError::not_found());
-    }
     Ok(store::files::get(&state.db, letter.file_id)
         .await?
         .ok_or_else(AppError::not_found)?

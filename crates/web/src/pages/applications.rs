@@ -697,7 +697,8 @@ struct Show {
     messages: Vec<MessageView>,
     receipts: Vec<ReceiptLink>,
     audition: Option<AuditionView>,
-    /// The result letter and the convention, once sent.
+    /// The result letter and the convention, once the decision is
+    /// validated.
     letter_sent: bool,
     convention_sent: bool,
     errors: Errs,
@@ -769,10 +770,14 @@ async fn show_view(
             place: s.place,
             video_link: s.video_link,
         });
-    let sent = store::letters::of_application(&state.db, id).await?;
-    let sent_kind = |kind: &str| sent.iter().any(|l| l.kind == kind && l.queued_at.is_some());
-    let letter_sent = sent_kind(crate::letters::RESULT);
-    let convention_sent = sent_kind(crate::letters::CONVENTION);
+    // Once the decision is validated the letters are readable (made on
+    // the first download if the CAF has not prepared them yet); a retained
+    // application also has its convention.
+    let letter_sent = matches!(
+        a.status,
+        ApplicationStatus::Retained | ApplicationStatus::NotRetained
+    );
+    let convention_sent = a.status == ApplicationStatus::Retained;
     let form = fb.form.unwrap_or_else(|| ApplicationDraft {
         module: a.module_code.clone(),
         departments: a.departments.clone(),

@@ -198,6 +198,13 @@ async fn seat_member(
             found
         }
     };
+    if form.institution.trim().is_empty() {
+        errors.insert(
+            "institution".to_owned(),
+            "Indiquez l'institution du membre (Caf 03, Caf 63, Conseil départemental, DSDEN, MSA, SDJES…)."
+                .to_owned(),
+        );
+    }
     let structure = match structure_of(state, form).await {
         Ok(s) => s,
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
