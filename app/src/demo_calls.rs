@@ -10,7 +10,6 @@ use anyhow::Context;
 use documents::text_pdf::{TextBlock, TextDocument, blocks_from_plain_text, text_pdf};
 use domain::{
     AdminCap, DepartmentCode, NetworkScope,
-    access::DepartmentScope,
     call::{CriterionDraft, ModuleDraft, Question, RequiredDocument, receipt_number},
 };
 use jiff::Timestamp;
@@ -441,11 +440,7 @@ async fn file_application(
 async fn demo_structures(
     db: &Db,
 ) -> anyhow::Result<BTreeMap<&'static str, Vec<store::structures::Structure>>> {
-    let scope = NetworkScope {
-        departments: DepartmentScope::All,
-        structures: std::collections::BTreeSet::new(),
-        own_user: None,
-    };
+    let scope = NetworkScope::everything();
     let mut by_dep = BTreeMap::new();
     for d in ["03", "63"] {
         let (list, _) = store::structures::list(

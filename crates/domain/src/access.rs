@@ -173,6 +173,15 @@ impl Principal {
             .collect()
     }
 
+    /// The applications this principal reads: those covering its staff
+    /// départements, and its structures' own (a promeneur has none).
+    pub fn application_scope(&self) -> NetworkScope {
+        NetworkScope {
+            own_user: None,
+            ..self.network_scope()
+        }
+    }
+
     /// What of the network this principal reads: staff their départements,
     /// referents their structures, a promeneur its own record.
     pub fn network_scope(&self) -> NetworkScope {
@@ -220,6 +229,16 @@ pub struct NetworkScope {
 }
 
 impl NetworkScope {
+    /// Everything, for the platform's own reads (a committee member's
+    /// application, letters, demo data) once access was checked otherwise.
+    pub fn everything() -> Self {
+        Self {
+            departments: DepartmentScope::All,
+            structures: BTreeSet::new(),
+            own_user: None,
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.departments.is_empty() && self.structures.is_empty() && self.own_user.is_none()
     }

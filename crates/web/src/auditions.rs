@@ -364,8 +364,7 @@ pub async fn module_auditions(
     let slots = store::auditions::slots(&state.db, call_id, &code).await?;
     let manages = calls::manager(p, &view.call).is_some();
     let applications = if manages {
-        let mut scope = p.network_scope();
-        scope.own_user = None;
+        let scope = p.application_scope();
         let (items, _) = store::applications::list(
             &state.db,
             &scope,

@@ -4,11 +4,10 @@
 //! the current data), the committee's proposals and their validation by
 //! the CAF of each département.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use domain::{
     DepartmentCode, NetworkScope, Principal,
-    access::DepartmentScope,
     call::ApplicationStatus,
     decision::{Outcome, Reason, Rule},
     scoring::{Aggregate, Score, check_scores, review_score},
@@ -33,14 +32,6 @@ const EXAMINED: [ApplicationStatus; 5] = [
     ApplicationStatus::Retained,
     ApplicationStatus::NotRetained,
 ];
-
-fn everything() -> NetworkScope {
-    NetworkScope {
-        departments: DepartmentScope::All,
-        structures: BTreeSet::new(),
-        own_user: None,
-    }
-}
 
 /// Who looks at a call's committee work.
 #[derive(Debug, Clone)]
@@ -94,7 +85,7 @@ pub async fn add_member(
         ));
     }
     if let Some(s) = structure_id
-        && store::structures::find(&state.db, &everything(), s)
+        && store::structures::find(&state.db, &NetworkScope::everything(), s)
             .await?
             .is_none()
     {
@@ -138,7 +129,7 @@ pub struct Progress {
 async fn filed(state: &AppState, call_id: Uuid) -> Result<Vec<Application>, AppError> {
     let (items, _) = store::applications::list(
         &state.db,
-        &everything(),
+        &NetworkScope::everything(),
         &store::applications::Filter {
             call_id: Some(call_id),
             filed_only: true,
@@ -211,7 +202,7 @@ async fn member_application(
     p: &Principal,
     id: Uuid,
 ) -> Result<(Application, Member), AppError> {
-    let a = store::applications::find(&state.db, &everything(), id)
+    let a = store::applications::find(&state.db, &NetworkScope::everything(), id)
         .await?
         .filter(|a| EXAMINED.contains(&a.status))
         .ok_or_else(AppError::not_found)?;
@@ -337,7 +328,7 @@ pub struct ReviewsView {
 }
 
 pub async fn reviews(state: &AppState, p: &Principal, id: Uuid) -> Result<ReviewsView, AppError> {
-    let a = store::applications::find(&state.db, &everything(), id)
+    let a = store::applications::find(&state.db, &NetworkScope::everything(), id)
         .await?
         .filter(|a| EXAMINED.contains(&a.status))
         .ok_or_else(AppError::not_found)?;

@@ -46,8 +46,12 @@ async fn template(state: &AppState, kind: &str) -> Result<String, AppError> {
 
 /// "l'Allier", "le Puy-de-Dôme" (the départements served have these
 /// articles).
+fn elided(name: &str) -> bool {
+    name.starts_with(['A', 'E', 'I', 'O', 'U', 'Y', 'H', 'É', 'È'])
+}
+
 fn with_article(name: &str) -> String {
-    if name.starts_with(['A', 'E', 'I', 'O', 'U', 'Y', 'H', 'É', 'È']) {
+    if elided(name) {
         format!("l'{name}")
     } else {
         format!("le {name}")
@@ -56,7 +60,7 @@ fn with_article(name: &str) -> String {
 
 /// "de l'Allier", "du Puy-de-Dôme".
 fn of(name: &str) -> String {
-    if name.starts_with(['A', 'E', 'I', 'O', 'U', 'Y', 'H', 'É', 'È']) {
+    if elided(name) {
         format!("de l'{name}")
     } else {
         format!("du {name}")
@@ -103,11 +107,7 @@ fn caf_party(d: &Department) -> CafParty {
 }
 
 async fn applicant(state: &AppState, a: &Application) -> Result<Party, AppError> {
-    let scope = domain::NetworkScope {
-        departments: domain::access::DepartmentScope::All,
-        structures: std::collections::BTreeSet::new(),
-        own_user: None,
-    };
+    let scope = domain::NetworkScope::everything();
     let s = store::structures::find(&state.db, &scope, a.structure_id)
         .await?
         .ok_or_else(AppError::not_found)?;
@@ -202,11 +202,7 @@ async fn decided(
     let module = view.module(code).ok_or_else(AppError::not_found)?.clone();
     let (items, _) = store::applications::list(
         &state.db,
-        &domain::NetworkScope {
-            departments: domain::access::DepartmentScope::All,
-            structures: std::collections::BTreeSet::new(),
-            own_user: None,
-        },
+        &domain::NetworkScope::everything(),
         &store::applications::Filter {
             call_id: Some(call_id),
             module_code: Some(module.spec.code.clone()),
@@ -267,11 +263,19 @@ async fn make(
     let today = french_date(state.today());
     let handover = (module_code == "M1").then_some(state.config.handover_months);
     let mut jobs = Vec::new();
+    // The module versions the applications are filed under: usually one.
+    let mut versions: std::collections::HashMap<Uuid, Module> = std::collections::HashMap::new();
     for a in filed {
         if existing.iter().any(|l| l.application_id == a.id) {
             continue;
         }
-        let (filed_module, _) = calls::modules_of(state, a).await?;
+        if let std::collections::hash_map::Entry::Vacant(slot) = versions.entry(a.module_id) {
+            let m = store::calls::module(&state.db, a.module_id)
+                .await?
+                .ok_or_else(AppError::not_found)?;
+            slot.insert(m);
+        }
+        let filed_module = &versions[&a.module_id];
         let cafs: Vec<CafParty> = departments
             .iter()
             .filter(|d| a.departments.contains(&d.code))

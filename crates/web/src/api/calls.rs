@@ -749,12 +749,6 @@ impl ApplicationQuery {
     }
 }
 
-fn application_scope(p: &domain::Principal) -> domain::NetworkScope {
-    let mut scope = p.network_scope();
-    scope.own_user = None;
-    scope
-}
-
 #[utoipa::path(get, path = "/api/v1/calls/{id}/applications", tag = "calls", params(ApplicationQuery, Paging),
     responses((status = 200, body = Page<ApplicationOut>), (status = 404)))]
 pub async fn call_applications(
@@ -767,7 +761,7 @@ pub async fn call_applications(
     let v = calls::staff_call(&state, &p, parse_id(&id)?).await?;
     let (items, total) = store::applications::list(
         &state.db,
-        &application_scope(&p),
+        &p.application_scope(),
         &q.filter(v.call.id, &paging)?,
     )
     .await?;
@@ -803,7 +797,7 @@ pub async fn export_applications(
     };
     let mut filter = q.filter(v.call.id, &paging)?;
     filter.limit = 10_000;
-    let (items, _) = store::applications::list(&state.db, &application_scope(&p), &filter).await?;
+    let (items, _) = store::applications::list(&state.db, &p.application_scope(), &filter).await?;
     let ids: Vec<Uuid> = items.iter().map(|a| a.id).collect();
     let docs = store::applications::documents_of(&state.db, &ids).await?;
     exports::applications_sheet(&items, &docs, format, "candidatures")

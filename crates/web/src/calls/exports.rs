@@ -115,8 +115,7 @@ pub async fn module_zip(
 ) -> Result<Response, AppError> {
     let v = crate::calls::staff_call(state, p, call_id).await?;
     let m = v.module(code).ok_or_else(AppError::not_found)?;
-    let mut scope = p.network_scope();
-    scope.own_user = None;
+    let scope = p.application_scope();
     let (mut items, _) = store::applications::list(
         &state.db,
         &scope,

@@ -596,8 +596,7 @@ pub async fn application(
     p: &Principal,
     id: Uuid,
 ) -> Result<Application, AppError> {
-    let mut scope = p.network_scope();
-    scope.own_user = None;
+    let scope = p.application_scope();
     store::applications::find(&state.db, &scope, id)
         .await?
         .ok_or_else(AppError::not_found)

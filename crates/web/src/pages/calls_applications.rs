@@ -58,8 +58,7 @@ async fn applications(
     v: &CallView,
     q: &ListQuery,
 ) -> Result<(Vec<Application>, Vec<Document>), AppError> {
-    let mut scope = p.network_scope();
-    scope.own_user = None;
+    let scope = p.application_scope();
     let known = |s: &str| (!s.is_empty()).then(|| s.to_owned());
     let filter = Filter {
         call_id: Some(v.call.id),

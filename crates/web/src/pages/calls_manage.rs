@@ -243,8 +243,7 @@ async fn counts(
     p: &Principal,
     call_id: Uuid,
 ) -> Result<BTreeMap<String, Vec<StatusCount>>, AppError> {
-    let mut scope = p.network_scope();
-    scope.own_user = None;
+    let scope = p.application_scope();
     let (items, _) = store::applications::list(
         &state.db,
         &scope,

@@ -2,7 +2,7 @@
 //! institution, structure and progress, and the form a CAF agent seats a
 //! member with (an existing account, found by its e-mail).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use axum::{
     Router,
@@ -11,7 +11,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::post,
 };
-use domain::{Email, NetworkScope, Principal, access::DepartmentScope, siret::Siret};
+use domain::{Email, NetworkScope, Principal, siret::Siret};
 use uuid::Uuid;
 
 use super::{
@@ -84,16 +84,6 @@ pub struct CommitteeSection {
     pub form: SeatForm,
 }
 
-/// Every structure, whatever the reader's scope: the list offers those of
-/// the call's départements, by name only.
-fn everywhere() -> NetworkScope {
-    NetworkScope {
-        departments: DepartmentScope::All,
-        structures: BTreeSet::new(),
-        own_user: None,
-    }
-}
-
 pub async fn section(
     state: &AppState,
     p: &Principal,
@@ -116,7 +106,7 @@ pub async fn section(
         for d in &v.call.departments {
             let (items, _) = store::structures::list(
                 &state.db,
-                &everywhere(),
+                &NetworkScope::everything(),
                 &store::structures::Filter {
                     department: Some(d.department.clone()),
                     limit: 10_000,
