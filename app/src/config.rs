@@ -41,6 +41,36 @@ pub struct Settings {
     /// Trust X-Forwarded-For (only behind a reverse proxy).
     #[arg(long, global = true, env = "PROMENEURS_TRUST_PROXY")]
     pub trust_proxy: bool,
+    /// With --trust-proxy: how many proxies of ours stand in front of the
+    /// server, each appending the address it saw to X-Forwarded-For. The
+    /// client's address is that many entries from the right; entries further
+    /// left were written by the client and are ignored.
+    #[arg(
+        long,
+        global = true,
+        env = "PROMENEURS_PROXY_HOPS",
+        default_value_t = 1,
+        value_parser = clap::value_parser!(u8).range(1..=8)
+    )]
+    pub proxy_hops: u8,
+    /// How long an API token stays valid after it is made, in days.
+    #[arg(
+        long,
+        global = true,
+        env = "PROMENEURS_TOKEN_DAYS",
+        default_value_t = 180,
+        value_parser = clap::value_parser!(u16).range(1..=3650)
+    )]
+    pub token_days: u16,
+    /// The longest a login session lasts, active or not, in hours.
+    #[arg(
+        long,
+        global = true,
+        env = "PROMENEURS_SESSION_MAX_HOURS",
+        default_value_t = 24,
+        value_parser = clap::value_parser!(u16).range(1..=720)
+    )]
+    pub session_max_hours: u16,
     /// Answers of the public directory kept in memory per data version
     /// (0: compute every request).
     #[arg(long, global = true, env = "PROMENEURS_DIRECTORY_CACHE", default_value_t = web::network::directory::CACHE_ENTRIES)]
@@ -85,6 +115,9 @@ impl Settings {
         let mut c =
             web::WebConfig::new(self.base_url.as_deref().unwrap_or("http://127.0.0.1:8080"));
         c.trust_proxy = self.trust_proxy;
+        c.proxy_hops = usize::from(self.proxy_hops);
+        c.token_lifetime = jiff::SignedDuration::from_hours(24 * i64::from(self.token_days));
+        c.session_max = jiff::SignedDuration::from_hours(i64::from(self.session_max_hours));
         c.directory_cache_entries = self.directory_cache;
         c.files_dir = self.data_dir.join("files");
         c.upload_limit = self.upload_limit_mb.saturating_mul(1_000_000);

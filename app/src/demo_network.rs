@@ -464,6 +464,8 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
                 store::users::add_grant(
                     &mut tx,
                     &admin,
+                    &actor,
+                    now,
                     u,
                     &Grant {
                         role: Role::StructureReferent,

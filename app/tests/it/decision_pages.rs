@@ -226,6 +226,23 @@ async fn slots_are_given_through_the_page_and_the_invitations_are_sent() {
     }
     let r = agent.post_form(&format!("{page}/convocations"), &[]).await;
     assert_eq!(r.location(), format!("{page}?envoyees=0#creneaux"));
+    // Each invitation sent is in the audit log, with its recipients.
+    let log = agent
+        .get("/api/v1/audit?entity=audition_slot&limit=500")
+        .await
+        .json();
+    let sent: Vec<&serde_json::Value> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "send_invitation")
+        .collect();
+    assert_eq!(sent.len(), 2, "{log}");
+    assert!(
+        sent.iter()
+            .any(|e| e["changes"]["recipients"][0] == "centre-a@structure.test"),
+        "{log}"
+    );
 
     // Freed, then deleted.
     let r = agent

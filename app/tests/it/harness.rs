@@ -50,12 +50,18 @@ pub async fn fresh_db() -> (Db, PathBuf) {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// `spawn_app` with settings changed by `configure`.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut web::WebConfig)) -> TestApp {
     let (db, dir) = fresh_db().await;
     promeneurs::demo::load(&db).await.unwrap();
     let clock = Arc::new(FixedClock::new("2026-11-26T09:00:00Z".parse().unwrap()));
     let mut config = web::WebConfig::new("http://promeneurs.test");
     config.trust_proxy = true;
     config.files_dir = dir.join("files");
+    configure(&mut config);
     let state = web::AppState::new(db.clone(), config, clock.clone() as Arc<dyn Clock>);
     let router = web::router(state.clone());
     TestApp {

@@ -18,3 +18,4 @@ mod network;
 mod network_pages;
 mod outbox;
 mod platform;
+mod trust_accounts;

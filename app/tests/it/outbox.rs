@@ -22,10 +22,15 @@ pub fn settings(smtp: Option<&str>) -> Settings {
     Cli::parse_from(args).s
 }
 
+/// Queues `n` reset e-mails, to as many accounts as the per-account
+/// throttle needs (the admin first).
 async fn queue_resets(app: &TestApp, n: usize) {
-    let mut c = app.client();
-    for _ in 0..n {
-        c.post_form("/mot-de-passe-oublie", &[("email", ADMIN)])
+    let accounts = [ADMIN, AGENT03, AGENT63, COORDINATOR];
+    let per = usize::try_from(web::accounts::RESET_MAILS_PER_ACCOUNT).unwrap();
+    for i in 0..n {
+        let mut c = app.client();
+        c.address = format!("198.51.100.{i}");
+        c.post_form("/mot-de-passe-oublie", &[("email", accounts[i / per])])
             .await;
     }
 }

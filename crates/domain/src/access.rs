@@ -182,6 +182,17 @@ impl Principal {
         }
     }
 
+    /// The structures and conventions this principal reads: staff their
+    /// départements, referents their structures. A promeneur's account
+    /// reads its own profile, not its employer's paperwork (SIRET,
+    /// contacts, conventions).
+    pub fn structure_scope(&self) -> NetworkScope {
+        NetworkScope {
+            own_user: None,
+            ..self.network_scope()
+        }
+    }
+
     /// What of the network this principal reads: staff their départements,
     /// referents their structures, a promeneur its own record.
     pub fn network_scope(&self) -> NetworkScope {

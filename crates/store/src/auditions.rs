@@ -203,15 +203,35 @@ pub async fn delete(
     .await
 }
 
-/// Records that the invitation of a slot was queued.
-pub async fn mark_invited(tx: &mut Tx, slot_id: Uuid, now: Timestamp) -> Result<(), StoreError> {
-    write!(tx, c => {
+/// Records that the invitation of a slot was queued to `recipients`, with
+/// its audit entry.
+pub async fn mark_invited(
+    tx: &mut Tx,
+    cap: &DepartmentCap,
+    actor: &Actor,
+    now: Timestamp,
+    slot: &Slot,
+    recipients: &[String],
+) -> Result<(), StoreError> {
+    write!(&mut *tx, c => {
         sqlx::query("UPDATE audition_slots SET invited_at = $2 WHERE id = $1")
-            .bind(slot_id)
+            .bind(slot.id)
             .bind(micros(now))
             .execute(c)
             .await?
             .rows_affected()
     });
-    Ok(())
+    audit::log(
+        tx,
+        actor,
+        now,
+        "send_invitation",
+        "audition_slot",
+        slot.id,
+        Some(cap.department.as_str()),
+        json!({"call_id": slot.call_id, "module": slot.module_code,
+               "application_id": slot.application_id, "starts_at": slot.starts_at.to_string(),
+               "recipients": recipients}),
+    )
+    .await
 }

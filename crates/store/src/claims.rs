@@ -253,8 +253,10 @@ pub async fn decide(
             .await?
             .rows_affected()
         });
-        crate::users::insert_grant(
+        crate::users::grant_role(
             tx,
+            actor,
+            now,
             user_id,
             &domain::Grant {
                 role: Role::StructureReferent,

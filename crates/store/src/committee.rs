@@ -92,8 +92,10 @@ pub async fn add_member(
             .map_err(|e| StoreError::from(e).unique_as("member"))?
             .rows_affected()
     });
-    crate::users::insert_grant(
+    crate::users::grant_role(
         tx,
+        actor,
+        now,
         user_id,
         &Grant {
             role: Role::CommitteeMember,

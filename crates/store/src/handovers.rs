@@ -173,8 +173,10 @@ pub async fn create(
             .await?
     });
     if has == 0 {
-        crate::users::insert_grant(
+        crate::users::grant_role(
             tx,
+            actor,
+            now,
             h.incoming_user_id,
             &Grant::departmental(Role::Coordinator, cap.department.clone()),
         )

@@ -10,6 +10,7 @@ use crate::{Db, StoreError, Tx, from_micros, micros};
 pub struct Session {
     pub user_id: Uuid,
     pub csrf_token: String,
+    pub created_at: Timestamp,
     pub last_seen_at: Timestamp,
     pub expires_at: Timestamp,
 }
@@ -18,6 +19,7 @@ pub struct Session {
 struct SessionRow {
     user_id: Uuid,
     csrf_token: String,
+    created_at: i64,
     last_seen_at: i64,
     expires_at: i64,
 }
@@ -51,7 +53,7 @@ pub async fn create(
 pub async fn find(db: &Db, id_hash: &str, now: Timestamp) -> Result<Option<Session>, StoreError> {
     let row: Option<SessionRow> = read!(db, c => {
         sqlx::query_as(
-            "SELECT user_id, csrf_token, last_seen_at, expires_at FROM sessions WHERE id_hash = $1 AND expires_at > $2",
+            "SELECT user_id, csrf_token, created_at, last_seen_at, expires_at FROM sessions WHERE id_hash = $1 AND expires_at > $2",
         )
         .bind(id_hash)
         .bind(micros(now))
@@ -61,23 +63,24 @@ pub async fn find(db: &Db, id_hash: &str, now: Timestamp) -> Result<Option<Sessi
     Ok(row.map(|r| Session {
         user_id: r.user_id,
         csrf_token: r.csrf_token,
+        created_at: from_micros(r.created_at),
         last_seen_at: from_micros(r.last_seen_at),
         expires_at: from_micros(r.expires_at),
     }))
 }
 
-/// Extends an idle session.
+/// Extends an idle session until `until`.
 pub async fn touch(
     db: &Db,
     id_hash: &str,
     now: Timestamp,
-    ttl: SignedDuration,
+    until: Timestamp,
 ) -> Result<(), StoreError> {
     let mut tx = db.begin().await?;
     write!(&mut tx, c => {
         sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id_hash = $3")
             .bind(micros(now))
-            .bind(micros(now.checked_add(ttl).unwrap_or(now)))
+            .bind(micros(until))
             .bind(id_hash)
             .execute(c)
             .await?.rows_affected()

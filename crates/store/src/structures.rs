@@ -102,7 +102,9 @@ const SELECT: &str = "SELECT s.id, s.name, s.kind, s.siret, s.commune_insee, c.n
 pub(crate) const SCOPE: ScopeColumns<'static> = ScopeColumns {
     department: "s.department",
     structure: "s.id",
-    own: "s.id IN (SELECT structure_id FROM promeneurs WHERE user_id = {})",
+    // A promeneur's account never reads its employer's record nor its
+    // conventions (`Principal::structure_scope` leaves it out too).
+    own: "1 = 0",
 };
 
 #[derive(Debug, Clone, Default)]

@@ -160,19 +160,21 @@ pub async fn create_api_token(
     Ok(id)
 }
 
-/// The user of a live token whose account is active, and when the token
-/// was last used.
+/// The user of a live token (not revoked, made after `made_after`) whose
+/// account is active, and when the token was last used.
 pub async fn api_token_user(
     db: &Db,
     token_hash: &str,
+    made_after: Timestamp,
 ) -> Result<Option<(Uuid, Option<Timestamp>)>, StoreError> {
     let row: Option<(Uuid, Option<i64>)> = read!(db, c => {
         sqlx::query_as(
             "SELECT t.user_id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = $2",
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = $2 AND t.created_at > $3",
         )
         .bind(token_hash)
         .bind(true)
+        .bind(micros(made_after))
         .fetch_optional(c)
         .await?
     });
@@ -249,4 +251,37 @@ pub async fn revoke_api_token(
         },
     )
     .await
+}
+
+/// Revokes every live token of an account (its password was reset by
+/// e-mail: whoever held the old secrets loses them all). Returns how many.
+pub async fn revoke_all_of(
+    tx: &mut Tx,
+    actor: &Actor,
+    now: Timestamp,
+    user_id: Uuid,
+) -> Result<u64, StoreError> {
+    let n = write!(&mut *tx, c => {
+        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+            .bind(micros(now))
+            .bind(user_id)
+            .execute(c)
+            .await?.rows_affected()
+    });
+    if n > 0 {
+        audit::record(
+            tx,
+            actor,
+            now,
+            Change {
+                action: "revoke_all",
+                entity: "api_token",
+                entity_id: user_id.to_string(),
+                department: None,
+                fields: json!({"count": n, "reason": "password_reset"}),
+            },
+        )
+        .await?;
+    }
+    Ok(n)
 }

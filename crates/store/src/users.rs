@@ -569,8 +569,40 @@ pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<Uuid>, StoreEr
 pub async fn add_grant(
     tx: &mut Tx,
     _cap: &AdminCap,
+    actor: &Actor,
+    now: Timestamp,
     user_id: Uuid,
     grant: &Grant,
 ) -> Result<(), StoreError> {
-    insert_grant(tx, user_id, grant).await
+    grant_role(tx, actor, now, user_id, grant).await
+}
+
+/// Gives an existing account one more role, with its audit entry: every
+/// path that widens what an account may do (a seat on a committee, an
+/// approved claim, a handover, an administrator) leaves a trace naming who
+/// granted what to whom.
+pub(crate) async fn grant_role(
+    tx: &mut Tx,
+    actor: &Actor,
+    now: Timestamp,
+    user_id: Uuid,
+    g: &Grant,
+) -> Result<(), StoreError> {
+    insert_grant(tx, user_id, g).await?;
+    audit::log(
+        tx,
+        actor,
+        now,
+        "grant_role",
+        "user",
+        user_id,
+        g.department.as_ref().map(DepartmentCode::as_str),
+        json!({
+            "role": g.role.as_str(),
+            "department": g.department.as_ref().map(DepartmentCode::as_str),
+            "structure_id": g.structure_id,
+            "call_id": g.call_id,
+        }),
+    )
+    .await
 }

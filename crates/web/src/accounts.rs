@@ -96,7 +96,7 @@ pub async fn login(
         user_id,
         &new_secret(),
         now,
-        state.config.session_ttl,
+        state.config.session_ttl.min(state.config.session_max),
     )
     .await?;
     store::sessions::clear_account_failures(&mut tx, &account).await?;
@@ -115,9 +115,32 @@ fn link(state: &AppState, secret: &str) -> String {
     format!("{}/reinitialiser/{secret}", state.config.base_url)
 }
 
+/// Reset requests accepted from one address per quarter of an hour.
+pub const RESETS_PER_ADDRESS: i64 = 5;
+/// Reset e-mails sent to one account per hour: more would let anyone flood
+/// a person's mailbox from many addresses.
+pub const RESET_MAILS_PER_ACCOUNT: i64 = 3;
+
 /// Sends a reset link if the address belongs to an active account. The
-/// caller answers the same either way.
-pub async fn request_reset(state: &AppState, email: &str) -> Result<(), AppError> {
+/// caller answers the same either way, and a throttled account too: only
+/// the address's own flood gets 429, so the answer never tells whether an
+/// account exists.
+pub async fn request_reset(state: &AppState, email: &str, address: &str) -> Result<(), AppError> {
+    let now = state.now();
+    let from_address = store::sessions::count_event(
+        &state.db,
+        "reset",
+        address,
+        now,
+        now - jiff::SignedDuration::from_mins(15),
+    )
+    .await?;
+    if from_address > RESETS_PER_ADDRESS {
+        return Err(AppError::too_many(
+            "Trop de demandes de réinitialisation ont été envoyées depuis votre connexion : \
+             réessayez dans un quart d'heure.",
+        ));
+    }
     let Ok(email) = Email::parse(email) else {
         return Ok(());
     };
@@ -127,11 +150,22 @@ pub async fn request_reset(state: &AppState, email: &str) -> Result<(), AppError
     if !creds.active {
         return Ok(());
     }
+    let to_account = store::sessions::count_event(
+        &state.db,
+        "reset_mail",
+        &creds.id.to_string(),
+        now,
+        now - jiff::SignedDuration::from_hours(1),
+    )
+    .await?;
+    if to_account > RESET_MAILS_PER_ACCOUNT {
+        tracing::warn!(user = %creds.id, "password reset e-mails throttled for this account");
+        return Ok(());
+    }
     let user = store::users::find(&state.db, creds.id)
         .await?
         .ok_or_else(AppError::not_found)?;
     let secret = new_secret();
-    let now = state.now();
     let ttl = state.config.reset_link_ttl;
     let mut tx = state.db.begin().await?;
     store::tokens::create_link(&mut tx, user.id, Purpose::Reset, &digest(&secret), now, ttl)
@@ -179,8 +213,9 @@ pub fn capitalise(s: &str) -> String {
     }
 }
 
-/// Uses a reset or activation link once: sets the password and ends every
-/// session of the account.
+/// Uses a reset or activation link once: sets the password, ends every
+/// session of the account and revokes its API tokens (whoever could read
+/// the old secrets must not keep a way in).
 pub async fn use_link(
     state: &AppState,
     secret: &str,
@@ -200,15 +235,9 @@ pub async fn use_link(
     let user = store::users::find(&state.db, user_id)
         .await?
         .ok_or_else(AppError::not_found)?;
-    store::users::set_password(
-        &mut tx,
-        &Actor::user(user.id, &user.email),
-        now,
-        user_id,
-        &hash,
-        None,
-    )
-    .await?;
+    let by = Actor::user(user.id, &user.email);
+    store::users::set_password(&mut tx, &by, now, user_id, &hash, None).await?;
+    store::tokens::revoke_all_of(&mut tx, &by, now, user_id).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -279,10 +279,11 @@ pub async fn invite(
     call_id: Uuid,
     code: &str,
 ) -> Result<usize, AppError> {
-    let (view, _) = calls::managed_call(state, p, call_id).await?;
+    let (view, cap) = calls::managed_call(state, p, call_id).await?;
     let module = view.module(code).ok_or_else(AppError::not_found)?;
     let now = state.now();
     let slots = store::auditions::slots(&state.db, call_id, &module.spec.code).await?;
+    let by = crate::accounts::actor(p);
     let mut sent = 0;
     let mut tx = state.db.begin().await?;
     for slot in slots.iter().filter(|s| s.invited_at.is_none()) {
@@ -325,7 +326,7 @@ pub async fn invite(
             )
             .await?;
         }
-        store::auditions::mark_invited(&mut tx, slot.id, now).await?;
+        store::auditions::mark_invited(&mut tx, &cap, &by, now, slot, &to).await?;
         sent += 1;
     }
     tx.commit().await?;

@@ -101,21 +101,36 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: Option<i64
     HeaderValue::from_str(&c).expect("cookie values are URL-safe")
 }
 
-/// The client's address, for throttling.
+/// The client's address, for throttling. Behind `trust_proxy`, each of our
+/// `proxy_hops` proxies appended the address it saw to `X-Forwarded-For`:
+/// the client is that many entries from the right. What stands further left
+/// was written by the client itself, so it is never read (rotating it must
+/// not escape the per-address throttles).
 pub fn client_address(
     state: &AppState,
     parts_headers: &HeaderMap,
     connect: Option<&ConnectInfo<std::net::SocketAddr>>,
 ) -> String {
     if state.config.trust_proxy
-        && let Some(first) = parts_headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+        && let Some(ip) = forwarded_client(parts_headers, state.config.proxy_hops)
     {
-        return first.trim().to_owned();
+        return ip.to_string();
     }
     connect.map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string())
+}
+
+/// The entry `hops` from the right of all `X-Forwarded-For` headers taken
+/// as one list, when it is an IP address.
+fn forwarded_client(headers: &HeaderMap, hops: usize) -> Option<std::net::IpAddr> {
+    let entries: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    let index = entries.len().checked_sub(hops.max(1))?;
+    entries[index].parse().ok()
 }
 
 /// Resolves the caller once per request.
@@ -131,7 +146,8 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     let now = state.now();
     if let Some(token) = bearer {
         let d = digest(&token);
-        match store::tokens::api_token_user(&state.db, &d).await {
+        match store::tokens::api_token_user(&state.db, &d, now - state.config.token_lifetime).await
+        {
             Ok(Some((user_id, last_used))) => {
                 if let Ok(Some(p)) =
                     store::users::principal(&state.db, user_id, state.today()).await
@@ -153,14 +169,15 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
             return AppError::new(
                 axum::http::StatusCode::UNAUTHORIZED,
                 "invalid_token",
-                "Jeton d'accès invalide ou révoqué.",
+                "Jeton d'accès invalide, expiré ou révoqué.",
             )
             .into_response_with(&auth);
         }
     } else if let Some(sid) = cookie(headers, SESSION_COOKIE) {
         let d = digest(sid);
         match store::sessions::find(&state.db, &d, now).await {
-            Ok(Some(s)) => {
+            // Past its absolute limit a session is over, however active.
+            Ok(Some(s)) if now.duration_since(s.created_at) < state.config.session_max => {
                 if let Ok(Some(p)) =
                     store::users::principal(&state.db, s.user_id, state.today()).await
                 {
@@ -171,16 +188,17 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
                         fresh: false,
                         used: Arc::default(),
                     });
-                    // Slide the expiry, at most once a minute.
+                    // Slide the expiry, at most once a minute, never past
+                    // the absolute limit.
                     if now.duration_since(s.last_seen_at).as_secs() > 60 {
-                        let _ =
-                            store::sessions::touch(&state.db, &d, now, state.config.session_ttl)
-                                .await;
+                        let until = (now + state.config.session_ttl)
+                            .min(s.created_at + state.config.session_max);
+                        let _ = store::sessions::touch(&state.db, &d, now, until).await;
                     }
                     auth.session_digest = Some(d);
                 }
             }
-            Ok(None) => {}
+            Ok(_) => {}
             Err(e) => return AppError::from(e).into_response_with(&auth),
         }
     }
@@ -354,11 +372,53 @@ impl FromRequestParts<AppState> for ClientAddress {
     }
 }
 
-/// A local path to go back to after login; anything else goes home.
+/// A local path to go back to after login; anything else goes home. Only
+/// a path of this site is accepted: one leading slash, then printable ASCII
+/// without backslashes or spaces (browsers drop tabs and newlines and read
+/// `\` as `/`, which would turn `/\t/evil.example` into another origin).
 pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
-        next
-    } else {
-        "/compte"
+    let local = next.len() <= 2048
+        && next.starts_with('/')
+        && !next.starts_with("//")
+        && next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
+    if local { next } else { "/compte" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_return_path_stays_on_this_site() {
+        for ok in ["/compte", "/gestion/appels?page=2", "/promeneurs/abc#x"] {
+            assert_eq!(safe_next(ok), ok);
+        }
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "https://evil.example",
+            "evil.example",
+            "/\r\nSet-Cookie: x=1",
+            "/caf\u{e9}",
+            "",
+        ] {
+            assert_eq!(safe_next(bad), "/compte", "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_client_is_counted_from_the_right_of_x_forwarded_for() {
+        let mut h = HeaderMap::new();
+        h.append("x-forwarded-for", "6.6.6.6, 10.0.0.1".parse().unwrap());
+        h.append("x-forwarded-for", "192.0.2.7".parse().unwrap());
+        assert_eq!(forwarded_client(&h, 1), Some("192.0.2.7".parse().unwrap()));
+        assert_eq!(forwarded_client(&h, 2), Some("10.0.0.1".parse().unwrap()));
+        assert_eq!(forwarded_client(&h, 4), None);
+        let mut forged = HeaderMap::new();
+        forged.append("x-forwarded-for", "not-an-ip".parse().unwrap());
+        assert_eq!(forwarded_client(&forged, 1), None);
     }
 }

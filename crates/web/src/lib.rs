@@ -28,6 +28,7 @@ use store::Db;
 use tokio::sync::Notify;
 
 pub use error::AppError;
+pub use security::HSTS;
 
 /// Settings of the web layer.
 #[derive(Debug, Clone)]
@@ -38,7 +39,15 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Take the client address from `X-Forwarded-For` (behind a proxy).
     pub trust_proxy: bool,
+    /// Behind `trust_proxy`: the number of proxies of ours, each appending
+    /// to `X-Forwarded-For`; the client is that many entries from the right.
+    pub proxy_hops: usize,
+    /// A session ends after this long without a request...
     pub session_ttl: SignedDuration,
+    /// ...and after this long in any case (an absolute limit).
+    pub session_max: SignedDuration,
+    /// An API token stops working this long after it was made.
+    pub token_lifetime: SignedDuration,
     pub reset_link_ttl: SignedDuration,
     pub activation_link_ttl: SignedDuration,
     /// Answers of the public directory kept per data version (0: none).
@@ -58,7 +67,10 @@ impl WebConfig {
             secure_cookies: base_url.starts_with("https://"),
             base_url,
             trust_proxy: false,
+            proxy_hops: 1,
             session_ttl: SignedDuration::from_hours(12),
+            session_max: SignedDuration::from_hours(24),
+            token_lifetime: SignedDuration::from_hours(24 * 180),
             reset_link_ttl: SignedDuration::from_hours(1),
             activation_link_ttl: SignedDuration::from_hours(24 * 7),
             directory_cache_entries: network::directory::CACHE_ENTRIES,
@@ -137,6 +149,7 @@ impl AppState {
 
 /// The whole application: pages, API, assets, with the security layers.
 pub fn router(state: AppState) -> Router {
+    let https = state.config.base_url.starts_with("https://");
     let app = Router::new()
         .merge(pages::router())
         .nest("/api/v1", api::router())
@@ -152,5 +165,5 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn(error::render_errors))
         .with_state(state);
-    security::apply(app)
+    security::apply(app, https)
 }

@@ -1,6 +1,7 @@
 //! Headers every response carries: a strict content security policy (no
 //! inline script, nothing from another host), no sniffing, no framing, no
-//! referrer leaks; request ids; a trace span per request.
+//! referrer leaks, HTTPS only once served over HTTPS; request ids; a trace
+//! span per request.
 
 use axum::http::{HeaderName, HeaderValue, Request, header};
 use tower::ServiceBuilder;
@@ -22,7 +23,13 @@ fn span(req: &Request<axum::body::Body>) -> tracing::Span {
     tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
 }
 
-pub fn apply(router: axum::Router) -> axum::Router {
+/// Two years, as browsers' preload lists ask; subdomains are left out (a
+/// CAF's other sites under the same domain are not ours to decide).
+pub const HSTS: &str = "max-age=63072000";
+
+/// `https`: the public address is https, so browsers must never come back
+/// over plain HTTP (Strict-Transport-Security).
+pub fn apply(router: axum::Router, https: bool) -> axum::Router {
     let x_request_id = HeaderName::from_static("x-request-id");
     let layers = ServiceBuilder::new()
         .layer(SetRequestIdLayer::new(
@@ -60,5 +67,13 @@ pub fn apply(router: axum::Router) -> axum::Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ));
-    router.layer(layers)
+    let router = router.layer(layers);
+    if https {
+        router.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        ))
+    } else {
+        router
+    }
 }

@@ -200,7 +200,7 @@ pub async fn list_structures(
     CurrentUser(p, _): CurrentUser,
     Query(q): Query<StructureQuery>,
 ) -> Result<Json<Page<StructureOut>>, AppError> {
-    let scope = p.network_scope();
+    let scope = p.structure_scope();
     if scope.is_empty() {
         return Err(AppError::not_found());
     }
@@ -326,7 +326,7 @@ pub async fn create_convention(
         None,
     )
     .await?;
-    let c = store::conventions::find(&state.db, &p.network_scope(), cid)
+    let c = store::conventions::find(&state.db, &p.structure_scope(), cid)
         .await?
         .ok_or_else(AppError::not_found)?;
     Ok((StatusCode::CREATED, Json(convention_out(c, state.today()))))
@@ -350,7 +350,7 @@ pub async fn sign_convention(
 ) -> Result<Json<ConventionOut>, AppError> {
     let id = parse_id(&id)?;
     service::sign_convention(&state, &p, id, &input.signed_on, None).await?;
-    let c = store::conventions::find(&state.db, &p.network_scope(), id)
+    let c = store::conventions::find(&state.db, &p.structure_scope(), id)
         .await?
         .ok_or_else(AppError::not_found)?;
     Ok(Json(convention_out(c, state.today())))
@@ -400,7 +400,7 @@ pub async fn list_conventions(
     CurrentUser(p, _): CurrentUser,
     Query(q): Query<ConventionQuery>,
 ) -> Result<Json<Page<ConventionOut>>, AppError> {
-    let scope = p.network_scope();
+    let scope = p.structure_scope();
     if scope.is_empty() {
         return Err(AppError::not_found());
     }
@@ -427,7 +427,7 @@ pub async fn structure_conventions(
     let today = state.today();
     let (items, total) = store::conventions::list(
         &state.db,
-        &p.network_scope(),
+        &p.structure_scope(),
         &store::conventions::Filter {
             structure_id: Some(s.id),
             limit: 500,

@@ -67,7 +67,7 @@ pub async fn structures(
     Query(q): Query<StructureQuery>,
 ) -> Result<Response, AppError> {
     let format = format_of(&f)?;
-    let scope = p.network_scope();
+    let scope = p.structure_scope();
     if scope.is_empty() {
         return Err(AppError::not_found());
     }
@@ -220,7 +220,7 @@ pub async fn conventions(
     Query(q): Query<ConventionQuery>,
 ) -> Result<Response, AppError> {
     let format = format_of(&f)?;
-    let scope = p.network_scope();
+    let scope = p.structure_scope();
     if scope.is_empty() {
         return Err(AppError::not_found());
     }

@@ -36,7 +36,7 @@ fn store_err(e: store::StoreError) -> AppError {
 }
 
 pub async fn structure(state: &AppState, p: &Principal, id: Uuid) -> Result<Structure, AppError> {
-    store::structures::find(&state.db, &p.network_scope(), id)
+    store::structures::find(&state.db, &p.structure_scope(), id)
         .await?
         .ok_or_else(AppError::not_found)
 }
@@ -511,7 +511,7 @@ pub async fn sign_convention(
     signed_on: &str,
     document: Option<(&str, &[u8])>,
 ) -> Result<(), AppError> {
-    let c = store::conventions::find(&state.db, &p.network_scope(), id)
+    let c = store::conventions::find(&state.db, &p.structure_scope(), id)
         .await?
         .ok_or_else(AppError::not_found)?;
     let cap = DepartmentCode::parse(&c.department)

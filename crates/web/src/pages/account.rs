@@ -142,9 +142,10 @@ struct ForgotForm {
 async fn forgot(
     State(state): State<AppState>,
     MaybeUser(auth): MaybeUser,
+    ClientAddress(address): ClientAddress,
     Form(form): Form<ForgotForm>,
 ) -> Result<Html<String>, AppError> {
-    accounts::request_reset(&state, &form.email).await?;
+    accounts::request_reset(&state, &form.email, &address).await?;
     render(&Forgot {
         layout: Layout::for_form(&auth, "Mot de passe oublié"),
         sent: true,

@@ -114,7 +114,7 @@ async fn list(
     CurrentUser(p, auth): CurrentUser,
     Query(f): Query<ListParams>,
 ) -> Result<Html<String>, AppError> {
-    let scope = p.network_scope();
+    let scope = p.structure_scope();
     if scope.is_empty() {
         return Err(AppError::not_found());
     }
@@ -490,7 +490,7 @@ async fn sign_convention(
         file.as_ref().map(|b| (name.as_str(), b.as_slice())),
     )
     .await?;
-    let c = store::conventions::find(&state.db, &p.network_scope(), id)
+    let c = store::conventions::find(&state.db, &p.structure_scope(), id)
         .await?
         .ok_or_else(AppError::not_found)?;
     Ok(Redirect::to(&format!(
@@ -524,7 +524,7 @@ async fn conventions(
     CurrentUser(p, auth): CurrentUser,
     Query(f): Query<ConventionParams>,
 ) -> Result<Html<String>, AppError> {
-    let scope = p.network_scope();
+    let scope = p.structure_scope();
     if scope.is_empty() {
         return Err(AppError::not_found());
     }
@@ -571,7 +571,7 @@ async fn document(
     CurrentUser(p, _): CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let c = store::conventions::find(&state.db, &p.network_scope(), parse_id(&id)?)
+    let c = store::conventions::find(&state.db, &p.structure_scope(), parse_id(&id)?)
         .await?
         .ok_or_else(AppError::not_found)?;
     let file = match c.document_id {
