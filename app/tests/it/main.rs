@@ -16,6 +16,7 @@ mod harness;
 mod letter_pages;
 mod network;
 mod network_pages;
+mod openapi;
 mod outbox;
 mod platform;
 mod trust_accounts;

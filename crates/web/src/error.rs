@@ -11,7 +11,8 @@ use axum::{
     middleware::Next,
     response::{Html, IntoResponse, Redirect, Response},
 };
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::{auth::Auth, view};
 
@@ -88,13 +89,32 @@ impl AppError {
         )
     }
 
-    fn body(&self) -> serde_json::Value {
-        let mut e = json!({"code": self.code, "message": self.message});
-        if !self.fields.is_empty() {
-            e["fields"] = json!(self.fields);
+    fn body(&self) -> ErrorBody {
+        ErrorBody {
+            error: ErrorDetail {
+                code: self.code.to_owned(),
+                message: self.message.clone(),
+                fields: (!self.fields.is_empty()).then(|| self.fields.clone()),
+            },
         }
-        json!({ "error": e })
     }
+}
+
+/// The body of every error answer of the API: `{"error": {...}}`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable, for programs: `invalid_fields`, `not_found`, `conflict`…
+    pub code: String,
+    /// In French, for people.
+    pub message: String,
+    /// With `invalid_fields`: a French message per field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<BTreeMap<String, String>>,
 }
 
 impl From<store::StoreError> for AppError {
@@ -213,6 +233,19 @@ fn res_auth(res: &Response) -> Auth {
 
 /// Explains a rejected JSON body in French, naming the field when serde does.
 fn body_rejection(status: StatusCode, text: &str) -> AppError {
+    // A query value of the wrong type (`?limit=abc`): 422 like a body field.
+    if let Some(rest) = text.strip_prefix("Failed to deserialize query string") {
+        let rest = rest.trim_start_matches(':').trim();
+        let field = match rest.split_once(": ") {
+            Some((field, _)) if !field.contains(' ') => field,
+            _ => "query",
+        };
+        return AppError::invalid_field(field, "Valeur invalide dans l'adresse.");
+    }
+    // A path segment that cannot be an identifier names nothing.
+    if text.starts_with("Invalid URL") {
+        return AppError::not_found();
+    }
     if let Some(rest) = text.split("unknown field `").nth(1) {
         let field = rest.split('`').next().unwrap_or("?");
         return AppError::invalid_field(field, "Champ inconnu.");

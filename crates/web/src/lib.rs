@@ -152,7 +152,7 @@ pub fn router(state: AppState) -> Router {
     let https = state.config.base_url.starts_with("https://");
     let app = Router::new()
         .merge(pages::router())
-        .nest("/api/v1", api::router())
+        .merge(api::router())
         .merge(assets::router())
         .fallback(error::not_found)
         .layer(middleware::from_fn_with_state(

@@ -1,28 +1,29 @@
 //! Accounts, audit log, e-mail log and tokens over the API.
 
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, Query, State},
     http::StatusCode,
-    routing::{delete, get},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{Page, Paging};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
 use crate::{
     AppError, AppState,
     accounts::{self, UserInput, actor},
     auth::CurrentUser,
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/users", get(list_users).post(create_user))
-        .route("/audit", get(audit))
-        .route("/emails", get(emails))
-        .route("/tokens/{id}", delete(revoke_token))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_users, create_user))
+        .routes(routes!(audit))
+        .routes(routes!(emails))
+        .routes(routes!(revoke_token))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -92,6 +93,7 @@ pub async fn create_user(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     entity: Option<String>,
     entity_id: Option<String>,
@@ -188,6 +190,7 @@ pub struct EmailOut {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EmailQuery {
     status: Option<String>,
     limit: Option<i64>,

@@ -2,11 +2,10 @@
 //! the invitations e-mailed with an .ics file.
 
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, State},
     http::{StatusCode, header},
     response::{IntoResponse, Response},
-    routing::{get, post, put},
 };
 use serde::{Deserialize, Serialize};
 use store::auditions::Slot;
@@ -14,6 +13,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{Page, rfc3339};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
 use crate::{
     AppError, AppState,
     auditions::{self, SlotDraft},
@@ -21,18 +22,12 @@ use crate::{
     calls,
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/calls/{id}/modules/{code}/auditions",
-            post(create).get(list),
-        )
-        .route(
-            "/calls/{id}/modules/{code}/auditions/invitations",
-            post(invite),
-        )
-        .route("/auditions/{id}", put(assign).delete(delete))
-        .route("/applications/{id}/audition.ics", get(ics))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create, list))
+        .routes(routes!(invite))
+        .routes(routes!(assign, delete))
+        .routes(routes!(ics))
 }
 
 fn parse_id(s: &str) -> Result<Uuid, AppError> {
@@ -80,7 +75,7 @@ fn slot_out(s: Slot) -> SlotOut {
     }
 }
 
-#[utoipa::path(post, path = "/api/v1/calls/{id}/modules/{code}/auditions", tag = "committee", request_body = SlotIn,
+#[utoipa::path(post, operation_id = "create_audition_slot", path = "/api/v1/calls/{id}/modules/{code}/auditions", tag = "committee", params(("id" = Uuid, Path, description = "Identifiant de l'appel"), ("code" = String, Path, description = "Code du module")), request_body = SlotIn,
     responses((status = 201, body = SlotOut), (status = 403), (status = 404), (status = 422)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -105,7 +100,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(slot_out(slot))))
 }
 
-#[utoipa::path(get, path = "/api/v1/calls/{id}/modules/{code}/auditions", tag = "committee",
+#[utoipa::path(get, operation_id = "list_audition_slots", path = "/api/v1/calls/{id}/modules/{code}/auditions", tag = "committee", params(("id" = Uuid, Path, description = "Identifiant de l'appel"), ("code" = String, Path, description = "Code du module")),
     responses((status = 200, body = Page<SlotOut>), (status = 404)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -130,7 +125,7 @@ pub struct AssignIn {
     application_id: Option<String>,
 }
 
-#[utoipa::path(put, path = "/api/v1/auditions/{id}", tag = "committee", request_body = AssignIn,
+#[utoipa::path(put, operation_id = "assign_audition_slot", path = "/api/v1/auditions/{id}", tag = "committee", params(("id" = Uuid, Path, description = "Identifiant du créneau d'audition")), request_body = AssignIn,
     responses((status = 200, body = SlotOut), (status = 404), (status = 409), (status = 422)))]
 pub async fn assign(
     State(state): State<AppState>,
@@ -152,7 +147,7 @@ pub async fn assign(
     Ok(Json(slot_out(slot)))
 }
 
-#[utoipa::path(delete, path = "/api/v1/auditions/{id}", tag = "committee",
+#[utoipa::path(delete, operation_id = "delete_audition_slot", path = "/api/v1/auditions/{id}", tag = "committee", params(("id" = Uuid, Path, description = "Identifiant du créneau d'audition")),
     responses((status = 204), (status = 404)))]
 pub async fn delete(
     State(state): State<AppState>,
@@ -169,7 +164,7 @@ pub struct SentOut {
     sent: usize,
 }
 
-#[utoipa::path(post, path = "/api/v1/calls/{id}/modules/{code}/auditions/invitations", tag = "committee",
+#[utoipa::path(post, operation_id = "invite_to_auditions", path = "/api/v1/calls/{id}/modules/{code}/auditions/invitations", tag = "committee", params(("id" = Uuid, Path, description = "Identifiant de l'appel"), ("code" = String, Path, description = "Code du module")),
     responses((status = 200, body = SentOut), (status = 403), (status = 404)))]
 pub async fn invite(
     State(state): State<AppState>,
@@ -180,7 +175,7 @@ pub async fn invite(
     Ok(Json(SentOut { sent }))
 }
 
-#[utoipa::path(get, path = "/api/v1/applications/{id}/audition.ics", tag = "committee",
+#[utoipa::path(get, operation_id = "audition_ics", path = "/api/v1/applications/{id}/audition.ics", tag = "committee", params(("id" = Uuid, Path, description = "Identifiant de la candidature")),
     responses((status = 200, content_type = "text/calendar"), (status = 404)))]
 pub async fn ics(
     State(state): State<AppState>,

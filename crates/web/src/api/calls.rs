@@ -5,11 +5,10 @@
 use std::collections::BTreeMap;
 
 use axum::{
-    Json, Router,
+    Json,
     extract::{DefaultBodyLimit, Multipart, Path, Query, State},
     http::StatusCode,
     response::Response,
-    routing::{get, post, put},
 };
 use documents::export::ExportFormat;
 use domain::call::{
@@ -21,62 +20,40 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{Page, Paging, rfc3339};
+use utoipa_axum::{
+    router::{OpenApiRouter, UtoipaMethodRouterExt},
+    routes,
+};
+
 use crate::{
     AppError, AppState,
     auth::{CurrentUser, MaybeUser},
     calls::{self, ApplicationDraft, CallDraft, CallView, ContactDraft, exports, upload},
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/calls", get(list_calls).post(create_call))
-        .route("/calls/{id}", get(show_call).put(update_call))
-        .route("/calls/{id}/publish", post(publish))
-        .route(
-            "/calls/{id}/modules/{code}",
-            put(put_module).delete(delete_module),
-        )
-        .route("/calls/{id}/modules/{code}/versions", get(module_versions))
-        .route("/calls/{id}/modules/{code}/relaunch", post(relaunch))
-        .route(
-            "/calls/{id}/modules/{code}/documents.zip",
-            get(module_documents),
-        )
-        .route(
-            "/calls/{id}/files",
-            post(add_file).layer(DefaultBodyLimit::disable()),
-        )
-        .route(
-            "/calls/{id}/files/{file_id}",
-            get(get_file).delete(delete_file),
-        )
-        .route(
-            "/calls/{id}/applications",
-            get(call_applications).post(create_application),
-        )
-        .route("/calls/{id}/applications/export", get(export_applications))
-        .route("/applications", get(my_applications))
-        .route(
-            "/applications/{id}",
-            get(show_application).put(update_application),
-        )
-        .route(
-            "/applications/{id}/documents",
-            post(add_document).layer(DefaultBodyLimit::disable()),
-        )
-        .route(
-            "/applications/{id}/documents/{doc}",
-            get(get_document).delete(delete_document),
-        )
-        .route("/applications/{id}/submit", post(submit))
-        .route("/applications/{id}/receipts", get(receipts))
-        .route("/applications/{id}/receipts/{rid}/pdf", get(receipt_pdf))
-        .route(
-            "/applications/{id}/complement-requests",
-            post(request_complement),
-        )
-        .route("/applications/{id}/messages", get(messages))
-        .route("/applications/{id}/withdraw", post(withdraw))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_calls, create_call))
+        .routes(routes!(show_call, update_call))
+        .routes(routes!(publish))
+        .routes(routes!(put_module, delete_module))
+        .routes(routes!(module_versions))
+        .routes(routes!(relaunch))
+        .routes(routes!(module_documents))
+        .routes(routes!(add_file).layer(DefaultBodyLimit::disable()))
+        .routes(routes!(get_file, delete_file))
+        .routes(routes!(call_applications, create_application))
+        .routes(routes!(export_applications))
+        .routes(routes!(my_applications))
+        .routes(routes!(show_application, update_application))
+        .routes(routes!(add_document).layer(DefaultBodyLimit::disable()))
+        .routes(routes!(get_document, delete_document))
+        .routes(routes!(submit))
+        .routes(routes!(receipts))
+        .routes(routes!(receipt_pdf))
+        .routes(routes!(request_complement))
+        .routes(routes!(messages))
+        .routes(routes!(withdraw))
 }
 
 fn parse_id(s: &str) -> Result<Uuid, AppError> {
@@ -411,7 +388,7 @@ pub async fn create_call(
     Ok((StatusCode::CREATED, Json(call_out(&v, state.now()))))
 }
 
-#[utoipa::path(get, path = "/api/v1/calls/{id}", tag = "calls",
+#[utoipa::path(get, path = "/api/v1/calls/{id}", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de l'appel")),
     responses((status = 200, body = CallOut), (status = 404)))]
 pub async fn show_call(
     State(state): State<AppState>,
@@ -430,7 +407,7 @@ pub struct RelaunchIn {
     deadline: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/calls/{id}/modules/{code}/relaunch", tag = "calls", request_body = RelaunchIn,
+#[utoipa::path(post, path = "/api/v1/calls/{id}/modules/{code}/relaunch", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de l'appel"), ("code" = String, Path, description = "Code du module")), request_body = RelaunchIn,
     responses((status = 201, body = CallOut, description = "Le nouvel appel, en brouillon"), (status = 403), (status = 404),
               (status = 409, description = "not_unsuccessful"), (status = 422)))]
 pub async fn relaunch(
@@ -452,7 +429,7 @@ pub async fn relaunch(
     Ok((StatusCode::CREATED, Json(call_json(&state, &v).await?)))
 }
 
-#[utoipa::path(put, path = "/api/v1/calls/{id}", tag = "calls", request_body = CallIn,
+#[utoipa::path(put, path = "/api/v1/calls/{id}", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de l'appel")), request_body = CallIn,
     responses((status = 200, body = CallOut), (status = 403), (status = 404), (status = 422)))]
 pub async fn update_call(
     State(state): State<AppState>,
@@ -466,7 +443,7 @@ pub async fn update_call(
     Ok(Json(call_out(&v, state.now())))
 }
 
-#[utoipa::path(post, path = "/api/v1/calls/{id}/publish", tag = "calls",
+#[utoipa::path(post, path = "/api/v1/calls/{id}/publish", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de l'appel")),
     responses((status = 200, body = CallOut), (status = 404), (status = 409), (status = 422)))]
 pub async fn publish(
     State(state): State<AppState>,
@@ -479,7 +456,7 @@ pub async fn publish(
     Ok(Json(call_out(&v, state.now())))
 }
 
-#[utoipa::path(put, path = "/api/v1/calls/{id}/modules/{code}", tag = "calls", request_body = ModuleIn,
+#[utoipa::path(put, path = "/api/v1/calls/{id}/modules/{code}", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de l'appel"), ("code" = String, Path, description = "Code du module")), request_body = ModuleIn,
     responses((status = 200, body = ModuleOut, description = "Écrit en place tant que l'appel est un brouillon ; une nouvelle version une fois publié"),
               (status = 404), (status = 422)))]
 pub async fn put_module(
@@ -497,7 +474,7 @@ pub async fn put_module(
     Ok(Json(module_out(&m, state.now())))
 }
 
-#[utoipa::path(delete, path = "/api/v1/calls/{id}/modules/{code}", tag = "calls",
+#[utoipa::path(delete, path = "/api/v1/calls/{id}/modules/{code}", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de l'appel"), ("code" = String, Path, description = "Code du module")),
     responses((status = 204), (status = 404), (status = 409)))]
 pub async fn delete_module(
     State(state): State<AppState>,
@@ -508,7 +485,7 @@ pub async fn delete_module(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/v1/calls/{id}/modules/{code}/versions", tag = "calls",
+#[utoipa::path(get, path = "/api/v1/calls/{id}/modules/{code}/versions", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de l'appel"), ("code" = String, Path, description = "Code du module")),
     responses((status = 200, body = Page<ModuleOut>), (status = 404)))]
 pub async fn module_versions(
     State(state): State<AppState>,
@@ -528,7 +505,7 @@ pub async fn module_versions(
     Ok(Json(Page { items, total }))
 }
 
-#[utoipa::path(post, path = "/api/v1/calls/{id}/files", tag = "calls",
+#[utoipa::path(post, path = "/api/v1/calls/{id}/files", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de l'appel")),
     request_body(content_type = "multipart/form-data", description = "`label`, `file`"),
     responses((status = 201, body = FileOut), (status = 404), (status = 413), (status = 415), (status = 422)))]
 pub async fn add_file(
@@ -561,7 +538,7 @@ pub async fn add_file(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/calls/{id}/files/{file_id}", tag = "calls",
+#[utoipa::path(get, path = "/api/v1/calls/{id}/files/{file_id}", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de l'appel"), ("file_id" = Uuid, Path, description = "Identifiant du fichier")),
     responses((status = 200, description = "Le fichier, en pièce jointe"), (status = 404)))]
 pub async fn get_file(
     State(state): State<AppState>,
@@ -577,7 +554,7 @@ pub async fn get_file(
     .await
 }
 
-#[utoipa::path(delete, path = "/api/v1/calls/{id}/files/{file_id}", tag = "calls",
+#[utoipa::path(delete, path = "/api/v1/calls/{id}/files/{file_id}", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de l'appel"), ("file_id" = Uuid, Path, description = "Identifiant du fichier")),
     responses((status = 204), (status = 404)))]
 pub async fn delete_file(
     State(state): State<AppState>,
@@ -700,7 +677,7 @@ impl ApplicationIn {
     }
 }
 
-#[utoipa::path(post, path = "/api/v1/calls/{id}/applications", tag = "calls", request_body = ApplicationIn,
+#[utoipa::path(post, path = "/api/v1/calls/{id}/applications", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de l'appel")), request_body = ApplicationIn,
     responses((status = 201, body = ApplicationOut), (status = 404), (status = 409, description = "deadline_passed, application_exists"), (status = 422)))]
 pub async fn create_application(
     State(state): State<AppState>,
@@ -716,6 +693,7 @@ pub async fn create_application(
 }
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct ApplicationQuery {
     module: Option<String>,
@@ -749,7 +727,7 @@ impl ApplicationQuery {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/calls/{id}/applications", tag = "calls", params(ApplicationQuery, Paging),
+#[utoipa::path(get, path = "/api/v1/calls/{id}/applications", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de l'appel"), ApplicationQuery, Paging),
     responses((status = 200, body = Page<ApplicationOut>), (status = 404)))]
 pub async fn call_applications(
     State(state): State<AppState>,
@@ -776,7 +754,7 @@ pub async fn call_applications(
     }))
 }
 
-#[utoipa::path(get, path = "/api/v1/calls/{id}/applications/export", tag = "calls", params(ApplicationQuery),
+#[utoipa::path(get, path = "/api/v1/calls/{id}/applications/export", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de l'appel"), ApplicationQuery),
     responses((status = 200, description = "CSV, XLSX ou ODS (`format`)"), (status = 404)))]
 pub async fn export_applications(
     State(state): State<AppState>,
@@ -803,7 +781,7 @@ pub async fn export_applications(
     exports::applications_sheet(&items, &docs, format, "candidatures")
 }
 
-#[utoipa::path(get, path = "/api/v1/calls/{id}/modules/{code}/documents.zip", tag = "calls",
+#[utoipa::path(get, path = "/api/v1/calls/{id}/modules/{code}/documents.zip", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de l'appel"), ("code" = String, Path, description = "Code du module")),
     responses((status = 200, content_type = "application/zip", description = "Les pièces des candidatures déposées du module, un dossier par structure"), (status = 404)))]
 pub async fn module_documents(
     State(state): State<AppState>,
@@ -846,7 +824,7 @@ pub async fn my_applications(
     }))
 }
 
-#[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "calls",
+#[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de la candidature")),
     responses((status = 200, body = ApplicationOut), (status = 404)))]
 pub async fn show_application(
     State(state): State<AppState>,
@@ -856,7 +834,7 @@ pub async fn show_application(
     Ok(Json(application_json(&state, &p, parse_id(&id)?).await?))
 }
 
-#[utoipa::path(put, path = "/api/v1/applications/{id}", tag = "calls", request_body = ApplicationIn,
+#[utoipa::path(put, path = "/api/v1/applications/{id}", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de la candidature")), request_body = ApplicationIn,
     responses((status = 200, body = ApplicationOut), (status = 404), (status = 409, description = "not_editable"), (status = 422)))]
 pub async fn update_application(
     State(state): State<AppState>,
@@ -869,7 +847,7 @@ pub async fn update_application(
     Ok(Json(application_json(&state, &p, id).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/applications/{id}/documents", tag = "calls",
+#[utoipa::path(post, path = "/api/v1/applications/{id}/documents", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de la candidature")),
     request_body(content_type = "multipart/form-data", description = "`kind`, `file`"),
     responses((status = 201, body = DocumentOut), (status = 404), (status = 409), (status = 413), (status = 415), (status = 422)))]
 pub async fn add_document(
@@ -888,7 +866,7 @@ pub async fn add_document(
     Ok((StatusCode::CREATED, Json(document_out(&d))))
 }
 
-#[utoipa::path(get, path = "/api/v1/applications/{id}/documents/{doc}", tag = "calls",
+#[utoipa::path(get, path = "/api/v1/applications/{id}/documents/{doc}", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de la candidature"), ("doc" = Uuid, Path, description = "Identifiant de la pièce")),
     responses((status = 200, description = "Le fichier, en pièce jointe"), (status = 404)))]
 pub async fn get_document(
     State(state): State<AppState>,
@@ -899,7 +877,7 @@ pub async fn get_document(
     exports::stored(&state, &d.sha256, d.size, &d.file_type, &d.file_name).await
 }
 
-#[utoipa::path(delete, path = "/api/v1/applications/{id}/documents/{doc}", tag = "calls",
+#[utoipa::path(delete, path = "/api/v1/applications/{id}/documents/{doc}", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de la candidature"), ("doc" = Uuid, Path, description = "Identifiant de la pièce")),
     responses((status = 204), (status = 404), (status = 409)))]
 pub async fn delete_document(
     State(state): State<AppState>,
@@ -960,7 +938,7 @@ pub struct SubmitOut {
     receipt: ReceiptOut,
 }
 
-#[utoipa::path(post, path = "/api/v1/applications/{id}/submit", tag = "calls", request_body(content = SubmitIn, description = "Facultatif"),
+#[utoipa::path(post, path = "/api/v1/applications/{id}/submit", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de la candidature")), request_body(content = SubmitIn, description = "Facultatif"),
     responses((status = 200, body = SubmitOut), (status = 404), (status = 409, description = "deadline_passed, not_editable"), (status = 422, description = "missing_documents")))]
 pub async fn submit(
     State(state): State<AppState>,
@@ -981,7 +959,7 @@ pub async fn submit(
     }))
 }
 
-#[utoipa::path(get, path = "/api/v1/applications/{id}/receipts", tag = "calls",
+#[utoipa::path(get, path = "/api/v1/applications/{id}/receipts", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de la candidature")),
     responses((status = 200, body = Page<ReceiptOut>), (status = 404)))]
 pub async fn receipts(
     State(state): State<AppState>,
@@ -995,7 +973,7 @@ pub async fn receipts(
     Ok(Json(Page { items, total }))
 }
 
-#[utoipa::path(get, path = "/api/v1/applications/{id}/receipts/{rid}/pdf", tag = "calls",
+#[utoipa::path(get, path = "/api/v1/applications/{id}/receipts/{rid}/pdf", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de la candidature"), ("rid" = Uuid, Path, description = "Identifiant de l'accusé de réception")),
     responses((status = 200, content_type = "application/pdf"), (status = 404)))]
 pub async fn receipt_pdf(
     State(state): State<AppState>,
@@ -1020,7 +998,7 @@ pub struct MessageOut {
     created_at: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/applications/{id}/complement-requests", tag = "calls", request_body = ComplementIn,
+#[utoipa::path(post, path = "/api/v1/applications/{id}/complement-requests", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de la candidature")), request_body = ComplementIn,
     responses((status = 201, body = ApplicationOut), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn request_complement(
     State(state): State<AppState>,
@@ -1036,7 +1014,7 @@ pub async fn request_complement(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/applications/{id}/messages", tag = "calls",
+#[utoipa::path(get, path = "/api/v1/applications/{id}/messages", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de la candidature")),
     responses((status = 200, body = Page<MessageOut>), (status = 404)))]
 pub async fn messages(
     State(state): State<AppState>,
@@ -1059,7 +1037,7 @@ pub async fn messages(
     Ok(Json(Page { items, total }))
 }
 
-#[utoipa::path(post, path = "/api/v1/applications/{id}/withdraw", tag = "calls",
+#[utoipa::path(post, path = "/api/v1/applications/{id}/withdraw", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de la candidature")),
     responses((status = 200, body = ApplicationOut), (status = 404), (status = 409)))]
 pub async fn withdraw(
     State(state): State<AppState>,

@@ -5,10 +5,9 @@
 use std::collections::BTreeMap;
 
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, State},
     http::StatusCode,
-    routing::{get, post, put},
 };
 use serde::{Deserialize, Serialize};
 use store::committee::{Proposal, Review};
@@ -16,24 +15,23 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{Page, rfc3339};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
 use crate::{
     AppError, AppState,
     auth::CurrentUser,
     committee::{self, ProposalDraft},
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/calls/{id}/committee", post(add_member).get(members))
-        .route("/applications/{id}/conflict", post(declare_conflict))
-        .route("/applications/{id}/review", put(put_review))
-        .route("/applications/{id}/reviews", get(reviews))
-        .route("/calls/{id}/modules/{code}/results", get(results))
-        .route(
-            "/calls/{id}/modules/{code}/proposals",
-            post(propose).get(proposals),
-        )
-        .route("/proposals/{id}/validation", post(validate))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(add_member, members))
+        .routes(routes!(declare_conflict))
+        .routes(routes!(put_review))
+        .routes(routes!(reviews))
+        .routes(routes!(results))
+        .routes(routes!(propose, proposals))
+        .routes(routes!(validate))
 }
 
 fn parse_id(s: &str) -> Result<Uuid, AppError> {
@@ -74,7 +72,7 @@ pub struct MemberOut {
     progress: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/calls/{id}/committee", tag = "committee", request_body = MemberIn,
+#[utoipa::path(post, path = "/api/v1/calls/{id}/committee", tag = "committee", params(("id" = Uuid, Path, description = "Identifiant de l'appel")), request_body = MemberIn,
     responses((status = 201, description = "`{id}`"), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn add_member(
     State(state): State<AppState>,
@@ -100,7 +98,7 @@ pub async fn add_member(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/calls/{id}/committee", tag = "committee",
+#[utoipa::path(get, path = "/api/v1/calls/{id}/committee", tag = "committee", params(("id" = Uuid, Path, description = "Identifiant de l'appel")),
     responses((status = 200, body = Page<MemberOut>), (status = 404)))]
 pub async fn members(
     State(state): State<AppState>,
@@ -131,7 +129,7 @@ pub struct ConflictIn {
     reason: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/applications/{id}/conflict", tag = "committee", request_body = ConflictIn,
+#[utoipa::path(post, path = "/api/v1/applications/{id}/conflict", tag = "committee", params(("id" = Uuid, Path, description = "Identifiant de la candidature")), request_body = ConflictIn,
     responses((status = 201), (status = 404), (status = 409), (status = 422)))]
 pub async fn declare_conflict(
     State(state): State<AppState>,
@@ -161,7 +159,7 @@ pub struct ScoreOut {
     score: f64,
 }
 
-#[utoipa::path(put, path = "/api/v1/applications/{id}/review", tag = "committee", request_body = ReviewIn,
+#[utoipa::path(put, path = "/api/v1/applications/{id}/review", tag = "committee", params(("id" = Uuid, Path, description = "Identifiant de la candidature")), request_body = ReviewIn,
     responses((status = 200, body = ScoreOut), (status = 403, description = "Conflit d'intérêts"), (status = 404), (status = 409), (status = 422)))]
 pub async fn put_review(
     State(state): State<AppState>,
@@ -215,7 +213,7 @@ pub struct ReviewsOut {
     others: Option<Vec<ReviewOut>>,
 }
 
-#[utoipa::path(get, path = "/api/v1/applications/{id}/reviews", tag = "committee",
+#[utoipa::path(get, path = "/api/v1/applications/{id}/reviews", tag = "committee", params(("id" = Uuid, Path, description = "Identifiant de la candidature")),
     responses((status = 200, body = ReviewsOut), (status = 403), (status = 404)))]
 pub async fn reviews(
     State(state): State<AppState>,
@@ -297,7 +295,7 @@ pub struct ResultsOut {
     outcomes: Vec<OutcomeOut>,
 }
 
-#[utoipa::path(get, path = "/api/v1/calls/{id}/modules/{code}/results", tag = "committee",
+#[utoipa::path(get, path = "/api/v1/calls/{id}/modules/{code}/results", tag = "committee", params(("id" = Uuid, Path, description = "Identifiant de l'appel"), ("code" = String, Path, description = "Code du module")),
     responses((status = 200, body = ResultsOut), (status = 404)))]
 pub async fn results(
     State(state): State<AppState>,
@@ -344,7 +342,7 @@ pub struct ProposalIn {
     motivation: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/calls/{id}/modules/{code}/proposals", tag = "committee", request_body = ProposalIn,
+#[utoipa::path(post, path = "/api/v1/calls/{id}/modules/{code}/proposals", tag = "committee", params(("id" = Uuid, Path, description = "Identifiant de l'appel"), ("code" = String, Path, description = "Code du module")), request_body = ProposalIn,
     responses((status = 201, body = ProposalOut), (status = 403), (status = 404), (status = 409, description = "proposal_pending"), (status = 422)))]
 pub async fn propose(
     State(state): State<AppState>,
@@ -365,7 +363,7 @@ pub async fn propose(
     Ok((StatusCode::CREATED, Json(proposal_out(made))))
 }
 
-#[utoipa::path(get, path = "/api/v1/calls/{id}/modules/{code}/proposals", tag = "committee",
+#[utoipa::path(get, path = "/api/v1/calls/{id}/modules/{code}/proposals", tag = "committee", params(("id" = Uuid, Path, description = "Identifiant de l'appel"), ("code" = String, Path, description = "Code du module")),
     responses((status = 200, body = Page<ProposalOut>), (status = 404)))]
 pub async fn proposals(
     State(state): State<AppState>,
@@ -391,7 +389,7 @@ pub struct ValidationIn {
     comment: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/proposals/{id}/validation", tag = "committee", request_body = ValidationIn,
+#[utoipa::path(post, path = "/api/v1/proposals/{id}/validation", tag = "committee", params(("id" = Uuid, Path, description = "Identifiant de la proposition")), request_body = ValidationIn,
     responses((status = 200, body = ProposalOut), (status = 403, description = "Caf d'un autre département"), (status = 404), (status = 409)))]
 pub async fn validate(
     State(state): State<AppState>,

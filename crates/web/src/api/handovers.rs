@@ -1,10 +1,9 @@
 //! The handover (tuilage) over the API.
 
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, State},
     http::StatusCode,
-    routing::{get, put},
 };
 use serde::{Deserialize, Serialize};
 use store::handovers::Handover;
@@ -12,17 +11,19 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{Page, rfc3339};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
 use crate::{
     AppError, AppState,
     auth::CurrentUser,
     handover::{self, HandoverDraft},
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/handovers", get(list).post(create))
-        .route("/handovers/{id}", get(show))
-        .route("/handovers/{id}/items/{item}", put(tick))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(show))
+        .routes(routes!(tick))
 }
 
 fn parse_id(s: &str) -> Result<Uuid, AppError> {
@@ -84,7 +85,7 @@ fn out(h: Handover) -> HandoverOut {
     }
 }
 
-#[utoipa::path(post, path = "/api/v1/handovers", tag = "committee", request_body = HandoverIn,
+#[utoipa::path(post, operation_id = "create_handover", path = "/api/v1/handovers", tag = "committee", request_body = HandoverIn,
     responses((status = 201, body = HandoverOut), (status = 403), (status = 422)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -108,7 +109,7 @@ pub async fn create(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/handovers", tag = "committee",
+#[utoipa::path(get, operation_id = "list_handovers", path = "/api/v1/handovers", tag = "committee",
     responses((status = 200, body = Page<HandoverOut>)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -123,7 +124,7 @@ pub async fn list(
     Ok(Json(Page { items, total }))
 }
 
-#[utoipa::path(get, path = "/api/v1/handovers/{id}", tag = "committee",
+#[utoipa::path(get, operation_id = "show_handover", path = "/api/v1/handovers/{id}", tag = "committee", params(("id" = Uuid, Path, description = "Identifiant du tuilage")),
     responses((status = 200, body = HandoverOut), (status = 404)))]
 pub async fn show(
     State(state): State<AppState>,
@@ -141,7 +142,7 @@ pub struct TickIn {
     done: bool,
 }
 
-#[utoipa::path(put, path = "/api/v1/handovers/{id}/items/{item}", tag = "committee", request_body = TickIn,
+#[utoipa::path(put, operation_id = "tick_handover_item", path = "/api/v1/handovers/{id}/items/{item}", tag = "committee", params(("id" = Uuid, Path, description = "Identifiant du tuilage"), ("item" = Uuid, Path, description = "Identifiant de l'étape")), request_body = TickIn,
     responses((status = 200, body = HandoverOut), (status = 403), (status = 404), (status = 409)))]
 pub async fn tick(
     State(state): State<AppState>,

@@ -1,11 +1,10 @@
 //! Result letters and conventions over the API.
 
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, State},
     http::{StatusCode, header},
     response::{IntoResponse, Response},
-    routing::{get, post},
 };
 use serde::{Deserialize, Serialize};
 use store::letters::Letter;
@@ -13,18 +12,17 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{Page, rfc3339};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
 use crate::{AppError, AppState, auth::CurrentUser, calls::exports::attachment, letters};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/calls/{id}/modules/{code}/letters",
-            post(generate).get(list),
-        )
-        .route("/calls/{id}/modules/{code}/letters/send", post(send))
-        .route("/applications/{id}/letter.pdf", get(letter_pdf))
-        .route("/applications/{id}/convention.pdf", get(convention_pdf))
-        .route("/letter-templates/{kind}", get(template).put(set_template))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(generate, list))
+        .routes(routes!(send))
+        .routes(routes!(letter_pdf))
+        .routes(routes!(convention_pdf))
+        .routes(routes!(template, set_template))
 }
 
 fn parse_id(s: &str) -> Result<Uuid, AppError> {
@@ -68,7 +66,7 @@ pub struct GeneratedOut {
     items: Vec<LetterOut>,
 }
 
-#[utoipa::path(post, path = "/api/v1/calls/{id}/modules/{code}/letters", tag = "committee",
+#[utoipa::path(post, operation_id = "generate_letters", path = "/api/v1/calls/{id}/modules/{code}/letters", tag = "committee", params(("id" = Uuid, Path, description = "Identifiant de l'appel"), ("code" = String, Path, description = "Code du module")),
     responses((status = 200, body = GeneratedOut), (status = 403), (status = 404),
               (status = 409, description = "not_decided : des décisions attendent la validation des Caf"), (status = 422)))]
 pub async fn generate(
@@ -86,7 +84,7 @@ pub async fn generate(
     Ok(Json(GeneratedOut { generated, items }))
 }
 
-#[utoipa::path(get, path = "/api/v1/calls/{id}/modules/{code}/letters", tag = "committee",
+#[utoipa::path(get, operation_id = "list_letters", path = "/api/v1/calls/{id}/modules/{code}/letters", tag = "committee", params(("id" = Uuid, Path, description = "Identifiant de l'appel"), ("code" = String, Path, description = "Code du module")),
     responses((status = 200, body = Page<LetterOut>), (status = 404)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -108,7 +106,7 @@ pub struct SentOut {
     sent: usize,
 }
 
-#[utoipa::path(post, path = "/api/v1/calls/{id}/modules/{code}/letters/send", tag = "committee",
+#[utoipa::path(post, operation_id = "send_letters", path = "/api/v1/calls/{id}/modules/{code}/letters/send", tag = "committee", params(("id" = Uuid, Path, description = "Identifiant de l'appel"), ("code" = String, Path, description = "Code du module")),
     responses((status = 200, body = SentOut), (status = 403), (status = 404), (status = 409)))]
 pub async fn send(
     State(state): State<AppState>,
@@ -143,7 +141,7 @@ pub async fn pdf_response(
         .into_response())
 }
 
-#[utoipa::path(get, path = "/api/v1/applications/{id}/letter.pdf", tag = "committee",
+#[utoipa::path(get, path = "/api/v1/applications/{id}/letter.pdf", tag = "committee", params(("id" = Uuid, Path, description = "Identifiant de la candidature")),
     responses((status = 200, content_type = "application/pdf"), (status = 404, description = "Pas encore envoyé")))]
 pub async fn letter_pdf(
     State(state): State<AppState>,
@@ -153,7 +151,7 @@ pub async fn letter_pdf(
     pdf_response(&state, &p, parse_id(&id)?, letters::RESULT).await
 }
 
-#[utoipa::path(get, path = "/api/v1/applications/{id}/convention.pdf", tag = "committee",
+#[utoipa::path(get, path = "/api/v1/applications/{id}/convention.pdf", tag = "committee", params(("id" = Uuid, Path, description = "Identifiant de la candidature")),
     responses((status = 200, content_type = "application/pdf"), (status = 404)))]
 pub async fn convention_pdf(
     State(state): State<AppState>,
@@ -173,7 +171,7 @@ pub struct TemplateIo {
     builtin: bool,
 }
 
-#[utoipa::path(get, path = "/api/v1/letter-templates/{kind}", tag = "committee",
+#[utoipa::path(get, operation_id = "letter_template", path = "/api/v1/letter-templates/{kind}", tag = "committee", params(("kind" = super::doc::TemplateKind, Path, description = "Le modèle")),
     responses((status = 200, body = TemplateIo), (status = 403), (status = 404)))]
 pub async fn template(
     State(state): State<AppState>,
@@ -190,7 +188,7 @@ pub async fn template(
     }))
 }
 
-#[utoipa::path(put, path = "/api/v1/letter-templates/{kind}", tag = "committee", request_body = TemplateIo,
+#[utoipa::path(put, path = "/api/v1/letter-templates/{kind}", tag = "committee", params(("kind" = super::doc::TemplateKind, Path, description = "Le modèle")), request_body = TemplateIo,
     responses((status = 204), (status = 403), (status = 404), (status = 422, description = "Le modèle ne se compose pas : la ligne de l'erreur")))]
 pub async fn set_template(
     State(state): State<AppState>,

@@ -16,50 +16,34 @@ pub use auditions::ics_response as audition_ics;
 /// A letter or convention as a PDF, also served by the pages.
 pub use letters::pdf_response as letter_pdf;
 
-use axum::{Json, Router, routing::get};
+use std::sync::LazyLock;
+
+use axum::{
+    Router,
+    http::header,
+    response::{IntoResponse, Response},
+};
 use serde::Serialize;
 use utoipa::OpenApi;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
+
+pub mod doc;
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Promeneurs API", version = "1", description = "API JSON de la plateforme Promeneurs du Net. Voir API.md.",
          license(name = "AGPL-3.0-or-later")),
-    paths(
-        session::create, session::show, session::delete,
-        reference::departments, reference::department, reference::update_department, reference::communes,
-        admin::list_users, admin::create_user, admin::audit, admin::emails, admin::revoke_token,
-        network::list_structures, network::create_structure, network::show_structure, network::patch_structure,
-        network::create_convention, network::structure_conventions, network::list_conventions, network::sign_convention,
-        network::list_promeneurs, network::create_promeneur, network::show_promeneur, network::patch_promeneur,
-        network::set_status, network::open_account, network::history, network::put_photo, network::delete_photo, network::get_photo,
-        network::themes, network::import_file, network::public_promeneurs,
-        calls::list_calls, calls::create_call, calls::show_call, calls::update_call, calls::publish,
-        calls::put_module, calls::delete_module, calls::relaunch, calls::module_versions, calls::module_documents,
-        calls::add_file, calls::get_file, calls::delete_file,
-        calls::call_applications, calls::create_application, calls::export_applications,
-        calls::my_applications, calls::show_application, calls::update_application,
-        calls::add_document, calls::get_document, calls::delete_document,
-        calls::submit, calls::receipts, calls::receipt_pdf, calls::request_complement, calls::messages, calls::withdraw,
-        committee::add_member, committee::members, committee::declare_conflict, committee::put_review, committee::reviews,
-        committee::results, committee::propose, committee::proposals, committee::validate,
-        auditions::create, auditions::list, auditions::assign, auditions::delete, auditions::invite, auditions::ics,
-        handovers::create, handovers::list, handovers::show, handovers::tick,
-        letters::generate, letters::list, letters::send, letters::letter_pdf, letters::convention_pdf,
-        letters::template, letters::set_template,
-    ),
     tags((name = "session"), (name = "reference"), (name = "admin"), (name = "network"), (name = "calls"), (name = "committee"), (name = "public"))
 )]
 struct ApiDoc;
 
-async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
-}
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/openapi.json", get(openapi))
+/// Every route of the API with its description: a route is registered
+/// with `routes!` from its `#[utoipa::path]`, so none goes undescribed.
+fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(openapi))
         .merge(session::router())
         .merge(reference::router())
         .merge(admin::router())
@@ -69,6 +53,35 @@ pub fn router() -> Router<AppState> {
         .merge(auditions::router())
         .merge(handovers::router())
         .merge(letters::router())
+}
+
+/// The OpenAPI description of the API, as served at `/api/v1/openapi.json`.
+pub fn description() -> utoipa::openapi::OpenApi {
+    let mut api = routes().split_for_parts().1;
+    doc::finish(&mut api);
+    api
+}
+
+static DESCRIPTION: LazyLock<String> = LazyLock::new(|| {
+    description()
+        .to_json()
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+});
+
+/// This description (OpenAPI 3.1).
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "reference",
+    responses((status = 200, content_type = "application/json", body = Object, description = "La description OpenAPI 3.1 de l'API")))]
+async fn openapi() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        DESCRIPTION.as_str(),
+    )
+        .into_response()
+}
+
+/// The API's routes, with their full `/api/v1/...` paths.
+pub fn router() -> Router<AppState> {
+    routes().split_for_parts().0
 }
 
 /// An instant as RFC 3339 with the Paris offset.
@@ -87,6 +100,7 @@ pub struct Page<T> {
 
 /// `?limit=` (default 50, max 500) and `?offset=`.
 #[derive(serde::Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Paging {
     pub limit: Option<i64>,
     pub offset: Option<i64>,

@@ -3,13 +3,12 @@
 //! directory endpoint.
 
 use axum::{
-    Json, Router,
+    Json,
     body::Bytes,
     extract::DefaultBodyLimit,
     extract::{Path, Query, State},
     http::{StatusCode, header},
     response::{IntoResponse, Response},
-    routing::{get, post, put},
 };
 use domain::{GateBlock, Platform, promeneur::PromeneurStatus};
 use serde::{Deserialize, Serialize};
@@ -17,6 +16,11 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{Page, Paging, rfc3339};
+use utoipa_axum::{
+    router::{OpenApiRouter, UtoipaMethodRouterExt},
+    routes,
+};
+
 use crate::{
     AppError, AppState,
     auth::{CurrentUser, MaybeUser},
@@ -29,44 +33,29 @@ use crate::{
     },
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/structures", get(list_structures).post(create_structure))
-        .route("/structures/export", get(exports::structures))
-        .route(
-            "/structures/{id}",
-            get(show_structure).patch(patch_structure),
-        )
-        .route(
-            "/structures/{id}/conventions",
-            post(create_convention).get(structure_conventions),
-        )
-        .route("/conventions", get(list_conventions))
-        .route("/conventions/{id}/signature", post(sign_convention))
-        .route("/conventions/export", get(exports::conventions))
-        .route("/promeneurs", get(list_promeneurs).post(create_promeneur))
-        .route("/promeneurs/export", get(exports::promeneurs))
-        .route(
-            "/promeneurs/{id}",
-            get(show_promeneur).patch(patch_promeneur),
-        )
-        .route("/promeneurs/{id}/status", post(set_status))
-        .route("/promeneurs/{id}/account", post(open_account))
-        .route("/promeneurs/{id}/history", get(history))
-        .route(
-            "/promeneurs/{id}/photo",
-            put(put_photo)
-                .delete(delete_photo)
-                .get(get_photo)
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_structures, create_structure))
+        .routes(routes!(exports::structures))
+        .routes(routes!(show_structure, patch_structure))
+        .routes(routes!(create_convention, structure_conventions))
+        .routes(routes!(list_conventions))
+        .routes(routes!(sign_convention))
+        .routes(routes!(exports::conventions))
+        .routes(routes!(list_promeneurs, create_promeneur))
+        .routes(routes!(exports::promeneurs))
+        .routes(routes!(show_promeneur, patch_promeneur))
+        .routes(routes!(set_status))
+        .routes(routes!(open_account))
+        .routes(routes!(history))
+        .routes(
+            routes!(put_photo, delete_photo, get_photo)
                 .layer(DefaultBodyLimit::max(service::MAX_PHOTO_BYTES + 1)),
         )
-        .route("/themes", get(themes))
-        .route(
-            "/imports/{kind}",
-            post(import_file).layer(DefaultBodyLimit::max(import::MAX_BYTES + 1)),
-        )
-        .route("/imports/{kind}/template", get(exports::template))
-        .route("/public/promeneurs", get(public_promeneurs))
+        .routes(routes!(themes))
+        .routes(routes!(import_file).layer(DefaultBodyLimit::max(import::MAX_BYTES + 1)))
+        .routes(routes!(exports::template))
+        .routes(routes!(public_promeneurs))
 }
 
 /// A field of a partial change: replaced when given, kept otherwise.
@@ -159,6 +148,7 @@ impl StructureIn {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StructureQuery {
     pub department: Option<String>,
     pub kind: Option<String>,
@@ -225,7 +215,7 @@ pub async fn create_structure(
     Ok((StatusCode::CREATED, Json(structure_out(s))))
 }
 
-#[utoipa::path(get, path = "/api/v1/structures/{id}", tag = "network",
+#[utoipa::path(get, path = "/api/v1/structures/{id}", tag = "network", params(("id" = Uuid, Path, description = "Identifiant de la structure")),
     responses((status = 200, body = StructureOut), (status = 404)))]
 pub async fn show_structure(
     State(state): State<AppState>,
@@ -236,7 +226,7 @@ pub async fn show_structure(
     Ok(Json(structure_out(s)))
 }
 
-#[utoipa::path(patch, path = "/api/v1/structures/{id}", tag = "network", request_body = StructureIn,
+#[utoipa::path(patch, path = "/api/v1/structures/{id}", tag = "network", params(("id" = Uuid, Path, description = "Identifiant de la structure")), request_body = StructureIn,
     responses((status = 200, body = StructureOut), (status = 404), (status = 422)))]
 pub async fn patch_structure(
     State(state): State<AppState>,
@@ -306,7 +296,7 @@ pub struct ConventionIn {
     signed_on: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/v1/structures/{id}/conventions", tag = "network", request_body = ConventionIn,
+#[utoipa::path(post, path = "/api/v1/structures/{id}/conventions", tag = "network", params(("id" = Uuid, Path, description = "Identifiant de la structure")), request_body = ConventionIn,
     responses((status = 201, body = ConventionOut), (status = 404), (status = 422)))]
 pub async fn create_convention(
     State(state): State<AppState>,
@@ -340,7 +330,7 @@ pub struct SignatureIn {
 
 /// Records the date a convention was signed (the scan is sent from the
 /// structure's page).
-#[utoipa::path(post, path = "/api/v1/conventions/{id}/signature", tag = "network", request_body = SignatureIn,
+#[utoipa::path(post, path = "/api/v1/conventions/{id}/signature", tag = "network", params(("id" = Uuid, Path, description = "Identifiant de la convention")), request_body = SignatureIn,
     responses((status = 200, body = ConventionOut), (status = 403), (status = 404), (status = 422)))]
 pub async fn sign_convention(
     State(state): State<AppState>,
@@ -357,6 +347,7 @@ pub async fn sign_convention(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ConventionQuery {
     pub department: Option<String>,
     pub structure_id: Option<String>,
@@ -416,7 +407,7 @@ pub async fn list_conventions(
     }))
 }
 
-#[utoipa::path(get, path = "/api/v1/structures/{id}/conventions", tag = "network",
+#[utoipa::path(get, path = "/api/v1/structures/{id}/conventions", tag = "network", params(("id" = Uuid, Path, description = "Identifiant de la structure")),
     responses((status = 200, body = Page<ConventionOut>)))]
 pub async fn structure_conventions(
     State(state): State<AppState>,
@@ -749,6 +740,7 @@ pub fn draft_of(p: &store::promeneurs::Promeneur) -> PromeneurDraft {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PromeneurQuery {
     pub department: Option<String>,
     pub status: Option<String>,
@@ -821,7 +813,7 @@ pub async fn create_promeneur(
     Ok((StatusCode::CREATED, Json(promeneur_out(&state, out))))
 }
 
-#[utoipa::path(get, path = "/api/v1/promeneurs/{id}", tag = "network",
+#[utoipa::path(get, path = "/api/v1/promeneurs/{id}", tag = "network", params(("id" = Uuid, Path, description = "Identifiant du promeneur")),
     responses((status = 200, body = PromeneurOut), (status = 404)))]
 pub async fn show_promeneur(
     State(state): State<AppState>,
@@ -834,7 +826,7 @@ pub async fn show_promeneur(
 
 /// Changes some fields. A promeneur may change its own public profile
 /// (networks, themes, presence, bio, consent) and nothing else.
-#[utoipa::path(patch, path = "/api/v1/promeneurs/{id}", tag = "network", request_body = PromeneurIn,
+#[utoipa::path(patch, path = "/api/v1/promeneurs/{id}", tag = "network", params(("id" = Uuid, Path, description = "Identifiant du promeneur")), request_body = PromeneurIn,
     responses((status = 200, body = PromeneurOut), (status = 403), (status = 404), (status = 422)))]
 pub async fn patch_promeneur(
     State(state): State<AppState>,
@@ -895,7 +887,7 @@ pub struct StatusIn {
     reason: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/v1/promeneurs/{id}/status", tag = "network", request_body = StatusIn,
+#[utoipa::path(post, path = "/api/v1/promeneurs/{id}/status", tag = "network", params(("id" = Uuid, Path, description = "Identifiant du promeneur")), request_body = StatusIn,
     responses((status = 200, body = PromeneurOut), (status = 404), (status = 409), (status = 422)))]
 pub async fn set_status(
     State(state): State<AppState>,
@@ -919,7 +911,7 @@ pub async fn set_status(
 
 /// Opens the promeneur's own account (role `promeneur` only) and e-mails
 /// it the activation link.
-#[utoipa::path(post, path = "/api/v1/promeneurs/{id}/account", tag = "network",
+#[utoipa::path(post, path = "/api/v1/promeneurs/{id}/account", tag = "network", params(("id" = Uuid, Path, description = "Identifiant du promeneur")),
     responses((status = 200, body = PromeneurOut), (status = 404), (status = 409)))]
 pub async fn open_account(
     State(state): State<AppState>,
@@ -942,7 +934,7 @@ pub struct StatusChangeOut {
     recorded_at: String,
 }
 
-#[utoipa::path(get, path = "/api/v1/promeneurs/{id}/history", tag = "network",
+#[utoipa::path(get, path = "/api/v1/promeneurs/{id}/history", tag = "network", params(("id" = Uuid, Path, description = "Identifiant du promeneur")),
     responses((status = 200, body = Page<StatusChangeOut>), (status = 404)))]
 pub async fn history(
     State(state): State<AppState>,
@@ -970,7 +962,7 @@ pub async fn history(
 }
 
 /// Sets the photo: the body is the JPEG or PNG file itself.
-#[utoipa::path(put, path = "/api/v1/promeneurs/{id}/photo", tag = "network",
+#[utoipa::path(put, path = "/api/v1/promeneurs/{id}/photo", tag = "network", params(("id" = Uuid, Path, description = "Identifiant du promeneur")),
     request_body(content = Vec<u8>, content_type = "image/jpeg"),
     responses((status = 204), (status = 404), (status = 413), (status = 415)))]
 pub async fn put_photo(
@@ -983,7 +975,7 @@ pub async fn put_photo(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(delete, path = "/api/v1/promeneurs/{id}/photo", tag = "network",
+#[utoipa::path(delete, path = "/api/v1/promeneurs/{id}/photo", tag = "network", params(("id" = Uuid, Path, description = "Identifiant du promeneur")),
     responses((status = 204), (status = 404)))]
 pub async fn delete_photo(
     State(state): State<AppState>,
@@ -994,7 +986,7 @@ pub async fn delete_photo(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/v1/promeneurs/{id}/photo", tag = "network",
+#[utoipa::path(get, path = "/api/v1/promeneurs/{id}/photo", tag = "network", params(("id" = Uuid, Path, description = "Identifiant du promeneur")),
     responses((status = 200, content_type = "image/jpeg"), (status = 404)))]
 pub async fn get_photo(
     State(state): State<AppState>,
@@ -1054,6 +1046,7 @@ pub async fn themes(State(state): State<AppState>) -> Result<Json<Page<ThemeOut>
 // ---------------------------------------------------------------- import
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
     /// Check only; write nothing.
     dry_run: Option<bool>,
@@ -1072,11 +1065,26 @@ pub struct ImportOut {
     summary: Option<Summary>,
 }
 
+/// The 422 of an import: the report of a file with invalid rows, or the
+/// error JSON of a file that cannot be read. Only described, never built.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub enum ImportRefusal {
+    Rows(ImportOut),
+    File(crate::error::ErrorBody),
+}
+
 /// Imports a CSV, XLSX or ODS file (the request body). Nothing is written
 /// unless every row is valid: otherwise 422 with every error by row.
-#[utoipa::path(post, path = "/api/v1/imports/{kind}", tag = "network", params(ImportQuery),
-    request_body(content = Vec<u8>, content_type = "text/csv"),
-    responses((status = 200, body = ImportOut), (status = 413), (status = 415), (status = 422, body = ImportOut)))]
+#[utoipa::path(post, path = "/api/v1/imports/{kind}", tag = "network", params(("kind" = super::doc::ImportKind, Path, description = "Ce qui est importé"), ImportQuery),
+    request_body(description = "Le fichier CSV, XLSX ou ODS", content(
+        (Vec<u8> = "text/csv"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (Vec<u8> = "application/vnd.oasis.opendocument.spreadsheet"))),
+    responses((status = 200, body = ImportOut, description = "Importé, ou vérifié (`dry_run`)"),
+              (status = 413), (status = 415),
+              (status = 422, body = ImportRefusal, description = "Des lignes invalides (le rapport, rien d'écrit), ou un fichier illisible (l'erreur JSON)")))]
 pub async fn import_file(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
@@ -1147,6 +1155,7 @@ pub fn import_file_error(e: import::FileError) -> AppError {
 // ---------------------------------------------------------------- public
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 pub struct PublicQuery {
     /// INSEE code of the commune to sort by distance from.
     pub commune: Option<String>,

@@ -1,28 +1,26 @@
 //! Reference data: départements (with each CAF's settings) and communes.
 
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, Query, State},
-    routing::get,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{Page, Paging};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
 use crate::{
     AppError, AppState,
     auth::CurrentUser,
     pages::caf::{CafForm, pilot, update},
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/departments", get(departments))
-        .route(
-            "/departments/{code}",
-            get(department).patch(update_department),
-        )
-        .route("/communes", get(communes))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(departments))
+        .routes(routes!(department, update_department))
+        .routes(routes!(communes))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -96,6 +94,7 @@ pub async fn update_department(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CommuneQuery {
     /// Name (any case, any accents) or postal code.
     #[serde(default)]

@@ -1,22 +1,23 @@
 //! `POST|GET|DELETE /session`: cookie login for scripts and the tests.
 
 use axum::{
-    Json, Router,
+    Json,
     extract::State,
     http::{StatusCode, header},
     response::{IntoResponse, Response},
-    routing::post,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     AppError, AppState, accounts,
     auth::{ClientAddress, CurrentUser, MaybeUser, SESSION_COOKIE, Via, set_cookie},
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/session", post(create).get(show).delete(delete))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(create, show, delete))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -45,7 +46,7 @@ pub struct SessionInfo {
 }
 
 /// Logs in: 204 and the session cookie.
-#[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = Credentials,
+#[utoipa::path(post, operation_id = "create_session", path = "/api/v1/session", tag = "session", request_body = Credentials,
     responses((status = 204, description = "Connecté"), (status = 401, description = "Identifiants incorrects"), (status = 429, description = "Trop de tentatives")))]
 pub async fn create(
     State(state): State<AppState>,
@@ -70,7 +71,7 @@ pub async fn create(
 }
 
 /// The caller (by cookie or by token).
-#[utoipa::path(get, path = "/api/v1/session", tag = "session",
+#[utoipa::path(get, operation_id = "show_session", path = "/api/v1/session", tag = "session",
     responses((status = 200, body = SessionInfo), (status = 401, description = "Non connecté")))]
 pub async fn show(CurrentUser(p, auth): CurrentUser) -> Json<SessionInfo> {
     let csrf_token = (auth.via == Some(Via::Session)).then(|| auth.csrf_value());
@@ -98,7 +99,7 @@ pub async fn show(CurrentUser(p, auth): CurrentUser) -> Json<SessionInfo> {
 }
 
 /// Logs out.
-#[utoipa::path(delete, path = "/api/v1/session", tag = "session", responses((status = 204, description = "Déconnecté")))]
+#[utoipa::path(delete, operation_id = "delete_session", path = "/api/v1/session", tag = "session", responses((status = 204, description = "Déconnecté")))]
 pub async fn delete(
     State(state): State<AppState>,
     CurrentUser(_, auth): CurrentUser,

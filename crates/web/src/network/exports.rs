@@ -18,8 +18,10 @@ use crate::{
     network::{gate, import::Kind},
 };
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FormatQuery {
+    /// `csv` (by default), `xlsx` or `ods`.
     format: Option<String>,
 }
 
@@ -60,6 +62,9 @@ fn date(d: Option<jiff::civil::Date>) -> Cell {
     d.map_or(Cell::Empty, Cell::Date)
 }
 
+/// The structures of the list, as a spreadsheet (the list's filters).
+#[utoipa::path(get, operation_id = "export_structures", path = "/api/v1/structures/export", tag = "network", params(FormatQuery, StructureQuery),
+    responses((status = 200, description = "Le tableur, en pièce jointe", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("application/vnd.oasis.opendocument.spreadsheet")))))]
 pub async fn structures(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
@@ -119,6 +124,9 @@ fn display_phone(e164: &str) -> String {
     domain::Phone::parse(e164).map_or_else(|_| e164.to_owned(), |p| p.display())
 }
 
+/// The promeneurs of the list, as a spreadsheet (the list's filters).
+#[utoipa::path(get, operation_id = "export_promeneurs", path = "/api/v1/promeneurs/export", tag = "network", params(FormatQuery, PromeneurQuery),
+    responses((status = 200, description = "Le tableur, en pièce jointe", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("application/vnd.oasis.opendocument.spreadsheet")))))]
 pub async fn promeneurs(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
@@ -213,6 +221,9 @@ pub async fn promeneurs(
     send(&sheet, format, &format!("promeneurs-{today}"))
 }
 
+/// The conventions of the list, as a spreadsheet (the list's filters).
+#[utoipa::path(get, operation_id = "export_conventions", path = "/api/v1/conventions/export", tag = "network", params(FormatQuery, ConventionQuery),
+    responses((status = 200, description = "Le tableur, en pièce jointe", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("application/vnd.oasis.opendocument.spreadsheet")))))]
 pub async fn conventions(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
@@ -256,6 +267,10 @@ pub async fn conventions(
     send(&sheet, format, &format!("conventions-{today}"))
 }
 
+/// The empty spreadsheet to fill for an import, with its columns.
+#[utoipa::path(get, operation_id = "import_template", path = "/api/v1/imports/{kind}/template", tag = "network",
+    params(("kind" = crate::api::doc::ImportKind, Path, description = "Ce qui est importé"), FormatQuery),
+    responses((status = 200, description = "Le tableur, en pièce jointe", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("application/vnd.oasis.opendocument.spreadsheet")))))]
 pub async fn template(
     CurrentUser(_, _): CurrentUser,
     Path(kind): Path<String>,
