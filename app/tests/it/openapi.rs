@@ -132,8 +132,55 @@ async fn every_route_is_described_once() {
         .collect();
     let unique: BTreeSet<&str> = ids.iter().copied().collect();
     assert_eq!(unique.len(), ids.len(), "operation ids are unique: {ids:?}");
+    // Every reference names a schema that is there.
+    let mut refs = Vec::new();
+    collect_refs(&spec, &mut refs);
+    assert!(!refs.is_empty());
+    for r in refs {
+        let name = r.trim_start_matches("#/components/schemas/");
+        assert!(spec["components"]["schemas"][name].is_object(), "{r} unresolved");
+    }
+    // Schema names are unique (two structs of one name would share one
+    // description, and one of them would be described wrongly).
+    let mut names = BTreeSet::new();
+    for entry in walk(&src) {
+        let text = std::fs::read_to_string(&entry).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, l) in lines.iter().enumerate() {
+            if !(l.starts_with("#[derive(") && l.contains("ToSchema")) {
+                continue;
+            }
+            let mut name = None;
+            for next in lines.iter().skip(i + 1).take(6) {
+                if let Some(rest) = next.trim().strip_prefix("#[schema(as = ") {
+                    name = rest.split(')').next().map(str::to_owned);
+                }
+                let item = next.trim().trim_start_matches("pub ");
+                if let Some(rest) = item.strip_prefix("struct ").or(item.strip_prefix("enum ")) {
+                    let own = rest.split(|c: char| !c.is_alphanumeric() && c != '_').next();
+                    name = name.or(own.map(str::to_owned));
+                    break;
+                }
+            }
+            let name = name.unwrap_or_default();
+            assert!(names.insert(name.clone()), "schema name {name} used twice ({})", entry.display());
+        }
+    }
     assert!(spec["components"]["securitySchemes"]["bearer"].is_object());
     assert!(spec["components"]["securitySchemes"]["session"].is_object());
+}
+
+fn collect_refs(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(o) => {
+            if let Some(Value::String(r)) = o.get("$ref") {
+                out.push(r.clone());
+            }
+            o.values().for_each(|v| collect_refs(v, out));
+        }
+        Value::Array(a) => a.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

@@ -159,6 +159,7 @@ pub async fn delete(
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = InvitationsSent)]
 pub struct SentOut {
     /// Slots whose invitation was queued now.
     sent: usize,

@@ -189,6 +189,7 @@ impl CallIn {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = CallDepartment)]
 pub struct DepartmentOut {
     code: String,
     name: String,

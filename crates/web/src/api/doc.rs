@@ -70,6 +70,8 @@ pub fn finish(api: &mut OpenApi) {
     for (name, schema) in [
         ("ErrorBody", crate::error::ErrorBody::schema()),
         ("ErrorDetail", crate::error::ErrorDetail::schema()),
+        ("ImportKind", ImportKind::schema()),
+        ("TemplateKind", TemplateKind::schema()),
     ] {
         components.schemas.insert(name.to_owned(), schema);
     }

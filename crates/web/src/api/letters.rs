@@ -101,6 +101,7 @@ pub async fn list(
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = LettersSent)]
 pub struct SentOut {
     /// Applicants written to by this run (0 on a second run).
     sent: usize,
