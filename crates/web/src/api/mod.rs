@@ -35,6 +35,7 @@ use crate::AppState;
         network::list_promeneurs, network::create_promeneur, network::show_promeneur, network::patch_promeneur,
         network::set_status, network::open_account, network::history, network::put_photo, network::delete_photo, network::get_photo,
         network::themes, network::import_file, network::public_promeneurs,
+        network::approve_structure, network::decide_proposal,
         calls::list_calls, calls::create_call, calls::show_call, calls::update_call, calls::publish,
         calls::put_module, calls::delete_module, calls::relaunch, calls::module_versions, calls::module_documents,
         calls::add_file, calls::get_file, calls::delete_file,

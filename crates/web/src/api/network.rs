@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/structures", get(list_structures).post(create_structure))
         .route("/structures/export", get(exports::structures))
+        .route("/structures/{id}/approval", post(approve_structure))
         .route(
             "/structures/{id}",
             get(show_structure).patch(patch_structure),
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
             get(show_promeneur).patch(patch_promeneur),
         )
         .route("/promeneurs/{id}/status", post(set_status))
+        .route("/promeneurs/{id}/proposal", post(decide_proposal))
         .route("/promeneurs/{id}/account", post(open_account))
         .route("/promeneurs/{id}/history", get(history))
         .route(
@@ -98,6 +100,10 @@ pub struct StructureOut {
     phone: Option<String>,
     website: Option<String>,
     archived: bool,
+    /// `false` while a structure that signed itself up waits for the CAF:
+    /// nothing of it is public.
+    approved: bool,
+    approved_at: Option<String>,
     promeneur_count: i64,
     created_at: String,
     updated_at: String,
@@ -119,6 +125,8 @@ fn structure_out(s: store::structures::Structure) -> StructureOut {
         phone: s.phone,
         website: s.website,
         archived: s.archived_at.is_some(),
+        approved: s.approved_at.is_some(),
+        approved_at: s.approved_at.map(rfc3339),
         promeneur_count: s.promeneur_count,
         created_at: rfc3339(s.created_at),
         updated_at: rfc3339(s.updated_at),
@@ -165,6 +173,9 @@ pub struct StructureQuery {
     pub q: Option<String>,
     /// Include archived structures.
     pub archived: Option<bool>,
+    /// `pending`: only structures waiting for approval; `approved`: only
+    /// approved ones.
+    pub approval: Option<String>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
 }
@@ -186,6 +197,17 @@ impl StructureQuery {
             },
             q: self.q.clone(),
             include_archived: self.archived.unwrap_or(false),
+            approved: match self.approval.as_deref().unwrap_or("").trim() {
+                "" => None,
+                "pending" => Some(false),
+                "approved" => Some(true),
+                _ => {
+                    return Err(AppError::invalid_field(
+                        "approval",
+                        "Valeurs possibles : pending (à valider) ou approved (validées).",
+                    ));
+                }
+            },
             limit: if paging { pg.limit() } else { 100_000 },
             offset: if paging { pg.offset() } else { 0 },
         })
@@ -444,6 +466,22 @@ pub async fn structure_conventions(
     }))
 }
 
+/// Approves a structure that signed itself up (CAF agent or coordinator
+/// of its département): its promeneurs may then be public.
+#[utoipa::path(post, path = "/api/v1/structures/{id}/approval", tag = "network",
+    responses((status = 200, body = StructureOut), (status = 404), (status = 409)))]
+pub async fn approve_structure(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<StructureOut>, AppError> {
+    let id = parse_id(&id)?;
+    service::approve_structure(&state, &p, id).await?;
+    Ok(Json(structure_out(
+        service::structure(&state, &p, id).await?,
+    )))
+}
+
 // ---------------------------------------------------------------- promeneurs
 
 #[derive(Serialize, Deserialize, ToSchema, Clone)]
@@ -512,8 +550,40 @@ pub struct PromeneurOut {
     directory_blocks: Vec<String>,
     /// Whether the promeneur has its own account (to edit its profile).
     has_account: bool,
+    /// What a referent proposed for the fields that open the directory,
+    /// waiting for staff (`POST /promeneurs/{id}/proposal`).
+    proposal: Option<ProposalOut>,
     created_at: String,
     updated_at: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProposalOut {
+    /// The status asked for (`active`), if any.
+    status: Option<String>,
+    mandate: Option<MandateIo>,
+    charter_signed_on: Option<String>,
+    initial_training_on: Option<String>,
+    proposed_by: String,
+    proposed_at: String,
+}
+
+fn proposal_out(x: &store::promeneurs::Proposal) -> ProposalOut {
+    ProposalOut {
+        status: x.active.then(|| "active".to_owned()),
+        mandate: match (x.mandate_hours, x.mandate_starts_on) {
+            (Some(h), Some(s)) => Some(MandateIo {
+                hours_per_week: h,
+                starts_on: s.to_string(),
+                ends_on: x.mandate_ends_on.map(|d| d.to_string()),
+            }),
+            _ => None,
+        },
+        charter_signed_on: x.charter_signed_on.map(|d| d.to_string()),
+        initial_training_on: x.initial_training_on.map(|d| d.to_string()),
+        proposed_by: x.proposed_by.clone(),
+        proposed_at: rfc3339(x.proposed_at),
+    }
 }
 
 pub fn promeneur_out(state: &AppState, p: store::promeneurs::Promeneur) -> PromeneurOut {
@@ -568,6 +638,7 @@ pub fn promeneur_out(state: &AppState, p: store::promeneurs::Promeneur) -> Prome
             .map(|b| GateBlock::label(*b).to_owned())
             .collect(),
         has_account: p.user_id.is_some(),
+        proposal: p.proposal.as_ref().map(proposal_out),
         created_at: rfc3339(p.created_at),
         updated_at: rfc3339(p.updated_at),
         first_name: p.first_name,
@@ -754,6 +825,8 @@ pub struct PromeneurQuery {
     pub status: Option<String>,
     pub structure_id: Option<String>,
     pub q: Option<String>,
+    /// Only promeneurs with a referent's proposal waiting for staff.
+    pub to_confirm: Option<bool>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
 }
@@ -780,6 +853,7 @@ impl PromeneurQuery {
                 None => None,
             },
             q: self.q.clone(),
+            to_confirm: self.to_confirm.unwrap_or(false),
             limit: if paging { pg.limit() } else { 20_000 },
             offset: if paging { pg.offset() } else { 0 },
         })
@@ -807,18 +881,35 @@ pub async fn list_promeneurs(
     }))
 }
 
+fn status_of(outcome: service::Outcome, written: StatusCode) -> StatusCode {
+    match outcome {
+        service::Outcome::Written => written,
+        service::Outcome::Proposed => StatusCode::ACCEPTED,
+    }
+}
+
+/// Creates a promeneur. A referent's status `active`, mandate, charter or
+/// training dates become a proposal (202) that staff confirm; consent is
+/// the promeneur's own (422 when sent `true`).
 #[utoipa::path(post, path = "/api/v1/promeneurs", tag = "network", request_body = PromeneurIn,
-    responses((status = 201, body = PromeneurOut), (status = 422, description = "Champs invalides")))]
+    responses((status = 201, body = PromeneurOut), (status = 202, body = PromeneurOut, description = "Créé, avec une proposition à confirmer par la Caf ou la coordination"),
+        (status = 422, description = "Champs invalides")))]
 pub async fn create_promeneur(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
     Json(input): Json<PromeneurIn>,
 ) -> Result<(StatusCode, Json<PromeneurOut>), AppError> {
+    if input.public_consent == Some(true) {
+        return Err(service::consent_refused());
+    }
     let mut d = PromeneurDraft::default();
     input.apply(&mut d);
-    let id = service::create_promeneur(&state, &p, &d).await?;
+    let (id, outcome) = service::create_promeneur(&state, &p, &d).await?;
     let out = service::promeneur(&state, &p, id).await?;
-    Ok((StatusCode::CREATED, Json(promeneur_out(&state, out))))
+    Ok((
+        status_of(outcome, StatusCode::CREATED),
+        Json(promeneur_out(&state, out)),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/promeneurs/{id}", tag = "network",
@@ -835,13 +926,14 @@ pub async fn show_promeneur(
 /// Changes some fields. A promeneur may change its own public profile
 /// (networks, themes, presence, bio, consent) and nothing else.
 #[utoipa::path(patch, path = "/api/v1/promeneurs/{id}", tag = "network", request_body = PromeneurIn,
-    responses((status = 200, body = PromeneurOut), (status = 403), (status = 404), (status = 422)))]
+    responses((status = 200, body = PromeneurOut), (status = 202, body = PromeneurOut, description = "Proposition à confirmer par la Caf ou la coordination"),
+        (status = 403), (status = 404), (status = 422)))]
 pub async fn patch_promeneur(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
     Path(id): Path<String>,
     Json(input): Json<PromeneurIn>,
-) -> Result<Json<PromeneurOut>, AppError> {
+) -> Result<(StatusCode, Json<PromeneurOut>), AppError> {
     let id = parse_id(&id)?;
     let current = service::promeneur(&state, &p, id).await?;
     let editor = domain::DepartmentCode::parse(&current.department)
@@ -856,9 +948,16 @@ pub async fn patch_promeneur(
     }
     let own = current.user_id == Some(p.user_id);
     let mut d = draft_of(&current);
+    let mut outcome = service::Outcome::Written;
     if editor {
+        if input
+            .public_consent
+            .is_some_and(|c| c != current.public_consent)
+        {
+            return Err(service::consent_refused());
+        }
         input.apply(&mut d);
-        service::update_promeneur(&state, &p, id, &d).await?;
+        outcome = service::update_promeneur(&state, &p, id, &d).await?;
     } else if own {
         if input.touches_staff_fields() {
             return Err(AppError::forbidden(
@@ -883,7 +982,10 @@ pub async fn patch_promeneur(
         ));
     }
     let x = service::promeneur(&state, &p, id).await?;
-    Ok(Json(promeneur_out(&state, x)))
+    Ok((
+        status_of(outcome, StatusCode::OK),
+        Json(promeneur_out(&state, x)),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -896,15 +998,16 @@ pub struct StatusIn {
 }
 
 #[utoipa::path(post, path = "/api/v1/promeneurs/{id}/status", tag = "network", request_body = StatusIn,
-    responses((status = 200, body = PromeneurOut), (status = 404), (status = 409), (status = 422)))]
+    responses((status = 200, body = PromeneurOut), (status = 202, body = PromeneurOut, description = "Un référent demande « active » : proposition à confirmer"),
+        (status = 404), (status = 409), (status = 422)))]
 pub async fn set_status(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
     Path(id): Path<String>,
     Json(input): Json<StatusIn>,
-) -> Result<Json<PromeneurOut>, AppError> {
+) -> Result<(StatusCode, Json<PromeneurOut>), AppError> {
     let id = parse_id(&id)?;
-    service::set_status(
+    let outcome = service::set_status(
         &state,
         &p,
         id,
@@ -913,6 +1016,41 @@ pub async fn set_status(
         input.reason.as_deref().unwrap_or(""),
     )
     .await?;
+    let x = service::promeneur(&state, &p, id).await?;
+    Ok((
+        status_of(outcome, StatusCode::OK),
+        Json(promeneur_out(&state, x)),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProposalDecisionIn {
+    /// `accept` or `reject`.
+    decision: String,
+}
+
+/// Staff of the département confirm or reject a referent's proposal.
+#[utoipa::path(post, path = "/api/v1/promeneurs/{id}/proposal", tag = "network", request_body = ProposalDecisionIn,
+    responses((status = 200, body = PromeneurOut), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn decide_proposal(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+    Json(input): Json<ProposalDecisionIn>,
+) -> Result<Json<PromeneurOut>, AppError> {
+    let id = parse_id(&id)?;
+    let accept = match input.decision.trim() {
+        "accept" => true,
+        "reject" => false,
+        _ => {
+            return Err(AppError::invalid_field(
+                "decision",
+                "Décision inconnue : accept (confirmer) ou reject (refuser).",
+            ));
+        }
+    };
+    service::decide_proposal(&state, &p, id, accept).await?;
     let x = service::promeneur(&state, &p, id).await?;
     Ok(Json(promeneur_out(&state, x)))
 }
