@@ -348,7 +348,7 @@ async fn staff_structures_are_approved_and_staff_set_gating_fields_directly() {
     assert_eq!(r.json()["charter_signed_on"], "2025-09-15");
     assert_eq!(r.json()["public_bio"], "Bonjour", "other fields written");
     assert_eq!(r.json()["proposal"]["charter_signed_on"], "2026-01-05");
-    // A referent may still close the directory (suspend) directly.
+    // Nor can the referent consent for the promeneur.
     let r = referent
         .json(
             "PATCH",
@@ -393,7 +393,42 @@ async fn staff_structures_are_approved_and_staff_set_gating_fields_directly() {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert_eq!(r.json()["status"], "suspended");
+    assert_eq!(r.json()["status"], "suspended", "closing is direct");
+    // Back to `active` from the page: a proposal, which staff confirm.
+    let r = referent
+        .post_form(
+            &format!("/reseau/promeneurs/{id}/statut"),
+            &[("status", "active")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        r.location().ends_with("message=propose"),
+        "{}",
+        r.location()
+    );
+    let file = referent.get(r.location()).await;
+    assert!(
+        file.body
+            .contains("la Caf ou la coordination du département les confirme")
+    );
+    assert!(
+        !file.body.contains("/proposition\""),
+        "no confirm form for a referent"
+    );
+    let p = coord.get(&format!("/api/v1/promeneurs/{id}")).await.json();
+    assert_eq!(p["status"], "suspended");
+    assert_eq!(p["proposal"]["status"], "active");
+    let r = coord
+        .post_form(
+            &format!("/reseau/promeneurs/{id}/proposition"),
+            &[("decision", "accepter")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let p = coord.get(&format!("/api/v1/promeneurs/{id}")).await.json();
+    assert_eq!(p["status"], "active");
+    assert_eq!(p["charter_signed_on"], "2025-09-15");
 }
 
 #[tokio::test]
