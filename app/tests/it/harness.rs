@@ -202,28 +202,27 @@ impl TestApp {
             .unwrap()
             .expect("promeneur");
         let mut tx = self.db.begin().await.unwrap();
-        let owner = match p.user_id {
-            Some(u) => u,
-            None => {
-                let user = store::users::create(
-                    &mut tx,
-                    &domain::AdminCap::for_console(),
-                    &store::audit::Actor::console(),
-                    self.now(),
-                    store::users::NewUser {
-                        email: domain::Email::parse(&p.email).unwrap(),
-                        name: format!("{} {}", p.first_name, p.last_name),
-                        grants: vec![domain::Grant::platform(domain::Role::Promeneur)],
-                        password_hash: None,
-                    },
-                )
+        let owner = if let Some(u) = p.user_id {
+            u
+        } else {
+            let user = store::users::create(
+                &mut tx,
+                &domain::AdminCap::for_console(),
+                &store::audit::Actor::console(),
+                self.now(),
+                store::users::NewUser {
+                    email: domain::Email::parse(&p.email).unwrap(),
+                    name: format!("{} {}", p.first_name, p.last_name),
+                    grants: vec![domain::Grant::platform(domain::Role::Promeneur)],
+                    password_hash: None,
+                },
+            )
+            .await
+            .unwrap();
+            store::promeneurs::link_user(&mut tx, id, user.id)
                 .await
                 .unwrap();
-                store::promeneurs::link_user(&mut tx, id, user.id)
-                    .await
-                    .unwrap();
-                user.id
-            }
+            user.id
         };
         let profile = store::promeneurs::ProfileInput {
             public_consent: true,

@@ -142,18 +142,18 @@ pub fn status_without_proposal(
 mod tests {
     use super::*;
 
-    fn d(s: &str) -> Option<Date> {
-        Some(s.parse().unwrap())
+    fn d(s: &str) -> Date {
+        s.parse().unwrap()
     }
 
     fn open() -> GatingValues {
         GatingValues {
             active: true,
             mandate_hours: Some(6),
-            mandate_starts_on: d("2025-09-01"),
+            mandate_starts_on: Some(d("2025-09-01")),
             mandate_ends_on: None,
-            charter_signed_on: d("2025-09-15"),
-            initial_training_on: d("2025-10-10"),
+            charter_signed_on: Some(d("2025-09-15")),
+            initial_training_on: Some(d("2025-10-10")),
         }
     }
 
@@ -177,7 +177,7 @@ mod tests {
         };
         assert!(open().changes(&closed).is_empty());
         let longer = GatingValues {
-            mandate_ends_on: d("2027-08-31"),
+            mandate_ends_on: Some(d("2027-08-31")),
             ..open()
         };
         assert_eq!(open().changes(&longer), vec![GatingField::Mandate]);
