@@ -41,6 +41,10 @@ async fn seed(coord: &mut Client<'_>) -> Seeded {
 async fn create(coord: &mut Client<'_>, body: &Value) -> Value {
     let r = coord.json("POST", "/api/v1/promeneurs", body).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    // Consent is the promeneur's own, from its account.
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    coord.app().consent_from_account(&id).await;
+    let r = coord.get(&format!("/api/v1/promeneurs/{id}")).await;
     assert_eq!(r.json()["in_directory"], true, "{}", r.body);
     r.json()
 }

@@ -18,6 +18,7 @@ use tower::ServiceExt;
 pub struct TestApp {
     pub db: Db,
     pub clock: Arc<FixedClock>,
+    state: web::AppState,
     router: Router,
     dir: PathBuf,
 }
@@ -67,6 +68,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut web::WebConfig)) -> Test
     TestApp {
         db,
         clock,
+        state,
         router,
         dir,
     }
@@ -186,6 +188,68 @@ impl TestApp {
         .unwrap();
         tx.commit().await.unwrap();
         user.id
+    }
+}
+
+impl TestApp {
+    /// Promeneur `id` consents to the public directory from its own
+    /// account (opened here, without a password, if it has none): consent
+    /// is the promeneur's own, staff and referents cannot give it.
+    pub async fn consent_from_account(&self, id: &str) {
+        let id: uuid::Uuid = id.parse().unwrap();
+        let p = store::promeneurs::find_any(&self.db, id)
+            .await
+            .unwrap()
+            .expect("promeneur");
+        let mut tx = self.db.begin().await.unwrap();
+        let owner = if let Some(u) = p.user_id {
+            u
+        } else {
+            let user = store::users::create(
+                &mut tx,
+                &domain::AdminCap::for_console(),
+                &store::audit::Actor::console(),
+                self.now(),
+                store::users::NewUser {
+                    email: domain::Email::parse(&p.email).unwrap(),
+                    name: format!("{} {}", p.first_name, p.last_name),
+                    grants: vec![domain::Grant::platform(domain::Role::Promeneur)],
+                    password_hash: None,
+                },
+            )
+            .await
+            .unwrap();
+            store::promeneurs::link_user(&mut tx, id, user.id)
+                .await
+                .unwrap();
+            user.id
+        };
+        let profile = store::promeneurs::ProfileInput {
+            public_consent: true,
+            public_bio: p.public_bio.clone(),
+            networks: p.networks.clone(),
+            presence: p.presence.clone(),
+            themes: p.themes.clone(),
+        };
+        store::promeneurs::update_profile(
+            &mut tx,
+            owner,
+            &store::audit::Actor::user(owner, &p.email),
+            self.now(),
+            id,
+            &profile,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        self.state.directory.invalidate();
+    }
+}
+
+impl<'a> Client<'a> {
+    /// The application this client talks to.
+    pub fn app(&self) -> &'a TestApp {
+        self.app
     }
 }
 

@@ -20,3 +20,4 @@ mod openapi;
 mod outbox;
 mod platform;
 mod trust_accounts;
+mod trust_directory;

@@ -27,7 +27,9 @@ pub async fn structure(
     r.json()["id"].as_str().unwrap().to_owned()
 }
 
-/// A promeneur that passes the directory gating.
+/// A promeneur that passes the directory gating once it consents from its
+/// own account (`TestApp::consent_from_account`): staff cannot consent
+/// for it.
 pub fn public_promeneur(structure: &str, email: &str, commune: &str) -> Value {
     json!({
         "first_name": "Léa", "last_name": "Martin", "email": email, "phone": "06 12 34 56 78",
@@ -37,7 +39,7 @@ pub fn public_promeneur(structure: &str, email: &str, commune: &str) -> Value {
         "presence": [{"weekday": 2, "start": "17:00", "end": "19:00"}],
         "mandate": {"hours_per_week": 6, "starts_on": "2025-09-01"},
         "charter_signed_on": "2025-09-15", "initial_training_on": "2025-10-10",
-        "public_consent": true, "public_bio": "Je réponds à vos questions.", "status": "active"
+        "public_bio": "Je réponds à vos questions.", "status": "active"
     })
 }
 
@@ -162,8 +164,10 @@ async fn promeneurs_are_checked_and_gated() {
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let p = r.json();
-    let id = p["id"].as_str().unwrap().to_owned();
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    assert_eq!(r.json()["in_directory"], false, "no consent yet");
+    app.consent_from_account(&id).await;
+    let p = coord.get(&format!("/api/v1/promeneurs/{id}")).await.json();
     assert_eq!(p["department"], "03");
     assert_eq!(
         p["networks"][0]["url"],
@@ -269,6 +273,8 @@ async fn directory_sorts_by_distance_and_filters() {
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        app.consent_from_account(r.json()["id"].as_str().unwrap())
+            .await;
     }
     let mut only_snap = public_promeneur(&vichy, "c@x.fr", "03310");
     only_snap["networks"] = json!([{"platform": "discord", "handle": "pdn_vichy"}]);
@@ -513,6 +519,7 @@ async fn photos_are_reencoded_and_checked_by_content() {
         .await
         .json();
     let id = p["id"].as_str().unwrap();
+    app.consent_from_account(id).await;
     let r = coord
         .bytes(
             "PUT",
@@ -773,6 +780,8 @@ async fn an_xlsx_export_reimports_as_updates() {
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        app.consent_from_account(r.json()["id"].as_str().unwrap())
+            .await;
     }
     for format in ["xlsx", "ods"] {
         let file = coord

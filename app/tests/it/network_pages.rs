@@ -212,6 +212,7 @@ async fn a_promeneur_edits_its_own_profile() {
         .await
         .unwrap();
     tx.commit().await.unwrap();
+    app.consent_from_account(p["id"].as_str().unwrap()).await;
     let mut me = app.logged_in("lea@x.fr").await;
     let page = me.get("/mon-profil").await;
     assert_eq!(page.status, StatusCode::OK);

@@ -22,6 +22,7 @@ pub mod scoring;
 pub mod siret;
 pub mod structure;
 pub mod text;
+pub mod trust;
 
 pub use access::{AdminCap, DepartmentCap, Grant, NetworkCap, NetworkScope, Principal};
 pub use clock::{Clock, FixedClock, SystemClock};

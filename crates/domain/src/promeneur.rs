@@ -233,6 +233,9 @@ pub enum GateBlock {
     CharterNotSigned,
     TrainingNotDone,
     NoPublicConsent,
+    /// Its structure signed itself up and waits for the CAF's approval
+    /// (decided by the web layer, which knows the structure).
+    StructurePending,
 }
 
 impl GateBlock {
@@ -243,6 +246,7 @@ impl GateBlock {
             GateBlock::CharterNotSigned => "charter_not_signed",
             GateBlock::TrainingNotDone => "training_not_done",
             GateBlock::NoPublicConsent => "no_public_consent",
+            GateBlock::StructurePending => "structure_pending",
         }
     }
 
@@ -254,6 +258,7 @@ impl GateBlock {
             GateBlock::CharterNotSigned => "Charte non signée",
             GateBlock::TrainingNotDone => "Formation initiale non faite",
             GateBlock::NoPublicConsent => "Pas de consentement à la publication",
+            GateBlock::StructurePending => "Structure en attente de validation par la Caf",
         }
     }
 }

@@ -160,6 +160,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "committee",
         include_str!("../migrations/sqlite/0004_committee.sql"),
     ),
+    (
+        5,
+        "trust",
+        include_str!("../migrations/sqlite/0005_trust.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -181,6 +186,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         4,
         "committee",
         include_str!("../migrations/postgres/0004_committee.sql"),
+    ),
+    (
+        5,
+        "trust",
+        include_str!("../migrations/postgres/0005_trust.sql"),
     ),
 ];
 

@@ -65,6 +65,26 @@ pub struct Promeneur {
     pub networks: Vec<NetworkRow>,
     pub presence: Vec<PresenceRow>,
     pub themes: Vec<String>,
+    /// Whether its structure was approved by staff (a structure that
+    /// signed itself up waits): nothing of it is public before.
+    pub structure_approved: bool,
+    /// What a referent proposed for the fields that open the directory,
+    /// waiting for staff.
+    pub proposal: Option<Proposal>,
+}
+
+/// The values of the gating fields a referent proposed (all of them, as
+/// they would be once confirmed) and whether it asks for `active`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proposal {
+    pub active: bool,
+    pub mandate_hours: Option<i64>,
+    pub mandate_starts_on: Option<Date>,
+    pub mandate_ends_on: Option<Date>,
+    pub charter_signed_on: Option<Date>,
+    pub initial_training_on: Option<Date>,
+    pub proposed_by: String,
+    pub proposed_at: Timestamp,
 }
 
 /// What a change needs to know of the record it changes.
@@ -181,6 +201,15 @@ struct Row {
     user_id: Option<Uuid>,
     created_at: i64,
     updated_at: i64,
+    structure_approved_at: Option<i64>,
+    proposal_status: Option<String>,
+    proposal_mandate_hours: Option<i64>,
+    proposal_mandate_starts_on: Option<String>,
+    proposal_mandate_ends_on: Option<String>,
+    proposal_charter_signed_on: Option<String>,
+    proposal_initial_training_on: Option<String>,
+    proposal_by: Option<String>,
+    proposal_at: Option<i64>,
 }
 
 fn opt_date(s: Option<&str>) -> Result<Option<Date>, StoreError> {
@@ -189,7 +218,22 @@ fn opt_date(s: Option<&str>) -> Result<Option<Date>, StoreError> {
 
 impl Row {
     fn into_promeneur(self) -> Result<Promeneur, StoreError> {
+        let proposal = match (self.proposal_at, self.proposal_by) {
+            (Some(at), Some(by)) => Some(Proposal {
+                active: self.proposal_status.as_deref() == Some("active"),
+                mandate_hours: self.proposal_mandate_hours,
+                mandate_starts_on: opt_date(self.proposal_mandate_starts_on.as_deref())?,
+                mandate_ends_on: opt_date(self.proposal_mandate_ends_on.as_deref())?,
+                charter_signed_on: opt_date(self.proposal_charter_signed_on.as_deref())?,
+                initial_training_on: opt_date(self.proposal_initial_training_on.as_deref())?,
+                proposed_by: by,
+                proposed_at: from_micros(at),
+            }),
+            _ => None,
+        };
         Ok(Promeneur {
+            structure_approved: self.structure_approved_at.is_some(),
+            proposal,
             id: self.id,
             first_name: self.first_name,
             last_name: self.last_name,
@@ -229,10 +273,15 @@ const SELECT: &str = "SELECT p.id, p.first_name, p.last_name, p.email, p.phone, 
     s.name AS structure_name, s.siret AS structure_siret, sc.name AS structure_commune, p.department, p.job_title, p.commune_insee,
     c.name AS commune_name, c.lat, c.lon, p.status, p.mandate_hours, p.mandate_starts_on, p.mandate_ends_on,
     p.charter_signed_on, p.initial_training_on, p.public_consent, p.public_bio, p.photo_id,
-    p.verification_code, p.user_id, p.created_at, p.updated_at
+    p.verification_code, p.user_id, p.created_at, p.updated_at, s.approved_at AS structure_approved_at,
+    pp.status AS proposal_status, pp.mandate_hours AS proposal_mandate_hours,
+    pp.mandate_starts_on AS proposal_mandate_starts_on, pp.mandate_ends_on AS proposal_mandate_ends_on,
+    pp.charter_signed_on AS proposal_charter_signed_on, pp.initial_training_on AS proposal_initial_training_on,
+    pp.proposed_by AS proposal_by, pp.proposed_at AS proposal_at
     FROM promeneurs p JOIN structures s ON s.id = p.structure_id
     JOIN communes sc ON sc.insee = s.commune_insee
-    JOIN communes c ON c.insee = p.commune_insee";
+    JOIN communes c ON c.insee = p.commune_insee
+    LEFT JOIN promeneur_proposals pp ON pp.promeneur_id = p.id";
 
 /// Promeneurs (alias `p`) as network scopes see them.
 const SCOPE: ScopeColumns<'static> = ScopeColumns {
@@ -247,6 +296,8 @@ pub struct Filter {
     pub status: Option<String>,
     pub structure_id: Option<Uuid>,
     pub q: Option<String>,
+    /// Only promeneurs with a proposal waiting for staff.
+    pub to_confirm: bool,
     pub limit: i64,
     pub offset: i64,
 }
@@ -266,6 +317,11 @@ pub async fn list(
     }
     if let Some(s) = f.structure_id {
         conds.push(format!("p.structure_id = {}", w.arg(s)));
+    }
+    if f.to_confirm {
+        conds.push(
+            "EXISTS (SELECT 1 FROM promeneur_proposals q WHERE q.promeneur_id = p.id)".to_owned(),
+        );
     }
     if let Some(q) = f.q.as_deref().map(search_key).filter(|q| !q.is_empty()) {
         let m = w.arg(q);
@@ -354,7 +410,7 @@ async fn one(db: &Db, sql: &Sql) -> Result<Option<Promeneur>, StoreError> {
 pub async fn directory_candidates(db: &Db) -> Result<Vec<Promeneur>, StoreError> {
     let mut sql = Sql::new(SELECT);
     sql.push(
-        " WHERE p.status = 'active' AND p.public_consent = TRUE AND s.archived_at IS NULL ORDER BY p.id",
+        " WHERE p.status = 'active' AND p.public_consent = TRUE AND s.archived_at IS NULL AND s.approved_at IS NOT NULL ORDER BY p.id",
     );
     let mut items = sql
         .fetch_all::<Row>(db)
@@ -788,6 +844,110 @@ pub async fn set_status(
         current.id,
         Some(&current.department),
         json!({"from": current.status, "status": status, "on": on.to_string(), "reason": reason}),
+    )
+    .await?;
+    bump_directory(tx).await
+}
+
+/// Stores (or replaces) the proposal of a referent for the gating fields
+/// of promeneur `id`; staff confirm it with [`accept_proposal`].
+pub async fn propose(
+    tx: &mut Tx,
+    cap: &NetworkCap,
+    actor: &Actor,
+    now: Timestamp,
+    current: &Current,
+    proposal: &Proposal,
+) -> Result<(), StoreError> {
+    if current.department != cap.department.as_str()
+        || !(cap.staff || cap.structure == Some(current.structure_id))
+    {
+        return Err(StoreError::NotFound);
+    }
+    let status = proposal.active.then_some("active".to_owned());
+    write!(&mut *tx, c => {
+        sqlx::query("DELETE FROM promeneur_proposals WHERE promeneur_id = $1")
+            .bind(current.id).execute(&mut *c).await?;
+        sqlx::query("INSERT INTO promeneur_proposals (promeneur_id, status, mandate_hours, mandate_starts_on, mandate_ends_on, charter_signed_on, initial_training_on, proposed_by, proposed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+            .bind(current.id)
+            .bind(status.clone())
+            .bind(proposal.mandate_hours)
+            .bind(opt(proposal.mandate_starts_on))
+            .bind(opt(proposal.mandate_ends_on))
+            .bind(opt(proposal.charter_signed_on))
+            .bind(opt(proposal.initial_training_on))
+            .bind(&actor.label)
+            .bind(micros(now))
+            .execute(c).await?.rows_affected()
+    });
+    audit::log(
+        tx,
+        actor,
+        now,
+        "propose",
+        "promeneur",
+        current.id,
+        Some(&current.department),
+        json!({
+            "status": status, "mandate_hours": proposal.mandate_hours,
+            "mandate_starts_on": opt(proposal.mandate_starts_on),
+            "mandate_ends_on": opt(proposal.mandate_ends_on),
+            "charter_signed_on": opt(proposal.charter_signed_on),
+            "initial_training_on": opt(proposal.initial_training_on),
+        }),
+    )
+    .await
+}
+
+/// Staff confirm (write the gating fields of) or reject a proposal; the
+/// status, if proposed, is moved by the caller through [`set_status`].
+/// `NotFound` without a proposal or out of the capability.
+pub async fn decide_proposal(
+    tx: &mut Tx,
+    cap: &NetworkCap,
+    actor: &Actor,
+    now: Timestamp,
+    current: &Current,
+    proposal: &Proposal,
+    accept: bool,
+) -> Result<(), StoreError> {
+    if current.department != cap.department.as_str() || !cap.staff {
+        return Err(StoreError::NotFound);
+    }
+    let n = write!(&mut *tx, c => {
+        sqlx::query("DELETE FROM promeneur_proposals WHERE promeneur_id = $1 AND proposed_at = $2")
+            .bind(current.id).bind(micros(proposal.proposed_at))
+            .execute(c).await?.rows_affected()
+    });
+    if n == 0 {
+        return Err(StoreError::Conflict("proposal"));
+    }
+    if accept {
+        write!(&mut *tx, c => {
+            sqlx::query("UPDATE promeneurs SET mandate_hours = $1, mandate_starts_on = $2, mandate_ends_on = $3, charter_signed_on = $4, initial_training_on = $5, updated_at = $6 WHERE id = $7")
+                .bind(proposal.mandate_hours)
+                .bind(opt(proposal.mandate_starts_on))
+                .bind(opt(proposal.mandate_ends_on))
+                .bind(opt(proposal.charter_signed_on))
+                .bind(opt(proposal.initial_training_on))
+                .bind(micros(now))
+                .bind(current.id)
+                .execute(c).await?.rows_affected()
+        });
+    }
+    audit::log(
+        tx,
+        actor,
+        now,
+        if accept {
+            "confirm_proposal"
+        } else {
+            "reject_proposal"
+        },
+        "promeneur",
+        current.id,
+        Some(&current.department),
+        json!({"proposed_by": proposal.proposed_by, "active": proposal.active}),
     )
     .await?;
     bump_directory(tx).await

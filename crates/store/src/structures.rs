@@ -28,6 +28,10 @@ pub struct Structure {
     pub phone: Option<String>,
     pub website: Option<String>,
     pub archived_at: Option<Timestamp>,
+    /// `None` while a structure that signed itself up waits for staff of
+    /// its département: nothing of it is public until then.
+    pub approved_at: Option<Timestamp>,
+    pub approved_by: Option<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     pub promeneur_count: i64,
@@ -64,6 +68,8 @@ struct Row {
     phone: Option<String>,
     website: Option<String>,
     archived_at: Option<i64>,
+    approved_at: Option<i64>,
+    approved_by: Option<String>,
     created_at: i64,
     updated_at: i64,
     promeneur_count: i64,
@@ -86,6 +92,8 @@ impl Row {
             phone: self.phone,
             website: self.website,
             archived_at: self.archived_at.map(from_micros),
+            approved_at: self.approved_at.map(from_micros),
+            approved_by: self.approved_by,
             created_at: from_micros(self.created_at),
             updated_at: from_micros(self.updated_at),
             promeneur_count: self.promeneur_count,
@@ -94,7 +102,7 @@ impl Row {
 }
 
 const SELECT: &str = "SELECT s.id, s.name, s.kind, s.siret, s.commune_insee, c.name AS commune_name, s.department,
-    s.address, s.contact_name, s.email, s.phone, s.website, s.archived_at, s.created_at, s.updated_at,
+    s.address, s.contact_name, s.email, s.phone, s.website, s.archived_at, s.approved_at, s.approved_by, s.created_at, s.updated_at,
     (SELECT COUNT(*) FROM promeneurs p WHERE p.structure_id = s.id AND p.status <> 'left') AS promeneur_count
     FROM structures s JOIN communes c ON c.insee = s.commune_insee";
 
@@ -113,6 +121,9 @@ pub struct Filter {
     pub kind: Option<StructureKind>,
     pub q: Option<String>,
     pub include_archived: bool,
+    /// `Some(false)`: only structures waiting for approval; `Some(true)`:
+    /// only approved ones.
+    pub approved: Option<bool>,
     pub limit: i64,
     pub offset: i64,
 }
@@ -138,6 +149,11 @@ pub async fn list(
     }
     if !f.include_archived {
         conds.push("s.archived_at IS NULL".to_owned());
+    }
+    match f.approved {
+        Some(true) => conds.push("s.approved_at IS NOT NULL".to_owned()),
+        Some(false) => conds.push("s.approved_at IS NULL".to_owned()),
+        None => {}
     }
     let where_ = format!(" WHERE {}", conds.join(" AND "));
     let mut count = Sql::new("SELECT COUNT(*) FROM structures s");
@@ -207,8 +223,9 @@ fn fields(input: &StructureInput) -> serde_json::Value {
     })
 }
 
-/// Registers a structure: staff of its département, or the sign-up of its
-/// first referent (`NetworkCap::for_signup`).
+/// Registers a structure: staff of its département (approved at once), or
+/// the sign-up of its first referent (`NetworkCap::for_signup`: pending
+/// until staff approve it).
 pub async fn create(
     tx: &mut Tx,
     cap: &NetworkCap,
@@ -221,7 +238,7 @@ pub async fn create(
     }
     let id = Uuid::now_v7();
     let mut sql = Sql::new(
-        "INSERT INTO structures (id, name, search_key, kind, siret, commune_insee, department, address, contact_name, email, phone, website, created_at, updated_at) VALUES (",
+        "INSERT INTO structures (id, name, search_key, kind, siret, commune_insee, department, address, contact_name, email, phone, website, approved_at, approved_by, created_at, updated_at) VALUES (",
     );
     let values = [
         sql.arg(id),
@@ -236,10 +253,16 @@ pub async fn create(
         sql.arg(input.email.clone()),
         sql.arg(input.phone.clone()),
         sql.arg(input.website.clone()),
+        if cap.signup {
+            "NULL".to_owned()
+        } else {
+            sql.arg(micros(now))
+        },
+        sql.arg((!cap.signup).then(|| actor.label.clone())),
         sql.arg(micros(now)),
     ];
     sql.push(&values.join(", "));
-    sql.push(&format!(", {})", values[12]));
+    sql.push(&format!(", {})", values[14]));
     sql.execute(tx).await.map_err(|e| e.unique_as("siret"))?;
     audit::log(
         tx,
@@ -347,6 +370,46 @@ pub async fn set_archived(
         id,
         Some(cap.department.as_str()),
         json!({"archived": archived}),
+    )
+    .await?;
+    bump_directory(tx).await
+}
+
+/// Approves a structure that signed itself up (staff of its département):
+/// its promeneurs may then appear in the directory. `NotFound` when it is
+/// out of the capability's département or already approved.
+pub async fn approve(
+    tx: &mut Tx,
+    cap: &NetworkCap,
+    actor: &Actor,
+    now: Timestamp,
+    id: Uuid,
+) -> Result<(), StoreError> {
+    if !cap.staff {
+        return Err(StoreError::NotFound);
+    }
+    let n = write!(&mut *tx, c => {
+        sqlx::query("UPDATE structures SET approved_at = $1, approved_by = $2, updated_at = $1 WHERE id = $3 AND department = $4 AND approved_at IS NULL")
+            .bind(micros(now))
+            .bind(&actor.label)
+            .bind(id)
+            .bind(cap.department.as_str())
+            .execute(c)
+            .await?
+            .rows_affected()
+    });
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    audit::log(
+        tx,
+        actor,
+        now,
+        "approve",
+        "structure",
+        id,
+        Some(cap.department.as_str()),
+        json!({"approved": true}),
     )
     .await?;
     bump_directory(tx).await

@@ -606,3 +606,18 @@ pub(crate) async fn grant_role(
     )
     .await
 }
+
+/// The addresses of the active CAF agents of `department` (whom a
+/// structure that signs itself up waits for).
+pub async fn caf_agent_emails(db: &Db, department: &str) -> Result<Vec<String>, StoreError> {
+    Ok(read!(db, c => {
+        sqlx::query_scalar(
+            "SELECT DISTINCT u.email FROM users u JOIN user_roles r ON r.user_id = u.id
+             WHERE r.role = 'caf_agent' AND r.department = $1 AND u.active = $2 ORDER BY u.email",
+        )
+        .bind(department)
+        .bind(true)
+        .fetch_all(c)
+        .await?
+    }))
+}

@@ -175,6 +175,14 @@ impl Layout {
             Some("restauree") => "La structure est de nouveau active.",
             Some("convention-enregistree") => "La convention est enregistrée.",
             Some("statut-modifie") => "Le statut est modifié.",
+            Some("propose") => {
+                "Enregistré. Le statut « Actif », le mandat, la charte et la formation initiale sont proposés : la Caf ou la coordination du département les confirme."
+            }
+            Some("proposition-confirmee") => "La proposition est confirmée.",
+            Some("proposition-refusee") => "La proposition est refusée.",
+            Some("structure-validee") => {
+                "La structure est validée : ses promeneurs peuvent paraître dans l'annuaire."
+            }
             Some("photo-enregistree") => "La photo est enregistrée.",
             Some("photo-supprimee") => "La photo est supprimée.",
             Some("compte-ouvert") => {

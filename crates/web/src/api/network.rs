@@ -37,6 +37,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_structures, create_structure))
         .routes(routes!(exports::structures))
+        .routes(routes!(approve_structure))
         .routes(routes!(show_structure, patch_structure))
         .routes(routes!(create_convention, structure_conventions))
         .routes(routes!(list_conventions))
@@ -46,6 +47,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(exports::promeneurs))
         .routes(routes!(show_promeneur, patch_promeneur))
         .routes(routes!(set_status))
+        .routes(routes!(decide_proposal))
         .routes(routes!(open_account))
         .routes(routes!(history))
         .routes(
@@ -87,6 +89,10 @@ pub struct StructureOut {
     phone: Option<String>,
     website: Option<String>,
     archived: bool,
+    /// `false` while a structure that signed itself up waits for the CAF:
+    /// nothing of it is public.
+    approved: bool,
+    approved_at: Option<String>,
     promeneur_count: i64,
     created_at: String,
     updated_at: String,
@@ -108,6 +114,8 @@ fn structure_out(s: store::structures::Structure) -> StructureOut {
         phone: s.phone,
         website: s.website,
         archived: s.archived_at.is_some(),
+        approved: s.approved_at.is_some(),
+        approved_at: s.approved_at.map(rfc3339),
         promeneur_count: s.promeneur_count,
         created_at: rfc3339(s.created_at),
         updated_at: rfc3339(s.updated_at),
@@ -155,6 +163,9 @@ pub struct StructureQuery {
     pub q: Option<String>,
     /// Include archived structures.
     pub archived: Option<bool>,
+    /// `pending`: only structures waiting for approval; `approved`: only
+    /// approved ones.
+    pub approval: Option<String>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
 }
@@ -176,6 +187,17 @@ impl StructureQuery {
             },
             q: self.q.clone(),
             include_archived: self.archived.unwrap_or(false),
+            approved: match self.approval.as_deref().unwrap_or("").trim() {
+                "" => None,
+                "pending" => Some(false),
+                "approved" => Some(true),
+                _ => {
+                    return Err(AppError::invalid_field(
+                        "approval",
+                        "Valeurs possibles : pending (à valider) ou approved (validées).",
+                    ));
+                }
+            },
             limit: if paging { pg.limit() } else { 100_000 },
             offset: if paging { pg.offset() } else { 0 },
         })
@@ -435,6 +457,22 @@ pub async fn structure_conventions(
     }))
 }
 
+/// Approves a structure that signed itself up (CAF agent or coordinator
+/// of its département): its promeneurs may then be public.
+#[utoipa::path(post, path = "/api/v1/structures/{id}/approval", tag = "network", params(("id" = Uuid, Path, description = "Identifiant de la structure")),
+    responses((status = 200, body = StructureOut), (status = 404), (status = 409)))]
+pub async fn approve_structure(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<StructureOut>, AppError> {
+    let id = parse_id(&id)?;
+    service::approve_structure(&state, &p, id).await?;
+    Ok(Json(structure_out(
+        service::structure(&state, &p, id).await?,
+    )))
+}
+
 // ---------------------------------------------------------------- promeneurs
 
 #[derive(Serialize, Deserialize, ToSchema, Clone)]
@@ -503,8 +541,41 @@ pub struct PromeneurOut {
     directory_blocks: Vec<String>,
     /// Whether the promeneur has its own account (to edit its profile).
     has_account: bool,
+    /// What a referent proposed for the fields that open the directory,
+    /// waiting for staff (`POST /promeneurs/{id}/proposal`).
+    proposal: Option<ProposalOut>,
     created_at: String,
     updated_at: String,
+}
+
+#[derive(Serialize, ToSchema)]
+#[schema(as = PromeneurProposal)]
+pub struct ProposalOut {
+    /// The status asked for (`active`), if any.
+    status: Option<String>,
+    mandate: Option<MandateIo>,
+    charter_signed_on: Option<String>,
+    initial_training_on: Option<String>,
+    proposed_by: String,
+    proposed_at: String,
+}
+
+fn proposal_out(x: &store::promeneurs::Proposal) -> ProposalOut {
+    ProposalOut {
+        status: x.active.then(|| "active".to_owned()),
+        mandate: match (x.mandate_hours, x.mandate_starts_on) {
+            (Some(h), Some(s)) => Some(MandateIo {
+                hours_per_week: h,
+                starts_on: s.to_string(),
+                ends_on: x.mandate_ends_on.map(|d| d.to_string()),
+            }),
+            _ => None,
+        },
+        charter_signed_on: x.charter_signed_on.map(|d| d.to_string()),
+        initial_training_on: x.initial_training_on.map(|d| d.to_string()),
+        proposed_by: x.proposed_by.clone(),
+        proposed_at: rfc3339(x.proposed_at),
+    }
 }
 
 pub fn promeneur_out(state: &AppState, p: store::promeneurs::Promeneur) -> PromeneurOut {
@@ -559,6 +630,7 @@ pub fn promeneur_out(state: &AppState, p: store::promeneurs::Promeneur) -> Prome
             .map(|b| GateBlock::label(*b).to_owned())
             .collect(),
         has_account: p.user_id.is_some(),
+        proposal: p.proposal.as_ref().map(proposal_out),
         created_at: rfc3339(p.created_at),
         updated_at: rfc3339(p.updated_at),
         first_name: p.first_name,
@@ -746,6 +818,8 @@ pub struct PromeneurQuery {
     pub status: Option<String>,
     pub structure_id: Option<String>,
     pub q: Option<String>,
+    /// Only promeneurs with a referent's proposal waiting for staff.
+    pub to_confirm: Option<bool>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
 }
@@ -772,6 +846,7 @@ impl PromeneurQuery {
                 None => None,
             },
             q: self.q.clone(),
+            to_confirm: self.to_confirm.unwrap_or(false),
             limit: if paging { pg.limit() } else { 20_000 },
             offset: if paging { pg.offset() } else { 0 },
         })
@@ -799,18 +874,35 @@ pub async fn list_promeneurs(
     }))
 }
 
+fn status_of(outcome: service::Outcome, written: StatusCode) -> StatusCode {
+    match outcome {
+        service::Outcome::Written => written,
+        service::Outcome::Proposed => StatusCode::ACCEPTED,
+    }
+}
+
+/// Creates a promeneur. A referent's status `active`, mandate, charter or
+/// training dates become a proposal (202) that staff confirm; consent is
+/// the promeneur's own (422 when sent `true`).
 #[utoipa::path(post, path = "/api/v1/promeneurs", tag = "network", request_body = PromeneurIn,
-    responses((status = 201, body = PromeneurOut), (status = 422, description = "Champs invalides")))]
+    responses((status = 201, body = PromeneurOut), (status = 202, body = PromeneurOut, description = "Créé, avec une proposition à confirmer par la Caf ou la coordination"),
+        (status = 422, description = "Champs invalides")))]
 pub async fn create_promeneur(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
     Json(input): Json<PromeneurIn>,
 ) -> Result<(StatusCode, Json<PromeneurOut>), AppError> {
+    if input.public_consent == Some(true) {
+        return Err(service::consent_refused());
+    }
     let mut d = PromeneurDraft::default();
     input.apply(&mut d);
-    let id = service::create_promeneur(&state, &p, &d).await?;
+    let (id, outcome) = service::create_promeneur(&state, &p, &d).await?;
     let out = service::promeneur(&state, &p, id).await?;
-    Ok((StatusCode::CREATED, Json(promeneur_out(&state, out))))
+    Ok((
+        status_of(outcome, StatusCode::CREATED),
+        Json(promeneur_out(&state, out)),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/promeneurs/{id}", tag = "network", params(("id" = Uuid, Path, description = "Identifiant du promeneur")),
@@ -827,13 +919,14 @@ pub async fn show_promeneur(
 /// Changes some fields. A promeneur may change its own public profile
 /// (networks, themes, presence, bio, consent) and nothing else.
 #[utoipa::path(patch, path = "/api/v1/promeneurs/{id}", tag = "network", params(("id" = Uuid, Path, description = "Identifiant du promeneur")), request_body = PromeneurIn,
-    responses((status = 200, body = PromeneurOut), (status = 403), (status = 404), (status = 422)))]
+    responses((status = 200, body = PromeneurOut), (status = 202, body = PromeneurOut, description = "Proposition à confirmer par la Caf ou la coordination"),
+        (status = 403), (status = 404), (status = 422)))]
 pub async fn patch_promeneur(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
     Path(id): Path<String>,
     Json(input): Json<PromeneurIn>,
-) -> Result<Json<PromeneurOut>, AppError> {
+) -> Result<(StatusCode, Json<PromeneurOut>), AppError> {
     let id = parse_id(&id)?;
     let current = service::promeneur(&state, &p, id).await?;
     let editor = domain::DepartmentCode::parse(&current.department)
@@ -848,9 +941,16 @@ pub async fn patch_promeneur(
     }
     let own = current.user_id == Some(p.user_id);
     let mut d = draft_of(&current);
+    let mut outcome = service::Outcome::Written;
     if editor {
+        if input
+            .public_consent
+            .is_some_and(|c| c != current.public_consent)
+        {
+            return Err(service::consent_refused());
+        }
         input.apply(&mut d);
-        service::update_promeneur(&state, &p, id, &d).await?;
+        outcome = service::update_promeneur(&state, &p, id, &d).await?;
     } else if own {
         if input.touches_staff_fields() {
             return Err(AppError::forbidden(
@@ -875,7 +975,10 @@ pub async fn patch_promeneur(
         ));
     }
     let x = service::promeneur(&state, &p, id).await?;
-    Ok(Json(promeneur_out(&state, x)))
+    Ok((
+        status_of(outcome, StatusCode::OK),
+        Json(promeneur_out(&state, x)),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -888,15 +991,16 @@ pub struct StatusIn {
 }
 
 #[utoipa::path(post, path = "/api/v1/promeneurs/{id}/status", tag = "network", params(("id" = Uuid, Path, description = "Identifiant du promeneur")), request_body = StatusIn,
-    responses((status = 200, body = PromeneurOut), (status = 404), (status = 409), (status = 422)))]
+    responses((status = 200, body = PromeneurOut), (status = 202, body = PromeneurOut, description = "Un référent demande « active » : proposition à confirmer"),
+        (status = 404), (status = 409), (status = 422)))]
 pub async fn set_status(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
     Path(id): Path<String>,
     Json(input): Json<StatusIn>,
-) -> Result<Json<PromeneurOut>, AppError> {
+) -> Result<(StatusCode, Json<PromeneurOut>), AppError> {
     let id = parse_id(&id)?;
-    service::set_status(
+    let outcome = service::set_status(
         &state,
         &p,
         id,
@@ -905,6 +1009,41 @@ pub async fn set_status(
         input.reason.as_deref().unwrap_or(""),
     )
     .await?;
+    let x = service::promeneur(&state, &p, id).await?;
+    Ok((
+        status_of(outcome, StatusCode::OK),
+        Json(promeneur_out(&state, x)),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProposalDecisionIn {
+    /// `accept` or `reject`.
+    decision: String,
+}
+
+/// Staff of the département confirm or reject a referent's proposal.
+#[utoipa::path(post, path = "/api/v1/promeneurs/{id}/proposal", tag = "network", params(("id" = Uuid, Path, description = "Identifiant du promeneur")), request_body = ProposalDecisionIn,
+    responses((status = 200, body = PromeneurOut), (status = 403), (status = 404), (status = 409), (status = 422)))]
+pub async fn decide_proposal(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+    Json(input): Json<ProposalDecisionIn>,
+) -> Result<Json<PromeneurOut>, AppError> {
+    let id = parse_id(&id)?;
+    let accept = match input.decision.trim() {
+        "accept" => true,
+        "reject" => false,
+        _ => {
+            return Err(AppError::invalid_field(
+                "decision",
+                "Décision inconnue : accept (confirmer) ou reject (refuser).",
+            ));
+        }
+    };
+    service::decide_proposal(&state, &p, id, accept).await?;
     let x = service::promeneur(&state, &p, id).await?;
     Ok(Json(promeneur_out(&state, x)))
 }

@@ -183,6 +183,7 @@ pub async fn sign_up(state: &AppState, d: &SignupDraft) -> Result<SignupOutcome,
                     ),
                     other => other.into(),
                 })?;
+            tell_agents_of_signup(state, &mut tx, input, &name, &email).await?;
             store::users::create_referent_account(
                 &mut tx,
                 &cap,
@@ -241,6 +242,61 @@ pub async fn sign_up(state: &AppState, d: &SignupDraft) -> Result<SignupOutcome,
         state.directory.invalidate();
     }
     Ok(outcome)
+}
+
+#[derive(Template)]
+#[template(path = "emails/structure_pending.txt")]
+struct StructurePending<'a> {
+    structure: &'a str,
+    siret: &'a str,
+    commune: &'a str,
+    name: &'a str,
+    email: &'a str,
+    link: &'a str,
+}
+
+/// The CAF agents of the département (else the CAF's contact address)
+/// learn that a structure signed itself up and waits for their approval.
+async fn tell_agents_of_signup(
+    state: &AppState,
+    tx: &mut store::Tx,
+    input: &store::structures::StructureInput,
+    name: &str,
+    email: &Email,
+) -> Result<(), store::StoreError> {
+    let mut to = store::users::caf_agent_emails(&state.db, &input.department).await?;
+    if to.is_empty()
+        && let Some(d) = store::reference::department(&state.db, &input.department).await?
+        && !d.contact_email.is_empty()
+    {
+        to.push(d.contact_email);
+    }
+    let commune = state
+        .communes()
+        .await
+        .ok()
+        .and_then(|c| c.get(&input.commune_insee).map(|c| c.name.clone()))
+        .unwrap_or_else(|| input.commune_insee.clone());
+    let body = StructurePending {
+        structure: &input.name,
+        siret: input.siret.as_deref().unwrap_or(""),
+        commune: &commune,
+        name,
+        email: email.as_str(),
+        link: &format!("{}/reseau/structures/a-valider", state.config.base_url),
+    };
+    for address in to {
+        mail::queue(
+            state,
+            tx,
+            &address,
+            &format!("Structure à valider : {}", input.name),
+            "structure_pending",
+            &body,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 #[derive(Template)]

@@ -24,13 +24,19 @@ pub fn gate_input(p: &Promeneur) -> GateInput {
 
 /// Why a promeneur is not in the directory (empty when it is).
 pub fn blocks(p: &Promeneur, today: Date) -> Vec<GateBlock> {
-    directory_gate(&gate_input(p), today)
+    let mut blocks = directory_gate(&gate_input(p), today)
         .err()
-        .unwrap_or_default()
+        .unwrap_or_default();
+    if !p.structure_approved {
+        blocks.push(GateBlock::StructurePending);
+    }
+    blocks
 }
 
+/// Whether the public sees `p` today: the directory rule, and a structure
+/// approved by the CAF.
 pub fn visible(p: &Promeneur, today: Date) -> bool {
-    directory_gate(&gate_input(p), today).is_ok()
+    p.structure_approved && directory_gate(&gate_input(p), today).is_ok()
 }
 
 pub fn slots_of(p: &Promeneur) -> Vec<PresenceSlot> {

@@ -7,8 +7,13 @@ use std::collections::HashMap;
 
 use documents::import::{Table, normalise_header, read_table};
 use domain::{
-    NetworkScope, Principal, date_input::parse_yes_no, network::NetworkAccount,
-    presence::PresenceSlot, siret::Siret,
+    NetworkScope, Principal,
+    date_input::parse_yes_no,
+    network::NetworkAccount,
+    presence::PresenceSlot,
+    promeneur::PromeneurStatus,
+    siret::Siret,
+    trust::{Editor, GatingDecision, gating_decision, status_without_proposal},
 };
 use jiff::{Timestamp, civil::Date};
 use serde::Serialize;
@@ -660,6 +665,21 @@ pub async fn apply(
     if !plan.is_valid() {
         return Err(StoreError::Invalid("plan with errors".into()));
     }
+    // An import from an account (pages, API) never sets consent (the
+    // promeneur's own), and a referent's gating fields (status active,
+    // mandate, charter, training) become proposals that staff confirm. The
+    // console (`promeneurs import`, the demo) writes every column.
+    let console = principal.user_id.is_nil();
+    let mut before: HashMap<Uuid, store::promeneurs::Promeneur> = HashMap::new();
+    if !console {
+        for payload in &plan.payloads {
+            if let Payload::Promeneur(Some(current), _) = payload
+                && let Some(x) = store::promeneurs::find_any(db, current.id).await?
+            {
+                before.insert(current.id, x);
+            }
+        }
+    }
     let mut tx = db.begin().await?;
     let mut summary = Summary::default();
     for (i, (row, payload)) in plan.rows.iter().zip(&plan.payloads).enumerate() {
@@ -685,15 +705,50 @@ pub async fn apply(
                 let cap = principal
                     .network_editor(&dep, Some(valid.input.structure_id))
                     .ok_or(StoreError::NotFound)?;
-                match existing {
+                let mut input = valid.input.clone();
+                let mut status = valid.status;
+                let mut proposal = None;
+                if !console {
+                    let prior = existing.as_ref().and_then(|c| before.get(&c.id));
+                    input.profile.public_consent = prior.is_some_and(|x| x.public_consent);
+                    let now_values = prior.map(super::service::gating_of).unwrap_or_default();
+                    let wanted =
+                        super::service::gating_of_input(&input, status == PromeneurStatus::Active);
+                    let editor = if cap.staff {
+                        Editor::Staff
+                    } else {
+                        Editor::Referent
+                    };
+                    if let GatingDecision::Propose(_) =
+                        gating_decision(editor, &now_values, &wanted)
+                    {
+                        super::service::set_gating(&mut input, &now_values);
+                        let from = prior
+                            .and_then(|x| PromeneurStatus::parse(&x.status).ok())
+                            .unwrap_or(PromeneurStatus::Candidate);
+                        status = status_without_proposal(from, status);
+                        proposal = Some(store::promeneurs::Proposal {
+                            active: wanted.active && from != PromeneurStatus::Active,
+                            mandate_hours: wanted.mandate_hours,
+                            mandate_starts_on: wanted.mandate_starts_on,
+                            mandate_ends_on: wanted.mandate_ends_on,
+                            charter_signed_on: wanted.charter_signed_on,
+                            initial_training_on: wanted.initial_training_on,
+                            proposed_by: actor.label.clone(),
+                            proposed_at: now,
+                        });
+                    }
+                }
+                let input = &input;
+                let id = match existing {
                     Some(current) => {
-                        store::promeneurs::update(&mut tx, &cap, actor, now, current, &valid.input)
+                        store::promeneurs::update(&mut tx, &cap, actor, now, current, input)
                             .await?;
-                        if current.status != valid.status.as_str() {
+                        if current.status != status.as_str() {
                             // As updated: its employer may have changed.
                             let updated = store::promeneurs::Current {
-                                structure_id: valid.input.structure_id,
-                                department: valid.input.department.clone(),
+                                structure_id: input.structure_id,
+                                department: input.department.clone(),
                                 ..current.clone()
                             };
                             store::promeneurs::set_status(
@@ -702,12 +757,13 @@ pub async fn apply(
                                 actor,
                                 now,
                                 &updated,
-                                valid.status.as_str(),
+                                status.as_str(),
                                 today,
                                 "Import d'un tableur",
                             )
                             .await?;
                         }
+                        current.id
                     }
                     None => {
                         store::promeneurs::create(
@@ -715,12 +771,22 @@ pub async fn apply(
                             &cap,
                             actor,
                             now,
-                            &valid.input,
-                            valid.status.as_str(),
+                            input,
+                            status.as_str(),
                             today,
                         )
-                        .await?;
+                        .await?
                     }
+                };
+                if let Some(proposal) = &proposal {
+                    let current = store::promeneurs::Current {
+                        id,
+                        structure_id: input.structure_id,
+                        department: input.department.clone(),
+                        status: status.as_str().to_owned(),
+                    };
+                    store::promeneurs::propose(&mut tx, &cap, actor, now, &current, proposal)
+                        .await?;
                 }
             }
         }

@@ -1,9 +1,16 @@
 //! Network operations shared by the pages and the API: authorise, check,
 //! write in one transaction, answer with French errors.
 
-use domain::{DepartmentCode, Principal, promeneur::PromeneurStatus};
+use domain::{
+    DepartmentCode, NetworkCap, Principal,
+    promeneur::PromeneurStatus,
+    trust::{Editor, GatingDecision, GatingValues, gating_decision, status_without_proposal},
+};
 use jiff::civil::Date;
-use store::{promeneurs::Promeneur, structures::Structure};
+use store::{
+    promeneurs::{Promeneur, PromeneurInput, Proposal},
+    structures::Structure,
+};
 use uuid::Uuid;
 
 use super::input::{
@@ -20,6 +27,10 @@ fn conflict_message(what: &str) -> AppError {
     match what {
         "siret" => AppError::invalid_field("siret", "Une structure porte déjà ce SIRET."),
         "email" => AppError::invalid_field("email", "Un promeneur a déjà cette adresse e-mail."),
+        "proposal" => AppError::conflict(
+            "proposal_changed",
+            "La proposition vient d'être traitée ou remplacée : rechargez la page.",
+        ),
         "status" => AppError::conflict(
             "status_changed",
             "Le statut vient d'être modifié par quelqu'un d'autre : rechargez la page.",
@@ -162,11 +173,92 @@ async fn check_promeneur(
     validate_promeneur(draft, &ctx).map_err(AppError::invalid)
 }
 
+/// What became of a change: written, or (the fields that open the
+/// directory, changed by a referent) a proposal waiting for staff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Written,
+    Proposed,
+}
+
+fn editor_of(cap: &NetworkCap) -> Editor {
+    if cap.staff {
+        Editor::Staff
+    } else {
+        Editor::Referent
+    }
+}
+
+/// The gating values of an input (`active`: the status it asks for).
+pub(crate) fn gating_of_input(input: &PromeneurInput, active: bool) -> GatingValues {
+    GatingValues {
+        active,
+        mandate_hours: input.mandate_hours,
+        mandate_starts_on: input.mandate_starts_on,
+        mandate_ends_on: input.mandate_ends_on,
+        charter_signed_on: input.charter_signed_on,
+        initial_training_on: input.initial_training_on,
+    }
+}
+
+pub(crate) fn gating_of(p: &Promeneur) -> GatingValues {
+    GatingValues {
+        active: p.status == PromeneurStatus::Active.as_str(),
+        mandate_hours: p.mandate_hours,
+        mandate_starts_on: p.mandate_starts_on,
+        mandate_ends_on: p.mandate_ends_on,
+        charter_signed_on: p.charter_signed_on,
+        initial_training_on: p.initial_training_on,
+    }
+}
+
+/// Puts `values` in the gating fields of `input`.
+pub(crate) fn set_gating(input: &mut PromeneurInput, values: &GatingValues) {
+    input.mandate_hours = values.mandate_hours;
+    input.mandate_starts_on = values.mandate_starts_on;
+    input.mandate_ends_on = values.mandate_ends_on;
+    input.charter_signed_on = values.charter_signed_on;
+    input.initial_training_on = values.initial_training_on;
+}
+
+fn proposal_of(values: &GatingValues, p: &Principal, state: &AppState) -> Proposal {
+    Proposal {
+        active: values.active,
+        mandate_hours: values.mandate_hours,
+        mandate_starts_on: values.mandate_starts_on,
+        mandate_ends_on: values.mandate_ends_on,
+        charter_signed_on: values.charter_signed_on,
+        initial_training_on: values.initial_training_on,
+        proposed_by: actor(p).label,
+        proposed_at: state.now(),
+    }
+}
+
+fn refused(fields: &[domain::trust::GatingField]) -> AppError {
+    let names: Vec<&str> = fields.iter().map(|f| f.label()).collect();
+    AppError::forbidden(format!(
+        "Seules la Caf et la coordination du département renseignent : {}.",
+        names.join(", ")
+    ))
+}
+
+/// Consent to appear in the directory is given by the promeneur itself,
+/// from its account.
+pub fn consent_refused() -> AppError {
+    AppError::invalid_field(
+        "public_consent",
+        "Le consentement à paraître dans l'annuaire est donné par le promeneur lui-même, depuis son compte (« Mon profil »).",
+    )
+}
+
+/// Creates a promeneur. Consent is never set here (the promeneur gives it
+/// from its account); a referent's gating fields (status `active`, mandate,
+/// charter, training) become a proposal that staff confirm.
 pub async fn create_promeneur(
     state: &AppState,
     p: &Principal,
     draft: &PromeneurDraft,
-) -> Result<Uuid, AppError> {
+) -> Result<(Uuid, Outcome), AppError> {
     let valid = check_promeneur(state, p, draft).await?;
     let cap = p
         .network_editor(
@@ -174,21 +266,51 @@ pub async fn create_promeneur(
             Some(valid.input.structure_id),
         )
         .ok_or_else(|| AppError::invalid_field("structure_id", "Structure inconnue."))?;
+    let mut input = valid.input.clone();
+    input.profile.public_consent = false;
+    let wanted = gating_of_input(&input, valid.status == PromeneurStatus::Active);
+    let mut status = valid.status;
+    let proposal = match gating_decision(editor_of(&cap), &GatingValues::default(), &wanted) {
+        GatingDecision::Write => None,
+        GatingDecision::Propose(_) => {
+            set_gating(&mut input, &GatingValues::default());
+            status = status_without_proposal(PromeneurStatus::Candidate, status);
+            Some(proposal_of(&wanted, p, state))
+        }
+        GatingDecision::Refuse(fields) => return Err(refused(&fields)),
+    };
     let mut tx = state.db.begin().await?;
     let id = store::promeneurs::create(
         &mut tx,
         &cap,
         &actor(p),
         state.now(),
-        &valid.input,
-        valid.status.as_str(),
+        &input,
+        status.as_str(),
         state.today(),
     )
     .await
     .map_err(store_err)?;
+    if let Some(proposal) = &proposal {
+        let current = store::promeneurs::Current {
+            id,
+            structure_id: input.structure_id,
+            department: input.department.clone(),
+            status: status.as_str().to_owned(),
+        };
+        store::promeneurs::propose(&mut tx, &cap, &actor(p), state.now(), &current, proposal)
+            .await?;
+    }
     tx.commit().await?;
     state.directory.invalidate();
-    Ok(id)
+    Ok((
+        id,
+        if proposal.is_some() {
+            Outcome::Proposed
+        } else {
+            Outcome::Written
+        },
+    ))
 }
 
 pub async fn update_promeneur(
@@ -196,7 +318,7 @@ pub async fn update_promeneur(
     p: &Principal,
     id: Uuid,
     draft: &PromeneurDraft,
-) -> Result<(), AppError> {
+) -> Result<Outcome, AppError> {
     let current = promeneur(state, p, id).await?;
     // Its current employer must be one the caller edits…
     if p.network_editor(&dep(&current.department)?, Some(current.structure_id))
@@ -214,6 +336,21 @@ pub async fn update_promeneur(
             Some(valid.input.structure_id),
         )
         .ok_or_else(|| AppError::invalid_field("structure_id", "Structure inconnue."))?;
+    let mut input = valid.input.clone();
+    // Consent stays what the promeneur gave from its account.
+    input.profile.public_consent = current.public_consent;
+    let now_values = gating_of(&current);
+    let mut wanted = gating_of_input(&input, now_values.active);
+    let proposal = match gating_decision(editor_of(&cap), &now_values, &wanted) {
+        GatingDecision::Write => None,
+        GatingDecision::Propose(_) => {
+            set_gating(&mut input, &now_values);
+            // A pending request for `active` stays requested.
+            wanted.active |= current.proposal.as_ref().is_some_and(|x| x.active);
+            Some(proposal_of(&wanted, p, state))
+        }
+        GatingDecision::Refuse(fields) => return Err(refused(&fields)),
+    };
     let mut tx = state.db.begin().await?;
     store::promeneurs::update(
         &mut tx,
@@ -221,13 +358,25 @@ pub async fn update_promeneur(
         &actor(p),
         state.now(),
         &(&current).into(),
-        &valid.input,
+        &input,
     )
     .await
     .map_err(store_err)?;
+    if let Some(proposal) = &proposal {
+        let moved = store::promeneurs::Current {
+            structure_id: input.structure_id,
+            department: input.department.clone(),
+            ..(&current).into()
+        };
+        store::promeneurs::propose(&mut tx, &cap, &actor(p), state.now(), &moved, proposal).await?;
+    }
     tx.commit().await?;
     state.directory.invalidate();
-    Ok(())
+    Ok(if proposal.is_some() {
+        Outcome::Proposed
+    } else {
+        Outcome::Written
+    })
 }
 
 /// A promeneur edits its own public profile.
@@ -280,7 +429,7 @@ pub async fn set_status(
     status: &str,
     on: &str,
     reason: &str,
-) -> Result<(), AppError> {
+) -> Result<Outcome, AppError> {
     let current = promeneur(state, p, id).await?;
     let cap = p
         .network_editor(&dep(&current.department)?, Some(current.structure_id))
@@ -311,6 +460,45 @@ pub async fn set_status(
             "Motif trop long (500 caractères au plus).",
         ));
     }
+    let now_values = gating_of(&current);
+    let wanted = GatingValues {
+        active: next == PromeneurStatus::Active,
+        ..now_values.clone()
+    };
+    if let GatingDecision::Propose(_) = gating_decision(editor_of(&cap), &now_values, &wanted) {
+        // A referent asks for `active`: with the dates it already proposed.
+        let base = current
+            .proposal
+            .as_ref()
+            .map_or(now_values, |x| GatingValues {
+                active: true,
+                mandate_hours: x.mandate_hours,
+                mandate_starts_on: x.mandate_starts_on,
+                mandate_ends_on: x.mandate_ends_on,
+                charter_signed_on: x.charter_signed_on,
+                initial_training_on: x.initial_training_on,
+            });
+        let proposal = proposal_of(
+            &GatingValues {
+                active: true,
+                ..base
+            },
+            p,
+            state,
+        );
+        let mut tx = state.db.begin().await?;
+        store::promeneurs::propose(
+            &mut tx,
+            &cap,
+            &actor(p),
+            state.now(),
+            &(&current).into(),
+            &proposal,
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(Outcome::Proposed);
+    }
     let mut tx = state.db.begin().await?;
     store::promeneurs::set_status(
         &mut tx,
@@ -324,6 +512,124 @@ pub async fn set_status(
     )
     .await
     .map_err(store_err)?;
+    tx.commit().await?;
+    state.directory.invalidate();
+    Ok(Outcome::Written)
+}
+
+/// Staff of the promeneur's département accept (write the proposed
+/// fields, and move it to `active` when asked) or reject a referent's
+/// proposal. Out of scope: 404; a referent: 403; no proposal: 409.
+pub async fn decide_proposal(
+    state: &AppState,
+    p: &Principal,
+    id: Uuid,
+    accept: bool,
+) -> Result<(), AppError> {
+    let current = promeneur(state, p, id).await?;
+    let cap = p
+        .network_editor(&dep(&current.department)?, Some(current.structure_id))
+        .filter(|c| c.staff)
+        .ok_or_else(|| {
+            AppError::forbidden(
+                "Seules la Caf et la coordination du département confirment une proposition.",
+            )
+        })?;
+    let proposal = current.proposal.clone().ok_or_else(|| {
+        AppError::conflict(
+            "no_proposal",
+            "Aucune proposition n'attend de confirmation pour ce promeneur.",
+        )
+    })?;
+    let from =
+        PromeneurStatus::parse(&current.status).map_err(|e| AppError::internal(e.to_string()))?;
+    let activate = accept && proposal.active && from != PromeneurStatus::Active;
+    if activate && !from.can_move_to(PromeneurStatus::Active) {
+        return Err(AppError::invalid_field(
+            "status",
+            format!(
+                "Un promeneur au statut « {} » ne peut pas passer à « Actif ».",
+                from.label()
+            ),
+        ));
+    }
+    let cur: store::promeneurs::Current = (&current).into();
+    let mut tx = state.db.begin().await?;
+    store::promeneurs::decide_proposal(
+        &mut tx,
+        &cap,
+        &actor(p),
+        state.now(),
+        &cur,
+        &proposal,
+        accept,
+    )
+    .await
+    .map_err(store_err)?;
+    if activate {
+        store::promeneurs::set_status(
+            &mut tx,
+            &cap,
+            &actor(p),
+            state.now(),
+            &cur,
+            PromeneurStatus::Active.as_str(),
+            state.today(),
+            &format!("Proposition de {} confirmée", proposal.proposed_by),
+        )
+        .await
+        .map_err(store_err)?;
+    }
+    tx.commit().await?;
+    state.directory.invalidate();
+    Ok(())
+}
+
+/// The structures of `p`'s départements waiting for approval (staff only;
+/// nothing for anyone else).
+pub async fn pending_structures(
+    state: &AppState,
+    p: &Principal,
+) -> Result<Vec<Structure>, AppError> {
+    if !p.is_staff() {
+        return Ok(Vec::new());
+    }
+    let (items, _) = store::structures::list(
+        &state.db,
+        &p.structure_scope(),
+        &store::structures::Filter {
+            approved: Some(false),
+            limit: 1_000,
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(items)
+}
+
+/// Approves a structure that signed itself up: staff of its département
+/// (404 for anyone else); 409 when it is approved already.
+pub async fn approve_structure(state: &AppState, p: &Principal, id: Uuid) -> Result<(), AppError> {
+    let current = structure(state, p, id).await?;
+    let cap = p
+        .network_editor(&dep(&current.department)?, None)
+        .filter(|c| c.staff)
+        .ok_or_else(AppError::not_found)?;
+    if current.approved_at.is_some() {
+        return Err(AppError::conflict(
+            "already_approved",
+            "Cette structure est déjà validée.",
+        ));
+    }
+    let mut tx = state.db.begin().await?;
+    store::structures::approve(&mut tx, &cap, &actor(p), state.now(), id)
+        .await
+        .map_err(|e| match e {
+            store::StoreError::NotFound => {
+                AppError::conflict("already_approved", "Cette structure est déjà validée.")
+            }
+            other => other.into(),
+        })?;
     tx.commit().await?;
     state.directory.invalidate();
     Ok(())

@@ -670,7 +670,12 @@ async fn verify(
         })?
         .into_response());
     }
-    match store::promeneurs::find_by_code(&state.db, &code).await? {
+    // A structure waiting for the CAF's approval has nothing public, not
+    // even the names of its promeneurs: their codes are unknown.
+    match store::promeneurs::find_by_code(&state.db, &code)
+        .await?
+        .filter(|p| p.structure_approved)
+    {
         Some(p) => Ok(render(&VerifyPage {
             layout: Layout::new(&auth, "Pas ou plus Promeneur du Net"),
             code,

@@ -44,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .route("/reseau/promeneurs/nouveau", get(new_page).post(create))
         .route("/reseau/promeneurs/{id}", get(show).post(save))
         .route("/reseau/promeneurs/{id}/statut", post(set_status))
+        .route("/reseau/promeneurs/{id}/proposition", post(decide_proposal))
         .route(
             "/reseau/promeneurs/{id}/photo",
             post(set_photo).layer(DefaultBodyLimit::max(service::MAX_PHOTO_BYTES + 64 * 1024)),
@@ -144,6 +145,9 @@ struct List {
     q: String,
     department: String,
     status: String,
+    to_confirm: bool,
+    /// Promeneurs with a referent's proposal waiting (staff only).
+    to_confirm_count: i64,
     can_create: bool,
     export_query: String,
 }
@@ -158,6 +162,8 @@ struct ListParams {
     status: String,
     #[serde(default)]
     structure_id: String,
+    #[serde(default)]
+    to_confirm: String,
 }
 
 async fn list(
@@ -174,11 +180,27 @@ async fn list(
         status: Some(f.status.clone()),
         structure_id: Some(f.structure_id.clone()),
         q: Some(f.q.clone()),
+        to_confirm: Some(f.to_confirm == "on"),
         limit: Some(500),
         offset: Some(0),
     };
     let (items, total) = store::promeneurs::list(&state.db, &scope, &query.filter(true)?).await?;
     let today = state.today();
+    let to_confirm_count = if p.is_staff() {
+        store::promeneurs::list(
+            &state.db,
+            &scope,
+            &store::promeneurs::Filter {
+                to_confirm: true,
+                limit: 1,
+                ..Default::default()
+            },
+        )
+        .await?
+        .1
+    } else {
+        0
+    };
     let export_query = serde_urlencoded::to_string([
         ("q", f.q.as_str()),
         ("department", f.department.as_str()),
@@ -204,6 +226,8 @@ async fn list(
         q: f.q,
         department: f.department,
         status: f.status,
+        to_confirm: f.to_confirm == "on",
+        to_confirm_count,
         can_create: !editable_structures(&state, &p).await?.is_empty(),
         export_query,
     })
@@ -384,9 +408,11 @@ async fn create(
 ) -> Result<Response, AppError> {
     let d = draft_from(&f);
     match service::create_promeneur(&state, &p, &d).await {
-        Ok(id) => Ok(
-            Redirect::to(&format!("/reseau/promeneurs/{id}?message=enregistre")).into_response(),
-        ),
+        Ok((id, outcome)) => Ok(Redirect::to(&format!(
+            "/reseau/promeneurs/{id}?message={}",
+            saved_message(outcome)
+        ))
+        .into_response()),
         Err(e) => {
             let errors = Errs::from_error(e)?;
             let structures = editable_structures(&state, &p).await?;
@@ -416,6 +442,43 @@ pub struct HistoryRow {
     pub at: String,
 }
 
+/// A referent's proposal as the file shows it.
+pub struct ProposalView {
+    pub lines: Vec<String>,
+    pub by: String,
+    pub at: String,
+}
+
+impl ProposalView {
+    fn new(x: &store::promeneurs::Proposal) -> Self {
+        let day = |d: Option<jiff::civil::Date>| d.map_or_else(|| "aucune".to_owned(), french_date);
+        let mut lines = Vec::new();
+        if x.active {
+            lines.push("Statut : Actif".to_owned());
+        }
+        lines.push(match (x.mandate_hours, x.mandate_starts_on) {
+            (Some(h), Some(s)) => format!(
+                "Mandat : {h} h par semaine, du {}{}",
+                french_date(s),
+                x.mandate_ends_on
+                    .map(|e| format!(" au {}", french_date(e)))
+                    .unwrap_or_default()
+            ),
+            _ => "Mandat : aucun".to_owned(),
+        });
+        lines.push(format!("Charte signée le : {}", day(x.charter_signed_on)));
+        lines.push(format!(
+            "Formation initiale le : {}",
+            day(x.initial_training_on)
+        ));
+        Self {
+            lines,
+            by: x.proposed_by.clone(),
+            at: french_instant(x.proposed_at),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "network/promeneur.html")]
 struct Show {
@@ -423,6 +486,9 @@ struct Show {
     x: Promeneur,
     form: FormView,
     can_edit: bool,
+    /// Staff of the département: confirm a referent's proposal.
+    can_confirm: bool,
+    proposal: Option<ProposalView>,
     status_label: &'static str,
     next_statuses: Vec<Opt>,
     history: Vec<HistoryRow>,
@@ -447,7 +513,10 @@ async fn show_page(
 ) -> Result<Show, AppError> {
     let x = service::promeneur(state, p, id).await?;
     let dep = DepartmentCode::parse(&x.department).map_err(|_| AppError::not_found())?;
-    let can_edit = p.network_editor(&dep, Some(x.structure_id)).is_some();
+    let editor = p.network_editor(&dep, Some(x.structure_id));
+    let can_edit = editor.is_some();
+    let can_confirm = editor.is_some_and(|c| c.staff);
+    let proposal = x.proposal.as_ref().map(ProposalView::new);
     let today = state.today();
     let status = PromeneurStatus::parse(&x.status).unwrap_or(PromeneurStatus::Candidate);
     let history = store::promeneurs::status_history(&state.db, x.id)
@@ -491,6 +560,8 @@ async fn show_page(
             false,
         ),
         can_edit,
+        can_confirm,
+        proposal,
         status_label: status.label(),
         next_statuses: PromeneurStatus::ALL
             .iter()
@@ -545,9 +616,11 @@ async fn save(
     let id = parse_id(&id)?;
     let d = draft_from(&f);
     match service::update_promeneur(&state, &p, id, &d).await {
-        Ok(()) => Ok(
-            Redirect::to(&format!("/reseau/promeneurs/{id}?message=enregistre")).into_response(),
-        ),
+        Ok(outcome) => Ok(Redirect::to(&format!(
+            "/reseau/promeneurs/{id}?message={}",
+            saved_message(outcome)
+        ))
+        .into_response()),
         Err(e) => {
             let errors = Errs::from_error(e)?;
             let page = show_page(
@@ -584,10 +657,13 @@ async fn set_status(
     )
     .await
     {
-        Ok(()) => Ok(
-            Redirect::to(&format!("/reseau/promeneurs/{id}?message=statut-modifie"))
-                .into_response(),
-        ),
+        Ok(service::Outcome::Written) => Ok(Redirect::to(&format!(
+            "/reseau/promeneurs/{id}?message=statut-modifie"
+        ))
+        .into_response()),
+        Ok(service::Outcome::Proposed) => {
+            Ok(Redirect::to(&format!("/reseau/promeneurs/{id}?message=propose")).into_response())
+        }
         Err(e) => {
             let errors = Errs::from_error(e)?;
             let page = show_page(
@@ -605,6 +681,37 @@ async fn set_status(
             super::form::rejected(&page)
         }
     }
+}
+
+fn saved_message(outcome: service::Outcome) -> &'static str {
+    match outcome {
+        service::Outcome::Written => "enregistre",
+        service::Outcome::Proposed => "propose",
+    }
+}
+
+/// Staff confirm or reject a referent's proposal (works without JS).
+async fn decide_proposal(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+    f: Fields,
+) -> Result<Redirect, AppError> {
+    let id = parse_id(&id)?;
+    let accept = match f.get("decision") {
+        "accepter" => true,
+        "refuser" => false,
+        _ => return Err(AppError::bad_request("Décision inconnue.")),
+    };
+    service::decide_proposal(&state, &p, id, accept).await?;
+    let message = if accept {
+        "proposition-confirmee"
+    } else {
+        "proposition-refusee"
+    };
+    Ok(Redirect::to(&format!(
+        "/reseau/promeneurs/{id}?message={message}"
+    )))
 }
 
 /// Reads a multipart form: text fields and at most one file.

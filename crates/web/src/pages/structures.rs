@@ -30,6 +30,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/reseau/structures", get(list))
         .route("/reseau/structures/nouvelle", get(new_page).post(create))
+        .route("/reseau/structures/a-valider", get(pending))
+        .route("/reseau/structures/{id}/validation", post(approve))
         .route("/reseau/structures/{id}", get(show).post(save))
         .route("/reseau/structures/{id}/archivage", post(archive))
         .route(
@@ -94,6 +96,7 @@ struct List {
     can_create: bool,
     export_query: String,
     claims: Vec<ClaimRow>,
+    pending: usize,
 }
 
 #[derive(Deserialize, Default)]
@@ -124,6 +127,7 @@ async fn list(
         kind: Some(f.kind.clone()),
         q: Some(f.q.clone()),
         archived: Some(archived),
+        approval: None,
         limit: Some(500),
         offset: Some(0),
     };
@@ -148,7 +152,58 @@ async fn list(
         can_create: p.is_staff(),
         export_query,
         claims: claim_rows(signup::all_pending_claims(&state, &p).await?),
+        pending: service::pending_structures(&state, &p).await?.len(),
     })
+}
+
+#[derive(Template)]
+#[template(path = "network/structures_pending.html")]
+struct Pending {
+    layout: Layout,
+    items: Vec<PendingRow>,
+}
+
+struct PendingRow {
+    s: Structure,
+    at: String,
+    referents: Vec<store::users::Referent>,
+}
+
+/// The structures that signed themselves up and wait for staff of their
+/// département (404 for anyone else).
+async fn pending(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Query(q): Query<ListParams>,
+) -> Result<Html<String>, AppError> {
+    if !p.is_staff() {
+        return Err(AppError::not_found());
+    }
+    let mut items = Vec::new();
+    for s in service::pending_structures(&state, &p).await? {
+        items.push(PendingRow {
+            at: domain::clock::french_instant(s.created_at),
+            referents: store::users::referents(&state.db, s.id).await?,
+            s,
+        });
+    }
+    render(&Pending {
+        layout: Layout::new(&auth, "Structures à valider").with_message(q.message.as_deref()),
+        items,
+    })
+}
+
+/// Approves a structure (staff of its département; 404 for anyone else).
+async fn approve(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Path(id): Path<String>,
+    _f: Fields,
+) -> Result<Redirect, AppError> {
+    service::approve_structure(&state, &p, parse_id(&id)?).await?;
+    Ok(Redirect::to(
+        "/reseau/structures/a-valider?message=structure-validee",
+    ))
 }
 
 #[derive(Template)]
