@@ -94,14 +94,19 @@ struct RankRow {
     structure: String,
     departments: String,
     hidden: bool,
+    /// Why the scores are hidden from the member who reads.
+    hidden_reason: &'static str,
     aggregate: Option<AggregateView>,
+    /// "1 sur 3": reviews filed by the members not in conflict, and
+    /// expected.
+    progress: String,
+    complete: bool,
 }
 
 struct AggregateView {
     mean: String,
     min: String,
     max: String,
-    reviews: u32,
     disagreement: bool,
 }
 
@@ -111,7 +116,6 @@ impl AggregateView {
             mean: out_of_100(g.mean.hundredths()),
             min: out_of_100(g.min.hundredths()),
             max: out_of_100(g.max.hundredths()),
-            reviews: g.reviews,
             disagreement: g.disagreement(),
         }
     }
@@ -211,8 +215,13 @@ struct DepView {
     proposal: Option<ProposalView>,
     /// No proposal waits for the CAF or stands validated.
     can_propose: bool,
-    /// `p` is a CAF agent of this département and a proposal waits.
+    /// `p` is a CAF agent of this département, a proposal waits, and `p`
+    /// did not make it.
     can_validate: bool,
+    /// `p` made the pending proposal: another agent validates it.
+    own_pending: bool,
+    /// Every application reviewed by every member not in conflict.
+    complete: bool,
     /// Only "unsuccessful" may be proposed.
     unsuccessful: bool,
     choices: Vec<Choice>,
@@ -236,6 +245,9 @@ struct ResultsPage {
     code: String,
     module_title: String,
     is_member: bool,
+    /// The module's deadline has passed: proposals are open.
+    proposals_open: bool,
+    deadline: String,
     disagreement_points: u32,
     departments: Vec<DepView>,
     /// The refusal of the form that was sent: (link, message).
@@ -246,6 +258,7 @@ struct ResultsPage {
 
 fn dep_view(
     p: &Principal,
+    open: bool,
     d: DepartmentResult,
     name: String,
     form: Option<&ProposalForm>,
@@ -269,7 +282,10 @@ fn dep_view(
                 structure: r.application.structure_name.clone(),
                 departments: r.application.departments.join(", "),
                 hidden: r.hidden,
+                hidden_reason: r.hidden_reason.unwrap_or_default(),
                 aggregate: r.aggregate.map(AggregateView::new),
+                progress: format!("{} sur {}", r.done.reviews, r.done.expected),
+                complete: r.done.complete(),
             }
         })
         .collect();
@@ -300,7 +316,11 @@ fn dep_view(
         .as_ref()
         .is_some_and(|p| p.status != ProposalStatus::Rejected);
     let pilot = DepartmentCode::parse(&d.department).is_ok_and(|c| p.pilot(&c).is_some());
-    let can_validate = pending && pilot;
+    let own_proposal = d
+        .proposal
+        .as_ref()
+        .is_some_and(|x| x.proposed_by_id == p.user_id);
+    let can_validate = pending && pilot && !own_proposal;
     let form = form.filter(|f| f.department == d.department);
     let relaunch = d
         .proposal
@@ -320,8 +340,10 @@ fn dep_view(
         status_class,
         rule: d.rule,
         proposal: d.proposal.as_ref().map(ProposalView::new),
-        can_propose: !standing || form.is_some(),
+        can_propose: open && (!standing || form.is_some()),
         can_validate,
+        own_pending: pending && pilot && own_proposal,
+        complete: d.complete,
         unsuccessful,
         choices,
         choice: form.map_or_else(
@@ -369,6 +391,8 @@ async fn results_page(
     let (view, list) = committee::results(state, p, call_id, code).await?;
     let (_, seat) = committee::seat(state, p, call_id).await?;
     let module = view.module(code).ok_or_else(AppError::not_found)?;
+    // The committee proposes once the deadline has passed.
+    let open = !module.spec.deadline.accepts(state.now());
     let departments = list
         .into_iter()
         .map(|d| {
@@ -381,7 +405,7 @@ async fn results_page(
                     || d.department.clone(),
                     |c| format!("{} ({})", c.name, c.department),
                 );
-            dep_view(p, d, name, form.as_ref(), typed.as_ref())
+            dep_view(p, open, d, name, form.as_ref(), typed.as_ref())
         })
         .collect();
     let mut summary = form
@@ -425,6 +449,8 @@ async fn results_page(
         code: module.spec.code.clone(),
         module_title: module.spec.title.clone(),
         is_member: matches!(seat, Seat::Member(_)),
+        proposals_open: open,
+        deadline: module.spec.deadline.french(),
         disagreement_points: DISAGREEMENT / 100,
         departments,
         summary,
