@@ -499,7 +499,7 @@ pub async fn results(
                             .iter()
                             .any(|r| r.member_id == m.id && r.application_id == a.id);
                         if conflicted {
-                            Some("Conflit d'intérêts : notes masquées")
+                            Some("Notes masquées : vous avez un conflit d'intérêts avec cette candidature.")
                         } else if !independence::member_sees_scores(conflicted, reviewed) {
                             Some("Notes masquées jusqu'à votre propre évaluation")
                         } else {
