@@ -77,10 +77,7 @@ async fn a_member_sees_no_score_before_its_own_review() {
     }
     // Nor on the results page.
     let page = m2
-        .get(&format!(
-            "/gestion/appels/{}/modules/M1/resultats",
-            s.call
-        ))
+        .get(&format!("/gestion/appels/{}/modules/M1/resultats", s.call))
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(!page.body.contains("77,00"), "score leaked to m2");
@@ -97,10 +94,7 @@ async fn a_member_sees_no_score_before_its_own_review() {
     assert_eq!(row(&res, "03", &s.a)["score"], 77.0);
     assert_eq!(row(&res, "03", &s.a)["scores_hidden"], false);
     let page = agent
-        .get(&format!(
-            "/gestion/appels/{}/modules/M1/resultats",
-            s.call
-        ))
+        .get(&format!("/gestion/appels/{}/modules/M1/resultats", s.call))
         .await;
     assert!(page.body.contains("77,00"));
 
@@ -112,10 +106,7 @@ async fn a_member_sees_no_score_before_its_own_review() {
     assert_eq!(a["max"], 77.0);
     assert_eq!(a["review_complete"], true);
     let page = m2
-        .get(&format!(
-            "/gestion/appels/{}/modules/M1/resultats",
-            s.call
-        ))
+        .get(&format!("/gestion/appels/{}/modules/M1/resultats", s.call))
         .await;
     assert!(page.body.contains("77,00"));
 }
@@ -179,10 +170,7 @@ async fn a_conflicted_member_does_not_propose_and_the_proposer_does_not_validate
     assert_eq!(still["items"][0]["status"], "proposed");
     // The results page does not offer it the validation form.
     let page = agent03
-        .get(&format!(
-            "/gestion/appels/{}/modules/M1/resultats",
-            s.call
-        ))
+        .get(&format!("/gestion/appels/{}/modules/M1/resultats", s.call))
         .await;
     assert!(
         page.body
@@ -211,7 +199,11 @@ async fn a_members_account_ties_it_to_the_structures_it_works_for() {
     let user = app
         .add_user(
             "double@comite.test",
-            vec![user_grant(Role::StructureReferent, None, Some(&s.b_structure))],
+            vec![user_grant(
+                Role::StructureReferent,
+                None,
+                Some(&s.b_structure),
+            )],
         )
         .await;
     let mut agent = app.logged_in(AGENT03).await;
@@ -226,7 +218,10 @@ async fn a_members_account_ties_it_to_the_structures_it_works_for() {
     let mut m = app.logged_in("double@comite.test").await;
     let r = review(&mut m, &s.b, &marks(20, 20)).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
-    assert_eq!(review(&mut m, &s.c, &marks(10, 10)).await.status, StatusCode::OK);
+    assert_eq!(
+        review(&mut m, &s.c, &marks(10, 10)).await.status,
+        StatusCode::OK
+    );
 
     // The demo promeneur's account: a promeneur of a demo structure, which
     // applies; seated on the committee, it does not review that structure.
@@ -385,17 +380,11 @@ async fn proposals_wait_for_the_deadline_and_awardable_for_every_review() {
         }
     }
     let page = agent03
-        .get(&format!(
-            "/gestion/appels/{}/modules/M1/resultats",
-            s.call
-        ))
+        .get(&format!("/gestion/appels/{}/modules/M1/resultats", s.call))
         .await;
     assert!(page.body.contains("Évaluation du comité incomplète"));
     assert!(page.body.contains("1 sur 2"));
-    assert!(
-        !page.body.contains(">Attribuable<"),
-        "awardable too early"
-    );
+    assert!(!page.body.contains(">Attribuable<"), "awardable too early");
 
     // Before the deadline: 409, nothing stored.
     let path = format!("/api/v1/calls/{}/modules/M1/proposals", s.call);
@@ -407,7 +396,10 @@ async fn proposals_wait_for_the_deadline_and_awardable_for_every_review() {
         assert!(r.body.contains("date limite"), "{}", r.body);
     }
     assert_eq!(agent03.get(&path).await.json()["total"], 0);
-    assert!(page.body.contains("le comité fait sa proposition après cette date limite"));
+    assert!(
+        page.body
+            .contains("le comité fait sa proposition après cette date limite")
+    );
 
     // Every member reviewed: complete and awardable.
     for id in [&s.a, &s.b, &s.c] {
@@ -420,10 +412,7 @@ async fn proposals_wait_for_the_deadline_and_awardable_for_every_review() {
         assert_eq!(o["review_complete"], true);
     }
     let page = agent03
-        .get(&format!(
-            "/gestion/appels/{}/modules/M1/resultats",
-            s.call
-        ))
+        .get(&format!("/gestion/appels/{}/modules/M1/resultats", s.call))
         .await;
     assert!(page.body.contains("Évaluation du comité complète"));
     // After the deadline: the proposal is recorded.
@@ -459,8 +448,16 @@ async fn each_caf_reads_only_its_own_departements_proposals() {
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     }
     for (who, mine, theirs) in [
-        (AGENT03, "Motivation propre au 03.", "Motivation propre au 63."),
-        (AGENT63, "Motivation propre au 63.", "Motivation propre au 03."),
+        (
+            AGENT03,
+            "Motivation propre au 03.",
+            "Motivation propre au 63.",
+        ),
+        (
+            AGENT63,
+            "Motivation propre au 63.",
+            "Motivation propre au 03.",
+        ),
     ] {
         let mut c = app.logged_in(who).await;
         let list = c.get(&path).await;
@@ -476,10 +473,7 @@ async fn each_caf_reads_only_its_own_departements_proposals() {
             .body;
         assert!(res.contains(mine) && !res.contains(theirs), "{who}: {res}");
         let page = c
-            .get(&format!(
-                "/gestion/appels/{}/modules/M1/resultats",
-                s.call
-            ))
+            .get(&format!("/gestion/appels/{}/modules/M1/resultats", s.call))
             .await
             .body;
         assert!(page.contains(mine) && !page.contains(theirs), "{who}");

@@ -53,11 +53,7 @@ impl Conflict {
 }
 
 /// A member's conflict with an application of `applicant`, if any.
-pub fn member_conflict(
-    ties: &Ties,
-    applicant: Uuid,
-    declared: Option<&str>,
-) -> Option<Conflict> {
+pub fn member_conflict(ties: &Ties, applicant: Uuid, declared: Option<&str>) -> Option<Conflict> {
     if ties.belongs_to(applicant) {
         return Some(Conflict::Applicant);
     }
@@ -129,7 +125,10 @@ mod tests {
             seated_for: Some(id(1)),
             account: BTreeSet::new(),
         };
-        assert_eq!(member_conflict(&seated, id(1), None), Some(Conflict::Applicant));
+        assert_eq!(
+            member_conflict(&seated, id(1), None),
+            Some(Conflict::Applicant)
+        );
         let referent = Ties {
             seated_for: None,
             account: [id(2)].into(),

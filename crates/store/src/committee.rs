@@ -173,9 +173,7 @@ pub async fn member_of(
     let member: Option<Member> = read!(db, c => {
         sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(call_id).bind(user_id).fetch_optional(c).await?
     });
-    Ok(with_ties(db, member.into_iter().collect())
-        .await?
-        .pop())
+    Ok(with_ties(db, member.into_iter().collect()).await?.pop())
 }
 
 /// A declared conflict of interest.
