@@ -218,10 +218,11 @@ struct DepView {
     /// `p` is a CAF agent of this département, a proposal waits, and `p`
     /// did not make it.
     can_validate: bool,
-    /// `p` made the pending proposal: another agent validates it.
-    own_pending: bool,
-    /// Every application reviewed by every member not in conflict.
-    complete: bool,
+    /// Said when `p` made the pending proposal: another agent validates it.
+    own_pending: Option<&'static str>,
+    /// Whether every application is reviewed by every member not in
+    /// conflict, in words.
+    review_state: &'static str,
     /// Only "unsuccessful" may be proposed.
     unsuccessful: bool,
     choices: Vec<Choice>,
@@ -342,8 +343,14 @@ fn dep_view(
         proposal: d.proposal.as_ref().map(ProposalView::new),
         can_propose: open && (!standing || form.is_some()),
         can_validate,
-        own_pending: pending && pilot && own_proposal,
-        complete: d.complete,
+        own_pending: (pending && pilot && own_proposal).then_some(
+            "Vous avez fait cette proposition : un autre agent de la Caf du département la valide ou la rejette.",
+        ),
+        review_state: if d.complete {
+            "Évaluation du comité complète : chaque membre sans conflit d'intérêts a évalué chaque candidature."
+        } else {
+            "Évaluation du comité incomplète : des membres sans conflit d'intérêts n'ont pas encore évalué toutes les candidatures. Le module n'est « attribuable » qu'une fois toutes les évaluations rendues."
+        },
         unsuccessful,
         choices,
         choice: form.map_or_else(
