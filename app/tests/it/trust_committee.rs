@@ -148,6 +148,13 @@ async fn a_conflicted_member_does_not_propose_and_the_proposer_does_not_validate
     let mut agent63 = app.logged_in(AGENT63).await;
     let list = agent63.get(&path).await.json();
     assert_eq!(list["total"], 0, "nothing stored: {list}");
+    // Its results page offers no proposal form in 63, and says why.
+    let page = cd
+        .get(&format!("/gestion/appels/{}/modules/M1/resultats", s.call))
+        .await
+        .body;
+    assert!(!page.contains("Proposer pour Puy-de-Dôme (63)"), "{page}");
+    assert!(page.contains("vous ne faites pas de proposition"));
 
     // An agent of 03 proposes; it may not validate its own proposal.
     let mut agent03 = app.logged_in(AGENT03).await;

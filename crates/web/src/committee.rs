@@ -395,6 +395,9 @@ pub struct DepartmentResult {
     pub proposal: Option<Proposal>,
     /// Every application has the review of every member not in conflict.
     pub complete: bool,
+    /// The member who reads is in conflict with an application in lice
+    /// here: it neither proposes nor validates for this département.
+    pub member_conflicted: bool,
 }
 
 /// The score of each application: for each member without a conflict,
@@ -532,6 +535,12 @@ pub async fn results(
         let progress: Vec<Completeness> = ranking.iter().map(|r| r.done).collect();
         let outcome = independence::committee_outcome(rule, &scores, &progress);
         let complete = progress.iter().all(|c| c.complete());
+        let member_conflicted = match &seat {
+            Seat::Member(m) => ranking
+                .iter()
+                .any(|r| conflict_of(m, &r.application, &declared).is_some()),
+            Seat::Staff => false,
+        };
         ranking.sort_by(|x, y| {
             let key = |r: &Ranked| r.aggregate.map(|g| g.mean);
             key(y)
@@ -550,6 +559,7 @@ pub async fn results(
             ranking,
             proposal,
             complete,
+            member_conflicted,
         });
     }
     Ok((view, out))
@@ -637,17 +647,10 @@ pub async fn propose(
     // A member tied to one of the applications in lice here does not
     // propose for this module and département (neither its structure nor a
     // competitor).
-    if let Seat::Member(m) = &seat {
-        let declared = store::committee::conflicts(&state.db, call_id).await?;
-        if here
-            .ranking
-            .iter()
-            .any(|r| conflict_of(m, &r.application, &declared).is_some())
-        {
-            return Err(AppError::forbidden(
-                "Vous avez un conflit d'intérêts avec une candidature de ce module dans ce département : vous ne faites pas de proposition.",
-            ));
-        }
+    if here.member_conflicted {
+        return Err(AppError::forbidden(
+            "Vous avez un conflit d'intérêts avec une candidature de ce module dans ce département : vous ne faites pas de proposition.",
+        ));
     }
     let (application_id, reason) = match (d.application_id, d.unsuccessful) {
         (Some(_), true) | (None, false) => {

@@ -218,6 +218,8 @@ struct DepView {
     /// `p` is a CAF agent of this département, a proposal waits, and `p`
     /// did not make it.
     can_validate: bool,
+    /// Said to a member in conflict with an application here.
+    conflict_note: Option<&'static str>,
     /// Said when `p` made the pending proposal: another agent validates it.
     own_pending: Option<&'static str>,
     /// Whether every application is reviewed by every member not in
@@ -341,7 +343,10 @@ fn dep_view(
         status_class,
         rule: d.rule,
         proposal: d.proposal.as_ref().map(ProposalView::new),
-        can_propose: open && (!standing || form.is_some()),
+        can_propose: open && !d.member_conflicted && (!standing || form.is_some()),
+        conflict_note: d.member_conflicted.then_some(
+            "Vous avez un conflit d'intérêts avec une candidature de ce module dans ce département : vous ne faites pas de proposition.",
+        ),
         can_validate,
         own_pending: (pending && pilot && own_proposal).then_some(
             "Vous avez fait cette proposition : un autre agent de la Caf du département la valide ou la rejette.",
