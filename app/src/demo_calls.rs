@@ -1,6 +1,7 @@
 //! Demo calls for applications: the real 2024 call of the CAFs of Allier
 //! and Puy-de-Dôme (`app/demo/appel-a-candidatures-2024.txt`), in its
-//! historical, decided state, and the 2027 renewal, open to applications.
+//! historical, decided state, and the 2027 renewal, open to applications
+//! for module 1, closed for module 2 (its committee scores and proposes).
 //! The weights of the criteria are not in the 2024 text (it only says the
 //! grid is weighted): the ones below are illustrative.
 
@@ -171,6 +172,9 @@ fn modules_2024() -> Vec<ModuleDraft> {
     ]
 }
 
+/// The deadline of module 2 of the 2027 renewal, passed.
+const M2_2027_DEADLINE: &str = "2026-11-20";
+
 fn modules_2027() -> Vec<ModuleDraft> {
     vec![
         module(
@@ -188,9 +192,11 @@ fn modules_2027() -> Vec<ModuleDraft> {
             M2_TITLE,
             M2_TEXT,
             ("2027-09-01", "2028-12-31"),
-            "2027-04-25",
-            "2027-05-13",
-            "2027-06/2027-07",
+            // Closed already: its committee scores and proposes now (the
+            // committee proposes once the deadline has passed).
+            M2_2027_DEADLINE,
+            "2027-01-14",
+            "2027-01/2027-02",
             M2_QUESTION,
         ),
     ]
@@ -593,10 +599,16 @@ async fn past_applications(
             let by = store::users::find_by_email(db, agent)
                 .await?
                 .context("demo agent")?;
+            // The committee proposes; the CAF of each département, who did
+            // not propose, validates.
+            let proposer = "comite@demo.promeneurs.fr";
+            let proposer_id = store::users::find_by_email(db, proposer)
+                .await?
+                .context("demo committee member")?;
             let motivation = "Le projet le mieux noté par le comité, bi-départemental, avec une équipe expérimentée.";
             let pid = store::committee::propose(
                 tx,
-                &Actor::user(by, agent),
+                &Actor::user(proposer_id, proposer),
                 decided.saturating_sub(jiff::SignedDuration::from_hours(24 * 7))?,
                 &store::committee::NewProposal {
                     call_id,
@@ -605,7 +617,7 @@ async fn past_applications(
                     application_id: Some(*winner),
                     reason: None,
                     motivation,
-                    proposed_by: by,
+                    proposed_by: proposer_id,
                 },
             )
             .await?;
@@ -621,7 +633,8 @@ async fn past_applications(
                 reason: None,
                 motivation: motivation.into(),
                 status: domain::decision::ProposalStatus::Proposed,
-                proposed_by: agent.into(),
+                proposed_by: proposer.into(),
+                proposed_by_id: proposer_id,
                 proposed_at: decided,
                 decided_by: None,
                 decided_at: None,
@@ -643,8 +656,9 @@ async fn past_applications(
 }
 
 /// The 2027 renewal: the committee seated, and two applications of the
-/// Allier filed to module 2 (one by the demo referent's structure), for
-/// the committee to score and the CAF to decide.
+/// Allier filed to module 2 before its deadline (one by the demo
+/// referent's structure), for the committee to score and propose, and the
+/// CAF to decide.
 async fn open_applications(
     tx: &mut store::Tx,
     db: &Db,
@@ -734,17 +748,21 @@ pub async fn load(db: &Db, blobs: &BlobStore) -> anyhow::Result<bool> {
     )
     .await?;
     past_applications(&mut tx, db, blobs, past, author).await?;
+    // Published in the autumn; the two applications to module 2 were filed
+    // before its deadline (20 November 2026).
+    let opened = ts("2026-10-01T09:00:00+02:00").min(now);
+    let filed = ts("2026-11-17T10:00:00+01:00").min(now);
     let renewal = create_call(
         &mut tx,
         blobs,
         TITLE_2027,
         "2027",
         &modules_2027(),
-        now,
-        now,
+        opened,
+        opened,
     )
     .await?;
-    open_applications(&mut tx, db, blobs, renewal, author, now).await?;
+    open_applications(&mut tx, db, blobs, renewal, author, filed).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -6,8 +6,10 @@
 // result letters; the referent finds its application retained, with its
 // result letter (a PDF) and its agreement to sign.
 // Demo data (app/src/demo_calls.rs): the 2027 call is published, module M2
-// has two filed applications of the Allier only, one of them by the
-// referent's structure; comite@demo sits on the committee.
+// is closed (its deadline has passed, so the committee may propose) with
+// two filed applications of the Allier only, one of them by the referent's
+// structure; comite@demo sits alone on the committee, and agent03, who did
+// not propose, validates.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { checkA11y, visit } from '../lib/browser.mjs';
@@ -186,9 +188,11 @@ s.journey('il propose la candidature la mieux classée dans l’Allier', async (
     .locator('tbody tr')
     .evaluateAll((trs) => trs.map((r) => [...r.children].map((c) => c.innerText.trim())));
   assert.deepEqual(ranking, [
-    ['1', mine.structure, '03', '86,67 / 100', '86,67 / 100', '86,67 / 100', '1', '—'],
-    ['2', other.structure, '03', '51,25 / 100', '51,25 / 100', '51,25 / 100', '1', '—'],
+    ['1', mine.structure, '03', '86,67 / 100', '86,67 / 100', '86,67 / 100', '1 sur 1', '—'],
+    ['2', other.structure, '03', '51,25 / 100', '51,25 / 100', '51,25 / 100', '1 sur 1', '—'],
   ]);
+  // The only member reviewed both: the committee's review is complete.
+  assert.match(text, /Évaluation du comité complète/);
   await expectText(page, "Aucune proposition pour l'instant.");
 
   const form = allier.getByRole('group', { name: 'Proposer pour Allier (03)', exact: true });

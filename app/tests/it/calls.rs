@@ -665,6 +665,10 @@ async fn applications_are_seen_only_in_scope() {
     let only03 = apply(&mut ca, &call, "M1", &["03"]).await;
     let both = apply(&mut cb, &call, "M1", &["03", "63"]).await;
     upload(&mut ca, &only03, "formulaire", "a.pdf", PDF).await;
+    // Staff see filed applications only.
+    upload(&mut cb, &both, "formulaire", "b.pdf", PDF).await;
+    assert_eq!(submit(&mut cb, &both).await.status, StatusCode::OK);
+    assert_eq!(submit(&mut ca, &only03).await.status, StatusCode::OK);
 
     // Another structure's application does not exist for B.
     for path in [
@@ -739,13 +743,13 @@ async fn complements_are_asked_answered_and_filed_again_after_the_deadline() {
     let mut c = app.logged_in(&email).await;
     let a = apply(&mut c, &call, "M1", &["03"]).await;
     upload(&mut c, &a, "formulaire", "dossier.pdf", PDF).await;
-    // Staff cannot ask a draft; the applicant cannot ask itself.
+    // Staff do not see a draft; the applicant cannot ask itself.
     let mut agent = app.logged_in(AGENT03).await;
     let ask = json!({"message": "Merci de joindre le budget prévisionnel signé."});
     let path = format!("/api/v1/applications/{a}/complement-requests");
     assert_eq!(
         agent.json("POST", &path, &ask).await.status,
-        StatusCode::CONFLICT
+        StatusCode::NOT_FOUND
     );
     assert_eq!(submit(&mut c, &a).await.status, StatusCode::OK);
     assert_eq!(
@@ -811,11 +815,11 @@ async fn an_applicant_withdraws_before_the_decision() {
     let mut c = app.logged_in(&email).await;
     let a = apply(&mut c, &call, "M1", &["03"]).await;
     let mut agent = app.logged_in(AGENT03).await;
-    // Staff do not withdraw for the applicant.
+    // Staff do not withdraw for the applicant (nor see its draft).
     let path = format!("/api/v1/applications/{a}/withdraw");
     assert_eq!(
         agent.json("POST", &path, &json!({})).await.status,
-        StatusCode::FORBIDDEN
+        StatusCode::NOT_FOUND
     );
     let res = c.json("POST", &path, &json!({})).await;
     assert_eq!(res.status, StatusCode::OK);

@@ -263,6 +263,13 @@ async fn the_infructueux_rule_is_applied_per_module_and_departement() {
     seat(&app, &s.call, "caf@comite.test", "Caf 03", None).await;
     let mut m1 = app.logged_in("caf@comite.test").await;
     review(&mut m1, &s.c, &marks(5, 5)).await;
+    // Awardable once every member reviewed every application there.
+    let res = agent
+        .get(&format!("/api/v1/calls/{}/modules/M1/results", s.call))
+        .await
+        .json();
+    assert_eq!(res["outcomes"][0]["status"], "pending");
+    review(&mut m1, &s.a, &marks(5, 5)).await;
     // The coordinator works in both départements.
     let res = app
         .logged_in(COORDINATOR)
@@ -285,7 +292,9 @@ async fn the_infructueux_rule_is_applied_per_module_and_departement() {
     assert_eq!(res["outcomes"][0]["department"], "63");
 
     // Proposing D where M2 is infructueux is refused; declaring the module
-    // unsuccessful takes the rule's reason.
+    // unsuccessful takes the rule's reason (after the deadline).
+    app.clock.set("2027-05-01T08:00:00Z".parse().unwrap());
+    let mut agent = app.logged_in(AGENT03).await;
     let path = format!("/api/v1/calls/{}/modules/M2/proposals", s.call);
     let r = agent
         .json(
@@ -320,6 +329,9 @@ async fn each_caf_validates_its_departement_and_nothing_is_final_before() {
             StatusCode::OK
         );
     }
+    // The committee proposes after the deadline.
+    app.clock.set("2027-03-20T08:00:00Z".parse().unwrap());
+    let mut m1 = app.logged_in("caf@comite.test").await;
     let path = format!("/api/v1/calls/{}/modules/M1/proposals", s.call);
     let r = m1
         .json(
@@ -434,6 +446,12 @@ async fn each_caf_validates_its_departement_and_nothing_is_final_before() {
         StatusCode::CONFLICT
     );
     let list = agent03
+        .get(&format!("/api/v1/calls/{}/modules/M1/proposals", s.call))
+        .await
+        .json();
+    // Each CAF reads its own département's proposals; the committee all.
+    assert_eq!(list["total"], 1);
+    let list = m1
         .get(&format!("/api/v1/calls/{}/modules/M1/proposals", s.call))
         .await
         .json();
@@ -619,6 +637,17 @@ async fn auditions_are_scheduled_and_invitations_carry_an_ics() {
 async fn an_unsuccessful_module_is_relaunched_as_a_linked_draft_call() {
     let app = spawn_app().await;
     let s = setup(&app).await;
+    // After the deadline of M2; a second agent of the CAF 63 validates what
+    // the first one proposes.
+    app.clock.set("2027-05-01T08:00:00Z".parse().unwrap());
+    app.add_user(
+        "agent63-bis@caf.test",
+        vec![domain::Grant::departmental(
+            domain::Role::CafAgent,
+            domain::DepartmentCode::parse("63").unwrap(),
+        )],
+    )
+    .await;
     let mut agent63 = app.logged_in(AGENT63).await;
     let relaunch = format!("/api/v1/calls/{}/modules/M2/relaunch", s.call);
     let body = json!({"department": "63", "deadline": "2027-09-30"});
@@ -633,7 +662,8 @@ async fn an_unsuccessful_module_is_relaunched_as_a_linked_draft_call() {
         )
         .await;
     let p = r.json()["id"].as_str().unwrap().to_owned();
-    agent63
+    app.logged_in("agent63-bis@caf.test")
+        .await
         .json(
             "POST",
             &format!("/api/v1/proposals/{p}/validation"),
@@ -778,6 +808,9 @@ async fn letters_wait_for_validation_then_go_once_with_their_pdfs() {
     for (id, q) in [(&s.a, 18), (&s.b, 9), (&s.c, 11)] {
         review(&mut m1, id, &marks(q, 12)).await;
     }
+    // The committee proposes after the deadline.
+    app.clock.set("2027-03-20T08:00:00Z".parse().unwrap());
+    let mut m1 = app.logged_in("caf@comite.test").await;
     let mut agent03 = app.logged_in(AGENT03).await;
     let mut agent63 = app.logged_in(AGENT63).await;
     let letters = format!("/api/v1/calls/{}/modules/M1/letters", s.call);
@@ -928,6 +961,9 @@ async fn once_validated_the_applicant_downloads_its_letter_even_before_the_run()
     for (id, q) in [(&s.a, 18), (&s.c, 11)] {
         review(&mut m1, id, &marks(q, 12)).await;
     }
+    // The committee proposes after the deadline.
+    app.clock.set("2027-03-20T08:00:00Z".parse().unwrap());
+    let mut m1 = app.logged_in("caf@comite.test").await;
     let mut rc = app.logged_in("centre-c@structure.test").await;
     let letter = format!("/api/v1/applications/{}/letter.pdf", s.c);
     // Not before the decision.

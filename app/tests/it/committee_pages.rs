@@ -455,17 +455,22 @@ async fn the_results_say_the_outcome_in_words_and_rank_the_applications() {
     review(&mut m1, &s.a, &marks(20, 20)).await;
     review(&mut m2, &s.a, &marks(10, 10)).await;
     review(&mut m1, &s.c, &marks(5, 5)).await;
+    // Not awardable before every member reviewed every application.
+    let body = text(&agent.get(&results("M1")).await);
+    assert!(body.contains("En attente des évaluations"), "{body}");
+    assert!(body.contains("<td>1 sur 2 (incomplet)</td>"), "{body}");
+    review(&mut m2, &s.c, &marks(5, 5)).await;
     let body = text(&agent.get(&results("M1")).await);
     assert!(
         body.contains("Résultat : <span class=\"badge badge-success\">Attribuable</span>"),
         "{body}"
     );
     assert!(body.contains("<caption id=\"classement-03\">"));
-    assert!(body.contains("<th scope=\"col\">Nombre d'évaluations</th>"));
-    let a_row = "<td>75,00 / 100</td><td>50,00 / 100</td><td>100,00 / 100</td><td>2</td><td><span class=\"badge badge-warning\">écart important</span></td>";
+    assert!(body.contains("<th scope=\"col\">Évaluations (rendues sur attendues)</th>"));
+    let a_row = "<td>75,00 / 100</td><td>50,00 / 100</td><td>100,00 / 100</td><td>2 sur 2</td><td><span class=\"badge badge-warning\">écart important</span></td>";
     assert!(body.contains(a_row), "{body}");
     assert!(body.contains(
-        "<td>25,00 / 100</td><td>25,00 / 100</td><td>25,00 / 100</td><td>1</td><td>—</td>"
+        "<td>25,00 / 100</td><td>25,00 / 100</td><td>25,00 / 100</td><td>2 sur 2</td><td>—</td>"
     ));
     assert!(body.find("Centre A").unwrap() < body.find("Centre C").unwrap());
     // A member reads every département.
@@ -485,6 +490,9 @@ async fn the_results_say_the_outcome_in_words_and_rank_the_applications() {
     let mut m3 = app.logged_in("dsden@comite.test").await;
     review(&mut m3, &f1, &marks(15, 15)).await;
     review(&mut m3, &f2, &marks(12, 12)).await;
+    // After the deadline, the committee proposes.
+    app.clock.set("2027-03-20T08:00:00Z".parse().unwrap());
+    let mut agent = app.logged_in(AGENT03).await;
     let body = text(
         &agent
             .get(&format!("/gestion/appels/{call}/modules/M1/resultats"))
@@ -512,6 +520,9 @@ async fn proposals_go_through_the_form_and_each_caf_validates_its_own() {
             StatusCode::OK
         );
     }
+    // The committee proposes after the deadline.
+    app.clock.set("2027-03-20T08:00:00Z".parse().unwrap());
+    let mut m1 = app.logged_in("caf@comite.test").await;
     let results = format!("/gestion/appels/{}/modules/M1/resultats", s.call);
     let propose = format!("/gestion/appels/{}/modules/M1/propositions", s.call);
     let body = text(&m1.get(&results).await);

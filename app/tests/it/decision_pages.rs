@@ -322,6 +322,17 @@ async fn an_unsuccessful_module_is_relaunched_from_the_results_page() {
     let s = setup(&app).await;
     let results = format!("/gestion/appels/{}/modules/M2/resultats", s.call);
     let form = "Relancer ce module dans ce département";
+    // After the deadline of M2; a second agent of the CAF 63 validates what
+    // the first one proposes.
+    app.clock.set("2027-05-01T08:00:00Z".parse().unwrap());
+    app.add_user(
+        "agent63-bis@caf.test",
+        vec![domain::Grant::departmental(
+            domain::Role::CafAgent,
+            domain::DepartmentCode::parse("63").unwrap(),
+        )],
+    )
+    .await;
     let mut agent63 = app.logged_in(AGENT63).await;
     let body = text(&agent63.get(&results).await);
     assert!(
@@ -340,7 +351,9 @@ async fn an_unsuccessful_module_is_relaunched_from_the_results_page() {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let proposal = r.json()["id"].as_str().unwrap().to_owned();
     assert!(!text(&agent63.get(&results).await).contains(form));
-    let r = agent63
+    let r = app
+        .logged_in("agent63-bis@caf.test")
+        .await
         .json(
             "POST",
             &format!("/api/v1/proposals/{proposal}/validation"),

@@ -58,6 +58,8 @@ async fn letters_are_prepared_reviewed_and_sent_once_then_the_applicant_reads_th
     for (id, q) in [(&s.a, 18), (&s.b, 9), (&s.c, 11)] {
         review(&mut m1, id, &marks(q, 12)).await;
     }
+    // The committee proposes after the deadline.
+    app.clock.set("2027-03-20T08:00:00Z".parse().unwrap());
     let page = format!("/gestion/appels/{}/modules/M1/courriers", s.call);
     let mut agent = app.logged_in(AGENT03).await;
 

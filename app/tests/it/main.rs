@@ -20,4 +20,5 @@ mod openapi;
 mod outbox;
 mod platform;
 mod trust_accounts;
+mod trust_committee;
 mod trust_directory;

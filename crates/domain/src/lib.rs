@@ -12,6 +12,7 @@ pub mod decision;
 pub mod department;
 pub mod email;
 pub mod geo;
+pub mod independence;
 pub mod network;
 pub mod password;
 pub mod phone;

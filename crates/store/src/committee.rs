@@ -31,26 +31,62 @@ pub struct Member {
     pub institution: String,
     pub structure_id: Option<Uuid>,
     pub structure_name: Option<String>,
-    /// The structures the member's account is a referent of (a conflict
-    /// with their applications, as with `structure_id`).
+    /// The structures the member's account is tied to (see
+    /// `account_ties`): a conflict with their applications, as with
+    /// `structure_id`.
     #[sqlx(skip)]
-    pub referent_of: Vec<Uuid>,
+    pub account_ties: BTreeSet<Uuid>,
 }
 
-/// Fills `referent_of` for these members, in one query.
-async fn with_referents(db: &Db, mut members: Vec<Member>) -> Result<Vec<Member>, StoreError> {
-    if members.is_empty() {
-        return Ok(members);
+/// The structures these accounts are tied to, in two queries: a role
+/// granted with a structure (referent, coordinator of a structure…) or a
+/// promeneur profile of it.
+async fn ties_of(db: &Db, users: &[Uuid]) -> Result<Vec<(Uuid, Uuid)>, StoreError> {
+    if users.is_empty() {
+        return Ok(Vec::new());
     }
-    let users: Vec<Uuid> = members.iter().map(|m| m.user_id).collect();
     let mut sql = Sql::new(
-        "SELECT user_id, structure_id FROM user_roles WHERE role = 'structure_referent' AND structure_id IS NOT NULL AND ",
+        "SELECT user_id, structure_id FROM user_roles WHERE structure_id IS NOT NULL AND ",
     );
-    let inl = sql.in_list("user_id", &users);
+    let inl = sql.in_list("user_id", users);
     sql.push(&inl);
-    let rows: Vec<(Uuid, Uuid)> = sql.fetch_all(db).await?;
+    let mut rows: Vec<(Uuid, Uuid)> = sql.fetch_all(db).await?;
+    let mut sql = Sql::new("SELECT user_id, structure_id FROM promeneurs WHERE ");
+    let inl = sql.in_list("user_id", users);
+    sql.push(&inl);
+    let more: Vec<(Uuid, Uuid)> = sql.fetch_all(db).await?;
+    rows.extend(more);
+    Ok(rows)
+}
+
+/// The structures an account belongs to: those of its roles granted with
+/// a structure, and those it works for as a promeneur.
+pub async fn account_ties(db: &Db, user_id: Uuid) -> Result<BTreeSet<Uuid>, StoreError> {
+    Ok(ties_of(db, &[user_id])
+        .await?
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect())
+}
+
+/// The structures applying to a call (any module, drafts included,
+/// withdrawn applications excluded).
+pub async fn applicant_structures(db: &Db, call_id: Uuid) -> Result<BTreeSet<Uuid>, StoreError> {
+    let rows: Vec<Uuid> = read!(db, c => {
+        sqlx::query_scalar("SELECT DISTINCT structure_id FROM applications WHERE call_id = $1 AND status <> 'withdrawn'")
+            .bind(call_id)
+            .fetch_all(c)
+            .await?
+    });
+    Ok(rows.into_iter().collect())
+}
+
+/// Fills `account_ties` for these members.
+async fn with_ties(db: &Db, mut members: Vec<Member>) -> Result<Vec<Member>, StoreError> {
+    let users: Vec<Uuid> = members.iter().map(|m| m.user_id).collect();
+    let rows = ties_of(db, &users).await?;
     for m in &mut members {
-        m.referent_of = rows
+        m.account_ties = rows
             .iter()
             .filter(|(u, _)| *u == m.user_id)
             .map(|(_, s)| *s)
@@ -124,7 +160,7 @@ pub async fn members(db: &Db, call_id: Uuid) -> Result<Vec<Member>, StoreError> 
     let members: Vec<Member> = read!(db, c => {
         sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(call_id).fetch_all(c).await?
     });
-    with_referents(db, members).await
+    with_ties(db, members).await
 }
 
 /// The seat of `user_id` on the committee of `call_id`, if any.
@@ -137,9 +173,7 @@ pub async fn member_of(
     let member: Option<Member> = read!(db, c => {
         sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(call_id).bind(user_id).fetch_optional(c).await?
     });
-    Ok(with_referents(db, member.into_iter().collect())
-        .await?
-        .pop())
+    Ok(with_ties(db, member.into_iter().collect()).await?.pop())
 }
 
 /// A declared conflict of interest.
@@ -332,6 +366,8 @@ pub struct Proposal {
     pub motivation: String,
     pub status: ProposalStatus,
     pub proposed_by: String,
+    /// The account that proposed (it never validates its own proposal).
+    pub proposed_by_id: Uuid,
     pub proposed_at: Timestamp,
     pub decided_by: Option<String>,
     pub decided_at: Option<Timestamp>,
@@ -351,6 +387,7 @@ struct ProposalRow {
     motivation: String,
     status: String,
     proposed_by: String,
+    proposed_by_id: Uuid,
     proposed_at: i64,
     decided_by: Option<String>,
     decided_at: Option<i64>,
@@ -372,6 +409,7 @@ impl ProposalRow {
             status: ProposalStatus::parse(&self.status)
                 .ok_or_else(|| StoreError::Invalid(format!("proposal status {}", self.status)))?,
             proposed_by: self.proposed_by,
+            proposed_by_id: self.proposed_by_id,
             proposed_at: from_micros(self.proposed_at),
             decided_by: self.decided_by,
             decided_at: self.decided_at.map(from_micros),
@@ -382,7 +420,7 @@ impl ProposalRow {
 
 const PROPOSAL_SELECT: &str = "SELECT p.id, p.call_id, p.module_code, p.department, p.application_id,
     s.name AS structure_name, p.unsuccessful, p.reason, p.motivation, p.status, u.name AS proposed_by,
-    p.proposed_at, d.name AS decided_by, p.decided_at, p.decision_comment
+    p.proposed_by AS proposed_by_id, p.proposed_at, d.name AS decided_by, p.decided_at, p.decision_comment
     FROM proposals p JOIN users u ON u.id = p.proposed_by LEFT JOIN users d ON d.id = p.decided_by
     LEFT JOIN applications a ON a.id = p.application_id LEFT JOIN structures s ON s.id = a.structure_id";
 

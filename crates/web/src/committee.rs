@@ -10,6 +10,7 @@ use domain::{
     DepartmentCode, NetworkScope, Principal,
     call::ApplicationStatus,
     decision::{Outcome, Reason, Rule},
+    independence::{self, Completeness, Ties},
     scoring::{Aggregate, Score, check_scores, review_score},
 };
 use store::{
@@ -54,6 +55,9 @@ pub async fn seat(
         return Ok((view, Seat::Member(m)));
     }
     if calls::is_call_staff(p, &view.call) {
+        if calls::staff_conflicted(state, p, call_id).await? {
+            return Err(calls::staff_conflict_error());
+        }
         return Ok((view, Seat::Staff));
     }
     Err(AppError::not_found())
@@ -144,21 +148,27 @@ async fn filed(state: &AppState, call_id: Uuid) -> Result<Vec<Application>, AppE
         .collect())
 }
 
+/// What ties a member to structures: its seat and its account.
+pub fn ties_of(m: &Member) -> Ties {
+    Ties {
+        seated_for: m.structure_id,
+        account: m.account_ties.clone(),
+    }
+}
+
 /// Why `m` may not review `a`, if it may not: a declared conflict, or the
-/// member belongs to the applicant structure (seated for it, or one of its
-/// referents).
+/// member belongs to the applicant structure (seated for it, or tied to it
+/// by its account: a role granted with it, a promeneur of it).
 pub fn conflict_of(
     m: &Member,
     a: &Application,
     declared: &[store::committee::Conflict],
 ) -> Option<String> {
-    if m.structure_id == Some(a.structure_id) || m.referent_of.contains(&a.structure_id) {
-        return Some("Membre de la structure candidate".to_owned());
-    }
-    declared
+    let reason = declared
         .iter()
         .find(|c| c.member_id == m.id && c.application_id == a.id)
-        .map(|c| c.reason.clone())
+        .map(|c| c.reason.as_str());
+    independence::member_conflict(&ties_of(m), a.structure_id, reason).map(|c| c.french())
 }
 
 pub async fn members(
@@ -364,10 +374,15 @@ pub async fn reviews(state: &AppState, p: &Principal, id: Uuid) -> Result<Review
 #[derive(Debug, Clone)]
 pub struct Ranked {
     pub application: Application,
-    /// `None` without a completed review, or hidden from a conflicted
-    /// member.
+    /// `None` without a review, or hidden from the member (in conflict,
+    /// or before its own review).
     pub aggregate: Option<Aggregate>,
+    /// The scores are hidden from the member who reads.
     pub hidden: bool,
+    /// Why hidden, in French.
+    pub hidden_reason: Option<&'static str>,
+    /// Reviews filed and expected (seated members not in conflict).
+    pub done: Completeness,
 }
 
 /// A module in one département.
@@ -378,6 +393,11 @@ pub struct DepartmentResult {
     pub rule: String,
     pub ranking: Vec<Ranked>,
     pub proposal: Option<Proposal>,
+    /// Every application has the review of every member not in conflict.
+    pub complete: bool,
+    /// The member who reads is in conflict with an application in lice
+    /// here: it neither proposes nor validates for this département.
+    pub member_conflicted: bool,
 }
 
 /// The score of each application: for each member without a conflict,
@@ -434,6 +454,30 @@ pub async fn results(
     let declared = store::committee::conflicts(&state.db, call_id).await?;
     let proposals = store::committee::proposals(&state.db, call_id, &module.spec.code).await?;
     let aggs = aggregates(&apps, &members, &reviews, &declared);
+    let done: BTreeMap<Uuid, Completeness> = apps
+        .iter()
+        .map(|a| {
+            let fair: Vec<&Member> = members
+                .iter()
+                .filter(|m| conflict_of(m, a, &declared).is_none())
+                .collect();
+            let reviewed = fair
+                .iter()
+                .filter(|m| {
+                    reviews
+                        .iter()
+                        .any(|r| r.member_id == m.id && r.application_id == a.id)
+                })
+                .count();
+            (
+                a.id,
+                Completeness {
+                    reviews: u32::try_from(reviewed).unwrap_or(u32::MAX),
+                    expected: u32::try_from(fair.len()).unwrap_or(u32::MAX),
+                },
+            )
+        })
+        .collect();
     let rule = Rule {
         min_applications: module.spec.min_applications,
         quality_threshold: module.spec.quality_threshold.and_then(Score::whole),
@@ -451,10 +495,23 @@ pub async fn results(
             .iter()
             .filter(|a| a.departments.contains(&d.department))
             .map(|a| {
-                let hidden = match &seat {
-                    Seat::Member(m) => conflict_of(m, a, &declared).is_some(),
-                    Seat::Staff => false,
+                let hidden_reason = match &seat {
+                    Seat::Member(m) => {
+                        let conflicted = conflict_of(m, a, &declared).is_some();
+                        let reviewed = reviews
+                            .iter()
+                            .any(|r| r.member_id == m.id && r.application_id == a.id);
+                        if conflicted {
+                            Some("Notes masquées : vous avez un conflit d'intérêts avec cette candidature.")
+                        } else if !independence::member_sees_scores(conflicted, reviewed) {
+                            Some("Notes masquées jusqu'à votre propre évaluation")
+                        } else {
+                            None
+                        }
+                    }
+                    Seat::Staff => None,
                 };
+                let hidden = hidden_reason.is_some();
                 Ranked {
                     application: a.clone(),
                     aggregate: if hidden {
@@ -463,6 +520,11 @@ pub async fn results(
                         aggs.get(&a.id).copied()
                     },
                     hidden,
+                    hidden_reason,
+                    done: done.get(&a.id).copied().unwrap_or(Completeness {
+                        reviews: 0,
+                        expected: 0,
+                    }),
                 }
             })
             .collect();
@@ -470,7 +532,15 @@ pub async fn results(
             .iter()
             .map(|r| aggs.get(&r.application.id).map(|g| g.mean))
             .collect();
-        let outcome = rule.outcome(&scores);
+        let progress: Vec<Completeness> = ranking.iter().map(|r| r.done).collect();
+        let outcome = independence::committee_outcome(rule, &scores, &progress);
+        let complete = progress.iter().all(|c| c.complete());
+        let member_conflicted = match &seat {
+            Seat::Member(m) => ranking
+                .iter()
+                .any(|r| conflict_of(m, &r.application, &declared).is_some()),
+            Seat::Staff => false,
+        };
         ranking.sort_by(|x, y| {
             let key = |r: &Ranked| r.aggregate.map(|g| g.mean);
             key(y)
@@ -488,9 +558,35 @@ pub async fn results(
             rule: rule.french(),
             ranking,
             proposal,
+            complete,
+            member_conflicted,
         });
     }
     Ok((view, out))
+}
+
+/// The proposals of a module `p` may read: the committee reads them all;
+/// staff only those of their départements (each CAF its own decisions and
+/// motivations).
+pub async fn proposals(
+    state: &AppState,
+    p: &Principal,
+    call_id: Uuid,
+    code: &str,
+) -> Result<Vec<Proposal>, AppError> {
+    let (view, seat) = seat(state, p, call_id).await?;
+    let module = view.module(code).ok_or_else(AppError::not_found)?;
+    let scope = p.staff_scope();
+    Ok(
+        store::committee::proposals(&state.db, view.call.id, &module.spec.code)
+            .await?
+            .into_iter()
+            .filter(|x| {
+                matches!(seat, Seat::Member(_))
+                    || DepartmentCode::parse(&x.department).is_ok_and(|d| scope.contains(&d))
+            })
+            .collect(),
+    )
 }
 
 /// What the committee proposes for a module in one département.
@@ -533,11 +629,29 @@ pub async fn propose(
             "Motivez la proposition (10 000 caractères au plus) : elle figure dans les courriers.",
         ));
     }
+    let module = view.module(code).ok_or_else(AppError::not_found)?;
+    if module.spec.deadline.accepts(state.now()) {
+        return Err(AppError::conflict(
+            "deadline_not_passed",
+            format!(
+                "Le dépôt des candidatures à ce module est ouvert jusqu'au {} : le comité propose après la date limite.",
+                module.spec.deadline.french()
+            ),
+        ));
+    }
     let (_, results) = results(state, p, call_id, code).await?;
     let here = results
         .iter()
         .find(|r| r.department == department)
         .ok_or_else(AppError::not_found)?;
+    // A member tied to one of the applications in lice here does not
+    // propose for this module and département (neither its structure nor a
+    // competitor).
+    if here.member_conflicted {
+        return Err(AppError::forbidden(
+            "Vous avez un conflit d'intérêts avec une candidature de ce module dans ce département : vous ne faites pas de proposition.",
+        ));
+    }
     let (application_id, reason) = match (d.application_id, d.unsuccessful) {
         (Some(_), true) | (None, false) => {
             return Err(AppError::invalid_field(
@@ -611,7 +725,7 @@ pub async fn validate(
         .await?
         .ok_or_else(AppError::not_found)?;
     // Seen by the call's staff and committee; 404 for anyone else.
-    seat(state, p, proposal.call_id).await?;
+    let (_, seat) = seat(state, p, proposal.call_id).await?;
     let dep = DepartmentCode::parse(&proposal.department).map_err(|_| AppError::not_found())?;
     let cap = p.pilot(&dep).ok_or_else(|| {
         AppError::forbidden(format!(
@@ -619,6 +733,27 @@ pub async fn validate(
             proposal.department
         ))
     })?;
+    if !independence::may_validate(proposal.proposed_by_id, p.user_id) {
+        return Err(AppError::forbidden(
+            "Vous avez fait cette proposition : un autre agent de la Caf la valide.",
+        ));
+    }
+    if let Seat::Member(m) = &seat {
+        let declared = store::committee::conflicts(&state.db, proposal.call_id).await?;
+        let apps = filed(state, proposal.call_id).await?;
+        let conflicted = apps
+            .iter()
+            .filter(|a| {
+                a.module_code == proposal.module_code
+                    && a.departments.contains(&proposal.department)
+            })
+            .any(|a| conflict_of(m, a, &declared).is_some());
+        if conflicted {
+            return Err(AppError::forbidden(
+                "Vous avez un conflit d'intérêts avec une candidature de ce module dans ce département : vous ne validez pas sa proposition.",
+            ));
+        }
+    }
     let mut tx = state.db.begin().await?;
     store::committee::decide(
         &mut tx,

@@ -721,6 +721,8 @@ impl ApplicationQuery {
             module_code: self.module.clone().filter(|m| !m.is_empty()),
             department: self.department.clone().filter(|d| !d.is_empty()),
             status,
+            // Staff lists: a draft is the applicant's own.
+            filed_only: true,
             limit: paging.limit(),
             offset: paging.offset(),
             ..Default::default()

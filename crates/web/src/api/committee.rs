@@ -231,14 +231,22 @@ pub async fn reviews(
 pub struct RankedOut {
     application_id: String,
     structure_name: String,
-    /// 0–100 with two decimals; `null` without a review (or hidden from
-    /// a member in conflict).
+    /// 0–100 with two decimals; `null` without a review, or hidden from a
+    /// member (in conflict, or before its own review).
     score: Option<f64>,
+    /// Reviews counted (members not in conflict, latest round each).
     reviews: u32,
     min: Option<f64>,
     max: Option<f64>,
     /// 25 points or more between the lowest and the highest review.
     disagreement: bool,
+    /// The scores are hidden from the caller: a committee member sees them
+    /// once it filed its own review, never when in conflict.
+    scores_hidden: bool,
+    /// Reviews expected: the seated members not in conflict.
+    reviews_expected: u32,
+    /// Every member not in conflict has reviewed this application.
+    review_complete: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -288,6 +296,9 @@ pub struct OutcomeOut {
     ranking: Vec<RankedOut>,
     /// The latest proposal for this département, if any.
     proposal: Option<ProposalOut>,
+    /// The committee's review is complete: every application reviewed by
+    /// every member not in conflict ("awardable" waits for it).
+    review_complete: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -296,7 +307,7 @@ pub struct ResultsOut {
 }
 
 #[utoipa::path(get, path = "/api/v1/calls/{id}/modules/{code}/results", tag = "committee", params(("id" = Uuid, Path, description = "Identifiant de l'appel"), ("code" = String, Path, description = "Code du module")),
-    responses((status = 200, body = ResultsOut), (status = 404)))]
+    responses((status = 200, body = ResultsOut), (status = 403, description = "Structure candidate à l'appel : conflit d'intérêts"), (status = 404)))]
 pub async fn results(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
@@ -318,7 +329,10 @@ pub async fn results(
                         application_id: r.application.id.to_string(),
                         structure_name: r.application.structure_name,
                         score: r.aggregate.map(|g| score(g.mean)),
-                        reviews: r.aggregate.map_or(0, |g| g.reviews),
+                        reviews: r.done.reviews,
+                        scores_hidden: r.hidden,
+                        reviews_expected: r.done.expected,
+                        review_complete: r.done.complete(),
                         min: r.aggregate.map(|g| score(g.min)),
                         max: r.aggregate.map(|g| score(g.max)),
                         disagreement: r
@@ -327,6 +341,7 @@ pub async fn results(
                     })
                     .collect(),
                 proposal: d.proposal.map(proposal_out),
+                review_complete: d.complete,
                 department: d.department,
             })
             .collect(),
@@ -343,7 +358,7 @@ pub struct ProposalIn {
 }
 
 #[utoipa::path(post, path = "/api/v1/calls/{id}/modules/{code}/proposals", tag = "committee", params(("id" = Uuid, Path, description = "Identifiant de l'appel"), ("code" = String, Path, description = "Code du module")), request_body = ProposalIn,
-    responses((status = 201, body = ProposalOut), (status = 403), (status = 404), (status = 409, description = "proposal_pending"), (status = 422)))]
+    responses((status = 201, body = ProposalOut), (status = 403, description = "Conflit d'intérêts"), (status = 404), (status = 409, description = "`proposal_pending`, or `deadline_not_passed` before the module's deadline"), (status = 422)))]
 pub async fn propose(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
@@ -364,20 +379,17 @@ pub async fn propose(
 }
 
 #[utoipa::path(get, path = "/api/v1/calls/{id}/modules/{code}/proposals", tag = "committee", params(("id" = Uuid, Path, description = "Identifiant de l'appel"), ("code" = String, Path, description = "Code du module")),
-    responses((status = 200, body = Page<ProposalOut>), (status = 404)))]
+    responses((status = 200, body = Page<ProposalOut>, description = "Staff read the proposals of their départements only"), (status = 403), (status = 404)))]
 pub async fn proposals(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
     Path((id, code)): Path<(String, String)>,
 ) -> Result<Json<Page<ProposalOut>>, AppError> {
-    let (view, _) = committee::seat(&state, &p, parse_id(&id)?).await?;
-    let module = view.module(&code).ok_or_else(AppError::not_found)?;
-    let items: Vec<ProposalOut> =
-        store::committee::proposals(&state.db, view.call.id, &module.spec.code)
-            .await?
-            .into_iter()
-            .map(proposal_out)
-            .collect();
+    let items: Vec<ProposalOut> = committee::proposals(&state, &p, parse_id(&id)?, &code)
+        .await?
+        .into_iter()
+        .map(proposal_out)
+        .collect();
     let total = i64::try_from(items.len()).unwrap_or(0);
     Ok(Json(Page { items, total }))
 }
@@ -390,7 +402,7 @@ pub struct ValidationIn {
 }
 
 #[utoipa::path(post, path = "/api/v1/proposals/{id}/validation", tag = "committee", params(("id" = Uuid, Path, description = "Identifiant de la proposition")), request_body = ValidationIn,
-    responses((status = 200, body = ProposalOut), (status = 403, description = "Caf d'un autre département"), (status = 404), (status = 409)))]
+    responses((status = 200, body = ProposalOut), (status = 403, description = "Caf d'un autre département, auteur de la proposition, ou conflit d'intérêts"), (status = 404), (status = 409)))]
 pub async fn validate(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,

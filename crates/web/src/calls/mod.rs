@@ -100,13 +100,42 @@ pub async fn call(state: &AppState, p: Option<&Principal>, id: Uuid) -> Result<C
     view(state, call).await
 }
 
-/// A call for its staff only (404 for anyone else, published or not).
+/// A call for its staff only (404 for anyone else, published or not; 403
+/// for staff whose own structure applies to it).
 pub async fn staff_call(state: &AppState, p: &Principal, id: Uuid) -> Result<CallView, AppError> {
     let v = call(state, Some(p), id).await?;
     if !is_call_staff(p, &v.call) {
         return Err(AppError::not_found());
     }
+    if staff_conflicted(state, p, id).await? {
+        return Err(staff_conflict_error());
+    }
     Ok(v)
+}
+
+/// Whether `p` belongs to a structure that applies to the call (module 1
+/// picks the next coordinator): then it is in conflict for the whole call.
+pub async fn staff_conflicted(
+    state: &AppState,
+    p: &Principal,
+    call_id: Uuid,
+) -> Result<bool, AppError> {
+    let ties = domain::independence::Ties {
+        seated_for: None,
+        account: store::committee::account_ties(&state.db, p.user_id).await?,
+    };
+    if ties.account.is_empty() {
+        return Ok(false);
+    }
+    let applicants = store::committee::applicant_structures(&state.db, call_id).await?;
+    Ok(domain::independence::staff_conflicted(&ties, &applicants))
+}
+
+/// The refusal of staff in conflict for a call.
+pub fn staff_conflict_error() -> AppError {
+    AppError::forbidden(
+        "Une structure à laquelle vous appartenez est candidate à cet appel : vous êtes en conflit d'intérêts et ne suivez ni ses candidatures, ni son comité, ni ses décisions.",
+    )
 }
 
 /// A call `p` manages (404 when it may not see it, 403 when it only reads).
@@ -597,9 +626,18 @@ pub async fn application(
     id: Uuid,
 ) -> Result<Application, AppError> {
     let scope = p.application_scope();
-    store::applications::find(&state.db, &scope, id)
+    let a = store::applications::find(&state.db, &scope, id)
         .await?
-        .ok_or_else(AppError::not_found)
+        .ok_or_else(AppError::not_found)?;
+    if is_applicant(p, &a) {
+        return Ok(a);
+    }
+    // Staff see an application once it is filed, never a draft, and never
+    // the competitors of their own structure.
+    if a.status == ApplicationStatus::Draft || staff_conflicted(state, p, a.call_id).await? {
+        return Err(AppError::not_found());
+    }
+    Ok(a)
 }
 
 /// Whether `p` answers for the applicant structure.

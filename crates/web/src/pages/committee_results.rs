@@ -94,14 +94,19 @@ struct RankRow {
     structure: String,
     departments: String,
     hidden: bool,
+    /// Why the scores are hidden from the member who reads.
+    hidden_reason: &'static str,
     aggregate: Option<AggregateView>,
+    /// "1 sur 3": reviews filed by the members not in conflict, and
+    /// expected.
+    progress: String,
+    complete: bool,
 }
 
 struct AggregateView {
     mean: String,
     min: String,
     max: String,
-    reviews: u32,
     disagreement: bool,
 }
 
@@ -111,7 +116,6 @@ impl AggregateView {
             mean: out_of_100(g.mean.hundredths()),
             min: out_of_100(g.min.hundredths()),
             max: out_of_100(g.max.hundredths()),
-            reviews: g.reviews,
             disagreement: g.disagreement(),
         }
     }
@@ -211,8 +215,16 @@ struct DepView {
     proposal: Option<ProposalView>,
     /// No proposal waits for the CAF or stands validated.
     can_propose: bool,
-    /// `p` is a CAF agent of this département and a proposal waits.
+    /// `p` is a CAF agent of this département, a proposal waits, and `p`
+    /// did not make it.
     can_validate: bool,
+    /// Said to a member in conflict with an application here.
+    conflict_note: Option<&'static str>,
+    /// Said when `p` made the pending proposal: another agent validates it.
+    own_pending: Option<&'static str>,
+    /// Whether every application is reviewed by every member not in
+    /// conflict, in words.
+    review_state: &'static str,
     /// Only "unsuccessful" may be proposed.
     unsuccessful: bool,
     choices: Vec<Choice>,
@@ -236,6 +248,9 @@ struct ResultsPage {
     code: String,
     module_title: String,
     is_member: bool,
+    /// The module's deadline has passed: proposals are open.
+    proposals_open: bool,
+    deadline: String,
     disagreement_points: u32,
     departments: Vec<DepView>,
     /// The refusal of the form that was sent: (link, message).
@@ -246,6 +261,7 @@ struct ResultsPage {
 
 fn dep_view(
     p: &Principal,
+    open: bool,
     d: DepartmentResult,
     name: String,
     form: Option<&ProposalForm>,
@@ -269,7 +285,10 @@ fn dep_view(
                 structure: r.application.structure_name.clone(),
                 departments: r.application.departments.join(", "),
                 hidden: r.hidden,
+                hidden_reason: r.hidden_reason.unwrap_or_default(),
                 aggregate: r.aggregate.map(AggregateView::new),
+                progress: format!("{} sur {}", r.done.reviews, r.done.expected),
+                complete: r.done.complete(),
             }
         })
         .collect();
@@ -300,7 +319,11 @@ fn dep_view(
         .as_ref()
         .is_some_and(|p| p.status != ProposalStatus::Rejected);
     let pilot = DepartmentCode::parse(&d.department).is_ok_and(|c| p.pilot(&c).is_some());
-    let can_validate = pending && pilot;
+    let own_proposal = d
+        .proposal
+        .as_ref()
+        .is_some_and(|x| x.proposed_by_id == p.user_id);
+    let can_validate = pending && pilot && !own_proposal;
     let form = form.filter(|f| f.department == d.department);
     let relaunch = d
         .proposal
@@ -320,8 +343,19 @@ fn dep_view(
         status_class,
         rule: d.rule,
         proposal: d.proposal.as_ref().map(ProposalView::new),
-        can_propose: !standing || form.is_some(),
+        can_propose: open && !d.member_conflicted && (!standing || form.is_some()),
+        conflict_note: d.member_conflicted.then_some(
+            "Vous avez un conflit d'intérêts avec une candidature de ce module dans ce département : vous ne faites pas de proposition.",
+        ),
         can_validate,
+        own_pending: (pending && pilot && own_proposal).then_some(
+            "Vous avez fait cette proposition : un autre agent de la Caf du département la valide ou la rejette.",
+        ),
+        review_state: if d.complete {
+            "Évaluation du comité complète : chaque membre sans conflit d'intérêts a évalué chaque candidature."
+        } else {
+            "Évaluation du comité incomplète : des membres sans conflit d'intérêts n'ont pas encore évalué toutes les candidatures. Le module n'est « attribuable » qu'une fois toutes les évaluations rendues."
+        },
         unsuccessful,
         choices,
         choice: form.map_or_else(
@@ -369,6 +403,8 @@ async fn results_page(
     let (view, list) = committee::results(state, p, call_id, code).await?;
     let (_, seat) = committee::seat(state, p, call_id).await?;
     let module = view.module(code).ok_or_else(AppError::not_found)?;
+    // The committee proposes once the deadline has passed.
+    let open = !module.spec.deadline.accepts(state.now());
     let departments = list
         .into_iter()
         .map(|d| {
@@ -381,7 +417,7 @@ async fn results_page(
                     || d.department.clone(),
                     |c| format!("{} ({})", c.name, c.department),
                 );
-            dep_view(p, d, name, form.as_ref(), typed.as_ref())
+            dep_view(p, open, d, name, form.as_ref(), typed.as_ref())
         })
         .collect();
     let mut summary = form
@@ -425,6 +461,8 @@ async fn results_page(
         code: module.spec.code.clone(),
         module_title: module.spec.title.clone(),
         is_member: matches!(seat, Seat::Member(_)),
+        proposals_open: open,
+        deadline: module.spec.deadline.french(),
         disagreement_points: DISAGREEMENT / 100,
         departments,
         summary,
