@@ -30,6 +30,78 @@ pub enum PhotoError {
     NotAnImage,
     #[error("Cette photo est trop grande (plus de 40 millions de pixels).")]
     TooLarge,
+    /// The header announces a size refused before anything is decoded.
+    #[error(
+        "Cette photo déclare {} × {} pixels, bien plus que les 40 millions permis : envoyez une photo plus petite.",
+        crate::import::thousands(u64::from(*width)),
+        crate::import::thousands(u64::from(*height))
+    )]
+    Dimensions { width: u32, height: u32 },
+}
+
+impl PhotoError {
+    /// Whether the file is a photo refused for its size (rather than not a
+    /// photo at all).
+    pub fn is_too_large(&self) -> bool {
+        matches!(self, Self::TooLarge | Self::Dimensions { .. })
+    }
+}
+
+/// The sides of a PNG or JPEG image as its header declares them, read
+/// without decoding anything (`None` when they cannot be found: the
+/// decoder will judge).
+pub fn declared_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1A\n") {
+        // The IHDR chunk comes first: length, "IHDR", width, height.
+        if bytes.get(12..16)? != b"IHDR" {
+            return None;
+        }
+        let width = u32::from_be_bytes(bytes.get(16..20)?.try_into().ok()?);
+        let height = u32::from_be_bytes(bytes.get(20..24)?.try_into().ok()?);
+        return Some((width, height));
+    }
+    if !bytes.starts_with(b"\xFF\xD8") {
+        return None;
+    }
+    // JPEG: walk the marker segments up to a start of frame (SOFn).
+    let mut i = 2;
+    while i + 4 <= bytes.len() {
+        if bytes[i] != 0xFF {
+            return None;
+        }
+        let marker = bytes[i + 1];
+        if marker == 0xFF {
+            i += 1;
+            continue;
+        }
+        if marker == 0xD8 || (0xD0..=0xD7).contains(&marker) || marker == 0x01 {
+            i += 2;
+            continue;
+        }
+        let length = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
+        let is_frame = (0xC0..=0xCF).contains(&marker) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
+        if is_frame {
+            let height = u16::from_be_bytes(bytes.get(i + 5..i + 7)?.try_into().ok()?);
+            let width = u16::from_be_bytes(bytes.get(i + 7..i + 9)?.try_into().ok()?);
+            return Some((u32::from(width), u32::from(height)));
+        }
+        if marker == 0xDA || length < 2 {
+            return None;
+        }
+        i += 2 + length;
+    }
+    None
+}
+
+/// Cheap check before decoding: a photo whose header declares more than
+/// [`MAX_PIXELS`] pixels is refused with its size.
+pub fn precheck(bytes: &[u8]) -> Result<(), PhotoError> {
+    match declared_size(bytes) {
+        Some((width, height)) if u64::from(width) * u64::from(height) > MAX_PIXELS => {
+            Err(PhotoError::Dimensions { width, height })
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Checks and normalises a photo: only JPEG and PNG are accepted, by their
@@ -45,6 +117,7 @@ pub fn normalise_photo(bytes: &[u8]) -> Result<Photo, PhotoError> {
     } else {
         return Err(PhotoError::NotAnImage);
     };
+    precheck(bytes)?;
     // The JPEG decoder fills a truncated image in grey instead of failing:
     // a complete JPEG ends with an EOI marker (some cameras append a little
     // data after it).

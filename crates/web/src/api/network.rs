@@ -1089,7 +1089,7 @@ pub async fn import_file(
         return Err(AppError::not_found());
     }
     let communes = state.communes().await?;
-    let plan = import::plan(&state.db, &p, &communes, kind, &body)
+    let plan = import::plan(&state.db, &p, &communes, kind, &body, &state.config.sandbox)
         .await
         .map_err(import_file_error)?;
     let dry_run = q.dry_run.unwrap_or(false);
