@@ -514,8 +514,8 @@ async fn run(
         // The demo's own CSV: read in process.
         &web::sandbox::SandboxConfig::default(),
     )
-        .await
-        .map_err(|e| anyhow::anyhow!(e.0))?;
+    .await
+    .map_err(|e| anyhow::anyhow!(e.0))?;
     if !plan.is_valid() {
         let first: Vec<String> = plan
             .errors

@@ -152,7 +152,14 @@ pub async fn import_file(
     path: &std::path::Path,
     dry_run: bool,
 ) -> anyhow::Result<i32> {
-    import_file_with(db, kind, path, dry_run, &web::sandbox::SandboxConfig::default()).await
+    import_file_with(
+        db,
+        kind,
+        path,
+        dry_run,
+        &web::sandbox::SandboxConfig::default(),
+    )
+    .await
 }
 
 /// [`import_file`], the file read by the sandbox child `sandbox` (the

@@ -84,7 +84,10 @@ async fn xlsx_declaring_a_quadrillion_texts_is_refused() {
     let app = spawn_app().await;
     let mut coord = app.logged_in(COORDINATOR).await;
     let strings = r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1000000000000000" uniqueCount="1000000000000000"><si><t>prenom</t></si></sst>"#;
-    let file = xlsx(r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#, Some(strings));
+    let file = xlsx(
+        r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#,
+        Some(strings),
+    );
     assert!(file.len() < 4096, "a small file: {}", file.len());
     let r = dry_run(&mut coord, file).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
@@ -137,7 +140,11 @@ fn png_bomb() -> Vec<u8> {
     ihdr.extend_from_slice(&100_000u32.to_be_bytes());
     ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
     chunk(&mut out, b"IHDR", &ihdr);
-    chunk(&mut out, b"IDAT", &[0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]);
+    chunk(
+        &mut out,
+        b"IDAT",
+        &[0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+    );
     chunk(&mut out, b"IEND", &[]);
     out
 }
@@ -146,8 +153,8 @@ fn png_bomb() -> Vec<u8> {
 async fn image_bomb_photo_is_refused_before_decoding() {
     let app = spawn_app().await;
     let mut coord = app.logged_in(COORDINATOR).await;
-    let s = crate::network::structure(&mut coord, "MJC", Some(crate::network::SIRET_A), "03310")
-        .await;
+    let s =
+        crate::network::structure(&mut coord, "MJC", Some(crate::network::SIRET_A), "03310").await;
     let p = coord
         .json(
             "POST",

@@ -148,9 +148,7 @@ fn precheck_zip(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Result<(), ImportFi
     let sheets: Vec<String> = zip
         .file_names()
         .filter_map(Result::ok)
-        .filter(|n| {
-            (n.starts_with("xl/worksheets/") && n.ends_with(".xml")) || n == "content.xml"
-        })
+        .filter(|n| (n.starts_with("xl/worksheets/") && n.ends_with(".xml")) || n == "content.xml")
         .map(std::borrow::Cow::into_owned)
         .collect();
     for name in sheets {
@@ -210,7 +208,11 @@ fn scan_cell_references(mut xml: impl Read) -> Result<(), ImportFileError> {
                 continue;
             };
             let value_start = i + skip + 1;
-            let Some(len) = chunk[value_start..].iter().take(40).position(|&b| b == b'"') else {
+            let Some(len) = chunk[value_start..]
+                .iter()
+                .take(40)
+                .position(|&b| b == b'"')
+            else {
                 if chunk.len() - value_start < 40 {
                     // Cut by the chunk: look at it again with the next one.
                     break;
@@ -648,6 +650,112 @@ mod tests {
     use super::*;
     use crate::export::{Cell, Sheet, to_ods, to_xlsx};
     use jiff::civil::date;
+
+    /// A workbook made of these entries.
+    fn zipped(entries: &[(&str, &str)]) -> Vec<u8> {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, content) in entries {
+            zip.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(content.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn precheck_refuses_shared_strings_declared_beyond_their_size() {
+        let sst = |n: &str| {
+            format!(
+                r#"<sst xmlns="x" count="{n}" uniqueCount="{n}"><si><t>a</t></si><si><t>b</t></si></sst>"#
+            )
+        };
+        let bomb = zipped(&[
+            ("xl/workbook.xml", "<workbook/>"),
+            ("xl/sharedStrings.xml", &sst("1000000000000000")),
+        ]);
+        assert_eq!(
+            precheck(&bomb),
+            Err(ImportFileError::TooManyStrings {
+                declared: 1_000_000_000_000_000
+            })
+        );
+        assert!(precheck(&bomb).unwrap_err().to_string().starts_with(
+            "Le fichier déclare 1\u{202f}000\u{202f}000\u{202f}000\u{202f}000\u{202f}000 textes"
+        ));
+        // read_table checks the same before reading.
+        assert!(matches!(
+            read_table(&bomb),
+            Err(ImportFileError::TooManyStrings { .. })
+        ));
+        // A number too long for u64 is still refused.
+        let huge = zipped(&[("xl/sharedStrings.xml", &sst("99999999999999999999999"))]);
+        assert!(matches!(
+            precheck(&huge),
+            Err(ImportFileError::TooManyStrings { declared: u64::MAX })
+        ));
+        let honest = zipped(&[("xl/sharedStrings.xml", &sst("2"))]);
+        assert_eq!(precheck(&honest), Ok(()));
+    }
+
+    #[test]
+    fn precheck_refuses_sheets_spanning_too_many_cells() {
+        let sheet = |cells: &str| {
+            zipped(&[(
+                "xl/worksheets/sheet1.xml",
+                &format!("<worksheet><sheetData>{cells}</sheetData></worksheet>"),
+            )])
+        };
+        let far =
+            sheet(r#"<row r="1"><c r="A1"/></row><row r="1048576"><c r="XFD1048576"/></row>"#);
+        assert_eq!(
+            precheck(&far),
+            Err(ImportFileError::SheetTooLarge {
+                rows: 1_048_576,
+                columns: 16_384
+            })
+        );
+        // The declared dimension counts too ($ signs allowed).
+        let declared = zipped(&[(
+            "xl/worksheets/sheet1.xml",
+            r#"<worksheet><dimension ref="$A$1:$XFD$1048576"/></worksheet>"#,
+        )]);
+        assert!(matches!(
+            precheck(&declared),
+            Err(ImportFileError::SheetTooLarge { .. })
+        ));
+        // A reference cut between two chunks of the stream is seen whole.
+        let padding = " ".repeat(64 * 1024 - 60);
+        let cut = sheet(&format!(
+            r#"<row r="1"><c r="A1"/></row>{padding}<row r="900000"><c r="ZZ900000"/></row>"#
+        ));
+        assert!(matches!(
+            precheck(&cut),
+            Err(ImportFileError::SheetTooLarge {
+                rows: 900_000,
+                columns: 702
+            })
+        ));
+        // A real sheet passes, CSV is not looked at.
+        let fine =
+            sheet(r#"<row r="1"><c r="A1"/><c r="T1"/></row><row r="20001"><c r="T20001"/></row>"#);
+        assert_eq!(precheck(&fine), Ok(()));
+        assert_eq!(precheck(b"nom;prenom\n"), Ok(()));
+        assert_eq!(precheck(&to_xlsx(&sheet_of_exports()).unwrap()), Ok(()));
+        assert_eq!(precheck(&to_ods(&sheet_of_exports()).unwrap()), Ok(()));
+    }
+
+    fn sheet_of_exports() -> Sheet {
+        sheet()
+    }
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1\u{202f}000");
+        assert_eq!(thousands(16_384), "16\u{202f}384");
+    }
 
     fn strings(cells: &[&str]) -> Vec<String> {
         cells.iter().map(|&c| c.to_owned()).collect()

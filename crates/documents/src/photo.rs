@@ -24,7 +24,7 @@ pub struct Photo {
     pub height: u32,
 }
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum PhotoError {
     #[error("Ce fichier n'est pas une photo JPEG ou PNG.")]
     NotAnImage,
@@ -370,11 +370,46 @@ mod tests {
             bytes.extend_from_slice(chunk);
             bytes.extend_from_slice(&crc32(chunk).to_be_bytes());
         }
-        assert_eq!(normalise_photo(&bytes), Err(PhotoError::TooLarge));
+        let refused = PhotoError::Dimensions {
+            width: 10_000,
+            height: 5_000,
+        };
+        assert_eq!(precheck(&bytes), Err(refused.clone()));
+        assert_eq!(normalise_photo(&bytes), Err(refused.clone()));
+        assert!(refused.is_too_large());
+        assert_eq!(
+            precheck(&bytes).unwrap_err().to_string(),
+            "Cette photo déclare 10\u{202f}000 × 5\u{202f}000 pixels, bien plus que les 40 millions permis : envoyez une photo plus petite."
+        );
         assert_eq!(
             PhotoError::TooLarge.to_string(),
             "Cette photo est trop grande (plus de 40 millions de pixels)."
         );
+    }
+
+    #[test]
+    fn declared_size_is_read_without_decoding() {
+        let image = DynamicImage::ImageRgb8(RgbImage::from_pixel(300, 200, Rgb([1, 2, 3])));
+        assert_eq!(declared_size(&png(&image)), Some((300, 200)));
+        let mut jpeg = Vec::new();
+        image
+            .write_to(&mut Cursor::new(&mut jpeg), ImageFormat::Jpeg)
+            .unwrap();
+        assert_eq!(declared_size(&jpeg), Some((300, 200)));
+        // A JPEG frame header announcing 65 535 × 65 535 pixels.
+        let mut bomb = b"\xFF\xD8\xFF\xE0\x00\x04\x00\x00".to_vec();
+        bomb.extend_from_slice(b"\xFF\xC0\x00\x11\x08\xFF\xFF\xFF\xFF\x03");
+        assert_eq!(declared_size(&bomb), Some((65_535, 65_535)));
+        assert!(matches!(
+            precheck(&bomb),
+            Err(PhotoError::Dimensions {
+                width: 65_535,
+                height: 65_535
+            })
+        ));
+        assert_eq!(declared_size(b"\xFF\xD8"), None);
+        assert_eq!(declared_size(b"GIF89a"), None);
+        assert_eq!(precheck(b"not an image"), Ok(()));
     }
 
     fn crc32(data: &[u8]) -> u32 {

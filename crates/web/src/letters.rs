@@ -5,8 +5,8 @@
 //! the outbox with the PDFs attached; a second run sends nothing twice.
 
 use documents::letters::{
-    CONVENTION_TEMPLATE, CafParty, ConventionData, ConventionModule, LetterData,
-    LetterError, LetterOutcome, Party, RESULT_LETTER_TEMPLATE, Signatory, UnsuccessfulReason,
+    CONVENTION_TEMPLATE, CafParty, ConventionData, ConventionModule, LetterData, LetterError,
+    LetterOutcome, Party, RESULT_LETTER_TEMPLATE, Signatory, UnsuccessfulReason,
 };
 use domain::{
     Principal,
@@ -364,7 +364,9 @@ async fn make(
     .into_iter();
     let mut made = Vec::with_capacity(jobs.len());
     for j in jobs {
-        let letter = pdfs.next().ok_or_else(|| AppError::internal("missing letter"))?;
+        let letter = pdfs
+            .next()
+            .ok_or_else(|| AppError::internal("missing letter"))?;
         let convention = match j.convention {
             Some(_) => Some(
                 pdfs.next()
@@ -598,37 +600,37 @@ pub async fn check_template(
 ) -> Result<(), AppError> {
     let data = match kind {
         RESULT => to_value(&LetterData {
-                caf: vec![sample_caf()],
-                applicant: sample_party(),
-                call_title: "Appel à candidatures".into(),
-                module_code: "M1".into(),
-                module_title: "Coordination".into(),
-                departments: vec!["l'Allier".into()],
-                outcome: LetterOutcome::NotRetained,
-                motivation: Some("Motivation du comité.".into()),
-                unsuccessful_reason: None,
-                date: "1er juin 2024".into(),
-                reference: "2024-M1-0001".into(),
-                salutation: None,
-                service_starts_on: Some("1er juin 2024".into()),
-                service_ends_on: Some("31 décembre 2026".into()),
-                handover_months: Some(1),
+            caf: vec![sample_caf()],
+            applicant: sample_party(),
+            call_title: "Appel à candidatures".into(),
+            module_code: "M1".into(),
+            module_title: "Coordination".into(),
+            departments: vec!["l'Allier".into()],
+            outcome: LetterOutcome::NotRetained,
+            motivation: Some("Motivation du comité.".into()),
+            unsuccessful_reason: None,
+            date: "1er juin 2024".into(),
+            reference: "2024-M1-0001".into(),
+            salutation: None,
+            service_starts_on: Some("1er juin 2024".into()),
+            service_ends_on: Some("31 décembre 2026".into()),
+            handover_months: Some(1),
         })?,
         CONVENTION => to_value(&ConventionData {
-                reference: "2024-M1-0001".into(),
-                call_title: "Appel à candidatures".into(),
-                structure: sample_party(),
-                caf: vec![sample_caf()],
-                modules: vec![ConventionModule {
-                    code: "M1".into(),
-                    title: "Coordination".into(),
-                    service_starts_on: "1er juin 2024".into(),
-                    service_ends_on: "31 décembre 2026".into(),
-                    departments: vec!["l'Allier".into()],
-                    handover_months: Some(1),
-                }],
-                obligations: vec!["Animer le réseau.".into()],
-                signed_on: None,
+            reference: "2024-M1-0001".into(),
+            call_title: "Appel à candidatures".into(),
+            structure: sample_party(),
+            caf: vec![sample_caf()],
+            modules: vec![ConventionModule {
+                code: "M1".into(),
+                title: "Coordination".into(),
+                service_starts_on: "1er juin 2024".into(),
+                service_ends_on: "31 décembre 2026".into(),
+                departments: vec!["l'Allier".into()],
+                handover_months: Some(1),
+            }],
+            obligations: vec!["Animer le réseau.".into()],
+            signed_on: None,
         })?,
         _ => return Err(AppError::not_found()),
     };

@@ -226,15 +226,19 @@ pub fn execute(job: &str, input: &[u8]) -> Vec<u8> {
 }
 
 fn table_job(input: &[u8]) -> Result<Vec<u8>, Refusal> {
-    let table = documents::import::read_table(input)
-        .map_err(|e| Refusal::new("file", e.to_string()))?;
+    let table =
+        documents::import::read_table(input).map_err(|e| Refusal::new("file", e.to_string()))?;
     serde_json::to_vec(&table).map_err(|e| Refusal::new("file", e.to_string()))
 }
 
 fn photo_job(input: &[u8]) -> Result<Vec<u8>, Refusal> {
     let photo = documents::photo::normalise_photo(input).map_err(|e| {
         Refusal::new(
-            if e.is_too_large() { "too_large" } else { "file" },
+            if e.is_too_large() {
+                "too_large"
+            } else {
+                "file"
+            },
             e.to_string(),
         )
     })?;
@@ -262,9 +266,7 @@ fn letters_job(input: &[u8]) -> Result<Vec<u8>, Refusal> {
     let engine = LetterEngine::shared();
     let mut out = Vec::new();
     for index in uses {
-        let template = templates
-            .get(index)
-            .ok_or_else(|| bad("modèle inconnu"))?;
+        let template = templates.get(index).ok_or_else(|| bad("modèle inconnu"))?;
         let data = frames.next().ok_or_else(|| bad("données manquantes"))?;
         let pdf = engine
             .render_json(template, data.to_vec())
@@ -311,11 +313,10 @@ impl<'a> Iterator for Frames<'a> {
 /// (sizes and cell ranges declared by a workbook) without a child.
 pub async fn read_table(config: &SandboxConfig, bytes: &[u8]) -> Result<Table, String> {
     let input = bytes.to_vec();
-    let checked = tokio::task::spawn_blocking(move || {
-        documents::import::precheck(&input).map(|()| input)
-    })
-    .await
-    .map_err(|e| e.to_string())?;
+    let checked =
+        tokio::task::spawn_blocking(move || documents::import::precheck(&input).map(|()| input))
+            .await
+            .map_err(|e| e.to_string())?;
     let input = checked.map_err(|e: ImportFileError| e.to_string())?;
     match run(config, JOB_TABLE, input, 1).await {
         Ok(json) => serde_json::from_slice(&json).map_err(|e| e.to_string()),
@@ -398,7 +399,10 @@ pub async fn render<T: Serialize>(
 ) -> Result<Vec<Vec<u8>>, LetterError> {
     let mut input = Vec::new();
     let data_error = |e: serde_json::Error| LetterError::Data(e.to_string());
-    push_frame(&mut input, &serde_json::to_vec(templates).map_err(data_error)?);
+    push_frame(
+        &mut input,
+        &serde_json::to_vec(templates).map_err(data_error)?,
+    );
     let uses: Vec<usize> = documents.iter().map(|(i, _)| *i).collect();
     push_frame(&mut input, &serde_json::to_vec(&uses).map_err(data_error)?);
     for (_, data) in documents {
