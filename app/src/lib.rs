@@ -131,7 +131,7 @@ pub async fn serve(
         }
     };
     tokio::select! {
-        served = server.into_future() => served?,
+        result = server.into_future() => result?,
         () = grace => tracing::warn!("requests still running after the shutdown grace: dropped"),
     }
     tracing::info!("shutting down");

@@ -122,7 +122,7 @@ pub async fn run(
 }
 
 async fn spawn(
-    binary: &PathBuf,
+    binary: &std::path::Path,
     config: &SandboxConfig,
     job: &'static str,
     input: Vec<u8>,
@@ -166,13 +166,11 @@ async fn spawn(
         let ((), output) = tokio::join!(writer, child.wait_with_output());
         output
     };
-    let output = match tokio::time::timeout(deadline, work).await {
-        Ok(output) => output.map_err(|e| Failure::Crashed(e.to_string()))?,
-        Err(_) => {
-            tracing::warn!(job, seconds, "sandbox: deadline passed, child killed");
-            return Err(Failure::Time);
-        }
+    let Ok(output) = tokio::time::timeout(deadline, work).await else {
+        tracing::warn!(job, seconds, "sandbox: deadline passed, child killed");
+        return Err(Failure::Time);
     };
+    let output = output.map_err(|e| Failure::Crashed(e.to_string()))?;
     if output.status.success() {
         return Ok(output.stdout);
     }
