@@ -93,6 +93,26 @@ pub struct Settings {
         default_value_t = 1
     )]
     pub handover_months: u32,
+    /// Memory of the child process that reads spreadsheets and photos and
+    /// typesets letters, in MB (beyond: the document is refused, 422).
+    #[arg(
+        long,
+        global = true,
+        env = "PROMENEURS_SANDBOX_MEMORY_MB",
+        default_value_t = web::sandbox::DEFAULT_MEMORY_MB,
+        value_parser = clap::value_parser!(u64).range(64..=65536)
+    )]
+    pub sandbox_memory_mb: u64,
+    /// CPU time of that child process, in seconds (beyond: the document is
+    /// refused, 422).
+    #[arg(
+        long,
+        global = true,
+        env = "PROMENEURS_SANDBOX_SECONDS",
+        default_value_t = web::sandbox::DEFAULT_SECONDS,
+        value_parser = clap::value_parser!(u64).range(1..=3600)
+    )]
+    pub sandbox_seconds: u64,
     /// Log format: text or json.
     #[arg(
         long,
@@ -122,6 +142,16 @@ impl Settings {
         c.files_dir = self.data_dir.join("files");
         c.upload_limit = self.upload_limit_mb.saturating_mul(1_000_000);
         c.handover_months = self.handover_months.clamp(1, 12);
+        c.sandbox = self.sandbox_config();
         c
+    }
+
+    /// The child process for untrusted documents: this very binary.
+    pub fn sandbox_config(&self) -> web::sandbox::SandboxConfig {
+        web::sandbox::SandboxConfig {
+            binary: std::env::current_exe().ok(),
+            memory_mb: self.sandbox_memory_mb,
+            seconds: self.sandbox_seconds,
+        }
     }
 }

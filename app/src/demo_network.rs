@@ -505,9 +505,17 @@ async fn run(
     now: Timestamp,
     today: Date,
 ) -> anyhow::Result<()> {
-    let plan = import::plan(db, console, communes, kind, csv.as_bytes())
-        .await
-        .map_err(|e| anyhow::anyhow!(e.0))?;
+    let plan = import::plan(
+        db,
+        console,
+        communes,
+        kind,
+        csv.as_bytes(),
+        // The demo's own CSV: read in process.
+        &web::sandbox::SandboxConfig::default(),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!(e.0))?;
     if !plan.is_valid() {
         let first: Vec<String> = plan
             .errors

@@ -7,9 +7,10 @@ pub mod demo;
 pub mod demo_calls;
 pub mod demo_network;
 pub mod mailer;
+pub mod sandbox;
 pub mod worker;
 
-use std::{net::SocketAddr, sync::Arc};
+use std::{future::IntoFuture, net::SocketAddr, sync::Arc};
 
 use anyhow::Context;
 use domain::{Clock, SystemClock};
@@ -62,8 +63,11 @@ pub async fn new_api_token(db: &Db, email: &str, label: &str) -> anyhow::Result<
     Ok(secret)
 }
 
+/// How long requests in flight may still run after SIGINT/SIGTERM.
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Runs the server (and, unless disabled, a worker) until SIGINT/SIGTERM;
-/// requests in flight finish before it returns.
+/// requests in flight finish before it returns (within [`SHUTDOWN_GRACE`]).
 pub async fn serve(
     settings: Settings,
     bind: SocketAddr,
@@ -108,12 +112,28 @@ pub async fn serve(
     let local = listener.local_addr()?;
     tracing::info!(address = %local, "listening");
     println!("Promeneurs écoute sur http://{local}");
-    axum::serve(
+    let (signalled, on_signal) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        let _ = signalled.send(());
+    });
+    // Requests in flight get SHUTDOWN_GRACE to finish, not more: the rest
+    // are dropped with the runtime (their sandbox children killed).
+    let grace = async {
+        if on_signal.await.is_ok() {
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::select! {
+        result = server.into_future() => result?,
+        () = grace => tracing::warn!("requests still running after the shutdown grace: dropped"),
+    }
     tracing::info!("shutting down");
     let _ = stop_tx.send(true);
     if let Some(w) = worker {
@@ -132,6 +152,25 @@ pub async fn import_file(
     path: &std::path::Path,
     dry_run: bool,
 ) -> anyhow::Result<i32> {
+    import_file_with(
+        db,
+        kind,
+        path,
+        dry_run,
+        &web::sandbox::SandboxConfig::default(),
+    )
+    .await
+}
+
+/// [`import_file`], the file read by the sandbox child `sandbox` (the
+/// command line passes this binary).
+pub async fn import_file_with(
+    db: &Db,
+    kind: &str,
+    path: &std::path::Path,
+    dry_run: bool,
+    sandbox: &web::sandbox::SandboxConfig,
+) -> anyhow::Result<i32> {
     use web::network::import::{self, Kind};
     let kind = Kind::parse(kind)
         .with_context(|| format!("type inconnu « {kind} » : structures ou promeneurs"))?;
@@ -145,7 +184,7 @@ pub async fn import_file(
     };
     let communes =
         web::network::input::CommuneIndex::new(store::reference::all_communes(db).await?);
-    let plan = import::plan(db, &console, &communes, kind, &bytes)
+    let plan = import::plan(db, &console, &communes, kind, &bytes, sandbox)
         .await
         .map_err(|e| anyhow::anyhow!(e.0))?;
     if !plan.is_valid() {

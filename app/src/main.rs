@@ -54,6 +54,16 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Internal: reads or typesets one untrusted document (input on stdin,
+    /// answer on stdout) under memory and CPU limits. Run by the server.
+    #[command(hide = true)]
+    Sandbox {
+        job: String,
+        #[arg(long)]
+        memory_mb: u64,
+        #[arg(long)]
+        seconds: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -104,9 +114,27 @@ fn init_logs(format: &str) {
     }
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    // The sandbox child starts no runtime and no thread before its limits.
+    if let Command::Sandbox {
+        job,
+        memory_mb,
+        seconds,
+    } = &cli.command
+    {
+        std::process::exit(promeneurs::sandbox::run(job, *memory_mb, *seconds));
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let done = runtime.block_on(run(cli));
+    // Do not wait forever for blocking work still running at the end.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+    done
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
     init_logs(&cli.settings.log_format);
     let settings = cli.settings;
     match cli.command {
@@ -189,7 +217,8 @@ async fn main() -> anyhow::Result<()> {
             dry_run,
         } => {
             let db = open_database(&settings).await?;
-            let code = promeneurs::import_file(&db, &kind, &file, dry_run).await;
+            let sandbox = settings.sandbox_config();
+            let code = promeneurs::import_file_with(&db, &kind, &file, dry_run, &sandbox).await;
             db.close().await;
             std::process::exit(code?);
         }
@@ -202,5 +231,6 @@ async fn main() -> anyhow::Result<()> {
             println!("{secret}");
             Ok(())
         }
+        Command::Sandbox { .. } => unreachable!("handled before the runtime starts"),
     }
 }

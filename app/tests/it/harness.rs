@@ -62,6 +62,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut web::WebConfig)) -> Test
     let mut config = web::WebConfig::new("http://promeneurs.test");
     config.trust_proxy = true;
     config.files_dir = dir.join("files");
+    config.sandbox = sandbox_config();
     configure(&mut config);
     let state = web::AppState::new(db.clone(), config, clock.clone() as Arc<dyn Clock>);
     let router = web::router(state.clone());
@@ -71,6 +72,15 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut web::WebConfig)) -> Test
         state,
         router,
         dir,
+    }
+}
+
+/// The sandbox of the tests: the `promeneurs` binary built with them, with
+/// the default limits.
+pub fn sandbox_config() -> web::sandbox::SandboxConfig {
+    web::sandbox::SandboxConfig {
+        binary: Some(env!("CARGO_BIN_EXE_promeneurs").into()),
+        ..Default::default()
     }
 }
 

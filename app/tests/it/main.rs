@@ -13,6 +13,7 @@ mod crash;
 mod decision_pages;
 mod directory_pages;
 mod harness;
+mod hostile_files;
 mod letter_pages;
 mod network;
 mod network_pages;

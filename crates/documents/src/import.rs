@@ -14,7 +14,7 @@ use encoding_rs::{UTF_16BE, UTF_16LE, WINDOWS_1252};
 use crate::export::ODS_MIMETYPE;
 
 /// The first sheet of a spreadsheet, as text.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Table {
     /// Trimmed; trailing empty header cells are dropped.
     pub headers: Vec<String>,
@@ -22,7 +22,7 @@ pub struct Table {
     pub rows: Vec<Row>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Row {
     /// 1-based row number as the user sees it in the spreadsheet (the header
     /// row is 1 when it is the first row); empty rows are skipped but counted.
@@ -43,6 +43,40 @@ pub enum ImportFileError {
     UnsupportedType,
     #[error("Le fichier est mal formé : {0}.")]
     Malformed(String),
+    /// The shared strings table of an XLSX file announces more texts than
+    /// its size can hold (the reader would reserve memory for all of them).
+    #[error(
+        "Le fichier déclare {} textes, bien plus qu'il n'en contient : il est corrompu ou piégé. Enregistrez-le à nouveau depuis votre tableur.",
+        thousands(*declared)
+    )]
+    TooManyStrings { declared: u64 },
+    /// A sheet spans more cells than can be read (every cell of the
+    /// rectangle between the first and the last one is allocated).
+    #[error(
+        "Le fichier déclare une feuille de {} lignes sur {} colonnes, trop grande pour être lue ({} cellules au plus). Supprimez les cellules éloignées ou enregistrez le tableau dans un nouveau fichier.",
+        thousands(*rows),
+        thousands(*columns),
+        thousands(MAX_CELLS)
+    )]
+    SheetTooLarge { rows: u64, columns: u64 },
+}
+
+/// The most cells (rows × columns of the rectangle holding every filled
+/// cell) a sheet may span: about 130 MB once read.
+pub const MAX_CELLS: u64 = 4_000_000;
+
+/// A number with French thousands separators (narrow no-break spaces):
+/// 1000000 → "1 000 000".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() * 2);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{202f}');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Declared uncompressed size above which a workbook is refused (a small
@@ -68,12 +102,25 @@ enum Kind {
     Ods,
 }
 
-fn read_workbook(bytes: &[u8]) -> Result<Table, ImportFileError> {
-    fn unreadable<E>(_: E) -> ImportFileError {
-        ImportFileError::Malformed("le classeur ne peut pas être lu".into())
+fn unreadable<E>(_: E) -> ImportFileError {
+    ImportFileError::Malformed("le classeur ne peut pas être lu".into())
+}
+
+/// Cheap checks of a file before it is read: a workbook whose entries
+/// inflate beyond 200 MB, whose shared strings table announces more texts
+/// than it can hold, or whose sheets span more than [`MAX_CELLS`] cells is
+/// refused, reading only its XML as a stream (little memory, no cell kept).
+/// CSV files pass (their reading never allocates more than their size).
+pub fn precheck(bytes: &[u8]) -> Result<(), ImportFileError> {
+    if !(bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")) {
+        return Ok(());
     }
     let mut zip =
         zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| ImportFileError::UnsupportedType)?;
+    precheck_zip(&mut zip)
+}
+
+fn precheck_zip(zip: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Result<(), ImportFileError> {
     let mut unzipped = 0u64;
     for i in 0..zip.len() {
         let entry = zip.by_index_raw(i).map_err(unreadable)?;
@@ -84,6 +131,153 @@ fn read_workbook(bytes: &[u8]) -> Result<Table, ImportFileError> {
             "le classeur décompressé est trop volumineux".into(),
         ));
     }
+    if let Ok(entry) = zip.by_name("xl/sharedStrings.xml") {
+        let size = entry.size();
+        let mut head = Vec::with_capacity(2048);
+        entry
+            .take(2048)
+            .read_to_end(&mut head)
+            .map_err(unreadable)?;
+        // Each text is an `<si>…</si>` element: at least 9 bytes.
+        if let Some(declared) = attribute_number(&head, "uniqueCount")
+            && declared > size / 9 + 1
+        {
+            return Err(ImportFileError::TooManyStrings { declared });
+        }
+    }
+    let sheets: Vec<String> = zip
+        .file_names()
+        .filter_map(Result::ok)
+        .filter(|n| (n.starts_with("xl/worksheets/") && n.ends_with(".xml")) || n == "content.xml")
+        .map(std::borrow::Cow::into_owned)
+        .collect();
+    for name in sheets {
+        let entry = zip.by_name(&name).map_err(unreadable)?;
+        let limit = entry.size();
+        scan_cell_references(entry.take(limit))?;
+    }
+    Ok(())
+}
+
+/// The value of `name="123"` in the first bytes of an XML document.
+fn attribute_number(xml: &[u8], name: &str) -> Option<u64> {
+    let pattern = format!(" {name}=\"");
+    let start = xml
+        .windows(pattern.len())
+        .position(|w| w == pattern.as_bytes())?
+        + pattern.len();
+    let digits: Vec<u8> = xml[start..]
+        .iter()
+        .copied()
+        .take_while(u8::is_ascii_digit)
+        .collect();
+    std::str::from_utf8(&digits)
+        .ok()?
+        .parse()
+        .ok()
+        .or(Some(u64::MAX))
+        .filter(|_| !digits.is_empty())
+}
+
+/// Streams a sheet's XML and refuses it when its cell references (`r="A1"`
+/// of cells and rows, `ref="A1:C9"` of the dimension) span more than
+/// [`MAX_CELLS`] cells. ODS content passes (it has no such references).
+fn scan_cell_references(mut xml: impl Read) -> Result<(), ImportFileError> {
+    let mut buffer = vec![0u8; 64 * 1024];
+    // The end of the previous chunk, so that a reference cut in two is
+    // still seen whole.
+    let mut carry: Vec<u8> = Vec::new();
+    let (mut min_row, mut max_row, mut min_col, mut max_col) = (u64::MAX, 0u64, u64::MAX, 0u64);
+    let mut seen = false;
+    loop {
+        let n = xml.read(&mut buffer).map_err(unreadable)?;
+        if n == 0 {
+            break;
+        }
+        let mut chunk = std::mem::take(&mut carry);
+        chunk.extend_from_slice(&buffer[..n]);
+        let mut i = 0;
+        while i < chunk.len() {
+            let rest = &chunk[i..];
+            let skip = if rest.starts_with(b" r=\"") {
+                3
+            } else if rest.starts_with(b" ref=\"") {
+                5
+            } else {
+                i += 1;
+                continue;
+            };
+            let value_start = i + skip + 1;
+            let Some(len) = chunk[value_start..]
+                .iter()
+                .take(40)
+                .position(|&b| b == b'"')
+            else {
+                if chunk.len() - value_start < 40 {
+                    // Cut by the chunk: look at it again with the next one.
+                    break;
+                }
+                i += 1;
+                continue;
+            };
+            for reference in chunk[value_start..value_start + len].split(|&b| b == b':') {
+                if let Some((row, col)) = parse_reference(reference) {
+                    seen = true;
+                    if let Some(row) = row {
+                        min_row = min_row.min(row);
+                        max_row = max_row.max(row);
+                    }
+                    if let Some(col) = col {
+                        min_col = min_col.min(col);
+                        max_col = max_col.max(col);
+                    }
+                }
+            }
+            i = value_start + len;
+        }
+        if i < chunk.len() {
+            carry = chunk[i..].to_vec();
+        } else {
+            carry = chunk[chunk.len().saturating_sub(8)..].to_vec();
+        }
+        if seen && min_row <= max_row && min_col <= max_col {
+            let rows = max_row - min_row + 1;
+            let columns = max_col - min_col + 1;
+            if rows.saturating_mul(columns) > MAX_CELLS {
+                return Err(ImportFileError::SheetTooLarge { rows, columns });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// "XFD1048576" → (Some(1048576), Some(16384)); "12" (a row) → (Some(12),
+/// None); "$A$1" as "A1". `None` when it is not a cell reference.
+fn parse_reference(reference: &[u8]) -> Option<(Option<u64>, Option<u64>)> {
+    let reference: Vec<u8> = reference.iter().copied().filter(|&b| b != b'$').collect();
+    let letters = reference
+        .iter()
+        .take_while(|b| b.is_ascii_uppercase())
+        .count();
+    let (col, row) = reference.split_at(letters);
+    if letters > 3 || row.len() > 7 || !row.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    if col.is_empty() && row.is_empty() {
+        return None;
+    }
+    let col = (!col.is_empty()).then(|| {
+        col.iter()
+            .fold(0u64, |n, &b| n * 26 + u64::from(b - b'A' + 1))
+    });
+    let row = std::str::from_utf8(row).ok().and_then(|r| r.parse().ok());
+    Some((row, col))
+}
+
+fn read_workbook(bytes: &[u8]) -> Result<Table, ImportFileError> {
+    let mut zip =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| ImportFileError::UnsupportedType)?;
+    precheck_zip(&mut zip)?;
     let kind = if zip.index_for_name("xl/workbook.xml").is_some() {
         Kind::Xlsx
     } else {
@@ -456,6 +650,112 @@ mod tests {
     use super::*;
     use crate::export::{Cell, Sheet, to_ods, to_xlsx};
     use jiff::civil::date;
+
+    /// A workbook made of these entries.
+    fn zipped(entries: &[(&str, &str)]) -> Vec<u8> {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, content) in entries {
+            zip.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(content.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn precheck_refuses_shared_strings_declared_beyond_their_size() {
+        let sst = |n: &str| {
+            format!(
+                r#"<sst xmlns="x" count="{n}" uniqueCount="{n}"><si><t>a</t></si><si><t>b</t></si></sst>"#
+            )
+        };
+        let bomb = zipped(&[
+            ("xl/workbook.xml", "<workbook/>"),
+            ("xl/sharedStrings.xml", &sst("1000000000000000")),
+        ]);
+        assert_eq!(
+            precheck(&bomb),
+            Err(ImportFileError::TooManyStrings {
+                declared: 1_000_000_000_000_000
+            })
+        );
+        assert!(precheck(&bomb).unwrap_err().to_string().starts_with(
+            "Le fichier déclare 1\u{202f}000\u{202f}000\u{202f}000\u{202f}000\u{202f}000 textes"
+        ));
+        // read_table checks the same before reading.
+        assert!(matches!(
+            read_table(&bomb),
+            Err(ImportFileError::TooManyStrings { .. })
+        ));
+        // A number too long for u64 is still refused.
+        let huge = zipped(&[("xl/sharedStrings.xml", &sst("99999999999999999999999"))]);
+        assert!(matches!(
+            precheck(&huge),
+            Err(ImportFileError::TooManyStrings { declared: u64::MAX })
+        ));
+        let honest = zipped(&[("xl/sharedStrings.xml", &sst("2"))]);
+        assert_eq!(precheck(&honest), Ok(()));
+    }
+
+    #[test]
+    fn precheck_refuses_sheets_spanning_too_many_cells() {
+        let sheet = |cells: &str| {
+            zipped(&[(
+                "xl/worksheets/sheet1.xml",
+                &format!("<worksheet><sheetData>{cells}</sheetData></worksheet>"),
+            )])
+        };
+        let far =
+            sheet(r#"<row r="1"><c r="A1"/></row><row r="1048576"><c r="XFD1048576"/></row>"#);
+        assert_eq!(
+            precheck(&far),
+            Err(ImportFileError::SheetTooLarge {
+                rows: 1_048_576,
+                columns: 16_384
+            })
+        );
+        // The declared dimension counts too ($ signs allowed).
+        let declared = zipped(&[(
+            "xl/worksheets/sheet1.xml",
+            r#"<worksheet><dimension ref="$A$1:$XFD$1048576"/></worksheet>"#,
+        )]);
+        assert!(matches!(
+            precheck(&declared),
+            Err(ImportFileError::SheetTooLarge { .. })
+        ));
+        // A reference cut between two chunks of the stream is seen whole.
+        let padding = " ".repeat(64 * 1024 - 60);
+        let cut = sheet(&format!(
+            r#"<row r="1"><c r="A1"/></row>{padding}<row r="900000"><c r="ZZ900000"/></row>"#
+        ));
+        assert!(matches!(
+            precheck(&cut),
+            Err(ImportFileError::SheetTooLarge {
+                rows: 900_000,
+                columns: 702
+            })
+        ));
+        // A real sheet passes, CSV is not looked at.
+        let fine =
+            sheet(r#"<row r="1"><c r="A1"/><c r="T1"/></row><row r="20001"><c r="T20001"/></row>"#);
+        assert_eq!(precheck(&fine), Ok(()));
+        assert_eq!(precheck(b"nom;prenom\n"), Ok(()));
+        assert_eq!(precheck(&to_xlsx(&sheet_of_exports()).unwrap()), Ok(()));
+        assert_eq!(precheck(&to_ods(&sheet_of_exports()).unwrap()), Ok(()));
+    }
+
+    fn sheet_of_exports() -> Sheet {
+        sheet()
+    }
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1\u{202f}000");
+        assert_eq!(thousands(16_384), "16\u{202f}384");
+    }
 
     fn strings(cells: &[&str]) -> Vec<String> {
         cells.iter().map(|&c| c.to_owned()).collect()

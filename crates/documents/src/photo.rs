@@ -24,12 +24,84 @@ pub struct Photo {
     pub height: u32,
 }
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum PhotoError {
     #[error("Ce fichier n'est pas une photo JPEG ou PNG.")]
     NotAnImage,
     #[error("Cette photo est trop grande (plus de 40 millions de pixels).")]
     TooLarge,
+    /// The header announces a size refused before anything is decoded.
+    #[error(
+        "Cette photo déclare {} × {} pixels, bien plus que les 40 millions permis : envoyez une photo plus petite.",
+        crate::import::thousands(u64::from(*width)),
+        crate::import::thousands(u64::from(*height))
+    )]
+    Dimensions { width: u32, height: u32 },
+}
+
+impl PhotoError {
+    /// Whether the file is a photo refused for its size (rather than not a
+    /// photo at all).
+    pub fn is_too_large(&self) -> bool {
+        matches!(self, Self::TooLarge | Self::Dimensions { .. })
+    }
+}
+
+/// The sides of a PNG or JPEG image as its header declares them, read
+/// without decoding anything (`None` when they cannot be found: the
+/// decoder will judge).
+pub fn declared_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1A\n") {
+        // The IHDR chunk comes first: length, "IHDR", width, height.
+        if bytes.get(12..16)? != b"IHDR" {
+            return None;
+        }
+        let width = u32::from_be_bytes(bytes.get(16..20)?.try_into().ok()?);
+        let height = u32::from_be_bytes(bytes.get(20..24)?.try_into().ok()?);
+        return Some((width, height));
+    }
+    if !bytes.starts_with(b"\xFF\xD8") {
+        return None;
+    }
+    // JPEG: walk the marker segments up to a start of frame (SOFn).
+    let mut i = 2;
+    while i + 4 <= bytes.len() {
+        if bytes[i] != 0xFF {
+            return None;
+        }
+        let marker = bytes[i + 1];
+        if marker == 0xFF {
+            i += 1;
+            continue;
+        }
+        if marker == 0xD8 || (0xD0..=0xD7).contains(&marker) || marker == 0x01 {
+            i += 2;
+            continue;
+        }
+        let length = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
+        let is_frame = (0xC0..=0xCF).contains(&marker) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
+        if is_frame {
+            let height = u16::from_be_bytes(bytes.get(i + 5..i + 7)?.try_into().ok()?);
+            let width = u16::from_be_bytes(bytes.get(i + 7..i + 9)?.try_into().ok()?);
+            return Some((u32::from(width), u32::from(height)));
+        }
+        if marker == 0xDA || length < 2 {
+            return None;
+        }
+        i += 2 + length;
+    }
+    None
+}
+
+/// Cheap check before decoding: a photo whose header declares more than
+/// [`MAX_PIXELS`] pixels is refused with its size.
+pub fn precheck(bytes: &[u8]) -> Result<(), PhotoError> {
+    match declared_size(bytes) {
+        Some((width, height)) if u64::from(width) * u64::from(height) > MAX_PIXELS => {
+            Err(PhotoError::Dimensions { width, height })
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Checks and normalises a photo: only JPEG and PNG are accepted, by their
@@ -45,6 +117,7 @@ pub fn normalise_photo(bytes: &[u8]) -> Result<Photo, PhotoError> {
     } else {
         return Err(PhotoError::NotAnImage);
     };
+    precheck(bytes)?;
     // The JPEG decoder fills a truncated image in grey instead of failing:
     // a complete JPEG ends with an EOI marker (some cameras append a little
     // data after it).
@@ -297,11 +370,46 @@ mod tests {
             bytes.extend_from_slice(chunk);
             bytes.extend_from_slice(&crc32(chunk).to_be_bytes());
         }
-        assert_eq!(normalise_photo(&bytes), Err(PhotoError::TooLarge));
+        let refused = PhotoError::Dimensions {
+            width: 10_000,
+            height: 5_000,
+        };
+        assert_eq!(precheck(&bytes), Err(refused.clone()));
+        assert_eq!(normalise_photo(&bytes), Err(refused.clone()));
+        assert!(refused.is_too_large());
+        assert_eq!(
+            precheck(&bytes).unwrap_err().to_string(),
+            "Cette photo déclare 10\u{202f}000 × 5\u{202f}000 pixels, bien plus que les 40 millions permis : envoyez une photo plus petite."
+        );
         assert_eq!(
             PhotoError::TooLarge.to_string(),
             "Cette photo est trop grande (plus de 40 millions de pixels)."
         );
+    }
+
+    #[test]
+    fn declared_size_is_read_without_decoding() {
+        let image = DynamicImage::ImageRgb8(RgbImage::from_pixel(300, 200, Rgb([1, 2, 3])));
+        assert_eq!(declared_size(&png(&image)), Some((300, 200)));
+        let mut jpeg = Vec::new();
+        image
+            .write_to(&mut Cursor::new(&mut jpeg), ImageFormat::Jpeg)
+            .unwrap();
+        assert_eq!(declared_size(&jpeg), Some((300, 200)));
+        // A JPEG frame header announcing 65 535 × 65 535 pixels.
+        let mut bomb = b"\xFF\xD8\xFF\xE0\x00\x04\x00\x00".to_vec();
+        bomb.extend_from_slice(b"\xFF\xC0\x00\x11\x08\xFF\xFF\xFF\xFF\x03");
+        assert_eq!(declared_size(&bomb), Some((65_535, 65_535)));
+        assert!(matches!(
+            precheck(&bomb),
+            Err(PhotoError::Dimensions {
+                width: 65_535,
+                height: 65_535
+            })
+        ));
+        assert_eq!(declared_size(b"\xFF\xD8"), None);
+        assert_eq!(declared_size(b"GIF89a"), None);
+        assert_eq!(precheck(b"not an image"), Ok(()));
     }
 
     fn crc32(data: &[u8]) -> u32 {

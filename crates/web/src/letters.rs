@@ -5,8 +5,8 @@
 //! the outbox with the PDFs attached; a second run sends nothing twice.
 
 use documents::letters::{
-    CONVENTION_TEMPLATE, CafParty, ConventionData, ConventionModule, LetterData, LetterEngine,
-    LetterError, LetterOutcome, Party, RESULT_LETTER_TEMPLATE, Signatory, UnsuccessfulReason,
+    CONVENTION_TEMPLATE, CafParty, ConventionData, ConventionModule, LetterData, LetterError,
+    LetterOutcome, Party, RESULT_LETTER_TEMPLATE, Signatory, UnsuccessfulReason,
 };
 use domain::{
     Principal,
@@ -344,23 +344,38 @@ async fn make(
     }
     let letter_template = template(state, RESULT).await?;
     let convention_template = template(state, CONVENTION).await?;
-    let made = tokio::task::spawn_blocking(move || {
-        let engine = LetterEngine::shared();
-        jobs.into_iter()
-            .map(|j| {
-                let letter = engine.render_typed(&letter_template, &j.letter)?;
-                let convention = j
-                    .convention
-                    .as_ref()
-                    .map(|c| engine.render_typed(&convention_template, c))
-                    .transpose()?;
-                Ok((j.application_id, j.outcome, letter, convention))
-            })
-            .collect::<Result<Vec<_>, LetterError>>()
-    })
+    // Typeset in a child process: a template that loops or swells fails
+    // this run only.
+    let mut documents: Vec<(usize, serde_json::Value)> = Vec::new();
+    for j in &jobs {
+        documents.push((0, to_value(&j.letter)?));
+        if let Some(c) = &j.convention {
+            documents.push((1, to_value(c)?));
+        }
+    }
+    let refs: Vec<(usize, &serde_json::Value)> = documents.iter().map(|(i, d)| (*i, d)).collect();
+    let mut pdfs = crate::sandbox::render(
+        &state.config.sandbox,
+        &[&letter_template, &convention_template],
+        &refs,
+    )
     .await
-    .map_err(AppError::internal)?
-    .map_err(template_error)?;
+    .map_err(template_error)?
+    .into_iter();
+    let mut made = Vec::with_capacity(jobs.len());
+    for j in jobs {
+        let letter = pdfs
+            .next()
+            .ok_or_else(|| AppError::internal("missing letter"))?;
+        let convention = match j.convention {
+            Some(_) => Some(
+                pdfs.next()
+                    .ok_or_else(|| AppError::internal("missing convention"))?,
+            ),
+            None => None,
+        };
+        made.push((j.application_id, j.outcome, letter, convention));
+    }
     let now = state.now();
     let mut count = 0;
     let mut tx = state.db.begin().await?;
@@ -571,53 +586,58 @@ fn sample_party() -> Party {
     }
 }
 
-/// Checks an administrator's template by rendering it with sample data
-/// (422 with the line of the first error).
-pub fn check_template(kind: &str, source: &str) -> Result<(), AppError> {
-    let engine = LetterEngine::shared();
-    let done = match kind {
-        RESULT => engine.render_typed(
-            source,
-            &LetterData {
-                caf: vec![sample_caf()],
-                applicant: sample_party(),
-                call_title: "Appel à candidatures".into(),
-                module_code: "M1".into(),
-                module_title: "Coordination".into(),
+fn to_value<T: serde::Serialize>(data: &T) -> Result<serde_json::Value, AppError> {
+    serde_json::to_value(data).map_err(AppError::internal)
+}
+
+/// Checks an administrator's template by rendering it with sample data, in
+/// the sandbox (422 with the line of the first error, or naming the time
+/// or memory it exceeds).
+pub async fn check_template(
+    sandbox: &crate::sandbox::SandboxConfig,
+    kind: &str,
+    source: &str,
+) -> Result<(), AppError> {
+    let data = match kind {
+        RESULT => to_value(&LetterData {
+            caf: vec![sample_caf()],
+            applicant: sample_party(),
+            call_title: "Appel à candidatures".into(),
+            module_code: "M1".into(),
+            module_title: "Coordination".into(),
+            departments: vec!["l'Allier".into()],
+            outcome: LetterOutcome::NotRetained,
+            motivation: Some("Motivation du comité.".into()),
+            unsuccessful_reason: None,
+            date: "1er juin 2024".into(),
+            reference: "2024-M1-0001".into(),
+            salutation: None,
+            service_starts_on: Some("1er juin 2024".into()),
+            service_ends_on: Some("31 décembre 2026".into()),
+            handover_months: Some(1),
+        })?,
+        CONVENTION => to_value(&ConventionData {
+            reference: "2024-M1-0001".into(),
+            call_title: "Appel à candidatures".into(),
+            structure: sample_party(),
+            caf: vec![sample_caf()],
+            modules: vec![ConventionModule {
+                code: "M1".into(),
+                title: "Coordination".into(),
+                service_starts_on: "1er juin 2024".into(),
+                service_ends_on: "31 décembre 2026".into(),
                 departments: vec!["l'Allier".into()],
-                outcome: LetterOutcome::NotRetained,
-                motivation: Some("Motivation du comité.".into()),
-                unsuccessful_reason: None,
-                date: "1er juin 2024".into(),
-                reference: "2024-M1-0001".into(),
-                salutation: None,
-                service_starts_on: Some("1er juin 2024".into()),
-                service_ends_on: Some("31 décembre 2026".into()),
                 handover_months: Some(1),
-            },
-        ),
-        CONVENTION => engine.render_typed(
-            source,
-            &ConventionData {
-                reference: "2024-M1-0001".into(),
-                call_title: "Appel à candidatures".into(),
-                structure: sample_party(),
-                caf: vec![sample_caf()],
-                modules: vec![ConventionModule {
-                    code: "M1".into(),
-                    title: "Coordination".into(),
-                    service_starts_on: "1er juin 2024".into(),
-                    service_ends_on: "31 décembre 2026".into(),
-                    departments: vec!["l'Allier".into()],
-                    handover_months: Some(1),
-                }],
-                obligations: vec!["Animer le réseau.".into()],
-                signed_on: None,
-            },
-        ),
+            }],
+            obligations: vec!["Animer le réseau.".into()],
+            signed_on: None,
+        })?,
         _ => return Err(AppError::not_found()),
     };
-    done.map(|_| ()).map_err(template_error)
+    crate::sandbox::render(sandbox, &[source], &[(0, &data)])
+        .await
+        .map(|_| ())
+        .map_err(template_error)
 }
 
 /// Saves an administrator's template after checking it (`None`: back to
@@ -633,10 +653,7 @@ pub async fn set_template(
     })?;
     default_template(kind).ok_or_else(AppError::not_found)?;
     if let Some(s) = source {
-        let owned = (kind.to_owned(), s.to_owned());
-        tokio::task::spawn_blocking(move || check_template(&owned.0, &owned.1))
-            .await
-            .map_err(AppError::internal)??;
+        check_template(&state.config.sandbox, kind, s).await?;
     }
     let mut tx = state.db.begin().await?;
     store::letters::set_template(

@@ -16,6 +16,7 @@ pub mod mail;
 pub mod network;
 pub mod pages;
 pub mod relaunch;
+pub mod sandbox;
 mod security;
 mod view;
 
@@ -58,6 +59,8 @@ pub struct WebConfig {
     pub upload_limit: u64,
     /// How long an outgoing coordinator keeps read access, in months.
     pub handover_months: u32,
+    /// The child process that reads and typesets untrusted documents.
+    pub sandbox: sandbox::SandboxConfig,
 }
 
 impl WebConfig {
@@ -77,6 +80,7 @@ impl WebConfig {
             files_dir: std::path::PathBuf::from("promeneurs-data/files"),
             upload_limit: calls::DEFAULT_UPLOAD_LIMIT,
             handover_months: 1,
+            sandbox: sandbox::SandboxConfig::default(),
         }
     }
 }

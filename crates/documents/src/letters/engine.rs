@@ -88,6 +88,13 @@ impl LetterEngine {
         data: &T,
     ) -> Result<Vec<u8>, LetterError> {
         let data = serde_json::to_vec(data).map_err(|e| LetterError::Data(e.to_string()))?;
+        self.render_json(template, data)
+    }
+
+    /// [`LetterEngine::render`] with the data already written as JSON (as
+    /// received by the sandbox process): the template reads these very
+    /// bytes.
+    pub fn render_json(&self, template: &str, data: Vec<u8>) -> Result<Vec<u8>, LetterError> {
         let world = LetterWorld {
             engine: self,
             main: Source::new(*MAIN_ID, template.to_owned()),

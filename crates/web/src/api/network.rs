@@ -1103,7 +1103,8 @@ pub async fn history(
 /// Sets the photo: the body is the JPEG or PNG file itself.
 #[utoipa::path(put, path = "/api/v1/promeneurs/{id}/photo", tag = "network", params(("id" = Uuid, Path, description = "Identifiant du promeneur")),
     request_body(content = Vec<u8>, content_type = "image/jpeg"),
-    responses((status = 204), (status = 404), (status = 413), (status = 415)))]
+    responses((status = 204), (status = 404), (status = 413), (status = 415),
+        (status = 422, description = "Photo trop grande (plus de 40 millions de pixels, ou trop de mémoire ou de temps pour la lire)")))]
 pub async fn put_photo(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
@@ -1236,7 +1237,7 @@ pub async fn import_file(
         return Err(AppError::not_found());
     }
     let communes = state.communes().await?;
-    let plan = import::plan(&state.db, &p, &communes, kind, &body)
+    let plan = import::plan(&state.db, &p, &communes, kind, &body, &state.config.sandbox)
         .await
         .map_err(import_file_error)?;
     let dry_run = q.dry_run.unwrap_or(false);

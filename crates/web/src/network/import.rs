@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use documents::import::{Table, normalise_header, read_table};
+use documents::import::{Table, normalise_header};
 use domain::{
     NetworkScope, Principal,
     date_input::parse_yes_no,
@@ -260,6 +260,7 @@ pub async fn plan(
     communes: &CommuneIndex,
     kind: Kind,
     bytes: &[u8],
+    sandbox: &crate::sandbox::SandboxConfig,
 ) -> Result<Plan, FileError> {
     if bytes.len() > MAX_BYTES {
         return Err(FileError(format!(
@@ -267,7 +268,10 @@ pub async fn plan(
             MAX_BYTES / 1024 / 1024
         )));
     }
-    let table = read_table(bytes).map_err(|e| FileError(e.to_string()))?;
+    // Read in a child process: a hostile workbook fails this import only.
+    let table = crate::sandbox::read_table(sandbox, bytes)
+        .await
+        .map_err(FileError)?;
     if table.rows.len() > MAX_ROWS {
         return Err(FileError(format!(
             "Ce fichier compte trop de lignes ({MAX_ROWS} au plus)."

@@ -664,13 +664,24 @@ pub async fn set_photo(
                 "Cette photo est trop lourde (8 Mo au plus).",
             ));
         }
-        Some(b) => Some(documents::photo::normalise_photo(b).map_err(|e| {
-            AppError::new(
-                axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_type",
-                e.to_string(),
-            )
-        })?),
+        // Decoded in a child process: an image bomb fails this upload only.
+        Some(b) => Some(
+            crate::sandbox::photo(&state.config.sandbox, b)
+                .await
+                .map_err(|e| {
+                    if e.too_large {
+                        let mut error = AppError::invalid_field("photo", e.message.clone());
+                        error.message = e.message;
+                        error
+                    } else {
+                        AppError::new(
+                            axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                            "unsupported_type",
+                            e.message,
+                        )
+                    }
+                })?,
+        ),
     };
     let mut tx = state.db.begin().await?;
     let file = match &photo {

@@ -157,7 +157,16 @@ async fn upload(
             .into_response());
     };
     let communes = state.communes().await?;
-    let plan = match import::plan(&state.db, &p, &communes, kind, &bytes).await {
+    let plan = match import::plan(
+        &state.db,
+        &p,
+        &communes,
+        kind,
+        &bytes,
+        &state.config.sandbox,
+    )
+    .await
+    {
         Ok(plan) => plan,
         Err(e) => {
             let err = import_file_error(e);
@@ -214,9 +223,16 @@ async fn confirm(
     let kind = Kind::parse(&batch.kind).ok_or_else(AppError::not_found)?;
     let communes = state.communes().await?;
     // The data may have changed since the preview: check again.
-    let plan = import::plan(&state.db, &p, &communes, kind, &batch.content)
-        .await
-        .map_err(import_file_error)?;
+    let plan = import::plan(
+        &state.db,
+        &p,
+        &communes,
+        kind,
+        &batch.content,
+        &state.config.sandbox,
+    )
+    .await
+    .map_err(import_file_error)?;
     if !plan.is_valid() {
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -784,7 +784,8 @@ async fn set_photo(
         }
         Err(e)
             if e.status == StatusCode::UNSUPPORTED_MEDIA_TYPE
-                || e.status == StatusCode::PAYLOAD_TOO_LARGE =>
+                || e.status == StatusCode::PAYLOAD_TOO_LARGE
+                || e.status == StatusCode::UNPROCESSABLE_ENTITY =>
         {
             let status = e.status;
             if back == "/mon-profil" {
