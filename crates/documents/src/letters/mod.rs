@@ -17,7 +17,8 @@ mod diagnostic;
 mod engine;
 
 pub use data::{
-    CafParty, ConventionData, ConventionModule, LetterData, LetterOutcome, Party, Signatory,
+    CafParty, ConventionData, ConventionModule, LetterData, LetterOutcome, NotRetainedIn, Party,
+    Signatory,
     UnsuccessfulReason,
 };
 pub use engine::{DATA_FILE, LetterEngine};
