@@ -19,3 +19,4 @@ mod network_pages;
 mod outbox;
 mod platform;
 mod trust_accounts;
+mod trust_letters;

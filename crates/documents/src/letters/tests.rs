@@ -232,6 +232,7 @@ fn a_letter_from_one_caf_is_signed_by_it_alone() {
     let mut data = letter(LetterOutcome::NotRetained);
     data.caf = vec![caf_63()];
     data.departments = vec!["le Puy-de-Dôme".into()];
+    data.applied_departments = vec!["le Puy-de-Dôme".into()];
     data.salutation = None;
     let pdf = result_letter(&data).unwrap();
     assert_pdf(&pdf);
