@@ -79,7 +79,14 @@ async fn call(app: &TestApp) -> Call {
     let e = filed(app, &ec, &c.id, "M2", &["03"]).await;
     seat(app, &c.id, "caf@comite.test", "Caf 03", None).await;
     let mut member = app.logged_in("caf@comite.test").await;
-    for (app_id, q) in [(&c.a, 18), (&c.b, 15), (&c.c, 9), (&c.d, 17), (&e, 8), (&c.f, 7)] {
+    for (app_id, q) in [
+        (&c.a, 18),
+        (&c.b, 15),
+        (&c.c, 9),
+        (&c.d, 17),
+        (&e, 8),
+        (&c.f, 7),
+    ] {
         let r = review(&mut member, app_id, &marks(q, 12)).await;
         assert!(r.status.is_success(), "{}", r.body);
     }
@@ -155,7 +162,10 @@ async fn retained_in_the_allier_only_the_letter_and_convention_name_the_allier_a
             .get_bytes(&format!("/api/v1/applications/{}/letter.pdf", c.a))
             .await,
     );
-    assert!(has(&letter, "votre candidature est retenue pour l'Allier"), "{letter}");
+    assert!(
+        has(&letter, "votre candidature est retenue pour l'Allier"),
+        "{letter}"
+    );
     assert!(
         has(
             &letter,
@@ -165,7 +175,10 @@ async fn retained_in_the_allier_only_the_letter_and_convention_name_the_allier_a
     );
     assert!(has(&letter, "Pour la Caf de l'Allier"), "{letter}");
     assert!(!has(&letter, "Pour la Caf du Puy-de-Dôme"), "{letter}");
-    assert!(!has(&letter, "Caisse d'allocations familiales du Puy"), "{letter}");
+    assert!(
+        !has(&letter, "Caisse d'allocations familiales du Puy"),
+        "{letter}"
+    );
     assert!(!has(&letter, "et/ou"), "{letter}");
     assert!(
         has(
@@ -233,7 +246,10 @@ async fn a_structure_retained_for_modules_1_and_2_gets_one_convention_on_both() 
     let second = agent03
         .get_bytes(&format!("/api/v1/applications/{}/convention.pdf", c.d))
         .await;
-    assert_eq!(first, second, "the M2 application reads the same convention");
+    assert_eq!(
+        first, second,
+        "the M2 application reads the same convention"
+    );
     let text = pdf_text(&first);
     assert!(
         has(
@@ -244,10 +260,16 @@ async fn a_structure_retained_for_modules_1_and_2_gets_one_convention_on_both() 
     );
     assert!(has(&text, "Modules 1 et 2"), "{text}");
     assert!(
-        has(&text, "module 1, « Module M1 », pour l'Allier et le Puy-de-Dôme"),
+        has(
+            &text,
+            "module 1, « Module M1 », pour l'Allier et le Puy-de-Dôme"
+        ),
         "{text}"
     );
-    assert!(has(&text, "module 2, « Module M2 », pour l'Allier."), "{text}");
+    assert!(
+        has(&text, "module 2, « Module M2 », pour l'Allier."),
+        "{text}"
+    );
     // The M2 letter says it is retained in the Allier, not elsewhere.
     let letter = pdf_text(
         &agent03
@@ -255,7 +277,10 @@ async fn a_structure_retained_for_modules_1_and_2_gets_one_convention_on_both() 
             .await,
     );
     assert!(has(&letter, "retenue pour l'Allier"), "{letter}");
-    assert!(has(&letter, "Elle n'est pas retenue pour le Puy-de-Dôme"), "{letter}");
+    assert!(
+        has(&letter, "Elle n'est pas retenue pour le Puy-de-Dôme"),
+        "{letter}"
+    );
 }
 
 #[tokio::test]
@@ -278,7 +303,10 @@ async fn each_caf_lists_prepares_and_sends_its_own_letters() {
     let r = agent03.json("POST", &api, &json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let theirs = ids(&r.json());
-    assert!(theirs.contains(&c.c) && !theirs.contains(&c.b), "{theirs:?}");
+    assert!(
+        theirs.contains(&c.c) && !theirs.contains(&c.b),
+        "{theirs:?}"
+    );
     let list = ids(&agent63.get(&api).await.json());
     assert!(!list.contains(&c.c), "{list:?}");
     let page = agent63
@@ -290,13 +318,17 @@ async fn each_caf_lists_prepares_and_sends_its_own_letters() {
     assert!(!page.body.contains(&c.c), "{}", page.body);
 
     // "Send all" by 63 sends 63's letters only: A's and B's, not C's.
-    let r = agent63.json("POST", &format!("{api}/send"), &json!({})).await;
+    let r = agent63
+        .json("POST", &format!("{api}/send"), &json!({}))
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["sent"], 2);
     assert_eq!(letters_to(&app, "centre-c@structure.test").await, 0);
     assert_eq!(letters_to(&app, "centre-b@structure.test").await, 1);
     // The Allier sends what is left: C.
-    let r = agent03.json("POST", &format!("{api}/send"), &json!({})).await;
+    let r = agent03
+        .json("POST", &format!("{api}/send"), &json!({}))
+        .await;
     assert_eq!(r.json()["sent"], 1, "{}", r.body);
     assert_eq!(letters_to(&app, "centre-c@structure.test").await, 1);
     assert_eq!(letters_to(&app, "centre-a@structure.test").await, 1);

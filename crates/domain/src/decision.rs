@@ -233,6 +233,10 @@ pub fn overall(verdicts: &[(&str, Verdict)]) -> Overall {
     }
 }
 
+/// An application of a structure as a convention plan reads it: its
+/// module code, its id, and its verdict in each of its départements.
+pub type ApplicationVerdicts<'a> = (&'a str, Uuid, Vec<(&'a str, Verdict)>);
+
 /// One module of a convention, with the départements it is retained for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedModule {
@@ -254,7 +258,7 @@ pub struct ConventionPlan {
 /// on one call (`(module code, application, verdicts)`): the modules where
 /// it is retained somewhere, in module order, naming only the départements
 /// it is retained in. `None` when it is retained nowhere.
-pub fn convention_plan(applications: &[(&str, Uuid, Vec<(&str, Verdict)>)]) -> Option<ConventionPlan> {
+pub fn convention_plan(applications: &[ApplicationVerdicts<'_>]) -> Option<ConventionPlan> {
     let mut modules: Vec<PlannedModule> = applications
         .iter()
         .filter_map(|(code, id, verdicts)| {
@@ -423,7 +427,10 @@ mod tests {
         let v = verdicts(a, &both, &validated);
         assert_eq!(
             v[1],
-            ("63", Verdict::Unsuccessful(Some(Reason::TooFewApplications)))
+            (
+                "63",
+                Verdict::Unsuccessful(Some(Reason::TooFewApplications))
+            )
         );
         assert_eq!(overall(&v), Overall::Retained);
         // Undecided while one département waits.
@@ -434,10 +441,16 @@ mod tests {
 
     #[test]
     fn overall_outcome_without_retention() {
-        let other = [("03", Verdict::OtherRetained), ("63", Verdict::Unsuccessful(None))];
+        let other = [
+            ("03", Verdict::OtherRetained),
+            ("63", Verdict::Unsuccessful(None)),
+        ];
         assert_eq!(overall(&other), Overall::NotRetained);
         let none = [
-            ("03", Verdict::Unsuccessful(Some(Reason::InsufficientQuality))),
+            (
+                "03",
+                Verdict::Unsuccessful(Some(Reason::InsufficientQuality)),
+            ),
             ("63", Verdict::Unsuccessful(None)),
         ];
         assert_eq!(overall(&none), Overall::Unsuccessful);
@@ -501,6 +514,9 @@ mod tests {
         assert_eq!(module_number("Mx"), "Mx");
         assert_eq!(modules_phrase(&["M1"]), "sur le module 1");
         assert_eq!(modules_phrase(&["M1", "M2"]), "sur les modules 1 et 2");
-        assert_eq!(modules_phrase(&["M1", "M2", "M3"]), "sur les modules 1, 2 et 3");
+        assert_eq!(
+            modules_phrase(&["M1", "M2", "M3"]),
+            "sur les modules 1, 2 et 3"
+        );
     }
 }

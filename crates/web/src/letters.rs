@@ -15,11 +15,11 @@ use domain::{
     clock::french_date,
     decision::{self, Overall, ProposalStatus, Reason, Validated, Verdict},
 };
+use std::collections::{HashMap, hash_map::Entry};
 use store::{
     applications::Application, calls::Module, committee::Proposal, letters::Letter,
     outbox::Attachment, reference::Department,
 };
-use std::collections::{HashMap, hash_map::Entry};
 
 use uuid::Uuid;
 
@@ -558,8 +558,7 @@ async fn convention_of(
         return Ok(None);
     }
     let others = siblings(state, a).await?;
-    let mut verdicts_of: Vec<(String, Uuid, Vec<(String, Verdict)>)> =
-        vec![(a.module_code.clone(), a.id, owned(verdicts))];
+    let mut verdicts_of: Vec<OwnedVerdicts> = vec![(a.module_code.clone(), a.id, owned(verdicts))];
     let mut specs: HashMap<Uuid, domain::call::ModuleSpec> = HashMap::new();
     specs.insert(a.id, spec.clone());
     for s in &others {
@@ -570,7 +569,7 @@ async fn convention_of(
         let m = module_version(state, versions, s.module_id).await?;
         specs.insert(s.id, m.spec.clone());
     }
-    let borrowed: Vec<(&str, Uuid, Vec<(&str, Verdict)>)> = verdicts_of
+    let borrowed: Vec<decision::ApplicationVerdicts<'_>> = verdicts_of
         .iter()
         .map(|(code, id, v)| {
             (
@@ -587,7 +586,11 @@ async fn convention_of(
         .iter()
         .filter(|d| plan.departments.contains(&d.code))
         .collect();
-    let codes: Vec<&str> = plan.modules.iter().map(|m| m.module_code.as_str()).collect();
+    let codes: Vec<&str> = plan
+        .modules
+        .iter()
+        .map(|m| m.module_code.as_str())
+        .collect();
     let mut modules = Vec::new();
     let mut obligations: Vec<String> = Vec::new();
     for m in &plan.modules {
@@ -628,6 +631,9 @@ async fn convention_of(
         signed_on: None,
     }))
 }
+
+/// [`decision::ApplicationVerdicts`], owned.
+type OwnedVerdicts = (String, Uuid, Vec<(String, Verdict)>);
 
 fn owned(v: &[(&str, Verdict)]) -> Vec<(String, Verdict)> {
     v.iter().map(|(d, x)| ((*d).to_owned(), *x)).collect()

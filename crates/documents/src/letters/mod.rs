@@ -18,8 +18,7 @@ mod engine;
 
 pub use data::{
     CafParty, ConventionData, ConventionModule, LetterData, LetterOutcome, NotRetainedIn, Party,
-    Signatory,
-    UnsuccessfulReason,
+    Signatory, UnsuccessfulReason,
 };
 pub use engine::{DATA_FILE, LetterEngine};
 
