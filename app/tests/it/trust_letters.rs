@@ -270,6 +270,29 @@ async fn a_structure_retained_for_modules_1_and_2_gets_one_convention_on_both() 
         has(&text, "module 2, « Module M2 », pour l'Allier."),
         "{text}"
     );
+    // The M2 letter goes with the one convention.
+    let r = agent03
+        .json(
+            "POST",
+            &format!("/api/v1/calls/{}/modules/M2/letters/send", c.id),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let (log, _) =
+        store::outbox::list_emails(&app.db, &domain::AdminCap::for_console(), None, 500, 0)
+            .await
+            .unwrap();
+    let mail = log
+        .iter()
+        .find(|e| e.template == "letter" && e.to == "centre-a@structure.test")
+        .unwrap();
+    assert_eq!(
+        store::outbox::attachment_names(&app.db, mail.id)
+            .await
+            .unwrap(),
+        vec!["courrier-M2.pdf", "convention.pdf"]
+    );
     // The M2 letter says it is retained in the Allier, not elsewhere.
     let letter = pdf_text(
         &agent03

@@ -734,6 +734,22 @@ pub async fn send_all(
                 content: f.content,
             });
         }
+        // Retained, its convention made with another module's letters: the
+        // one convention goes with this letter too.
+        let own_convention = all
+            .iter()
+            .any(|l| l.application_id == a.id && l.kind == CONVENTION);
+        if !own_convention
+            && mine.iter().any(|l| l.outcome == "retained")
+            && let Some(shared) = shared_convention(state, a).await?
+            && let Some(f) = store::files::get(&state.db, shared.file_id).await?
+        {
+            attachments.push(Attachment {
+                file_name: "convention.pdf".into(),
+                content_type: "application/pdf".into(),
+                content: f.content,
+            });
+        }
         let body = LetterMail {
             structure: &a.structure_name,
             call: &view.call.title,
