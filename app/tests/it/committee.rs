@@ -838,12 +838,20 @@ async fn letters_wait_for_validation_then_go_once_with_their_pdfs() {
     }
     let r = agent03.json("POST", &letters, &json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let made = r.json();
-    // A: a letter and its convention; B and C: a letter each.
-    assert_eq!(made["generated"], 4);
-    let kinds: Vec<(String, String)> = made["items"]
-        .as_array()
-        .unwrap()
+    // Each CAF makes its own: A (both) a letter and its convention and C a
+    // letter for the Allier; B a letter for the Puy-de-Dôme.
+    assert_eq!(r.json()["generated"], 3);
+    let r = agent63.json("POST", &letters, &json!({})).await;
+    assert_eq!(r.json()["generated"], 1, "{}", r.body);
+    let mut made = r.json()["items"].as_array().unwrap().clone();
+    made.extend(
+        agent03.get(&letters).await.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .cloned(),
+    );
+    let kinds: Vec<(String, String)> = made
         .iter()
         .map(|l| {
             (
@@ -872,11 +880,15 @@ async fn letters_wait_for_validation_then_go_once_with_their_pdfs() {
     let send = format!("{letters}/send");
     assert_eq!(
         agent03.json("POST", &send, &json!({})).await.json()["sent"],
-        3
+        2
     );
     assert_eq!(
         agent03.json("POST", &send, &json!({})).await.json()["sent"],
         0
+    );
+    assert_eq!(
+        agent63.json("POST", &send, &json!({})).await.json()["sent"],
+        1
     );
     let r = ra.get(&letter).await;
     assert_eq!(r.status, StatusCode::OK);

@@ -104,16 +104,17 @@ async fn letters_are_prepared_reviewed_and_sent_once_then_the_applicant_reads_th
     assert!(!body.contains("les courriers attendent"), "{body}");
     assert!(body.contains("Préparer les courriers</button>"), "{body}");
 
-    // Preparation: A has a letter and its convention, B and C a letter.
+    // Preparation by the Allier: A (both départements) has a letter and its
+    // convention, C a letter; B (Puy-de-Dôme) is the other CAF's.
     let r = agent.post_form(&page, &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert_eq!(r.location(), format!("{page}?prepares=4"));
+    assert_eq!(r.location(), format!("{page}?prepares=3"));
     let body = text(&agent.get(r.location()).await);
-    assert!(body.contains("4 documents préparés."), "{body}");
-    assert!(body.contains("0 sur 3 envoyé"), "{body}");
+    assert!(body.contains("3 documents préparés."), "{body}");
+    assert!(body.contains("0 sur 2 envoyé"), "{body}");
+    assert!(!body.contains("Centre B"), "{body}");
     for needle in [
         "Centre A",
-        "Centre B",
         "Centre C",
         ">Convention<",
         ">Courrier<",
@@ -124,7 +125,7 @@ async fn letters_are_prepared_reviewed_and_sent_once_then_the_applicant_reads_th
     ] {
         assert!(body.contains(needle), "{needle}: {body}");
     }
-    assert_eq!(body.matches(">À envoyer<").count(), 4, "{body}");
+    assert_eq!(body.matches(">À envoyer<").count(), 3, "{body}");
     let letter_a = format!("/candidatures/{}/courrier.pdf", s.a);
     let convention_a = format!("/candidatures/{}/convention.pdf", s.a);
     assert!(body.contains(&format!("href=\"{letter_a}\"")), "{body}");
@@ -152,12 +153,12 @@ async fn letters_are_prepared_reviewed_and_sent_once_then_the_applicant_reads_th
     let send = format!("{page}/envoi");
     let r = agent.post_form(&send, &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert_eq!(r.location(), format!("{page}?envoyes=3"));
+    assert_eq!(r.location(), format!("{page}?envoyes=2"));
     let body = text(&agent.get(r.location()).await);
-    assert!(body.contains("3 courriers envoyés."), "{body}");
-    assert!(body.contains("3 sur 3 envoyés"), "{body}");
-    assert!(body.contains("3 encore en file d'envoi"), "{body}");
-    assert_eq!(body.matches(">En file d'envoi<").count(), 4, "{body}");
+    assert!(body.contains("2 courriers envoyés."), "{body}");
+    assert!(body.contains("2 sur 2 envoyés"), "{body}");
+    assert!(body.contains("2 encore en file d'envoi"), "{body}");
+    assert_eq!(body.matches(">En file d'envoi<").count(), 3, "{body}");
     assert!(!body.contains("Envoyer tous les courriers</button>"));
     assert!(body.contains("Tous les courriers préparés sont envoyés."));
     let r = agent.post_form(&send, &[]).await;
@@ -187,7 +188,7 @@ async fn letters_are_prepared_reviewed_and_sent_once_then_the_applicant_reads_th
             .unwrap();
     }
     let body = text(&agent.get(&page).await);
-    assert_eq!(body.matches(">Envoyé<").count(), 4, "{body}");
+    assert_eq!(body.matches(">Envoyé<").count(), 3, "{body}");
     assert!(!body.contains("en file d'envoi"), "{body}");
 
     // The applicant finds its letter and its convention; B only a letter.
@@ -206,6 +207,12 @@ async fn letters_are_prepared_reviewed_and_sent_once_then_the_applicant_reads_th
         assert_eq!(pdf.status, StatusCode::OK, "{path}");
         assert!(pdf.bytes.starts_with(b"%PDF-"));
     }
+    // The Puy-de-Dôme prepares and sends B's letter.
+    let mut agent63 = app.logged_in(AGENT63).await;
+    let r = agent63.post_form(&page, &[]).await;
+    assert_eq!(r.location(), format!("{page}?prepares=1"));
+    let r = agent63.post_form(&send, &[]).await;
+    assert_eq!(r.location(), format!("{page}?envoyes=1"));
     let mut rb = app.logged_in("centre-b@structure.test").await;
     let body = text(&rb.get(&format!("/candidatures/{}", s.b)).await);
     assert!(body.contains("Courrier de résultat (PDF)"), "{body}");

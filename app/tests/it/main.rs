@@ -23,3 +23,4 @@ mod platform;
 mod trust_accounts;
 mod trust_committee;
 mod trust_directory;
+mod trust_letters;

@@ -66,6 +66,13 @@ fn letter(i: usize) -> LetterData {
         module_code: "1".into(),
         module_title: "Coordination du réseau des Promeneurs du Net".into(),
         departments: vec!["l’Allier".into(), "le Puy-de-Dôme".into()],
+        applied_departments: vec!["l’Allier".into(), "le Puy-de-Dôme".into()],
+        not_retained_in: Vec::new(),
+        convention_title: (outcome == LetterOutcome::Retained).then(|| {
+            "Coordinateur du réseau des Promeneurs du Net de l’Allier et du Puy-de-Dôme sur le \
+             module 1"
+                .into()
+        }),
         outcome,
         motivation: (outcome != LetterOutcome::Retained).then(|| {
             "Le projet ne précise pas les moyens humains consacrés à la coordination.\n\n\
@@ -86,6 +93,9 @@ fn letter(i: usize) -> LetterData {
 fn convention(i: usize) -> ConventionData {
     ConventionData {
         reference: format!("CONV-2024-M1-{i:04}"),
+        title: "Coordinateur du réseau des Promeneurs du Net de l’Allier et du Puy-de-Dôme sur \
+                le module 1"
+            .into(),
         call_title: "Appel à candidatures Promeneurs du Net 2024".into(),
         structure: structure(i),
         caf: vec![caf("03"), caf("63")],

@@ -6,18 +6,20 @@
 
 use documents::letters::{
     CONVENTION_TEMPLATE, CafParty, ConventionData, ConventionModule, LetterData, LetterError,
-    LetterOutcome, Party, RESULT_LETTER_TEMPLATE, Signatory, UnsuccessfulReason,
+    LetterOutcome, NotRetainedIn, Party, RESULT_LETTER_TEMPLATE, Signatory, UnsuccessfulReason,
 };
 use domain::{
     Principal,
     call::ApplicationStatus,
     clock::french_date,
-    decision::{ProposalStatus, Reason},
+    decision::{self, Overall, ProposalStatus, Reason, Validated, Verdict},
 };
+use std::collections::{HashMap, hash_map::Entry};
 use store::{
     applications::Application, calls::Module, committee::Proposal, letters::Letter,
     outbox::Attachment, reference::Department,
 };
+
 use uuid::Uuid;
 
 use crate::{AppError, AppState, calls, mail::queue_with};
@@ -141,37 +143,109 @@ async fn applicant(state: &AppState, a: &Application) -> Result<Party, AppError>
     })
 }
 
-/// What an application's letter says, from the validated proposals.
+/// The validated decisions of a module, as the verdicts read them.
+fn validated_of(proposals: &[Proposal]) -> Vec<Validated<'_>> {
+    proposals
+        .iter()
+        .filter(|x| x.status == ProposalStatus::Validated)
+        .map(|x| Validated {
+            department: x.department.as_str(),
+            application_id: if x.unsuccessful {
+                None
+            } else {
+                x.application_id
+            },
+            unsuccessful: x.reason,
+        })
+        .collect()
+}
+
+fn unsuccessful_reason(r: Reason) -> UnsuccessfulReason {
+    match r {
+        Reason::TooFewApplications => UnsuccessfulReason::TooFewApplications,
+        Reason::InsufficientQuality => UnsuccessfulReason::InsufficientQuality,
+    }
+}
+
+/// What an application's letter says, from its verdict in each of its
+/// départements and the validated proposals: retained where a validated
+/// proposal names it, not retained or infructueux elsewhere.
 fn outcome_of(
     a: &Application,
+    verdicts: &[(&str, Verdict)],
     validated: &[&Proposal],
 ) -> (LetterOutcome, Option<String>, Option<UnsuccessfulReason>) {
     let mine: Vec<&&Proposal> = validated
         .iter()
         .filter(|p| a.departments.contains(&p.department))
         .collect();
-    if a.status == ApplicationStatus::Retained {
-        let why = mine
-            .iter()
-            .find(|p| p.application_id == Some(a.id))
-            .map(|p| p.motivation.clone());
-        return (LetterOutcome::Retained, why, None);
+    match decision::overall(verdicts) {
+        Overall::Retained => {
+            let why = mine
+                .iter()
+                .find(|p| p.application_id == Some(a.id) && !p.unsuccessful)
+                .map(|p| p.motivation.clone());
+            (LetterOutcome::Retained, why, None)
+        }
+        Overall::Unsuccessful => {
+            let reason = mine.iter().find_map(|p| p.reason).map(unsuccessful_reason);
+            let why = mine.first().map(|p| p.motivation.clone());
+            (LetterOutcome::ModuleUnsuccessful, why, reason)
+        }
+        Overall::NotRetained | Overall::Undecided => {
+            let why: Vec<String> = mine.iter().map(|p| p.motivation.clone()).collect();
+            (
+                LetterOutcome::NotRetained,
+                (!why.is_empty()).then(|| why.join("\n\n")),
+                None,
+            )
+        }
     }
-    let all_unsuccessful = !mine.is_empty() && mine.iter().all(|p| p.unsuccessful);
-    if all_unsuccessful {
-        let reason = mine.iter().find_map(|p| p.reason).map(|r| match r {
-            Reason::TooFewApplications => UnsuccessfulReason::TooFewApplications,
-            Reason::InsufficientQuality => UnsuccessfulReason::InsufficientQuality,
-        });
-        let why = mine.first().map(|p| p.motivation.clone());
-        return (LetterOutcome::ModuleUnsuccessful, why, reason);
-    }
-    let why: Vec<String> = mine.iter().map(|p| p.motivation.clone()).collect();
-    (
-        LetterOutcome::NotRetained,
-        (!why.is_empty()).then(|| why.join("\n\n")),
-        None,
+}
+
+/// Where a retained application was not retained, and why, for its
+/// letter.
+fn not_retained_in(verdicts: &[(&str, Verdict)], departments: &[Department]) -> Vec<NotRetainedIn> {
+    verdicts
+        .iter()
+        .filter(|(_, v)| *v != Verdict::Retained)
+        .filter_map(|(code, v)| {
+            let d = departments.iter().find(|d| d.code == *code)?;
+            let reason = match v {
+                Verdict::OtherRetained => "other_retained",
+                Verdict::Unsuccessful(Some(r)) => r.as_str(),
+                Verdict::Unsuccessful(None) | Verdict::Undecided | Verdict::Retained => {
+                    "unsuccessful"
+                }
+            };
+            Some(NotRetainedIn {
+                department: with_article(&d.name),
+                reason: reason.to_owned(),
+            })
+        })
+        .collect()
+}
+
+/// "Coordinateur du réseau des Promeneurs du Net de l'Allier sur les
+/// modules 1 et 2": the title the call gives the convention, naming only
+/// the départements where the structure is retained.
+fn convention_title(departments: &[&Department], modules: &[&str]) -> String {
+    let places: Vec<String> = departments.iter().map(|d| of(&d.name)).collect();
+    let places = match places.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} et {last}", init.join(", ")),
+    };
+    format!(
+        "Coordinateur du réseau des Promeneurs du Net {places} {}",
+        decision::modules_phrase(modules)
     )
+}
+
+/// The applications of the call in `p`'s départements (all for an
+/// administrator): a CAF makes, lists and sends its own letters.
+fn in_scope(p: &Principal, a: &Application) -> bool {
+    calls::is_staff_of(p, a)
 }
 
 fn outcome_code(o: LetterOutcome) -> &'static str {
@@ -190,8 +264,9 @@ struct Job {
     convention: Option<ConventionData>,
 }
 
-/// The module of a call the caller manages, and its filed applications,
-/// all decided (409 otherwise: nothing is announced before validation).
+/// The module of a call the caller manages, and its filed applications in
+/// the caller's départements, all decided (409 otherwise: nothing is
+/// announced before validation). Each CAF waits only for its own.
 async fn decided(
     state: &AppState,
     p: &Principal,
@@ -214,7 +289,7 @@ async fn decided(
     .await?;
     let filed: Vec<Application> = items
         .into_iter()
-        .filter(|a| a.status != ApplicationStatus::Withdrawn)
+        .filter(|a| a.status != ApplicationStatus::Withdrawn && in_scope(p, a))
         .collect();
     if filed.is_empty() {
         return Err(AppError::conflict(
@@ -258,48 +333,76 @@ async fn make(
         .iter()
         .filter(|x| x.status == ProposalStatus::Validated)
         .collect();
+    let decisions = validated_of(&proposals);
     let departments = store::reference::departments(&state.db).await?;
     let existing = store::letters::of_module(&state.db, call_id, module_code).await?;
     let today = french_date(state.today());
-    let handover = (module_code == "M1").then_some(state.config.handover_months);
     let mut jobs = Vec::new();
     // The module versions the applications are filed under: usually one.
-    let mut versions: std::collections::HashMap<Uuid, Module> = std::collections::HashMap::new();
+    let mut versions: HashMap<Uuid, Module> = HashMap::new();
     for a in filed {
         if existing.iter().any(|l| l.application_id == a.id) {
             continue;
         }
-        if let std::collections::hash_map::Entry::Vacant(slot) = versions.entry(a.module_id) {
-            let m = store::calls::module(&state.db, a.module_id)
-                .await?
-                .ok_or_else(AppError::not_found)?;
-            slot.insert(m);
-        }
-        let filed_module = &versions[&a.module_id];
-        let cafs: Vec<CafParty> = departments
+        let filed_module = module_version(state, &mut versions, a.module_id).await?;
+        let verdicts = decision::verdicts(a.id, &a.departments, &decisions);
+        let (outcome, motivation, reason) = outcome_of(a, &verdicts, &validated);
+        let retained_in: Vec<&str> = verdicts
             .iter()
-            .filter(|d| a.departments.contains(&d.code))
-            .map(caf_party)
+            .filter(|(_, v)| *v == Verdict::Retained)
+            .map(|(d, _)| *d)
             .collect();
-        let names: Vec<String> = departments
-            .iter()
-            .filter(|d| a.departments.contains(&d.code))
-            .map(|d| with_article(&d.name))
-            .collect();
+        // A retained letter comes from the CAFs where it is retained and
+        // names only those départements; the others are told apart.
+        let named = |codes: &dyn Fn(&str) -> bool| -> Vec<&Department> {
+            departments.iter().filter(|d| codes(&d.code)).collect()
+        };
+        let applied = named(&|c| a.departments.iter().any(|d| d == c));
+        let letter_deps = if outcome == LetterOutcome::Retained {
+            named(&|c| retained_in.contains(&c))
+        } else {
+            applied.clone()
+        };
         let party = applicant(state, a).await?;
         let reference = store::applications::receipts(&state.db, a.id)
             .await?
             .last()
             .map_or_else(|| a.id.to_string(), |r| r.number.clone());
-        let (outcome, motivation, reason) = outcome_of(a, &validated);
-        let spec = &filed_module.spec;
+        let spec = filed_module.spec.clone();
+        let convention = if outcome == LetterOutcome::Retained {
+            convention_of(
+                state,
+                view,
+                a,
+                &verdicts,
+                &spec,
+                &departments,
+                party.clone(),
+                &reference,
+                &mut versions,
+            )
+            .await?
+        } else {
+            None
+        };
+        let handover = (spec.code == "M1").then_some(state.config.handover_months);
         let letter = LetterData {
-            caf: cafs.clone(),
-            applicant: party.clone(),
+            caf: letter_deps.iter().map(|d| caf_party(d)).collect(),
+            applicant: party,
             call_title: view.call.title.clone(),
             module_code: spec.code.clone(),
             module_title: spec.title.clone(),
-            departments: names.clone(),
+            departments: letter_deps.iter().map(|d| with_article(&d.name)).collect(),
+            applied_departments: applied.iter().map(|d| with_article(&d.name)).collect(),
+            not_retained_in: if outcome == LetterOutcome::Retained {
+                not_retained_in(&verdicts, &departments)
+            } else {
+                Vec::new()
+            },
+            convention_title: (outcome == LetterOutcome::Retained).then(|| match &convention {
+                Some(c) => c.title.clone(),
+                None => convention_title(&letter_deps, &[&spec.code]),
+            }),
             outcome,
             motivation,
             unsuccessful_reason: reason,
@@ -310,28 +413,6 @@ async fn make(
             service_ends_on: Some(french_date(spec.service_ends_on)),
             handover_months: handover,
         };
-        let convention = (outcome == LetterOutcome::Retained).then(|| ConventionData {
-            reference: reference.clone(),
-            call_title: view.call.title.clone(),
-            structure: party,
-            caf: cafs,
-            modules: vec![ConventionModule {
-                code: spec.code.clone(),
-                title: spec.title.clone(),
-                service_starts_on: french_date(spec.service_starts_on),
-                service_ends_on: french_date(spec.service_ends_on),
-                departments: names,
-                handover_months: handover,
-            }],
-            obligations: spec
-                .description
-                .split("\n\n")
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect(),
-            signed_on: None,
-        });
         jobs.push(Job {
             application_id: a.id,
             outcome,
@@ -418,6 +499,160 @@ async fn make(
     Ok(count)
 }
 
+/// A module version, read once per run.
+async fn module_version<'m>(
+    state: &AppState,
+    versions: &'m mut HashMap<Uuid, Module>,
+    id: Uuid,
+) -> Result<&'m Module, AppError> {
+    if let Entry::Vacant(slot) = versions.entry(id) {
+        let m = store::calls::module(&state.db, id)
+            .await?
+            .ok_or_else(AppError::not_found)?;
+        slot.insert(m);
+    }
+    versions.get(&id).ok_or_else(AppError::not_found)
+}
+
+/// The other retained applications of the same structure on the same
+/// call (other modules), decided.
+async fn siblings(state: &AppState, a: &Application) -> Result<Vec<Application>, AppError> {
+    let (items, _) = store::applications::list(
+        &state.db,
+        &domain::NetworkScope::everything(),
+        &store::applications::Filter {
+            call_id: Some(a.call_id),
+            structure_id: Some(a.structure_id),
+            status: Some(ApplicationStatus::Retained),
+            filed_only: true,
+            limit: 100,
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(items
+        .into_iter()
+        .filter(|s| s.id != a.id && s.module_code != a.module_code)
+        .collect())
+}
+
+/// The convention already made for another module of the same structure
+/// after `a` was decided: it covers `a` too (the call's one convention
+/// "sur les modules 1 et 2").
+async fn shared_convention(state: &AppState, a: &Application) -> Result<Option<Letter>, AppError> {
+    for s in siblings(state, a).await? {
+        let found = store::letters::of_application(&state.db, s.id)
+            .await?
+            .into_iter()
+            .find(|l| l.kind == CONVENTION && l.created_at >= a.updated_at);
+        if found.is_some() {
+            return Ok(found);
+        }
+    }
+    Ok(None)
+}
+
+/// The one convention of a retained application's structure on this call:
+/// every module it is retained for (decided so far), each naming only the
+/// départements where it is retained, signed by those départements' CAFs.
+/// `None` when a convention made for another module already covers it.
+#[allow(clippy::too_many_arguments)]
+async fn convention_of(
+    state: &AppState,
+    view: &calls::CallView,
+    a: &Application,
+    verdicts: &[(&str, Verdict)],
+    spec: &domain::call::ModuleSpec,
+    departments: &[Department],
+    structure: Party,
+    reference: &str,
+    versions: &mut HashMap<Uuid, Module>,
+) -> Result<Option<ConventionData>, AppError> {
+    if shared_convention(state, a).await?.is_some() {
+        return Ok(None);
+    }
+    let others = siblings(state, a).await?;
+    let mut verdicts_of: Vec<OwnedVerdicts> = vec![(a.module_code.clone(), a.id, owned(verdicts))];
+    let mut specs: HashMap<Uuid, domain::call::ModuleSpec> = HashMap::new();
+    specs.insert(a.id, spec.clone());
+    for s in &others {
+        let proposals = store::committee::proposals(&state.db, s.call_id, &s.module_code).await?;
+        let decisions = validated_of(&proposals);
+        let v = decision::verdicts(s.id, &s.departments, &decisions);
+        verdicts_of.push((s.module_code.clone(), s.id, owned(&v)));
+        let m = module_version(state, versions, s.module_id).await?;
+        specs.insert(s.id, m.spec.clone());
+    }
+    let borrowed: Vec<decision::ApplicationVerdicts<'_>> = verdicts_of
+        .iter()
+        .map(|(code, id, v)| {
+            (
+                code.as_str(),
+                *id,
+                v.iter().map(|(d, x)| (d.as_str(), *x)).collect(),
+            )
+        })
+        .collect();
+    let Some(plan) = decision::convention_plan(&borrowed) else {
+        return Ok(None);
+    };
+    let signing: Vec<&Department> = departments
+        .iter()
+        .filter(|d| plan.departments.contains(&d.code))
+        .collect();
+    let codes: Vec<&str> = plan
+        .modules
+        .iter()
+        .map(|m| m.module_code.as_str())
+        .collect();
+    let mut modules = Vec::new();
+    let mut obligations: Vec<String> = Vec::new();
+    for m in &plan.modules {
+        let Some(spec) = specs.get(&m.application_id) else {
+            continue;
+        };
+        modules.push(ConventionModule {
+            code: decision::module_number(&spec.code).to_owned(),
+            title: spec.title.clone(),
+            service_starts_on: french_date(spec.service_starts_on),
+            service_ends_on: french_date(spec.service_ends_on),
+            departments: departments
+                .iter()
+                .filter(|d| m.departments.contains(&d.code))
+                .map(|d| with_article(&d.name))
+                .collect(),
+            handover_months: (spec.code == "M1").then_some(state.config.handover_months),
+        });
+        for o in spec
+            .description
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            if !obligations.iter().any(|x| x == o) {
+                obligations.push(o.to_owned());
+            }
+        }
+    }
+    Ok(Some(ConventionData {
+        reference: reference.to_owned(),
+        title: convention_title(&signing, &codes),
+        call_title: view.call.title.clone(),
+        structure,
+        caf: signing.iter().map(|d| caf_party(d)).collect(),
+        modules,
+        obligations,
+        signed_on: None,
+    }))
+}
+
+/// [`decision::ApplicationVerdicts`], owned.
+type OwnedVerdicts = (String, Uuid, Vec<(String, Verdict)>);
+
+fn owned(v: &[(&str, Verdict)]) -> Vec<(String, Verdict)> {
+    v.iter().map(|(d, x)| ((*d).to_owned(), *x)).collect()
+}
+
 /// A template error as a 422 naming the line.
 pub fn template_error(e: LetterError) -> AppError {
     match e {
@@ -434,7 +669,8 @@ pub fn template_error(e: LetterError) -> AppError {
     }
 }
 
-/// The letters made for a module (staff of the call).
+/// The letters made for a module (staff of the call), of the applications
+/// in the caller's départements only: each CAF its own.
 pub async fn letters(
     state: &AppState,
     p: &Principal,
@@ -443,11 +679,41 @@ pub async fn letters(
 ) -> Result<Vec<Letter>, AppError> {
     let view = calls::staff_call(state, p, call_id).await?;
     let module = view.module(code).ok_or_else(AppError::not_found)?;
-    Ok(store::letters::of_module(&state.db, call_id, &module.spec.code).await?)
+    let mine = scoped_ids(state, p, call_id, &module.spec.code).await?;
+    let mut all = store::letters::of_module(&state.db, call_id, &module.spec.code).await?;
+    all.retain(|l| mine.contains(&l.application_id));
+    Ok(all)
 }
 
-/// E-mails every letter not yet sent, with its PDFs; returns how many
-/// applicants were written to now (0 on a second run).
+/// The filed applications of a module in the caller's départements.
+async fn scoped_ids(
+    state: &AppState,
+    p: &Principal,
+    call_id: Uuid,
+    code: &str,
+) -> Result<std::collections::HashSet<Uuid>, AppError> {
+    let (items, _) = store::applications::list(
+        &state.db,
+        &domain::NetworkScope::everything(),
+        &store::applications::Filter {
+            call_id: Some(call_id),
+            module_code: Some(code.to_owned()),
+            filed_only: true,
+            limit: 10_000,
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(items
+        .iter()
+        .filter(|a| in_scope(p, a))
+        .map(|a| a.id)
+        .collect())
+}
+
+/// E-mails every letter not yet sent of the caller's départements, with
+/// its PDFs, each audited (`send_letter`); returns how many applicants
+/// were written to now (0 on a second run).
 pub async fn send_all(
     state: &AppState,
     p: &Principal,
@@ -482,11 +748,27 @@ pub async fn send_all(
                 content: f.content,
             });
         }
+        // Retained, its convention made with another module's letters: the
+        // one convention goes with this letter too.
+        let own_convention = all
+            .iter()
+            .any(|l| l.application_id == a.id && l.kind == CONVENTION);
+        if !own_convention
+            && mine.iter().any(|l| l.outcome == "retained")
+            && let Some(shared) = shared_convention(state, a).await?
+            && let Some(f) = store::files::get(&state.db, shared.file_id).await?
+        {
+            attachments.push(Attachment {
+                file_name: "convention.pdf".into(),
+                content_type: "application/pdf".into(),
+                content: f.content,
+            });
+        }
         let body = LetterMail {
             structure: &a.structure_name,
             call: &view.call.title,
             module: &format!("{} — {}", module.spec.code, module.spec.title),
-            retained: a.status == ApplicationStatus::Retained,
+            retained: mine.iter().any(|l| l.outcome == "retained"),
             link: format!("{}/candidatures/{}", state.config.base_url, a.id),
         };
         let to =
@@ -512,6 +794,21 @@ pub async fn send_all(
             && store::letters::mark_queued(&mut tx, a.id, email, now).await?
         {
             sent += 1;
+            store::audit::log(
+                &mut tx,
+                &crate::accounts::actor(p),
+                now,
+                "send_letter",
+                "application",
+                a.id,
+                None,
+                serde_json::json!({
+                    "module": module.spec.code,
+                    "documents": mine.iter().map(|l| l.kind.as_str()).collect::<Vec<_>>(),
+                    "recipients": to.len(),
+                }),
+            )
+            .await?;
         }
     }
     tx.commit().await?;
@@ -552,10 +849,13 @@ pub async fn document(
         make(state, p, &view, &a.module_code, std::slice::from_ref(&a)).await?;
         letters = store::letters::of_application(&state.db, a.id).await?;
     }
-    let letter = letters
-        .into_iter()
-        .find(|l| l.kind == kind)
-        .ok_or_else(AppError::not_found)?;
+    let mut letter = letters.into_iter().find(|l| l.kind == kind);
+    if letter.is_none() && kind == CONVENTION && a.status == ApplicationStatus::Retained {
+        // One convention for all the modules of a structure: made with
+        // another module's letters.
+        letter = shared_convention(state, &a).await?;
+    }
+    let letter = letter.ok_or_else(AppError::not_found)?;
     Ok(store::files::get(&state.db, letter.file_id)
         .await?
         .ok_or_else(AppError::not_found)?
@@ -606,6 +906,9 @@ pub async fn check_template(
             module_code: "M1".into(),
             module_title: "Coordination".into(),
             departments: vec!["l'Allier".into()],
+            applied_departments: vec!["l'Allier".into()],
+            not_retained_in: Vec::new(),
+            convention_title: None,
             outcome: LetterOutcome::NotRetained,
             motivation: Some("Motivation du comité.".into()),
             unsuccessful_reason: None,
@@ -618,6 +921,7 @@ pub async fn check_template(
         })?,
         CONVENTION => to_value(&ConventionData {
             reference: "2024-M1-0001".into(),
+            title: "Coordinateur du réseau des Promeneurs du Net de l'Allier sur le module 1".into(),
             call_title: "Appel à candidatures".into(),
             structure: sample_party(),
             caf: vec![sample_caf()],

@@ -69,6 +69,19 @@ pub enum UnsuccessfulReason {
     InsufficientQuality,
 }
 
+/// A département of the application where it was not retained, told in a
+/// letter that announces a retention elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotRetainedIn {
+    /// With its article: "le Puy-de-Dôme".
+    pub department: String,
+    /// `other_retained` (another application was retained there),
+    /// `too_few_applications` or `insufficient_quality` (the module is
+    /// infructueux there), `unsuccessful` (infructueux, reason not
+    /// recorded).
+    pub reason: String,
+}
+
 /// A letter telling an applicant the result of the committee, for one
 /// module and the départements of its application.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -84,8 +97,17 @@ pub struct LetterData {
     /// "Coordination du réseau des Promeneurs du Net".
     pub module_title: String,
     /// With their article, as written after "pour":
-    /// `["l'Allier", "le Puy-de-Dôme"]`.
+    /// `["l'Allier", "le Puy-de-Dôme"]`. For a retained application, only
+    /// the départements where it is retained.
     pub departments: Vec<String>,
+    /// Every département of the application, with its article.
+    pub applied_departments: Vec<String>,
+    /// For a retained application: the départements of the application
+    /// where it was not retained, and why.
+    pub not_retained_in: Vec<NotRetainedIn>,
+    /// For a retained application: the title of the convention sent with
+    /// the letter.
+    pub convention_title: Option<String>,
     pub outcome: LetterOutcome,
     /// The committee's motivation; paragraphs separated by a blank line.
     pub motivation: Option<String>,
@@ -126,6 +148,9 @@ pub struct ConventionModule {
 pub struct ConventionData {
     /// The convention's number, printed on every page.
     pub reference: String,
+    /// "Coordinateur du réseau des Promeneurs du Net de l'Allier sur les
+    /// modules 1 et 2": names only where the structure is retained.
+    pub title: String,
     /// "Appel à candidatures Promeneurs du Net 2024".
     pub call_title: String,
     /// The structure, with its representative who signs.

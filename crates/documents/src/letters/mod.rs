@@ -17,8 +17,8 @@ mod diagnostic;
 mod engine;
 
 pub use data::{
-    CafParty, ConventionData, ConventionModule, LetterData, LetterOutcome, Party, Signatory,
-    UnsuccessfulReason,
+    CafParty, ConventionData, ConventionModule, LetterData, LetterOutcome, NotRetainedIn, Party,
+    Signatory, UnsuccessfulReason,
 };
 pub use engine::{DATA_FILE, LetterEngine};
 

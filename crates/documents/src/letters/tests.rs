@@ -56,6 +56,13 @@ fn letter(outcome: LetterOutcome) -> LetterData {
         module_code: "1".into(),
         module_title: "Coordination du réseau des Promeneurs du Net".into(),
         departments: vec!["l’Allier".into(), "le Puy-de-Dôme".into()],
+        applied_departments: vec!["l’Allier".into(), "le Puy-de-Dôme".into()],
+        not_retained_in: Vec::new(),
+        convention_title: (outcome == LetterOutcome::Retained).then(|| {
+            "Coordinateur du réseau des Promeneurs du Net de l’Allier et du Puy-de-Dôme sur le \
+             module 1"
+                .into()
+        }),
         outcome,
         motivation: match outcome {
             LetterOutcome::Retained => None,
@@ -79,6 +86,9 @@ fn letter(outcome: LetterOutcome) -> LetterData {
 fn convention_data(caf: Vec<CafParty>) -> ConventionData {
     ConventionData {
         reference: "CONV-2024-M1-0042".into(),
+        title: "Coordinateur du réseau des Promeneurs du Net de l’Allier et du Puy-de-Dôme sur \
+                les modules 1 et 2"
+            .into(),
         call_title: "Appel à candidatures Promeneurs du Net 2024".into(),
         structure: applicant(),
         caf,
@@ -222,6 +232,7 @@ fn a_letter_from_one_caf_is_signed_by_it_alone() {
     let mut data = letter(LetterOutcome::NotRetained);
     data.caf = vec![caf_63()];
     data.departments = vec!["le Puy-de-Dôme".into()];
+    data.applied_departments = vec!["le Puy-de-Dôme".into()];
     data.salutation = None;
     let pdf = result_letter(&data).unwrap();
     assert_pdf(&pdf);
@@ -242,8 +253,8 @@ fn a_convention_with_two_cafs_has_every_signature_block() {
         return skipped();
     };
     for expected in [
-        "Convention — Coordinateur du réseau des Promeneurs du Net de l’Allier et/ou du \
-         Puy-de-Dôme",
+        "Convention — Coordinateur du réseau des Promeneurs du Net de l’Allier et du \
+         Puy-de-Dôme sur les modules 1 et 2",
         "Article 1 — Objet",
         "Article 2 — Durée",
         "Article 3 — Engagements de la structure",

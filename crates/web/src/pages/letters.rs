@@ -356,12 +356,19 @@ fn data_fields(kind: &str) -> Vec<DataField> {
                 "reference",
                 "le numéro de la convention, repris sur chaque page",
             ),
+            f(
+                "title",
+                "l'intitulé de la convention, qui ne nomme que les départements où la structure est retenue : « Coordinateur du réseau des Promeneurs du Net de l'Allier sur les modules 1 et 2 »",
+            ),
             f("call_title", "le titre de l'appel à candidatures"),
             f("structure", PARTY),
-            f("caf", CAF),
+            f(
+                "caf",
+                "les Caf des départements où la structure est retenue ; chacune a department_code, name, short_name, address, city, signatory (name, title), contact (peut manquer)",
+            ),
             f(
                 "modules",
-                "la liste des modules : code, title, service_starts_on, service_ends_on (dates déjà écrites en français), departments (avec leur article : « l'Allier »), handover_months (mois de tuilage ; peut manquer)",
+                "les modules où la structure est retenue, une seule convention pour tous : code (« 1 »), title, service_starts_on, service_ends_on (dates déjà écrites en français), departments (avec leur article : « l'Allier »), handover_months (mois de tuilage ; peut manquer)",
             ),
             f(
                 "obligations",
@@ -381,7 +388,19 @@ fn data_fields(kind: &str) -> Vec<DataField> {
             f("module_title", "l'intitulé du module"),
             f(
                 "departments",
-                "les départements, avec leur article : « l'Allier », « le Puy-de-Dôme »",
+                "les départements, avec leur article : « l'Allier », « le Puy-de-Dôme » ; pour une candidature retenue, seulement ceux où elle l'est",
+            ),
+            f(
+                "applied_departments",
+                "tous les départements de la candidature, avec leur article",
+            ),
+            f(
+                "not_retained_in",
+                "pour une candidature retenue, les départements où elle ne l'est pas : department (avec son article), reason (\"other_retained\" : une autre candidature y est retenue ; \"too_few_applications\", \"insufficient_quality\" ou \"unsuccessful\" : module infructueux)",
+            ),
+            f(
+                "convention_title",
+                "pour une candidature retenue, l'intitulé de la convention jointe",
             ),
             f(
                 "outcome",
