@@ -90,6 +90,8 @@ async fn call(app: &TestApp) -> Call {
         let r = review(&mut member, app_id, &marks(q, 12)).await;
         assert!(r.status.is_success(), "{}", r.body);
     }
+    // The committee proposes once both modules' deadlines have passed.
+    app.clock.set("2027-05-01T08:00:00Z".parse().unwrap());
     c
 }
 
@@ -392,6 +394,7 @@ async fn each_caf_waits_only_for_its_own_decisions() {
     for id in [&one, &two, &three, &four] {
         review(&mut member, id, &marks(15, 12)).await;
     }
+    app.clock.set("2027-03-20T08:00:00Z".parse().unwrap());
     // Only the Allier has decided.
     decide(&app, &call, "M1", "03", &one).await;
     let api = format!("/api/v1/calls/{call}/modules/M1/letters");

@@ -921,7 +921,8 @@ pub async fn check_template(
         })?,
         CONVENTION => to_value(&ConventionData {
             reference: "2024-M1-0001".into(),
-            title: "Coordinateur du réseau des Promeneurs du Net de l'Allier sur le module 1".into(),
+            title: "Coordinateur du réseau des Promeneurs du Net de l'Allier sur le module 1"
+                .into(),
             call_title: "Appel à candidatures".into(),
             structure: sample_party(),
             caf: vec![sample_caf()],
