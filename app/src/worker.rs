@@ -16,8 +16,8 @@ pub struct Worker {
     mailer: Mailer,
     clock: Arc<dyn Clock>,
     pub poll: Duration,
-    /// The public address, for links in e-mails made by periodic tasks.
-    base_url: String,
+    /// For the periodic tasks (its base url makes the links in e-mails).
+    services: services::Ctx,
 }
 
 /// What one pass did.
@@ -30,17 +30,17 @@ pub struct Pass {
 impl Worker {
     pub fn new(db: Db, mailer: Mailer, clock: Arc<dyn Clock>) -> Self {
         Self {
+            services: services::Ctx::new(db.clone(), clock.clone(), ""),
             db,
             mailer,
             clock,
             poll: Duration::from_secs(2),
-            base_url: String::new(),
         }
     }
 
     #[must_use]
     pub fn with_base_url(mut self, base_url: &str) -> Self {
-        base_url.clone_into(&mut self.base_url);
+        self.services = services::Ctx::new(self.db.clone(), self.clock.clone(), base_url);
         self
     }
 
@@ -48,15 +48,12 @@ impl Worker {
     /// deadline of drafts. Each is safe to
     /// run from several workers (claims are made in the database).
     pub async fn periodic(&self) {
-        let now = self.clock.now();
-        match web::network::reminders::queue_convention_reminders(&self.db, &self.base_url, now)
-            .await
-        {
+        match services::reminders::queue_convention_reminders(&self.services).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(conventions = n, "convention reminders queued"),
             Err(e) => tracing::warn!(error = %e, "cannot queue convention reminders"),
         }
-        match web::calls::reminders::queue_draft_reminders(&self.db, &self.base_url, now).await {
+        match services::reminders::queue_draft_reminders(&self.services).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(drafts = n, "draft reminders queued"),
             Err(e) => tracing::warn!(error = %e, "cannot queue draft reminders"),

@@ -850,7 +850,9 @@ async fn drafts_are_reminded_seven_days_and_one_day_before_once_each() {
         let db = app.db.clone();
         let at = ts(at);
         async move {
-            web::calls::reminders::queue_draft_reminders(&db, "http://promeneurs.test", at)
+            let clock = std::sync::Arc::new(domain::FixedClock::new(at));
+            let ctx = services::Ctx::new(db, clock, "http://promeneurs.test");
+            services::reminders::queue_draft_reminders(&ctx)
                 .await
                 .unwrap()
         }

@@ -24,3 +24,4 @@ mod trust_accounts;
 mod trust_committee;
 mod trust_directory;
 mod trust_letters;
+mod worker_reminders;

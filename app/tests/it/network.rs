@@ -596,21 +596,14 @@ async fn conventions_are_recorded_by_the_caf_and_reminded() {
     );
 
     // 60 days before the end (2026-11-26 → 2027-01-25): one reminder, once.
-    let n = web::network::reminders::queue_convention_reminders(
-        &app.db,
-        "http://promeneurs.test",
-        app.now(),
-    )
-    .await
-    .unwrap();
+    let reminders = services::Ctx::new(app.db.clone(), app.clock.clone(), "http://promeneurs.test");
+    let n = services::reminders::queue_convention_reminders(&reminders)
+        .await
+        .unwrap();
     assert_eq!(n, 1);
-    let n = web::network::reminders::queue_convention_reminders(
-        &app.db,
-        "http://promeneurs.test",
-        app.now(),
-    )
-    .await
-    .unwrap();
+    let n = services::reminders::queue_convention_reminders(&reminders)
+        .await
+        .unwrap();
     assert_eq!(n, 0);
     let (subject, body) = app
         .last_email_to("accueil@structure.fr")

@@ -119,20 +119,21 @@ pub struct ErrorDetail {
 
 impl From<store::StoreError> for AppError {
     fn from(e: store::StoreError) -> Self {
-        match e {
-            store::StoreError::NotFound => AppError::not_found(),
-            store::StoreError::Conflict(what) => {
-                AppError::conflict("conflict", conflict_message(what))
-            }
-            other => AppError::internal(other),
-        }
+        services::ServiceError::from(e).into()
     }
 }
 
-fn conflict_message(what: &str) -> String {
-    match what {
-        "email" => "Un compte existe déjà avec cette adresse e-mail.".to_owned(),
-        other => format!("Conflit : {other}."),
+/// A service's error in the shapes of API.md and of the French pages.
+impl From<services::ServiceError> for AppError {
+    fn from(e: services::ServiceError) -> Self {
+        use services::ServiceError as E;
+        match e {
+            E::NotFound => AppError::not_found(),
+            E::Forbidden(message) => AppError::forbidden(message),
+            E::Conflict { code, message } => AppError::conflict(code, message),
+            E::Invalid(fields) => AppError::invalid(fields),
+            E::Internal(e) => AppError::internal(e),
+        }
     }
 }
 
@@ -273,4 +274,58 @@ fn form_urlencoded_component(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod service_error_tests {
+    use std::collections::BTreeMap;
+
+    use axum::http::StatusCode;
+    use services::ServiceError;
+
+    use super::AppError;
+
+    #[test]
+    fn service_errors_keep_the_shapes_of_the_api() {
+        let e = AppError::from(ServiceError::NotFound);
+        assert_eq!((e.status, e.code), (StatusCode::NOT_FOUND, "not_found"));
+        let e = AppError::from(ServiceError::Forbidden("Non.".into()));
+        assert_eq!(
+            (e.status, e.code, e.message.as_str()),
+            (StatusCode::FORBIDDEN, "forbidden", "Non.")
+        );
+        let e = AppError::from(ServiceError::conflict("already_relaunched", "Déjà."));
+        assert_eq!(
+            (e.status, e.code, e.message.as_str()),
+            (StatusCode::CONFLICT, "already_relaunched", "Déjà.")
+        );
+        let e = AppError::from(ServiceError::invalid_field("deadline", "À venir."));
+        assert_eq!(
+            (e.status, e.code, e.message.as_str()),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_fields",
+                "Certains champs sont invalides."
+            )
+        );
+        assert_eq!(
+            e.fields,
+            BTreeMap::from([("deadline".to_owned(), "À venir.".to_owned())])
+        );
+        let e = AppError::from(ServiceError::internal("disk full"));
+        assert_eq!(
+            (e.status, e.code),
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+        );
+        // The store's conflicts read as before.
+        let e = AppError::from(store::StoreError::Conflict("email"));
+        assert_eq!(
+            (e.status, e.code, e.message.as_str()),
+            (
+                StatusCode::CONFLICT,
+                "conflict",
+                "Un compte existe déjà avec cette adresse e-mail."
+            )
+        );
+    }
 }

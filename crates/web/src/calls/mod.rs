@@ -3,7 +3,6 @@
 //! documents, statuses), one transaction per change, French errors.
 
 pub mod exports;
-pub mod reminders;
 pub mod signup;
 pub mod upload;
 

@@ -8,5 +8,4 @@ pub mod gate;
 pub mod import;
 pub mod input;
 pub mod map;
-pub mod reminders;
 pub mod service;
