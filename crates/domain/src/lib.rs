@@ -18,6 +18,7 @@ pub mod password;
 pub mod phone;
 pub mod presence;
 pub mod promeneur;
+pub mod relaunch;
 pub mod role;
 pub mod scoring;
 pub mod siret;
