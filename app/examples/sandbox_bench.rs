@@ -13,7 +13,7 @@ use std::fmt::Write;
 use std::time::{Duration, Instant};
 
 use documents::letters::{CafParty, LetterData, LetterOutcome, Party, Signatory};
-use web::sandbox::{self, JOB_TABLE, SandboxConfig};
+use services::sandbox::{self, JOB_TABLE, SandboxConfig};
 
 fn letter(i: usize) -> LetterData {
     let caf = CafParty {

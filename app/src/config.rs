@@ -99,7 +99,7 @@ pub struct Settings {
         long,
         global = true,
         env = "PROMENEURS_SANDBOX_MEMORY_MB",
-        default_value_t = web::sandbox::DEFAULT_MEMORY_MB,
+        default_value_t = services::sandbox::DEFAULT_MEMORY_MB,
         value_parser = clap::value_parser!(u64).range(64..=65536)
     )]
     pub sandbox_memory_mb: u64,
@@ -109,7 +109,7 @@ pub struct Settings {
         long,
         global = true,
         env = "PROMENEURS_SANDBOX_SECONDS",
-        default_value_t = web::sandbox::DEFAULT_SECONDS,
+        default_value_t = services::sandbox::DEFAULT_SECONDS,
         value_parser = clap::value_parser!(u64).range(1..=3600)
     )]
     pub sandbox_seconds: u64,
@@ -147,8 +147,8 @@ impl Settings {
     }
 
     /// The child process for untrusted documents: this very binary.
-    pub fn sandbox_config(&self) -> web::sandbox::SandboxConfig {
-        web::sandbox::SandboxConfig {
+    pub fn sandbox_config(&self) -> services::sandbox::SandboxConfig {
+        services::sandbox::SandboxConfig {
             binary: std::env::current_exe().ok(),
             memory_mb: self.sandbox_memory_mb,
             seconds: self.sandbox_seconds,

@@ -7,11 +7,11 @@
 use anyhow::Context;
 use domain::{AdminCap, DepartmentCode, Grant, Principal, Role};
 use jiff::{Timestamp, ToSpan, civil::Date};
-use store::{Db, audit::Actor};
-use web::network::{
-    import::{self, Kind},
-    input::CommuneIndex,
+use services::{
+    imports::{self as import, Kind},
+    network::input::CommuneIndex,
 };
+use store::{Db, audit::Actor};
 
 const COMMUNES_03: &[&str] = &[
     "Vichy",
@@ -512,7 +512,7 @@ async fn run(
         kind,
         csv.as_bytes(),
         // The demo's own CSV: read in process.
-        &web::sandbox::SandboxConfig::default(),
+        &services::sandbox::SandboxConfig::default(),
     )
     .await
     .map_err(|e| anyhow::anyhow!(e.0))?;

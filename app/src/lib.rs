@@ -157,7 +157,7 @@ pub async fn import_file(
         kind,
         path,
         dry_run,
-        &web::sandbox::SandboxConfig::default(),
+        &services::sandbox::SandboxConfig::default(),
     )
     .await
 }
@@ -169,9 +169,9 @@ pub async fn import_file_with(
     kind: &str,
     path: &std::path::Path,
     dry_run: bool,
-    sandbox: &web::sandbox::SandboxConfig,
+    sandbox: &services::sandbox::SandboxConfig,
 ) -> anyhow::Result<i32> {
-    use web::network::import::{self, Kind};
+    use services::imports::{self as import, Kind};
     let kind = Kind::parse(kind)
         .with_context(|| format!("type inconnu « {kind} » : structures ou promeneurs"))?;
     let bytes = std::fs::read(path).with_context(|| format!("lecture de {}", path.display()))?;
@@ -183,7 +183,7 @@ pub async fn import_file_with(
         grants: vec![domain::Grant::platform(domain::Role::Admin)],
     };
     let communes =
-        web::network::input::CommuneIndex::new(store::reference::all_communes(db).await?);
+        services::network::input::CommuneIndex::new(store::reference::all_communes(db).await?);
     let plan = import::plan(db, &console, &communes, kind, &bytes, sandbox)
         .await
         .map_err(|e| anyhow::anyhow!(e.0))?;

@@ -1,5 +1,5 @@
 //! `promeneurs sandbox <job>`: the child process that reads and typesets
-//! untrusted documents for the server (see `web::sandbox`). It limits its
+//! untrusted documents for the server (see `services::sandbox`). It limits its
 //! own memory and CPU time before reading anything, reads the job's input
 //! on stdin and writes the answer on stdout. A document that exceeds the
 //! limits kills this process, never the server.
@@ -17,7 +17,7 @@ pub fn run(job: &str, memory_mb: u64, seconds: u64) -> i32 {
         eprintln!("sandbox: stdin: {e}");
         return 2;
     }
-    let answer = web::sandbox::execute(job, &input);
+    let answer = services::sandbox::execute(job, &input);
     drop(input);
     let mut out = std::io::stdout().lock();
     if out.write_all(&answer).and_then(|()| out.flush()).is_err() {

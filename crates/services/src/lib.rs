@@ -4,12 +4,18 @@
 //! returns a [`ServiceError`]: no HTTP status, no HTML page. The web layer,
 //! the worker and the command line call services; services never call them.
 //!
-//! Moved here so far: the reminders queued by the worker.
+//! Moved here so far: the reminders queued by the worker; the spreadsheet
+//! import (`imports`), the checking of network input it shares with the web
+//! layer (`network::input`), and the client of the sandbox child that reads
+//! untrusted files (`sandbox`).
 
 mod ctx;
 mod error;
+pub mod imports;
 mod mail;
+pub mod network;
 pub mod reminders;
+pub mod sandbox;
 
 pub use ctx::Ctx;
 pub use error::{FieldErrors, ServiceError};

@@ -16,7 +16,7 @@ pub mod mail;
 pub mod network;
 pub mod pages;
 pub mod relaunch;
-pub mod sandbox;
+pub use services::sandbox;
 mod security;
 mod view;
 

@@ -21,13 +21,14 @@ use utoipa_axum::{
     routes,
 };
 
+use services::imports::{self, Kind};
+
 use crate::{
     AppError, AppState,
     auth::{CurrentUser, MaybeUser},
     network::{
         directory::{DirectoryQuery, json_page},
         exports, gate,
-        import::{self, Kind, PlannedRow, RowError, Summary},
         input::{NetworkDraft, PromeneurDraft, SlotDraft, StructureDraft},
         service,
     },
@@ -55,7 +56,7 @@ pub fn router() -> OpenApiRouter<AppState> {
                 .layer(DefaultBodyLimit::max(service::MAX_PHOTO_BYTES + 1)),
         )
         .routes(routes!(themes))
-        .routes(routes!(import_file).layer(DefaultBodyLimit::max(import::MAX_BYTES + 1)))
+        .routes(routes!(import_file).layer(DefaultBodyLimit::max(imports::MAX_BYTES + 1)))
         .routes(routes!(exports::template))
         .routes(routes!(public_promeneurs))
 }
@@ -1205,6 +1206,70 @@ pub struct ImportOut {
     summary: Option<Summary>,
 }
 
+// The report's parts, as the API shows and describes them (the service's
+// types carry no OpenAPI schema: services know nothing of HTTP).
+
+#[derive(Serialize, ToSchema)]
+pub struct RowError {
+    /// The row number as the spreadsheet shows it (the header is row 1).
+    line: usize,
+    /// The column's header in the template.
+    column: String,
+    message: String,
+}
+
+impl From<&imports::RowError> for RowError {
+    fn from(e: &imports::RowError) -> Self {
+        Self {
+            line: e.line,
+            column: e.column.clone(),
+            message: e.message.clone(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Create,
+    Update,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlannedRow {
+    line: usize,
+    action: Action,
+    label: String,
+}
+
+impl From<&imports::PlannedRow> for PlannedRow {
+    fn from(r: &imports::PlannedRow) -> Self {
+        Self {
+            line: r.line,
+            action: match r.action {
+                imports::Action::Create => Action::Create,
+                imports::Action::Update => Action::Update,
+            },
+            label: r.label.clone(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Summary {
+    created: usize,
+    updated: usize,
+}
+
+impl From<imports::Summary> for Summary {
+    fn from(s: imports::Summary) -> Self {
+        Self {
+            created: s.created,
+            updated: s.updated,
+        }
+    }
+}
+
 /// The 422 of an import: the report of a file with invalid rows, or the
 /// error JSON of a file that cannot be read. Only described, never built.
 #[derive(Serialize, ToSchema)]
@@ -1237,12 +1302,12 @@ pub async fn import_file(
         return Err(AppError::not_found());
     }
     let communes = state.communes().await?;
-    let plan = import::plan(&state.db, &p, &communes, kind, &body, &state.config.sandbox)
+    let plan = imports::plan(&state.db, &p, &communes, kind, &body, &state.config.sandbox)
         .await
         .map_err(import_file_error)?;
     let dry_run = q.dry_run.unwrap_or(false);
     let summary = if plan.is_valid() && !dry_run {
-        let summary = import::apply(
+        let summary = imports::apply(
             &state.db,
             &p,
             &crate::accounts::actor(&p),
@@ -1254,7 +1319,9 @@ pub async fn import_file(
         )
         .await
         .map_err(|e| match e {
-            store::StoreError::NotFound => AppError::forbidden("Une ligne sort de vos droits."),
+            services::ServiceError::NotFound => {
+                AppError::forbidden("Une ligne sort de vos droits.")
+            }
             other => other.into(),
         })?;
         state.directory.invalidate();
@@ -1267,10 +1334,10 @@ pub async fn import_file(
         dry_run,
         creates: plan.creates(),
         updates: plan.updates(),
-        rows: plan.rows.clone(),
-        errors: plan.errors.clone(),
+        rows: plan.rows.iter().map(PlannedRow::from).collect(),
+        errors: plan.errors.iter().map(RowError::from).collect(),
         ignored_columns: plan.ignored_columns.clone(),
-        summary,
+        summary: summary.map(Summary::from),
     };
     let status = if plan.is_valid() {
         StatusCode::OK
@@ -1281,7 +1348,7 @@ pub async fn import_file(
 }
 
 /// A refused file: too large (413), not a spreadsheet (415), else 422.
-pub fn import_file_error(e: import::FileError) -> AppError {
+pub fn import_file_error(e: imports::FileError) -> AppError {
     let m = e.0;
     if m.contains("trop gros") {
         AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", m)

@@ -11,11 +11,13 @@ use documents::export::{Cell, ExportFormat, Sheet};
 use domain::promeneur::PromeneurStatus;
 use serde::Deserialize;
 
+use services::imports::Kind;
+
 use crate::{
     AppError, AppState,
     api::network::{ConventionQuery, PromeneurQuery, StructureQuery},
     auth::CurrentUser,
-    network::{gate, import::Kind},
+    network::gate,
 };
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -279,7 +281,7 @@ pub async fn template(
     let kind = Kind::parse(&kind).ok_or_else(AppError::not_found)?;
     let format = format_of(&f)?;
     send(
-        &super::import::template(kind),
+        &services::imports::template(kind),
         format,
         &format!("modele-{}", kind.as_str()),
     )

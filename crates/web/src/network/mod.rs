@@ -5,7 +5,6 @@
 pub mod directory;
 pub mod exports;
 pub mod gate;
-pub mod import;
-pub mod input;
+pub use services::network::input;
 pub mod map;
 pub mod service;

@@ -8,10 +8,12 @@ use domain::{
 };
 use jiff::civil::Date;
 use store::{
-    promeneurs::{Promeneur, PromeneurInput, Proposal},
+    promeneurs::{Promeneur, Proposal},
     structures::Structure,
 };
 use uuid::Uuid;
+
+use services::network::{gating_of, gating_of_input, set_gating};
 
 use super::input::{
     Context, Errors, NetworkDraft, PromeneurDraft, SlotDraft, StructureDraft, validate_profile,
@@ -187,38 +189,6 @@ fn editor_of(cap: &NetworkCap) -> Editor {
     } else {
         Editor::Referent
     }
-}
-
-/// The gating values of an input (`active`: the status it asks for).
-pub(crate) fn gating_of_input(input: &PromeneurInput, active: bool) -> GatingValues {
-    GatingValues {
-        active,
-        mandate_hours: input.mandate_hours,
-        mandate_starts_on: input.mandate_starts_on,
-        mandate_ends_on: input.mandate_ends_on,
-        charter_signed_on: input.charter_signed_on,
-        initial_training_on: input.initial_training_on,
-    }
-}
-
-pub(crate) fn gating_of(p: &Promeneur) -> GatingValues {
-    GatingValues {
-        active: p.status == PromeneurStatus::Active.as_str(),
-        mandate_hours: p.mandate_hours,
-        mandate_starts_on: p.mandate_starts_on,
-        mandate_ends_on: p.mandate_ends_on,
-        charter_signed_on: p.charter_signed_on,
-        initial_training_on: p.initial_training_on,
-    }
-}
-
-/// Puts `values` in the gating fields of `input`.
-pub(crate) fn set_gating(input: &mut PromeneurInput, values: &GatingValues) {
-    input.mandate_hours = values.mandate_hours;
-    input.mandate_starts_on = values.mandate_starts_on;
-    input.mandate_ends_on = values.mandate_ends_on;
-    input.charter_signed_on = values.charter_signed_on;
-    input.initial_training_on = values.initial_training_on;
 }
 
 fn proposal_of(values: &GatingValues, p: &Principal, state: &AppState) -> Proposal {

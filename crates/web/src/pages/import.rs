@@ -16,6 +16,7 @@ use axum::{
     routing::get,
 };
 use domain::Principal;
+use services::imports::{self as import, Kind, Plan, PlannedRow, RowError};
 use uuid::Uuid;
 
 use super::{form::Fields, promeneurs::read_multipart, structures::parse_id};
@@ -24,7 +25,6 @@ use crate::{
     accounts::actor,
     api::network::import_file_error,
     auth::{Auth, CurrentUser},
-    network::import::{self, Kind, Plan, PlannedRow, RowError},
     view::{Layout, render},
 };
 

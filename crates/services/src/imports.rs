@@ -2,6 +2,12 @@
 //! import`): the whole file is checked first, every error reported by row
 //! and column; nothing is written unless every row is valid; a second
 //! import of the same people updates them (by SIRET, by e-mail).
+//!
+//! Called by the web pages and API, the command line and the demo. A file
+//! refused as a whole is a [`FileError`] (its French message; the web layer
+//! tells "too large" and "not a spreadsheet" apart); errors of rows are in
+//! the [`Plan`]; [`apply`] fails with a [`ServiceError`] (`NotFound` when a
+//! row leaves the importer's rights).
 
 use std::collections::HashMap;
 
@@ -20,7 +26,9 @@ use serde::Serialize;
 use store::{Db, StoreError, audit::Actor, structures::Structure};
 use uuid::Uuid;
 
-use super::input::{
+use crate::ServiceError;
+
+use crate::network::input::{
     CommuneIndex, Context, NetworkDraft, PromeneurDraft, SlotDraft, StructureDraft,
     validate_promeneur, validate_structure,
 };
@@ -181,7 +189,7 @@ fn alias(header: &str) -> &str {
     }
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct RowError {
     /// The row number as the spreadsheet shows it (the header is row 1).
     pub line: usize,
@@ -190,14 +198,14 @@ pub struct RowError {
     pub message: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     Create,
     Update,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct PlannedRow {
     pub line: usize,
     pub action: Action,
@@ -208,7 +216,7 @@ enum Payload {
     Structure(Option<Uuid>, store::structures::StructureInput),
     Promeneur(
         Option<store::promeneurs::Current>,
-        super::input::ValidPromeneur,
+        crate::network::input::ValidPromeneur,
     ),
 }
 
@@ -647,7 +655,7 @@ fn network_draft(item: &str) -> NetworkDraft {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
     pub created: usize,
     pub updated: usize,
@@ -665,9 +673,9 @@ pub async fn apply(
     plan: &Plan,
     batch: Option<Uuid>,
     progress: &(dyn Fn(usize) + Send + Sync),
-) -> Result<Option<Summary>, StoreError> {
+) -> Result<Option<Summary>, ServiceError> {
     if !plan.is_valid() {
-        return Err(StoreError::Invalid("plan with errors".into()));
+        return Err(StoreError::Invalid("plan with errors".into()).into());
     }
     // An import from an account (pages, API) never sets consent (the
     // promeneur's own), and a referent's gating fields (status active,
@@ -715,9 +723,9 @@ pub async fn apply(
                 if !console {
                     let prior = existing.as_ref().and_then(|c| before.get(&c.id));
                     input.profile.public_consent = prior.is_some_and(|x| x.public_consent);
-                    let now_values = prior.map(super::service::gating_of).unwrap_or_default();
+                    let now_values = prior.map(crate::network::gating_of).unwrap_or_default();
                     let wanted =
-                        super::service::gating_of_input(&input, status == PromeneurStatus::Active);
+                        crate::network::gating_of_input(&input, status == PromeneurStatus::Active);
                     let editor = if cap.staff {
                         Editor::Staff
                     } else {
@@ -726,7 +734,7 @@ pub async fn apply(
                     if let GatingDecision::Propose(_) =
                         gating_decision(editor, &now_values, &wanted)
                     {
-                        super::service::set_gating(&mut input, &now_values);
+                        crate::network::set_gating(&mut input, &now_values);
                         let from = prior
                             .and_then(|x| PromeneurStatus::parse(&x.status).ok())
                             .unwrap_or(PromeneurStatus::Candidate);
