@@ -14,6 +14,7 @@ mod decision_pages;
 mod directory_pages;
 mod harness;
 mod hostile_files;
+mod house_imports;
 mod letter_pages;
 mod network;
 mod network_pages;
