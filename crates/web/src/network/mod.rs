@@ -1,6 +1,8 @@
 //! The network (structures, conventions, promeneurs) and the public
-//! directory: input checking, the in-memory directory, spreadsheet import
-//! and export, and the operations shared by the pages and the API.
+//! directory: the in-memory directory, spreadsheet export and the
+//! operations shared by the pages and the API. Input checking and the
+//! spreadsheet import live in `services` (`services::network::input`,
+//! re-exported here, and `services::imports`).
 
 pub mod directory;
 pub mod exports;
