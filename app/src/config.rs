@@ -146,10 +146,17 @@ impl Settings {
         c
     }
 
-    /// The child process for untrusted documents: this very binary.
+    /// The child process for untrusted documents: this very binary. When
+    /// its path cannot be read, the work runs in process, unprotected: say
+    /// so loudly rather than silently.
     pub fn sandbox_config(&self) -> services::sandbox::SandboxConfig {
+        let binary = std::env::current_exe()
+            .inspect_err(|e| {
+                tracing::error!(error = %e, "no path to this binary: untrusted documents are read in process, without limits");
+            })
+            .ok();
         services::sandbox::SandboxConfig {
-            binary: std::env::current_exe().ok(),
+            binary,
             memory_mb: self.sandbox_memory_mb,
             seconds: self.sandbox_seconds,
         }
