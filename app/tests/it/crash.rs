@@ -1,5 +1,6 @@
 //! A real process killed (SIGKILL) in the middle of an upload: the next
-//! start leaves neither a record nor a file behind.
+//! start leaves neither a record nor a file behind. A real process asked
+//! to stop (SIGTERM) while a template loops: it stops within its grace.
 
 use std::{
     io::{BufRead, BufReader, Read, Write},
@@ -21,7 +22,11 @@ fn command(data: &Path) -> Command {
 
 /// Starts `serve` and returns it with its address.
 fn serve(data: &Path, demo: bool) -> (Child, String) {
-    let mut c = command(data);
+    serve_with(command(data), demo)
+}
+
+/// Starts `serve` from a command with its global settings already given.
+fn serve_with(mut c: Command, demo: bool) -> (Child, String) {
     c.args(["serve", "--bind", "127.0.0.1:0", "--no-worker"]);
     if demo {
         c.arg("--demo");
@@ -171,5 +176,74 @@ fn a_kill_during_an_upload_leaves_nothing_after_the_restart() {
     assert!(got["documents"].as_array().unwrap().is_empty());
     server.kill().unwrap();
     server.wait().unwrap();
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+/// SIGTERM while an administrator's template loops forever: the server
+/// stops within its shutdown grace (not waiting on the work), and the
+/// child typesetting the template goes with it.
+#[test]
+fn sigterm_during_a_runaway_template_stops_the_server() {
+    if std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
+        // Process behaviour, independent of the backend: SQLite only.
+        return;
+    }
+    let data = std::env::temp_dir().join(format!(
+        "promeneurs-sigterm-{}",
+        uuid::Uuid::new_v4().simple()
+    ));
+    // A CPU limit far beyond the test: only the shutdown may end the work.
+    let mut c = command(&data);
+    c.args(["--sandbox-seconds", "3600"]);
+    let (mut server, addr) = serve_with(c, true);
+    let token = String::from_utf8(
+        command(&data)
+            .args(["token", "new", "--email", "admin@demo.promeneurs.fr"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap()
+    .trim()
+    .to_owned();
+    let looping = {
+        let (addr, token) = (addr.clone(), token.clone());
+        std::thread::spawn(move || {
+            let mut s = TcpStream::connect(&addr).unwrap();
+            let body = json!({"source": "#for i in range(100000) { for j in range(100000) { for k in range(100000) { } } }"}).to_string();
+            let _ = write!(
+                s,
+                "PUT /api/v1/letter-templates/result HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let mut raw = Vec::new();
+            let _ = s.read_to_end(&mut raw);
+        })
+    };
+    // Let the child start looping, then ask the server to stop.
+    std::thread::sleep(Duration::from_secs(2));
+    let (status, _) = request(&addr, "GET", "/api/v1/session", &token, None);
+    assert_eq!(status, 200, "the server stopped serving during the loop");
+    let term = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    let deadline = Instant::now() + Duration::from_secs(40);
+    let exited = loop {
+        if let Some(status) = server.try_wait().unwrap() {
+            break Some(status);
+        }
+        if Instant::now() > deadline {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    if exited.is_none() {
+        let _ = server.kill();
+        let _ = server.wait();
+        panic!("SIGTERM did not stop the server while a template looped");
+    }
+    looping.join().unwrap();
     let _ = std::fs::remove_dir_all(&data);
 }
