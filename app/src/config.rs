@@ -73,7 +73,7 @@ pub struct Settings {
     pub session_max_hours: u16,
     /// Answers of the public directory kept in memory per data version
     /// (0: compute every request).
-    #[arg(long, global = true, env = "PROMENEURS_DIRECTORY_CACHE", default_value_t = web::network::directory::CACHE_ENTRIES)]
+    #[arg(long, global = true, env = "PROMENEURS_DIRECTORY_CACHE", default_value_t = services::directory::CACHE_ENTRIES)]
     pub directory_cache: usize,
     /// Largest document accepted in an application, in megabytes (413
     /// beyond).
@@ -136,13 +136,15 @@ impl Settings {
             web::WebConfig::new(self.base_url.as_deref().unwrap_or("http://127.0.0.1:8080"));
         c.trust_proxy = self.trust_proxy;
         c.proxy_hops = usize::from(self.proxy_hops);
-        c.token_lifetime = jiff::SignedDuration::from_hours(24 * i64::from(self.token_days));
-        c.session_max = jiff::SignedDuration::from_hours(i64::from(self.session_max_hours));
-        c.directory_cache_entries = self.directory_cache;
-        c.files_dir = self.data_dir.join("files");
-        c.upload_limit = self.upload_limit_mb.saturating_mul(1_000_000);
-        c.handover_months = self.handover_months.clamp(1, 12);
-        c.sandbox = self.sandbox_config();
+        c.services.token_lifetime =
+            jiff::SignedDuration::from_hours(24 * i64::from(self.token_days));
+        c.services.session_max =
+            jiff::SignedDuration::from_hours(i64::from(self.session_max_hours));
+        c.services.directory_cache_entries = self.directory_cache;
+        c.services.files_dir = self.data_dir.join("files");
+        c.services.upload_limit = self.upload_limit_mb.saturating_mul(1_000_000);
+        c.services.handover_months = self.handover_months.clamp(1, 12);
+        c.services.sandbox = self.sandbox_config();
         c
     }
 

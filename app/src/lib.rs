@@ -45,7 +45,7 @@ pub async fn new_api_token(db: &Db, email: &str, label: &str) -> anyhow::Result<
     let creds = store::users::credentials(db, &email)
         .await?
         .context("aucun compte avec cette adresse")?;
-    let secret = format!("pdn_{}", web::auth::new_secret());
+    let secret = format!("pdn_{}", services::accounts::new_secret());
     let prefix: String = secret.chars().take(10).collect();
     let mut tx = db.begin().await?;
     store::tokens::create_api_token(
@@ -55,7 +55,7 @@ pub async fn new_api_token(db: &Db, email: &str, label: &str) -> anyhow::Result<
         jiff::Timestamp::now(),
         creds.id,
         label,
-        &web::auth::digest(&secret),
+        &services::accounts::digest(&secret),
         &prefix,
     )
     .await?;
@@ -80,14 +80,14 @@ pub async fn serve(
         demo_network::load(&db).await?;
         demo_calls::load(
             &db,
-            &store::blobs::BlobStore::new(settings.web_config().files_dir),
+            &store::blobs::BlobStore::new(settings.web_config().services.files_dir),
         )
         .await?;
         demo::print_logins();
     }
     // Uploads cut short by a crash leave a temporary file, never a record:
     // remove them, and stored files no record points to any more.
-    let blobs = store::blobs::BlobStore::new(settings.web_config().files_dir);
+    let blobs = store::blobs::BlobStore::new(settings.web_config().services.files_dir);
     let (partial, orphans) = blobs.clean(&db, std::time::Duration::from_hours(1)).await?;
     if partial + orphans > 0 {
         tracing::info!(partial, orphans, "file storage cleaned");
@@ -101,7 +101,7 @@ pub async fn serve(
             mailer::Mailer::from_settings(&settings),
             clock.clone(),
         )
-        .with_base_url(&settings.web_config().base_url);
+        .with_base_url(&settings.web_config().services.base_url);
         let notify = state.jobs_queued.clone();
         tokio::spawn(w.run(notify, stop_rx.clone()))
     });
@@ -237,7 +237,7 @@ pub async fn work(settings: Settings) -> anyhow::Result<()> {
         mailer::Mailer::from_settings(&settings),
         Arc::new(SystemClock),
     )
-    .with_base_url(&settings.web_config().base_url);
+    .with_base_url(&settings.web_config().services.base_url);
     let handle = tokio::spawn(w.run(Arc::new(tokio::sync::Notify::new()), stop_rx));
     shutdown_signal().await;
     let _ = stop_tx.send(true);

@@ -61,8 +61,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut web::WebConfig)) -> Test
     let clock = Arc::new(FixedClock::new("2026-11-26T09:00:00Z".parse().unwrap()));
     let mut config = web::WebConfig::new("http://promeneurs.test");
     config.trust_proxy = true;
-    config.files_dir = dir.join("files");
-    config.sandbox = sandbox_config();
+    config.services.files_dir = dir.join("files");
+    config.services.sandbox = sandbox_config();
     configure(&mut config);
     let state = web::AppState::new(db.clone(), config, clock.clone() as Arc<dyn Clock>);
     let router = web::router(state.clone());

@@ -220,7 +220,7 @@ async fn template_repeating_a_text_a_quadrillion_times_is_refused() {
 
 #[tokio::test]
 async fn template_looping_forever_is_stopped() {
-    let app = spawn_app_with(|c| c.sandbox.seconds = 1).await;
+    let app = spawn_app_with(|c| c.services.sandbox.seconds = 1).await;
     let mut admin = app.logged_in(ADMIN).await;
     let started = std::time::Instant::now();
     let r = put_template(

@@ -26,7 +26,7 @@ pub fn settings(smtp: Option<&str>) -> Settings {
 /// throttle needs (the admin first).
 async fn queue_resets(app: &TestApp, n: usize) {
     let accounts = [ADMIN, AGENT03, AGENT63, COORDINATOR];
-    let per = usize::try_from(web::accounts::RESET_MAILS_PER_ACCOUNT).unwrap();
+    let per = usize::try_from(services::accounts::RESET_MAILS_PER_ACCOUNT).unwrap();
     for i in 0..n {
         let mut c = app.client();
         c.address = format!("198.51.100.{i}");

@@ -83,13 +83,13 @@ async fn a_flood_of_reset_requests_sends_few_mails_and_gets_throttled() {
     }
     assert_eq!(
         app.emails_to(AGENT63).await,
-        usize::try_from(web::accounts::RESET_MAILS_PER_ACCOUNT).unwrap()
+        usize::try_from(services::accounts::RESET_MAILS_PER_ACCOUNT).unwrap()
     );
     // One address asking again and again is told to wait.
     let mut c = app.client();
     c.address = "192.0.2.77".into();
     let mut last = StatusCode::OK;
-    for _ in 0..=web::accounts::RESETS_PER_ADDRESS {
+    for _ in 0..=services::accounts::RESETS_PER_ADDRESS {
         last = c
             .post_form("/mot-de-passe-oublie", &[("email", "x@exemple.fr")])
             .await
@@ -107,11 +107,10 @@ async fn a_flood_of_reset_requests_sends_few_mails_and_gets_throttled() {
 #[tokio::test]
 async fn https_sites_ask_browsers_to_stay_on_https() {
     let app = spawn_app_with(|c| {
-        *c = web::WebConfig {
-            trust_proxy: true,
-            files_dir: c.files_dir.clone(),
-            ..web::WebConfig::new("https://pdn.caf03.example")
-        };
+        let mut https = web::WebConfig::new("https://pdn.caf03.example");
+        https.trust_proxy = true;
+        https.services.files_dir = c.services.files_dir.clone();
+        *c = https;
     })
     .await;
     let r = app.client().get("/").await;

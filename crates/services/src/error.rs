@@ -12,6 +12,10 @@ pub enum ServiceError {
     /// The thing does not exist, or is outside the caller's scope.
     #[error("not found")]
     NotFound,
+    /// The caller is not (or no longer) who it claims: a stable code and a
+    /// French message.
+    #[error("unauthenticated ({code}): {message}")]
+    Unauthenticated { code: &'static str, message: String },
     /// The caller sees the thing but may not do this; the reason in French.
     #[error("forbidden: {0}")]
     Forbidden(String),
@@ -22,6 +26,26 @@ pub enum ServiceError {
     /// Invalid input: a French message per field.
     #[error("invalid fields: {0:?}")]
     Invalid(FieldErrors),
+    /// Input refused as a whole, with a code of its own ("not_ready",
+    /// "missing_documents"), a French message and the fields concerned.
+    #[error("unprocessable ({code}): {message}")]
+    Unprocessable {
+        code: &'static str,
+        message: String,
+        fields: FieldErrors,
+    },
+    /// A file or a body over its size limit.
+    #[error("too large: {0}")]
+    TooLarge(String),
+    /// A file of a type not accepted here.
+    #[error("unsupported type: {0}")]
+    UnsupportedType(String),
+    /// Too many attempts: try again later.
+    #[error("too many requests: {0}")]
+    TooMany(String),
+    /// A request that cannot be read at all.
+    #[error("bad request: {0}")]
+    BadRequest(String),
     /// Anything else (database down, a bug): logged, never shown.
     #[error("internal error: {0}")]
     Internal(Box<dyn std::error::Error + Send + Sync>),
@@ -37,6 +61,26 @@ impl ServiceError {
 
     pub fn invalid_field(field: &str, message: impl Into<String>) -> Self {
         Self::Invalid(BTreeMap::from([(field.to_owned(), message.into())]))
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::Forbidden(message.into())
+    }
+
+    /// 401-like: not signed in, or the session is gone.
+    pub fn unauthenticated() -> Self {
+        Self::Unauthenticated {
+            code: "unauthorized",
+            message: "Vous devez vous connecter.".to_owned(),
+        }
+    }
+
+    pub fn too_many(message: impl Into<String>) -> Self {
+        Self::TooMany(message.into())
+    }
+
+    pub fn invalid(fields: FieldErrors) -> Self {
+        Self::Invalid(fields)
     }
 
     pub fn internal(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {

@@ -9,20 +9,25 @@
 //! layer (`network::input`), and the client of the sandbox child that reads
 //! untrusted files (`sandbox`).
 
+pub mod accounts;
+pub mod applications;
+pub mod calls;
 mod ctx;
+pub mod directory;
 mod error;
+pub mod files;
 pub mod imports;
-mod mail;
+pub mod mail;
 pub mod network;
 pub mod reminders;
 pub mod sandbox;
 
-pub use ctx::Ctx;
+pub use ctx::{Ctx, DEFAULT_UPLOAD_LIMIT, Settings};
 pub use error::{FieldErrors, ServiceError};
 
 #[cfg(test)]
 mod tests {
-    /// The crate must stay free of the HTTP layer: no axum, tower, askama
+    /// The crate must stay free of the HTTP layer: no axum, tower, utoipa
     /// or web among its dependencies (transitive ones come only through
     /// domain and store, which have none of them either).
     #[test]
@@ -41,7 +46,7 @@ mod tests {
                 .filter(|name| !name.is_empty() && !name.starts_with('#'))
                 .collect::<Vec<_>>();
             assert!(!deps.is_empty(), "no dependencies read from {manifest}");
-            for banned in ["axum", "tower", "tower-http", "askama", "web", "utoipa"] {
+            for banned in ["axum", "tower", "tower-http", "web", "utoipa"] {
                 assert!(
                     !deps.contains(&banned),
                     "{banned} among the dependencies: {deps:?}"

@@ -16,8 +16,8 @@ pub async fn queue_draft_reminders(ctx: &Ctx) -> Result<usize, ServiceError> {
     let mut tx = ctx.db.begin().await?;
     let due = store::applications::claim_draft_reminders(&mut tx, now).await?;
     for r in &due {
-        let (subject, body) = draft_reminder(r, &ctx.base_url);
-        mail::queue(&mut tx, now, &r.email, &subject, "draft_reminder", body).await?;
+        let (subject, body) = draft_reminder(r, &ctx.settings.base_url);
+        mail::queue_text(&mut tx, now, &r.email, &subject, "draft_reminder", body).await?;
     }
     tx.commit().await?;
     Ok(due.len())
@@ -31,14 +31,14 @@ pub async fn queue_convention_reminders(ctx: &Ctx) -> Result<usize, ServiceError
     let mut tx = ctx.db.begin().await?;
     let due = store::conventions::claim_due_reminders(&mut tx, today).await?;
     for r in &due {
-        let (subject, body) = convention_reminder(r, today, &ctx.base_url);
+        let (subject, body) = convention_reminder(r, today, &ctx.settings.base_url);
         let to = r
             .structure_email
             .as_deref()
             .into_iter()
             .chain((!r.caf_email.is_empty()).then_some(r.caf_email.as_str()));
         for address in to {
-            mail::queue(
+            mail::queue_text(
                 &mut tx,
                 now,
                 address,

@@ -13,10 +13,9 @@ use axum::{
     middleware::Next,
     response::Response,
 };
-use base64::Engine;
 use domain::Principal;
-use rand::RngCore;
-use sha2::{Digest, Sha256};
+
+pub use services::accounts::{digest, new_secret};
 
 use crate::{AppError, AppState};
 
@@ -24,18 +23,6 @@ pub const SESSION_COOKIE: &str = "promeneurs_session";
 pub const CSRF_COOKIE: &str = "promeneurs_csrf";
 pub const CSRF_FIELD: &str = "csrf_token";
 pub const CSRF_HEADER: &str = "x-csrf-token";
-
-/// A fresh random secret, URL-safe.
-pub fn new_secret() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// What is stored in place of a secret.
-pub fn digest(secret: &str) -> String {
-    hex::encode(Sha256::digest(secret.as_bytes()))
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Via {
@@ -146,7 +133,8 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     let now = state.now();
     if let Some(token) = bearer {
         let d = digest(&token);
-        match store::tokens::api_token_user(&state.db, &d, now - state.config.token_lifetime).await
+        match store::tokens::api_token_user(&state.db, &d, now - state.settings.token_lifetime)
+            .await
         {
             Ok(Some((user_id, last_used))) => {
                 if let Ok(Some(p)) =
@@ -177,7 +165,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         let d = digest(sid);
         match store::sessions::find(&state.db, &d, now).await {
             // Past its absolute limit a session is over, however active.
-            Ok(Some(s)) if now.duration_since(s.created_at) < state.config.session_max => {
+            Ok(Some(s)) if now.duration_since(s.created_at) < state.settings.session_max => {
                 if let Ok(Some(p)) =
                     store::users::principal(&state.db, s.user_id, state.today()).await
                 {
@@ -191,8 +179,8 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
                     // Slide the expiry, at most once a minute, never past
                     // the absolute limit.
                     if now.duration_since(s.last_seen_at).as_secs() > 60 {
-                        let until = (now + state.config.session_ttl)
-                            .min(s.created_at + state.config.session_max);
+                        let until = (now + state.settings.session_ttl)
+                            .min(s.created_at + state.settings.session_max);
                         let _ = store::sessions::touch(&state.db, &d, now, until).await;
                     }
                     auth.session_digest = Some(d);

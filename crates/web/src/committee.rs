@@ -56,7 +56,7 @@ pub async fn seat(
     }
     if calls::is_call_staff(p, &view.call) {
         if calls::staff_conflicted(state, p, call_id).await? {
-            return Err(calls::staff_conflict_error());
+            return Err(calls::staff_conflict_error().into());
         }
         return Ok((view, Seat::Staff));
     }

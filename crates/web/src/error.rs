@@ -129,9 +129,32 @@ impl From<services::ServiceError> for AppError {
         use services::ServiceError as E;
         match e {
             E::NotFound => AppError::not_found(),
+            E::Unauthenticated { code, message } => {
+                AppError::new(StatusCode::UNAUTHORIZED, code, message)
+            }
             E::Forbidden(message) => AppError::forbidden(message),
             E::Conflict { code, message } => AppError::conflict(code, message),
             E::Invalid(fields) => AppError::invalid(fields),
+            E::Unprocessable {
+                code,
+                message,
+                fields,
+            } => AppError {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                code,
+                message,
+                fields,
+            },
+            E::TooLarge(message) => {
+                AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", message)
+            }
+            E::UnsupportedType(message) => AppError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_type",
+                message,
+            ),
+            E::TooMany(message) => AppError::too_many(message),
+            E::BadRequest(message) => AppError::bad_request(message),
             E::Internal(e) => AppError::internal(e),
         }
     }

@@ -61,7 +61,7 @@ pub async fn create(state: &AppState, p: &Principal, d: &HandoverDraft) -> Resul
             "Indiquez le premier jour du nouveau coordinateur.",
         )
     })?;
-    let months = i64::from(state.config.handover_months);
+    let months = i64::from(state.settings.handover_months);
     let read_until = starts_on
         .checked_add(months.months())
         .and_then(|d| d.checked_sub(1.day()))

@@ -385,7 +385,7 @@ async fn make(
         } else {
             None
         };
-        let handover = (spec.code == "M1").then_some(state.config.handover_months);
+        let handover = (spec.code == "M1").then_some(state.settings.handover_months);
         let letter = LetterData {
             caf: letter_deps.iter().map(|d| caf_party(d)).collect(),
             applicant: party,
@@ -436,7 +436,7 @@ async fn make(
     }
     let refs: Vec<(usize, &serde_json::Value)> = documents.iter().map(|(i, d)| (*i, d)).collect();
     let mut pdfs = crate::sandbox::render(
-        &state.config.sandbox,
+        &state.settings.sandbox,
         &[&letter_template, &convention_template],
         &refs,
     )
@@ -621,7 +621,7 @@ async fn convention_of(
                 .filter(|d| m.departments.contains(&d.code))
                 .map(|d| with_article(&d.name))
                 .collect(),
-            handover_months: (spec.code == "M1").then_some(state.config.handover_months),
+            handover_months: (spec.code == "M1").then_some(state.settings.handover_months),
         });
         for o in spec
             .description
@@ -769,7 +769,7 @@ pub async fn send_all(
             call: &view.call.title,
             module: &format!("{} — {}", module.spec.code, module.spec.title),
             retained: mine.iter().any(|l| l.outcome == "retained"),
-            link: format!("{}/candidatures/{}", state.config.base_url, a.id),
+            link: format!("{}/candidatures/{}", state.settings.base_url, a.id),
         };
         let to =
             store::applications::referent_emails(&state.db, a.structure_id, a.created_by).await?;
@@ -958,7 +958,7 @@ pub async fn set_template(
     })?;
     default_template(kind).ok_or_else(AppError::not_found)?;
     if let Some(s) = source {
-        check_template(&state.config.sandbox, kind, s).await?;
+        check_template(&state.settings.sandbox, kind, s).await?;
     }
     let mut tx = state.db.begin().await?;
     store::letters::set_template(

@@ -14,7 +14,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     AppError, AppState,
-    accounts::{self, UserInput, actor},
+    accounts::{self, actor},
     auth::CurrentUser,
 };
 
@@ -24,6 +24,28 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(audit))
         .routes(routes!(emails))
         .routes(routes!(revoke_token))
+}
+
+/// What an administrator fills in to create an account.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserInput {
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    #[serde(default)]
+    pub departments: Vec<String>,
+}
+
+impl From<UserInput> for accounts::UserInput {
+    fn from(u: UserInput) -> Self {
+        Self {
+            email: u.email,
+            name: u.name,
+            role: u.role,
+            departments: u.departments,
+        }
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -88,7 +110,7 @@ pub async fn create_user(
     Json(input): Json<UserInput>,
 ) -> Result<(StatusCode, Json<UserOut>), AppError> {
     let cap = p.admin().ok_or_else(AppError::not_found)?;
-    let user = accounts::create_user(&state, &cap, &actor(&p), &input).await?;
+    let user = accounts::create_user(&state, &cap, &actor(&p), &input.into()).await?;
     Ok((StatusCode::CREATED, Json(user_out(user))))
 }
 

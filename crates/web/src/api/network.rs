@@ -624,7 +624,10 @@ pub fn promeneur_out(state: &AppState, p: store::promeneurs::Promeneur) -> Prome
         photo_url: p
             .photo_id
             .map(|_| format!("/api/v1/promeneurs/{}/photo", p.id)),
-        verification_url: format!("{}/verifier/{}", state.config.base_url, p.verification_code),
+        verification_url: format!(
+            "{}/verifier/{}",
+            state.settings.base_url, p.verification_code
+        ),
         in_directory: blocks.is_empty(),
         directory_blocks: blocks
             .iter()
@@ -1302,9 +1305,16 @@ pub async fn import_file(
         return Err(AppError::not_found());
     }
     let communes = state.communes().await?;
-    let plan = imports::plan(&state.db, &p, &communes, kind, &body, &state.config.sandbox)
-        .await
-        .map_err(import_file_error)?;
+    let plan = imports::plan(
+        &state.db,
+        &p,
+        &communes,
+        kind,
+        &body,
+        &state.settings.sandbox,
+    )
+    .await
+    .map_err(import_file_error)?;
     let dry_run = q.dry_run.unwrap_or(false);
     let summary = if plan.is_valid() && !dry_run {
         let summary = imports::apply(

@@ -283,7 +283,7 @@ async fn tell_agents_of_signup(
         commune: &commune,
         name,
         email: email.as_str(),
-        link: &format!("{}/reseau/structures/a-valider", state.config.base_url),
+        link: &format!("{}/reseau/structures/a-valider", state.settings.base_url),
     };
     for address in to {
         mail::queue(
@@ -326,7 +326,7 @@ async fn tell_caf_of_claim(
         name: &user.name,
         email: &user.email,
         structure: &s.name,
-        link: &format!("{}/reseau/structures/{}", state.config.base_url, s.id),
+        link: &format!("{}/reseau/structures/{}", state.settings.base_url, s.id),
     };
     mail::queue(
         state,
@@ -340,7 +340,7 @@ async fn tell_caf_of_claim(
 }
 
 async fn account_exists(state: &AppState, email: &Email) -> Result<(), AppError> {
-    let base = &state.config.base_url;
+    let base = &state.settings.base_url;
     let body = AccountExists {
         login: &format!("{base}/connexion"),
         forgot: &format!("{base}/mot-de-passe-oublie"),
@@ -469,7 +469,7 @@ pub async fn decide_claim(
             ),
             other => other.into(),
         })?;
-    let link = format!("{}/candidatures", state.config.base_url);
+    let link = format!("{}/candidatures", state.settings.base_url);
     let body = ClaimDecision {
         name: &claim.user_name,
         structure: &claim.structure_name,

@@ -3,28 +3,12 @@
 //! type decided by content once complete (415), the name made safe.
 
 use axum::{extract::Multipart, http::StatusCode};
-use documents::{filename::safe_filename, filetype::FileType};
-use store::blobs::{Blob, Upload, UploadError};
+use documents::filename::safe_filename;
+use store::blobs::{Upload, UploadError};
 
 use crate::{AppError, AppState, pages::form::Fields};
 
-/// A complete, checked file, not yet committed: dropping it removes the
-/// temporary file.
-#[derive(Debug)]
-pub struct Received {
-    upload: Upload,
-    pub file_name: String,
-    pub file_type: FileType,
-    pub size: u64,
-}
-
-impl Received {
-    /// Moves the file into the storage under its digest.
-    pub async fn commit(self) -> Result<(Blob, String, FileType), AppError> {
-        let blob = self.upload.commit().await.map_err(AppError::internal)?;
-        Ok((blob, self.file_name, self.file_type))
-    }
-}
+pub use services::files::Received;
 
 pub fn too_large(limit: u64) -> AppError {
     AppError::new(
@@ -56,7 +40,7 @@ pub async fn read(
     mut form: Multipart,
     file_field: &str,
 ) -> Result<(Fields, Option<Received>), AppError> {
-    let limit = state.config.upload_limit;
+    let limit = state.settings.upload_limit;
     let mut fields = Vec::new();
     let mut received = None;
     while let Some(mut field) = form.next_field().await.map_err(|_| unreadable())? {
@@ -84,12 +68,8 @@ pub async fn read(
             let Some(file_type) = detected else {
                 return Err(unsupported());
             };
-            received = Some(Received {
-                size: upload.size(),
-                upload,
-                file_name: safe_filename(&raw_name, file_type.extension()),
-                file_type,
-            });
+            let file_name = safe_filename(&raw_name, file_type.extension());
+            received = Some(Received::new(upload, file_name, file_type));
         } else {
             let mut text = Vec::new();
             while let Some(chunk) = field.chunk().await.map_err(|_| unreadable())? {

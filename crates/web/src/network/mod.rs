@@ -4,9 +4,9 @@
 //! spreadsheet import live in `services` (`services::network::input`,
 //! re-exported here, and `services::imports`).
 
-pub mod directory;
+pub use services::directory;
 pub mod exports;
-pub mod gate;
+pub use services::directory::gate;
 pub use services::network::input;
 pub mod map;
 pub mod service;

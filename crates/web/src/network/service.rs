@@ -636,7 +636,7 @@ pub async fn set_photo(
         }
         // Decoded in a child process: an image bomb fails this upload only.
         Some(b) => Some(
-            crate::sandbox::photo(&state.config.sandbox, b)
+            crate::sandbox::photo(&state.settings.sandbox, b)
                 .await
                 .map_err(|e| {
                     if e.too_large {

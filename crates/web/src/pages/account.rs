@@ -82,6 +82,7 @@ async fn login(
         auth.session_digest.as_deref(),
     )
     .await
+    .map_err(AppError::from)
     {
         Ok(session) => {
             let cookie = set_cookie(&state, SESSION_COOKIE, &session.secret, None);
@@ -201,12 +202,14 @@ async fn reset(
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, AppError> {
     let result = match accounts::check_new_password(&form.password, &form.password_confirm) {
-        Ok(p) if token_ok(&token) => accounts::use_link(&state, &token, p).await,
+        Ok(p) if token_ok(&token) => accounts::use_link(&state, &token, p)
+            .await
+            .map_err(AppError::from),
         Ok(_) => Err(AppError::conflict(
             "link_expired",
             "Ce lien n'est plus valable.",
         )),
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     };
     match result {
         Ok(()) => Ok(Redirect::to("/connexion?message=mot-de-passe-modifie").into_response()),
@@ -279,17 +282,16 @@ async fn change_password(
     Form(form): Form<ChangePasswordForm>,
 ) -> Result<Response, AppError> {
     let result = match accounts::check_new_password(&form.password, &form.password_confirm) {
-        Ok(new) => {
-            accounts::change_password(
-                &state,
-                &p,
-                auth.session_digest.as_deref(),
-                &form.current_password,
-                new,
-            )
-            .await
-        }
-        Err(e) => Err(e),
+        Ok(new) => accounts::change_password(
+            &state,
+            &p,
+            auth.session_digest.as_deref(),
+            &form.current_password,
+            new,
+        )
+        .await
+        .map_err(AppError::from),
+        Err(e) => Err(e.into()),
     };
     match result {
         Ok(()) => Ok(Redirect::to("/compte?message=mot-de-passe-change").into_response()),

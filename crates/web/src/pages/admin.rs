@@ -181,7 +181,10 @@ async fn create_user(
             .map(|(_, v)| v.clone())
             .collect(),
     };
-    match accounts::create_user(&state, &cap, &actor(&p), &input).await {
+    match accounts::create_user(&state, &cap, &actor(&p), &input)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(Redirect::to("/admin/utilisateurs?message=compte-cree").into_response()),
         Err(e) => {
             let errors = FieldErrors::from_error(e)?;

@@ -544,7 +544,10 @@ async fn apply(
 ) -> Result<Response, AppError> {
     let call_id = parse_id(&id)?;
     let draft = draft_of(&fields);
-    match calls::create_application(&state, &p, call_id, &draft).await {
+    match calls::create_application(&state, &p, call_id, &draft)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(app) => Ok(Redirect::to(&format!("/candidatures/{app}?message=creee")).into_response()),
         Err(e)
             if e.status == StatusCode::UNPROCESSABLE_ENTITY || e.status == StatusCode::CONFLICT =>
@@ -905,7 +908,10 @@ async fn save(
 ) -> Result<Response, AppError> {
     let id = parse_id(&id)?;
     let draft = draft_of(&fields);
-    match calls::save_form(&state, &p, id, &draft).await {
+    match calls::save_form(&state, &p, id, &draft)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(()) => {
             Ok(Redirect::to(&format!("/candidatures/{id}?message=enregistree")).into_response())
         }
@@ -941,6 +947,7 @@ async fn upload(
     let result = match calls::upload::read(&state, form, "file").await {
         Ok((f, Some(file))) => calls::add_document(&state, &p, id, f.get("kind"), file)
             .await
+            .map_err(AppError::from)
             .map(|_| ()),
         Ok((_, None)) => Err(AppError::invalid_field(
             "file",
@@ -988,7 +995,10 @@ async fn delete_document(
     _f: Fields,
 ) -> Result<Response, AppError> {
     let id = parse_id(&id)?;
-    match calls::delete_document(&state, &p, id, parse_id(&doc)?).await {
+    match calls::delete_document(&state, &p, id, parse_id(&doc)?)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(()) => Ok(Redirect::to(&format!(
             "/candidatures/{id}?message=piece-supprimee#pieces"
         ))
@@ -1014,7 +1024,10 @@ async fn submit(
     let id = parse_id(&id)?;
     let answer = f.get("message").trim().to_owned();
     let msg = (!answer.is_empty()).then_some(answer.as_str());
-    match calls::submit(&state, &p, id, msg).await {
+    match calls::submit(&state, &p, id, msg)
+        .await
+        .map_err(AppError::from)
+    {
         Ok((_, r)) => {
             Ok(Redirect::to(&format!("/candidatures/{id}/accuses/{}", r.id)).into_response())
         }
@@ -1046,7 +1059,10 @@ async fn complement(
 ) -> Result<Response, AppError> {
     let id = parse_id(&id)?;
     let text = f.get("complement_message").to_owned();
-    match calls::request_complement(&state, &p, id, &text).await {
+    match calls::request_complement(&state, &p, id, &text)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(
             Redirect::to(&format!("/candidatures/{id}?message=complement-demande")).into_response(),
         ),

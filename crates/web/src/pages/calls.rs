@@ -76,7 +76,7 @@ pub async fn relaunched_from(
     let Some(id) = call.relaunch_of else {
         return Ok(None);
     };
-    match calls::call(state, p, id).await {
+    match calls::call(state, p, id).await.map_err(AppError::from) {
         Ok(v) => Ok(Some(CallLink {
             id,
             title: v.call.title,

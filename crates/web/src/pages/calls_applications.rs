@@ -48,7 +48,9 @@ struct ListQuery {
 
 /// The call, for its staff only (404 for anyone else).
 async fn staff_call(state: &AppState, p: &Principal, id: &str) -> Result<CallView, AppError> {
-    calls::staff_call(state, p, parse_id(id)?).await
+    calls::staff_call(state, p, parse_id(id)?)
+        .await
+        .map_err(AppError::from)
 }
 
 /// Filed applications `p` may see, with their documents.

@@ -185,7 +185,10 @@ async fn create(
 ) -> Result<Response, AppError> {
     creator_only(&p)?;
     let (d, _) = draft_from(&f);
-    match calls::create_call(&state, &p, &d, &[]).await {
+    match calls::create_call(&state, &p, &d, &[])
+        .await
+        .map_err(AppError::from)
+    {
         Ok(id) => {
             Ok(Redirect::to(&format!("/gestion/appels/{id}?message=appel-cree")).into_response())
         }
@@ -364,7 +367,10 @@ async fn save(
 ) -> Result<Response, AppError> {
     let id = parse_id(&id)?;
     let (d, _) = draft_from(&f);
-    match calls::update_call(&state, &p, id, &d).await {
+    match calls::update_call(&state, &p, id, &d)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(()) => {
             Ok(Redirect::to(&format!("/gestion/appels/{id}?message=enregistre")).into_response())
         }
@@ -409,7 +415,9 @@ async fn add_file(
         Ok((f, file)) => {
             label = f.get("label").to_owned();
             match file {
-                Some(file) => calls::add_call_file(&state, &p, id, &label, file).await,
+                Some(file) => calls::add_call_file(&state, &p, id, &label, file)
+                    .await
+                    .map_err(AppError::from),
                 None => Err(AppError::invalid_field(
                     "file",
                     "Choisissez le fichier à déposer.",
@@ -516,7 +524,7 @@ async fn publish(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let id = parse_id(&id)?;
-    match calls::publish(&state, &p, id).await {
+    match calls::publish(&state, &p, id).await.map_err(AppError::from) {
         Ok(()) => {
             Ok(Redirect::to(&format!("/gestion/appels/{id}?message=appel-publie")).into_response())
         }

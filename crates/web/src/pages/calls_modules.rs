@@ -446,7 +446,9 @@ async fn create(
             "Un module de l'appel porte déjà ce code : choisissez-en un autre, ou modifiez le module existant.",
         ))
     } else {
-        calls::put_module(&state, &p, id, &draft).await
+        calls::put_module(&state, &p, id, &draft)
+            .await
+            .map_err(AppError::from)
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!(
@@ -502,7 +504,10 @@ async fn save(
     let mut form = ModuleForm::from_fields(&fields);
     // The code names the module: it is not changed here.
     form.code.clone_from(&module.spec.code);
-    match calls::put_module(&state, &p, id, &form.draft()).await {
+    match calls::put_module(&state, &p, id, &form.draft())
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => {
             let message = if frozen {
                 "nouvelle-version"

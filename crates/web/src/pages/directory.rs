@@ -706,7 +706,7 @@ async fn qr(
     let code = store::promeneurs::normalise_code(&typed).ok_or_else(AppError::not_found)?;
     let snapshot = state.directory.snapshot(&state.db, state.now()).await?;
     let entry = snapshot.by_code(&code).ok_or_else(AppError::not_found)?;
-    let url = format!("{}/verifier/{code}", state.config.base_url);
+    let url = format!("{}/verifier/{code}", state.settings.base_url);
     let svg = documents::qr::qr_svg(
         &url,
         &format!(

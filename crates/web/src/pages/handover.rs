@@ -205,7 +205,7 @@ async fn new_page(
         layout: Layout::new(&auth, "Organiser un tuilage"),
         departments,
         form,
-        months: state.config.handover_months,
+        months: state.settings.handover_months,
     })
 }
 
@@ -247,7 +247,7 @@ async fn create(
                 layout: Layout::new(&auth, "Erreur : organiser un tuilage"),
                 departments,
                 form,
-                months: state.config.handover_months,
+                months: state.settings.handover_months,
             })
         }
     }

@@ -163,7 +163,7 @@ async fn upload(
         &communes,
         kind,
         &bytes,
-        &state.config.sandbox,
+        &state.settings.sandbox,
     )
     .await
     {
@@ -229,7 +229,7 @@ async fn confirm(
         &communes,
         kind,
         &batch.content,
-        &state.config.sandbox,
+        &state.settings.sandbox,
     )
     .await
     .map_err(import_file_error)?;

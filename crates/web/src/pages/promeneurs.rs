@@ -573,7 +573,10 @@ async fn show_page(
             .collect(),
         history,
         blocks: gate::blocks(&x, today).iter().map(|b| b.label()).collect(),
-        verification_url: format!("{}/verifier/{}", state.config.base_url, x.verification_code),
+        verification_url: format!(
+            "{}/verifier/{}",
+            state.settings.base_url, x.verification_code
+        ),
         status_errors,
         photo_error,
         presence_words: domain::presence::describe_all(&gate::slots_of(&x)),
@@ -830,7 +833,10 @@ async fn qr(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let x = service::promeneur(&state, &p, parse_id(&id)?).await?;
-    let url = format!("{}/verifier/{}", state.config.base_url, x.verification_code);
+    let url = format!(
+        "{}/verifier/{}",
+        state.settings.base_url, x.verification_code
+    );
     let svg = documents::qr::qr_svg(
         &url,
         &format!(
@@ -890,7 +896,10 @@ async fn my_profile_page(
             .iter()
             .map(|b| b.label())
             .collect(),
-        verification_url: format!("{}/verifier/{}", state.config.base_url, x.verification_code),
+        verification_url: format!(
+            "{}/verifier/{}",
+            state.settings.base_url, x.verification_code
+        ),
         form: FormView::new(
             d,
             errors,

@@ -134,6 +134,6 @@ async fn sent(
     render(&Sent {
         layout: Layout::new(&auth, "Vérifiez votre messagerie"),
         claim: q.cas.as_deref() == Some("rattachement"),
-        days: state.config.activation_link_ttl.as_hours() / 24,
+        days: state.settings.activation_link_ttl.as_hours() / 24,
     })
 }

@@ -21,9 +21,11 @@ use serde::Serialize;
 use store::{Db, StoreError, promeneurs::Promeneur};
 use uuid::Uuid;
 
-use super::gate::{slots_of, visible};
+pub mod gate;
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+use gate::{slots_of, visible};
+
+#[derive(Debug, Clone, Serialize)]
 pub struct PublicNetwork {
     pub platform: String,
     pub label: String,
@@ -31,7 +33,7 @@ pub struct PublicNetwork {
     pub url: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct PublicSlot {
     pub weekday: u8,
     pub start: String,
@@ -73,7 +75,7 @@ pub struct Snapshot {
     /// Responses already made from this snapshot, by request (public pages
     /// and API answers are the same for every visitor). A new snapshot
     /// starts empty, so nothing stale is ever served.
-    cache: std::sync::Mutex<std::collections::HashMap<String, axum::body::Bytes>>,
+    cache: std::sync::Mutex<std::collections::HashMap<String, bytes::Bytes>>,
     cache_entries: usize,
 }
 
@@ -152,11 +154,11 @@ impl Snapshot {
         }
     }
 
-    pub fn cached(&self, key: &str) -> Option<axum::body::Bytes> {
+    pub fn cached(&self, key: &str) -> Option<bytes::Bytes> {
         self.cache.lock().expect("cache lock").get(key).cloned()
     }
 
-    pub fn remember(&self, key: String, body: axum::body::Bytes) {
+    pub fn remember(&self, key: String, body: bytes::Bytes) {
         if self.cache_entries == 0 {
             return;
         }

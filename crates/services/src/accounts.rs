@@ -15,15 +15,28 @@ use store::{
     users::{NewUser, User},
 };
 
-use crate::{
-    AppError, AppState,
-    auth::{digest, new_secret},
-    mail,
-};
+use base64::Engine as _;
+use rand::RngCore as _;
+use sha2::{Digest as _, Sha256};
+
+use crate::{Ctx, ServiceError, mail};
 
 /// Failed attempts allowed per account and per address in the window.
 pub const MAX_FAILURES: i64 = 10;
 pub const FAILURE_WINDOW: SignedDuration = SignedDuration::from_mins(15);
+
+/// A new secret for a session, a link or a token: 256 random bits,
+/// URL-safe.
+pub fn new_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// What is stored in place of a secret.
+pub fn digest(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
 
 pub fn actor(p: &Principal) -> Actor {
     Actor::user(p.user_id, &p.email)
@@ -39,25 +52,25 @@ pub struct NewSession {
 /// login). Unknown address and wrong password get the same answer, after
 /// the same work.
 pub async fn login(
-    state: &AppState,
+    ctx: &Ctx,
     email: &str,
     password: &str,
     address: &str,
     previous_session: Option<&str>,
-) -> Result<NewSession, AppError> {
-    let now = state.now();
+) -> Result<NewSession, ServiceError> {
+    let now = ctx.now();
     let account =
         Email::parse(email).map_or_else(|_| email.trim().to_lowercase(), |e| e.as_str().to_owned());
     let since = now.checked_sub(FAILURE_WINDOW).unwrap_or(now);
     let (by_account, by_address) =
-        store::sessions::failures_since(&state.db, &account, address, since).await?;
+        store::sessions::failures_since(&ctx.db, &account, address, since).await?;
     if by_account >= MAX_FAILURES || by_address >= MAX_FAILURES {
-        return Err(AppError::too_many(
+        return Err(ServiceError::too_many(
             "Trop de tentatives de connexion échouées. Réessayez dans 15 minutes.",
         ));
     }
     let creds = match Email::parse(email) {
-        Ok(e) => store::users::credentials(&state.db, &e).await?,
+        Ok(e) => store::users::credentials(&ctx.db, &e).await?,
         Err(_) => None,
     };
     let hash = creds
@@ -68,25 +81,24 @@ pub async fn login(
     let candidate = password.to_owned();
     let verified = tokio::task::spawn_blocking(move || password::verify(&candidate, &hash))
         .await
-        .map_err(AppError::internal)?;
+        .map_err(ServiceError::internal)?;
     let user_id = match (&creds, verified) {
         (Some(c), true) if c.active && c.password_hash.is_some() => c.id,
         _ => {
-            let mut tx = state.db.begin().await?;
+            let mut tx = ctx.db.begin().await?;
             store::sessions::record_failure(&mut tx, &account, address, now).await?;
             tx.commit().await?;
-            return Err(AppError::new(
-                axum::http::StatusCode::UNAUTHORIZED,
-                "invalid_credentials",
-                "Adresse e-mail ou mot de passe incorrect.",
-            ));
+            return Err(ServiceError::Unauthenticated {
+                code: "invalid_credentials",
+                message: "Adresse e-mail ou mot de passe incorrect.".to_owned(),
+            });
         }
     };
-    let principal = store::users::principal(&state.db, user_id, state.today())
+    let principal = store::users::principal(&ctx.db, user_id, ctx.today())
         .await?
-        .ok_or_else(AppError::unauthorized)?;
+        .ok_or_else(ServiceError::unauthenticated)?;
     let secret = new_secret();
-    let mut tx = state.db.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     if let Some(prev) = previous_session {
         store::sessions::delete(&mut tx, prev).await?;
     }
@@ -96,7 +108,7 @@ pub async fn login(
         user_id,
         &new_secret(),
         now,
-        state.config.session_ttl.min(state.config.session_max),
+        ctx.settings.session_ttl.min(ctx.settings.session_max),
     )
     .await?;
     store::sessions::clear_account_failures(&mut tx, &account).await?;
@@ -104,15 +116,15 @@ pub async fn login(
     Ok(NewSession { secret, principal })
 }
 
-pub async fn logout(state: &AppState, session_digest: &str) -> Result<(), AppError> {
-    let mut tx = state.db.begin().await?;
+pub async fn logout(ctx: &Ctx, session_digest: &str) -> Result<(), ServiceError> {
+    let mut tx = ctx.db.begin().await?;
     store::sessions::delete(&mut tx, session_digest).await?;
     tx.commit().await?;
     Ok(())
 }
 
-fn link(state: &AppState, secret: &str) -> String {
-    format!("{}/reinitialiser/{secret}", state.config.base_url)
+fn link(ctx: &Ctx, secret: &str) -> String {
+    format!("{}/reinitialiser/{secret}", ctx.settings.base_url)
 }
 
 /// Reset requests accepted from one address per quarter of an hour.
@@ -125,10 +137,10 @@ pub const RESET_MAILS_PER_ACCOUNT: i64 = 3;
 /// caller answers the same either way, and a throttled account too: only
 /// the address's own flood gets 429, so the answer never tells whether an
 /// account exists.
-pub async fn request_reset(state: &AppState, email: &str, address: &str) -> Result<(), AppError> {
-    let now = state.now();
+pub async fn request_reset(ctx: &Ctx, email: &str, address: &str) -> Result<(), ServiceError> {
+    let now = ctx.now();
     let from_address = store::sessions::count_event(
-        &state.db,
+        &ctx.db,
         "reset",
         address,
         now,
@@ -136,7 +148,7 @@ pub async fn request_reset(state: &AppState, email: &str, address: &str) -> Resu
     )
     .await?;
     if from_address > RESETS_PER_ADDRESS {
-        return Err(AppError::too_many(
+        return Err(ServiceError::too_many(
             "Trop de demandes de réinitialisation ont été envoyées depuis votre connexion : \
              réessayez dans un quart d'heure.",
         ));
@@ -144,14 +156,14 @@ pub async fn request_reset(state: &AppState, email: &str, address: &str) -> Resu
     let Ok(email) = Email::parse(email) else {
         return Ok(());
     };
-    let Some(creds) = store::users::credentials(&state.db, &email).await? else {
+    let Some(creds) = store::users::credentials(&ctx.db, &email).await? else {
         return Ok(());
     };
     if !creds.active {
         return Ok(());
     }
     let to_account = store::sessions::count_event(
-        &state.db,
+        &ctx.db,
         "reset_mail",
         &creds.id.to_string(),
         now,
@@ -162,21 +174,21 @@ pub async fn request_reset(state: &AppState, email: &str, address: &str) -> Resu
         tracing::warn!(user = %creds.id, "password reset e-mails throttled for this account");
         return Ok(());
     }
-    let user = store::users::find(&state.db, creds.id)
+    let user = store::users::find(&ctx.db, creds.id)
         .await?
-        .ok_or_else(AppError::not_found)?;
+        .ok_or(ServiceError::NotFound)?;
     let secret = new_secret();
-    let ttl = state.config.reset_link_ttl;
-    let mut tx = state.db.begin().await?;
+    let ttl = ctx.settings.reset_link_ttl;
+    let mut tx = ctx.db.begin().await?;
     store::tokens::create_link(&mut tx, user.id, Purpose::Reset, &digest(&secret), now, ttl)
         .await?;
     let body = mail::PasswordReset {
         name: &user.name,
-        link: &link(state, &secret),
+        link: &link(ctx, &secret),
         hours: ttl.as_hours().max(1),
     };
     mail::queue(
-        state,
+        ctx,
         &mut tx,
         &user.email,
         "Promeneurs du Net : changer votre mot de passe",
@@ -185,19 +197,19 @@ pub async fn request_reset(state: &AppState, email: &str, address: &str) -> Resu
     )
     .await?;
     tx.commit().await?;
-    state.jobs_queued.notify_one();
+    ctx.jobs_queued.notify_one();
     Ok(())
 }
 
-pub async fn link_is_valid(state: &AppState, secret: &str) -> Result<bool, AppError> {
-    Ok(store::tokens::link_is_valid(&state.db, &digest(secret), state.now()).await?)
+pub async fn link_is_valid(ctx: &Ctx, secret: &str) -> Result<bool, ServiceError> {
+    Ok(store::tokens::link_is_valid(&ctx.db, &digest(secret), ctx.now()).await?)
 }
 
-pub fn check_new_password(password: &str, confirm: &str) -> Result<NewPassword, AppError> {
+pub fn check_new_password(password: &str, confirm: &str) -> Result<NewPassword, ServiceError> {
     let p = NewPassword::parse(password)
-        .map_err(|e| AppError::invalid_field("password", capitalise(&e.to_string())))?;
+        .map_err(|e| ServiceError::invalid_field("password", capitalise(&e.to_string())))?;
     if password != confirm {
-        return Err(AppError::invalid_field(
+        return Err(ServiceError::invalid_field(
             "password_confirm",
             "Les deux mots de passe ne sont pas identiques.",
         ));
@@ -216,25 +228,21 @@ pub fn capitalise(s: &str) -> String {
 /// Uses a reset or activation link once: sets the password, ends every
 /// session of the account and revokes its API tokens (whoever could read
 /// the old secrets must not keep a way in).
-pub async fn use_link(
-    state: &AppState,
-    secret: &str,
-    password: NewPassword,
-) -> Result<(), AppError> {
+pub async fn use_link(ctx: &Ctx, secret: &str, password: NewPassword) -> Result<(), ServiceError> {
     let hash = tokio::task::spawn_blocking(move || password.hash())
         .await
-        .map_err(AppError::internal)?;
-    let now = state.now();
-    let mut tx = state.db.begin().await?;
+        .map_err(ServiceError::internal)?;
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
     let Some(user_id) = store::tokens::consume_link(&mut tx, &digest(secret), now).await? else {
-        return Err(AppError::conflict(
+        return Err(ServiceError::conflict(
             "link_expired",
             "Ce lien n'est plus valable : il a déjà servi ou il a expiré.",
         ));
     };
-    let user = store::users::find(&state.db, user_id)
+    let user = store::users::find(&ctx.db, user_id)
         .await?
-        .ok_or_else(AppError::not_found)?;
+        .ok_or(ServiceError::NotFound)?;
     let by = Actor::user(user.id, &user.email);
     store::users::set_password(&mut tx, &by, now, user_id, &hash, None).await?;
     store::tokens::revoke_all_of(&mut tx, &by, now, user_id).await?;
@@ -245,37 +253,37 @@ pub async fn use_link(
 /// Changes the caller's password after checking the current one; other
 /// sessions end, this one stays.
 pub async fn change_password(
-    state: &AppState,
+    ctx: &Ctx,
     p: &Principal,
     session_digest: Option<&str>,
     current: &str,
     new: NewPassword,
-) -> Result<(), AppError> {
-    let email = Email::parse(&p.email).map_err(|_| AppError::unauthorized())?;
-    let creds = store::users::credentials(&state.db, &email)
+) -> Result<(), ServiceError> {
+    let email = Email::parse(&p.email).map_err(|_| ServiceError::unauthenticated())?;
+    let creds = store::users::credentials(&ctx.db, &email)
         .await?
-        .ok_or_else(AppError::unauthorized)?;
+        .ok_or_else(ServiceError::unauthenticated)?;
     let hash = creds
         .password_hash
         .unwrap_or_else(|| password::dummy_hash().to_owned());
     let candidate = current.to_owned();
     let ok = tokio::task::spawn_blocking(move || password::verify(&candidate, &hash))
         .await
-        .map_err(AppError::internal)?;
+        .map_err(ServiceError::internal)?;
     if !ok {
-        return Err(AppError::invalid_field(
+        return Err(ServiceError::invalid_field(
             "current_password",
             "Le mot de passe actuel est incorrect.",
         ));
     }
     let new_hash = tokio::task::spawn_blocking(move || new.hash())
         .await
-        .map_err(AppError::internal)?;
-    let mut tx = state.db.begin().await?;
+        .map_err(ServiceError::internal)?;
+    let mut tx = ctx.db.begin().await?;
     store::users::set_password(
         &mut tx,
         &actor(p),
-        state.now(),
+        ctx.now(),
         p.user_id,
         &new_hash,
         session_digest,
@@ -286,18 +294,16 @@ pub async fn change_password(
 }
 
 /// What an administrator fills in to create an account.
-#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct UserInput {
     pub email: String,
     pub name: String,
     pub role: String,
-    #[serde(default)]
     pub departments: Vec<String>,
 }
 
 /// Parses the input into grants, with a French message per bad field.
-pub fn parse_user_input(input: &UserInput) -> Result<(Email, String, Vec<Grant>), AppError> {
+pub fn parse_user_input(input: &UserInput) -> Result<(Email, String, Vec<Grant>), ServiceError> {
     let mut errors = BTreeMap::new();
     let email = Email::parse(&input.email)
         .map_err(|_| errors.insert("email".into(), "Adresse e-mail invalide.".into()))
@@ -336,7 +342,7 @@ pub fn parse_user_input(input: &UserInput) -> Result<(Email, String, Vec<Grant>)
         );
     }
     if !errors.is_empty() {
-        return Err(AppError::invalid(errors));
+        return Err(ServiceError::invalid(errors));
     }
     let role = role.expect("checked above");
     let grants = if role.is_departmental() {
@@ -351,26 +357,26 @@ pub fn parse_user_input(input: &UserInput) -> Result<(Email, String, Vec<Grant>)
 
 /// Creates an account and e-mails its activation link.
 pub async fn create_user(
-    state: &AppState,
+    ctx: &Ctx,
     cap: &AdminCap,
     by: &Actor,
     input: &UserInput,
-) -> Result<User, AppError> {
+) -> Result<User, ServiceError> {
     let (email, name, grants) = parse_user_input(input)?;
     for g in &grants {
         if let Some(d) = &g.department
-            && store::reference::department(&state.db, d.as_str())
+            && store::reference::department(&ctx.db, d.as_str())
                 .await?
                 .is_none()
         {
-            return Err(AppError::invalid_field(
+            return Err(ServiceError::invalid_field(
                 "departments",
                 format!("Le département {d} n'est pas servi par cette plateforme."),
             ));
         }
     }
-    let now = state.now();
-    let mut tx = state.db.begin().await?;
+    let now = ctx.now();
+    let mut tx = ctx.db.begin().await?;
     let user = store::users::create(
         &mut tx,
         cap,
@@ -386,42 +392,42 @@ pub async fn create_user(
     .await
     .map_err(|e| match e {
         store::StoreError::Conflict("email") => {
-            AppError::invalid_field("email", "Un compte existe déjà avec cette adresse e-mail.")
+            ServiceError::invalid_field("email", "Un compte existe déjà avec cette adresse e-mail.")
         }
         other => other.into(),
     })?;
-    send_activation(state, &mut tx, &user).await?;
+    send_activation(ctx, &mut tx, &user).await?;
     tx.commit().await?;
-    state.jobs_queued.notify_one();
+    ctx.jobs_queued.notify_one();
     Ok(user)
 }
 
 /// Queues the e-mail with the link that activates a new account.
 pub async fn send_activation(
-    state: &AppState,
+    ctx: &Ctx,
     tx: &mut store::Tx,
     user: &User,
-) -> Result<(), AppError> {
+) -> Result<(), ServiceError> {
     let secret = new_secret();
-    let ttl = state.config.activation_link_ttl;
+    let ttl = ctx.settings.activation_link_ttl;
     store::tokens::create_link(
         tx,
         user.id,
         Purpose::Activation,
         &digest(&secret),
-        state.now(),
+        ctx.now(),
         ttl,
     )
     .await?;
     let roles = roles_label(&user.grants);
     let body = mail::Activation {
         name: &user.name,
-        link: &link(state, &secret),
+        link: &link(ctx, &secret),
         roles: &roles,
         days: ttl.as_hours() / 24,
     };
     mail::queue(
-        state,
+        ctx,
         tx,
         &user.email,
         "Promeneurs du Net : Activez votre compte",
