@@ -131,20 +131,28 @@ impl Settings {
         }
     }
 
+    /// The settings of the services: what the worker, the import and the
+    /// web layer share.
+    pub fn services(&self) -> services::Settings {
+        let mut s =
+            services::Settings::new(self.base_url.as_deref().unwrap_or("http://127.0.0.1:8080"));
+        s.token_lifetime = jiff::SignedDuration::from_hours(24 * i64::from(self.token_days));
+        s.session_max = jiff::SignedDuration::from_hours(i64::from(self.session_max_hours));
+        s.directory_cache_entries = self.directory_cache;
+        s.files_dir = self.data_dir.join("files");
+        s.upload_limit = self.upload_limit_mb.saturating_mul(1_000_000);
+        s.handover_months = self.handover_months.clamp(1, 12);
+        s.sandbox = self.sandbox_config();
+        s
+    }
+
+    /// The settings of `serve`: the services' and the web layer's own.
     pub fn web_config(&self) -> web::WebConfig {
         let mut c =
             web::WebConfig::new(self.base_url.as_deref().unwrap_or("http://127.0.0.1:8080"));
         c.trust_proxy = self.trust_proxy;
         c.proxy_hops = usize::from(self.proxy_hops);
-        c.services.token_lifetime =
-            jiff::SignedDuration::from_hours(24 * i64::from(self.token_days));
-        c.services.session_max =
-            jiff::SignedDuration::from_hours(i64::from(self.session_max_hours));
-        c.services.directory_cache_entries = self.directory_cache;
-        c.services.files_dir = self.data_dir.join("files");
-        c.services.upload_limit = self.upload_limit_mb.saturating_mul(1_000_000);
-        c.services.handover_months = self.handover_months.clamp(1, 12);
-        c.services.sandbox = self.sandbox_config();
+        c.services = self.services();
         c
     }
 

@@ -80,14 +80,14 @@ pub async fn serve(
         demo_network::load(&db).await?;
         demo_calls::load(
             &db,
-            &store::blobs::BlobStore::new(settings.web_config().services.files_dir),
+            &store::blobs::BlobStore::new(settings.services().files_dir),
         )
         .await?;
         demo::print_logins();
     }
     // Uploads cut short by a crash leave a temporary file, never a record:
     // remove them, and stored files no record points to any more.
-    let blobs = store::blobs::BlobStore::new(settings.web_config().services.files_dir);
+    let blobs = store::blobs::BlobStore::new(settings.services().files_dir);
     let (partial, orphans) = blobs.clean(&db, std::time::Duration::from_hours(1)).await?;
     if partial + orphans > 0 {
         tracing::info!(partial, orphans, "file storage cleaned");
@@ -101,7 +101,7 @@ pub async fn serve(
             mailer::Mailer::from_settings(&settings),
             clock.clone(),
         )
-        .with_base_url(&settings.web_config().services.base_url);
+        .with_services(state.ctx.clone());
         let notify = state.jobs_queued.clone();
         tokio::spawn(w.run(notify, stop_rx.clone()))
     });
@@ -232,12 +232,17 @@ pub async fn import_file_with(
 pub async fn work(settings: Settings) -> anyhow::Result<()> {
     let db = open_database(&settings).await?;
     let (stop_tx, stop_rx) = watch::channel(false);
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let w = worker::Worker::new(
         db.clone(),
         mailer::Mailer::from_settings(&settings),
-        Arc::new(SystemClock),
+        clock.clone(),
     )
-    .with_base_url(&settings.web_config().services.base_url);
+    .with_services(services::Ctx::with_settings(
+        db.clone(),
+        clock,
+        settings.services(),
+    ));
     let handle = tokio::spawn(w.run(Arc::new(tokio::sync::Notify::new()), stop_rx));
     shutdown_signal().await;
     let _ = stop_tx.send(true);

@@ -39,8 +39,10 @@ impl Worker {
     }
 
     #[must_use]
-    pub fn with_base_url(mut self, base_url: &str) -> Self {
-        self.services = services::Ctx::new(self.db.clone(), self.clock.clone(), base_url);
+    /// The services' context the periodic tasks use (in `serve`, the web
+    /// layer's own: one directory, one wake-up for queued jobs).
+    pub fn with_services(mut self, ctx: services::Ctx) -> Self {
+        self.services = ctx;
         self
     }
 

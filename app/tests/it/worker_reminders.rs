@@ -42,7 +42,11 @@ async fn the_worker_queues_draft_and_convention_reminders_once() {
         Mailer::from_settings(&settings(None)),
         app.clock.clone() as Arc<dyn Clock>,
     )
-    .with_base_url("https://pdn.example/");
+    .with_services(services::Ctx::new(
+        app.db.clone(),
+        app.clock.clone(),
+        "https://pdn.example/",
+    ));
     worker.periodic().await;
     worker.periodic().await;
     assert_eq!(app.emails_to("accueil@structure.fr").await, 1);
