@@ -4,7 +4,7 @@
 //! complement requests, withdrawal, and who sees what.
 
 use axum::http::StatusCode;
-use domain::{AdminCap, DepartmentCode, Grant, Role, call::ModuleDraft};
+use domain::{AdminCap, DepartmentCode, call::ModuleDraft};
 use sha2::{Digest, Sha256};
 use store::{
     audit::Actor,
@@ -12,10 +12,7 @@ use store::{
 };
 use uuid::Uuid;
 
-use crate::{
-    harness::*,
-    network::{SIRET_A, structure},
-};
+use crate::{build::*, harness::*};
 
 const PDF: &[u8] =
     b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
@@ -23,14 +20,6 @@ const EXE: &[u8] = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00T
 
 fn sha256(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
-}
-
-/// A SIRET that passes the Luhn key, from its first 13 digits.
-fn siret(head: &str) -> String {
-    (0..10)
-        .map(|d| format!("{head}{d}"))
-        .find(|s| domain::Siret::parse(s).is_ok())
-        .unwrap()
 }
 
 /// The published 2027 call: 03 and 63, module M1 open until 14 March 2027
@@ -91,26 +80,13 @@ async fn published_call(app: &TestApp) -> Uuid {
     id
 }
 
-fn referent_of(structure: &str) -> Vec<Grant> {
-    vec![Grant {
-        role: Role::StructureReferent,
-        department: None,
-        structure_id: Some(structure.parse().unwrap()),
-        call_id: None,
-    }]
-}
-
 /// A structure of the Allier with its referent `email`, logged in.
 async fn applicant<'a>(app: &'a TestApp, email: &str, siret: &str) -> (Client<'a>, String) {
     let mut coord = app.logged_in(COORDINATOR).await;
-    let s = structure(
-        &mut coord,
-        &format!("Centre social {email}"),
-        Some(siret),
-        "03310",
-    )
-    .await;
-    app.add_user(email, referent_of(&s)).await;
+    let s = coord
+        .new_structure(&format!("Centre social {email}"), Some(siret), "03310")
+        .await;
+    app.add_referent(email, &s).await;
     (app.logged_in(email).await, s)
 }
 
@@ -165,24 +141,6 @@ async fn file(c: &mut Client<'_>, app_id: &str, message: &str) -> String {
     r.location().to_owned()
 }
 
-async fn activate(app: &TestApp, email: &str) {
-    let (subject, body) = app.last_email_to(email).await.expect("activation e-mail");
-    assert!(subject.contains("Activez votre compte"), "{subject}");
-    let path = path_of(&link_in(&body));
-    let mut visitor = app.client();
-    assert_eq!(visitor.get(&path).await.status, StatusCode::OK);
-    let r = visitor
-        .post_form(
-            &path,
-            &[
-                ("password", DEMO_PASSWORD),
-                ("password_confirm", DEMO_PASSWORD),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-}
-
 #[tokio::test]
 async fn signing_up_with_a_new_siret_registers_the_structure_and_its_referent() {
     let app = spawn_app().await;
@@ -190,7 +148,7 @@ async fn signing_up_with_a_new_siret_registers_the_structure_and_its_referent() 
     let page = visitor.get("/inscription").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("<legend>Votre structure</legend>"));
-    let new_siret = siret("4123456780001");
+    let new_siret = valid_siret("4123456780001");
     let mut form = vec![
         ("name", "Inès Référente"),
         ("email", "ines@mjc-cusset.fr"),
@@ -216,7 +174,7 @@ async fn signing_up_with_a_new_siret_registers_the_structure_and_its_referent() 
     let sent = visitor.get(r.location()).await;
     assert!(sent.body.contains("Vérifiez votre messagerie"));
 
-    activate(&app, "ines@mjc-cusset.fr").await;
+    app.activate("ines@mjc-cusset.fr").await;
     let mut ines = app.logged_in("ines@mjc-cusset.fr").await;
     let account = ines.get("/compte").await;
     assert!(
@@ -243,7 +201,7 @@ async fn signing_up_with_a_new_siret_registers_the_structure_and_its_referent() 
 
     // The same address again: the same answer, an e-mail saying an account
     // exists, and nothing created.
-    let again = siret("4123456790001");
+    let again = valid_siret("4123456790001");
     let r = app
         .client()
         .post_form(
@@ -277,7 +235,9 @@ async fn signing_up_with_a_new_siret_registers_the_structure_and_its_referent() 
 async fn signing_up_with_a_known_siret_waits_for_the_caf_of_the_structure() {
     let app = spawn_app().await;
     let mut coord = app.logged_in(COORDINATOR).await;
-    let s = structure(&mut coord, "Centre social de Vichy", Some(SIRET_A), "03310").await;
+    let s = coord
+        .new_structure("Centre social de Vichy", Some(SIRET_A), "03310")
+        .await;
     let r = app
         .client()
         .post_form(
@@ -299,7 +259,7 @@ async fn signing_up_with_a_known_siret_waits_for_the_caf_of_the_structure() {
     assert!(subject.contains("Centre social de Vichy"), "{subject}");
     assert!(body.contains("paul@cs-vichy.fr"), "{body}");
     assert!(body.contains(&format!("/reseau/structures/{s}")), "{body}");
-    activate(&app, "paul@cs-vichy.fr").await;
+    app.activate("paul@cs-vichy.fr").await;
     let mut paul = app.logged_in("paul@cs-vichy.fr").await;
     let list = paul.get("/candidatures").await;
     assert!(
@@ -375,14 +335,14 @@ async fn staff_and_referents_invite_a_referent_of_the_structure() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    activate(&app, "zoe@cs.fr").await;
+    app.activate("zoe@cs.fr").await;
     let mut zoe = app.logged_in("zoe@cs.fr").await;
     assert_eq!(
         zoe.get(&format!("/reseau/structures/{s}")).await.status,
         StatusCode::OK
     );
     // A referent of another structure cannot.
-    let (mut other, _) = applicant(&app, "autre@cs.fr", &siret("4123456780001")).await;
+    let (mut other, _) = applicant(&app, "autre@cs.fr", &valid_siret("4123456780001")).await;
     let r = other
         .post_form(
             &format!("/reseau/structures/{s}/referents"),
@@ -552,7 +512,7 @@ async fn a_referent_applies_uploads_files_and_reads_the_receipt() {
         agent63.get("/candidatures").await.location(),
         "/gestion/appels"
     );
-    let (mut other, _) = applicant(&app, "autre@cs.fr", &siret("4123456780001")).await;
+    let (mut other, _) = applicant(&app, "autre@cs.fr", &valid_siret("4123456780001")).await;
     for path in [
         format!("/candidatures/{id}"),
         receipt.clone(),

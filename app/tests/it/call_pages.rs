@@ -6,17 +6,13 @@
 use std::collections::BTreeMap;
 
 use axum::http::{StatusCode, header};
-use domain::{Grant, Role};
 use store::{
     applications::{NewApplication, NewDocument},
     audit::Actor,
 };
 use uuid::Uuid;
 
-use crate::{
-    harness::*,
-    network::{SIRET_A, structure},
-};
+use crate::{build::*, harness::*};
 
 /// A tiny valid PDF (the type is decided by content).
 const PDF: &[u8] =
@@ -572,20 +568,6 @@ async fn an_upload_that_is_not_a_document_is_refused_on_the_page() {
     );
 }
 
-/// A structure's referent account.
-async fn referent(app: &TestApp, email: &str, structure: &str) -> Uuid {
-    app.add_user(
-        email,
-        vec![Grant {
-            role: Role::StructureReferent,
-            department: None,
-            structure_id: Some(structure.parse().unwrap()),
-            call_id: None,
-        }],
-    )
-    .await
-}
-
 /// An application made in the store, with one document (a stored file
 /// found by its digest), filed unless `draft`.
 async fn application(
@@ -662,14 +644,18 @@ async fn staff_list_export_and_download_the_applications_of_their_departements()
     let call = published_call(&mut agent03).await;
     let call_id: Uuid = call.parse().unwrap();
     let mut coord = app.logged_in(COORDINATOR).await;
-    let vichy = structure(&mut coord, "MJC de Vichy", Some(SIRET_A), "03310").await;
-    let clermont = structure(&mut coord, "Centre social de Clermont", None, "63113").await;
-    let moulins = structure(&mut coord, "Foyer de Moulins", None, "03185").await;
-    let riom = structure(&mut coord, "Maison de Riom", None, "63113").await;
-    let u1 = referent(&app, "ref-vichy@x.fr", &vichy).await;
-    let u2 = referent(&app, "ref-clermont@x.fr", &clermont).await;
-    let u3 = referent(&app, "ref-moulins@x.fr", &moulins).await;
-    let u4 = referent(&app, "ref-riom@x.fr", &riom).await;
+    let vichy = coord
+        .new_structure("MJC de Vichy", Some(SIRET_A), "03310")
+        .await;
+    let clermont = coord
+        .new_structure("Centre social de Clermont", None, "63113")
+        .await;
+    let moulins = coord.new_structure("Foyer de Moulins", None, "03185").await;
+    let riom = coord.new_structure("Maison de Riom", None, "63113").await;
+    let u1 = app.add_referent("ref-vichy@x.fr", &vichy).await;
+    let u2 = app.add_referent("ref-clermont@x.fr", &clermont).await;
+    let u3 = app.add_referent("ref-moulins@x.fr", &moulins).await;
+    let u4 = app.add_referent("ref-riom@x.fr", &riom).await;
     application(
         &app,
         call_id,

@@ -6,117 +6,10 @@ use axum::{
     body::Body,
     http::{Request, StatusCode, header},
 };
-use domain::{Grant, Role};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::{harness::*, network::structure};
-
-pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
-
-pub fn module(code: &str, deadline: &str) -> Value {
-    json!({
-        "code": code, "title": format!("Module {code}"), "description": "Ce qui est demandé.",
-        "service_starts_on": "2027-06-01", "service_ends_on": "2029-12-31",
-        "deadline": deadline, "audition_on": "2027-03-18", "decision_window": "2027-04/2027-05",
-        "min_applications": 2,
-        "criteria": [
-            {"key": "qualite", "label": "Qualité du projet", "weight": 3, "max_score": 20},
-            {"key": "experience", "label": "Expérience jeunesse", "weight": 2, "max_score": 20}
-        ],
-        "required_documents": [{"kind": "formulaire", "label": "Dossier de candidature signé"}],
-        "questions": [{"key": "profil", "label": "Profil du coordinateur"}]
-    })
-}
-
-/// A published call of the given départements, by agent03 (or agent63
-/// for a 63-only call).
-pub async fn published_call(app: &TestApp, departments: &[&str], modules: Value) -> String {
-    let agent = if departments.contains(&"03") {
-        AGENT03
-    } else {
-        AGENT63
-    };
-    let mut c = app.logged_in(agent).await;
-    let r = c
-        .json(
-            "POST",
-            "/api/v1/calls",
-            &json!({"title": "Appel à candidatures 2027", "departments": departments, "modules": modules}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let id = r.json()["id"].as_str().unwrap().to_owned();
-    let r = c
-        .json("POST", &format!("/api/v1/calls/{id}/publish"), &json!({}))
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    id
-}
-
-/// A referent of a new structure of `commune`; returns (email, structure).
-pub async fn referent(app: &TestApp, name: &str, commune: &str) -> (String, String) {
-    let agent = if commune.starts_with("03") {
-        AGENT03
-    } else {
-        AGENT63
-    };
-    let mut staff = app.logged_in(agent).await;
-    let s = structure(&mut staff, name, None, commune).await;
-    let email = format!("{}@structure.test", name.to_lowercase().replace(' ', "-"));
-    app.add_user(
-        &email,
-        vec![Grant {
-            role: Role::StructureReferent,
-            department: None,
-            structure_id: Some(s.parse().unwrap()),
-            call_id: None,
-        }],
-    )
-    .await;
-    (email, s)
-}
-
-pub async fn apply(c: &mut Client<'_>, call: &str, module: &str, deps: &[&str]) -> String {
-    let r = c
-        .json(
-            "POST",
-            &format!("/api/v1/calls/{call}/applications"),
-            &json!({"module": module, "departments": deps, "summary": "Notre projet."}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    r.json()["id"].as_str().unwrap().to_owned()
-}
-
-pub async fn upload(
-    c: &mut Client<'_>,
-    app_id: &str,
-    kind: &str,
-    name: &str,
-    bytes: &[u8],
-) -> Resp {
-    // The API takes the CSRF token in its header.
-    let token = c.csrf().await;
-    let boundary = "----api-boundary";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    c.send(
-        Request::post(format!("/api/v1/applications/{app_id}/documents"))
-            .header(
-                header::CONTENT_TYPE,
-                format!("multipart/form-data; boundary={boundary}"),
-            )
-            .header("x-csrf-token", token)
-            .body(Body::from(body))
-            .unwrap(),
-    )
-    .await
-}
+use crate::{build::*, harness::*};
 
 async fn submit(c: &mut Client<'_>, app_id: &str) -> Resp {
     c.json(
@@ -258,8 +151,10 @@ async fn bad_calls_are_refused_with_every_field_and_nothing_is_written() {
 #[tokio::test]
 async fn a_change_after_publication_is_a_new_version_and_filings_keep_theirs() {
     let app = spawn_app().await;
-    let call = published_call(&app, &["03", "63"], json!([module("M1", "2027-03-14")])).await;
-    let (email, _) = referent(&app, "Centre social Les Ailes", "03185").await;
+    let call = app
+        .published_call(&["03", "63"], json!([module("M1", "2027-03-14")]))
+        .await;
+    let (email, _) = app.new_referent("Centre social Les Ailes", "03185").await;
     let mut r = app.logged_in(&email).await;
     let a = apply(&mut r, &call, "M1", &["03", "63"]).await;
     let mut agent = app.logged_in(AGENT03).await;
@@ -319,10 +214,12 @@ async fn a_change_after_publication_is_a_new_version_and_filings_keep_theirs() {
 #[tokio::test]
 async fn the_deadline_is_kept_to_the_second() {
     let app = spawn_app().await;
-    let call = published_call(&app, &["03"], json!([module("M1", "2027-03-14")])).await;
+    let call = app
+        .published_call(&["03"], json!([module("M1", "2027-03-14")]))
+        .await;
     let mut ids = Vec::new();
     for name in ["Structure Une", "Structure Deux", "Structure Trois"] {
-        let (email, _) = referent(&app, name, "03185").await;
+        let (email, _) = app.new_referent(name, "03185").await;
         let mut c = app.logged_in(&email).await;
         let a = apply(&mut c, &call, "M1", &["03"]).await;
         assert_eq!(
@@ -362,7 +259,7 @@ async fn the_deadline_is_kept_to_the_second() {
         }
     }
     // Nor can a new application start after it.
-    let (email, _) = referent(&app, "Structure Quatre", "03185").await;
+    let (email, _) = app.new_referent("Structure Quatre", "03185").await;
     let mut c = app.logged_in(&email).await;
     let res = c
         .json(
@@ -379,12 +276,12 @@ async fn deadlines_on_the_days_clocks_change() {
     let app = spawn_app().await;
     // 28 March 2027 (summer time from 2 h) and 31 October 2027 (winter
     // time from 3 h, 2:30 happens twice: the later one is taken).
-    let call = published_call(
-        &app,
-        &["03"],
-        json!([module("M1", "2027-03-28"), module("M2", "2027-10-31T02:30")]),
-    )
-    .await;
+    let call = app
+        .published_call(
+            &["03"],
+            json!([module("M1", "2027-03-28"), module("M2", "2027-10-31T02:30")]),
+        )
+        .await;
     let got = app
         .client()
         .get(&format!("/api/v1/calls/{call}"))
@@ -392,7 +289,7 @@ async fn deadlines_on_the_days_clocks_change() {
         .json();
     assert_eq!(got["modules"][0]["deadline"], "2027-03-28T23:59:59+02:00");
     assert_eq!(got["modules"][1]["deadline"], "2027-10-31T02:30:00+01:00");
-    let (email, _) = referent(&app, "Maison des jeunes", "03185").await;
+    let (email, _) = app.new_referent("Maison des jeunes", "03185").await;
     let mut c = app.logged_in(&email).await;
     let m1 = apply(&mut c, &call, "M1", &["03"]).await;
     let m2 = apply(&mut c, &call, "M2", &["03"]).await;
@@ -429,8 +326,10 @@ fn stored_files(app: &TestApp) -> usize {
 #[tokio::test]
 async fn documents_are_typed_by_content_named_safely_and_hashed() {
     let app = spawn_app().await;
-    let call = published_call(&app, &["03", "63"], json!([module("M1", "2027-03-14")])).await;
-    let (email, _) = referent(&app, "Centre social", "63113").await;
+    let call = app
+        .published_call(&["03", "63"], json!([module("M1", "2027-03-14")]))
+        .await;
+    let (email, _) = app.new_referent("Centre social", "63113").await;
     let mut c = app.logged_in(&email).await;
     let a = apply(&mut c, &call, "M1", &["63"]).await;
 
@@ -511,8 +410,10 @@ async fn documents_are_typed_by_content_named_safely_and_hashed() {
 #[tokio::test]
 async fn a_file_over_the_limit_is_refused_while_streaming_and_nothing_is_stored() {
     let app = spawn_app().await;
-    let call = published_call(&app, &["03"], json!([module("M1", "2027-03-14")])).await;
-    let (email, _) = referent(&app, "Centre social", "03185").await;
+    let call = app
+        .published_call(&["03"], json!([module("M1", "2027-03-14")]))
+        .await;
+    let (email, _) = app.new_referent("Centre social", "03185").await;
     let mut c = app.logged_in(&email).await;
     let a = apply(&mut c, &call, "M1", &["03"]).await;
     let token = c.csrf().await;
@@ -548,8 +449,10 @@ async fn a_file_over_the_limit_is_refused_while_streaming_and_nothing_is_stored(
 #[tokio::test]
 async fn submission_checks_documents_gives_a_receipt_and_freezes_the_application() {
     let app = spawn_app().await;
-    let call = published_call(&app, &["03", "63"], json!([module("M1", "2027-03-14")])).await;
-    let (email, _) = referent(&app, "Centre social", "03185").await;
+    let call = app
+        .published_call(&["03", "63"], json!([module("M1", "2027-03-14")]))
+        .await;
+    let (email, _) = app.new_referent("Centre social", "03185").await;
     let mut c = app.logged_in(&email).await;
     let a = apply(&mut c, &call, "M1", &["03", "63"]).await;
 
@@ -633,8 +536,10 @@ async fn submission_checks_documents_gives_a_receipt_and_freezes_the_application
 #[tokio::test]
 async fn two_submissions_at_once_make_one() {
     let app = spawn_app().await;
-    let call = published_call(&app, &["03"], json!([module("M1", "2027-03-14")])).await;
-    let (email, _) = referent(&app, "Centre social", "03185").await;
+    let call = app
+        .published_call(&["03"], json!([module("M1", "2027-03-14")]))
+        .await;
+    let (email, _) = app.new_referent("Centre social", "03185").await;
     let mut c1 = app.logged_in(&email).await;
     let mut c2 = app.logged_in(&email).await;
     let a = apply(&mut c1, &call, "M1", &["03"]).await;
@@ -657,9 +562,11 @@ async fn two_submissions_at_once_make_one() {
 #[tokio::test]
 async fn applications_are_seen_only_in_scope() {
     let app = spawn_app().await;
-    let call = published_call(&app, &["03", "63"], json!([module("M1", "2027-03-14")])).await;
-    let (a_email, _) = referent(&app, "Centre A", "03185").await;
-    let (b_email, b_structure) = referent(&app, "Centre B", "63113").await;
+    let call = app
+        .published_call(&["03", "63"], json!([module("M1", "2027-03-14")]))
+        .await;
+    let (a_email, _) = app.new_referent("Centre A", "03185").await;
+    let (b_email, b_structure) = app.new_referent("Centre B", "63113").await;
     let mut ca = app.logged_in(&a_email).await;
     let mut cb = app.logged_in(&b_email).await;
     let only03 = apply(&mut ca, &call, "M1", &["03"]).await;
@@ -738,8 +645,10 @@ async fn applications_are_seen_only_in_scope() {
 #[tokio::test]
 async fn complements_are_asked_answered_and_filed_again_after_the_deadline() {
     let app = spawn_app().await;
-    let call = published_call(&app, &["03"], json!([module("M1", "2027-03-14")])).await;
-    let (email, _) = referent(&app, "Centre social", "03185").await;
+    let call = app
+        .published_call(&["03"], json!([module("M1", "2027-03-14")]))
+        .await;
+    let (email, _) = app.new_referent("Centre social", "03185").await;
     let mut c = app.logged_in(&email).await;
     let a = apply(&mut c, &call, "M1", &["03"]).await;
     upload(&mut c, &a, "formulaire", "dossier.pdf", PDF).await;
@@ -810,8 +719,10 @@ async fn complements_are_asked_answered_and_filed_again_after_the_deadline() {
 #[tokio::test]
 async fn an_applicant_withdraws_before_the_decision() {
     let app = spawn_app().await;
-    let call = published_call(&app, &["03"], json!([module("M1", "2027-03-14")])).await;
-    let (email, _) = referent(&app, "Centre social", "03185").await;
+    let call = app
+        .published_call(&["03"], json!([module("M1", "2027-03-14")]))
+        .await;
+    let (email, _) = app.new_referent("Centre social", "03185").await;
     let mut c = app.logged_in(&email).await;
     let a = apply(&mut c, &call, "M1", &["03"]).await;
     let mut agent = app.logged_in(AGENT03).await;
@@ -835,9 +746,11 @@ async fn an_applicant_withdraws_before_the_decision() {
 #[tokio::test]
 async fn drafts_are_reminded_seven_days_and_one_day_before_once_each() {
     let app = spawn_app().await;
-    let call = published_call(&app, &["03"], json!([module("M1", "2027-03-14")])).await;
-    let (email, _) = referent(&app, "Centre social", "03185").await;
-    let (other, _) = referent(&app, "Centre filed", "03185").await;
+    let call = app
+        .published_call(&["03"], json!([module("M1", "2027-03-14")]))
+        .await;
+    let (email, _) = app.new_referent("Centre social", "03185").await;
+    let (other, _) = app.new_referent("Centre filed", "03185").await;
     let mut c = app.logged_in(&email).await;
     apply(&mut c, &call, "M1", &["03"]).await;
     let mut o = app.logged_in(&other).await;
@@ -880,8 +793,10 @@ async fn drafts_are_reminded_seven_days_and_one_day_before_once_each() {
 #[tokio::test]
 async fn staff_export_the_applications_and_download_a_module_zip() {
     let app = spawn_app().await;
-    let call = published_call(&app, &["03"], json!([module("M1", "2027-03-14")])).await;
-    let (email, _) = referent(&app, "Centre Étoile", "03185").await;
+    let call = app
+        .published_call(&["03"], json!([module("M1", "2027-03-14")]))
+        .await;
+    let (email, _) = app.new_referent("Centre Étoile", "03185").await;
     let mut c = app.logged_in(&email).await;
     let a = apply(&mut c, &call, "M1", &["03"]).await;
     upload(&mut c, &a, "formulaire", "dossier.pdf", PDF).await;

@@ -6,74 +6,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::{
-    calls::{PDF, apply, module, published_call, referent, upload},
-    harness::*,
-};
-
-pub struct Setup {
-    pub call: String,
-    /// A (03+63), B (63), C (03) in M1; D (03+63) alone in M2.
-    pub a: String,
-    pub b: String,
-    pub c: String,
-    pub d: String,
-    pub b_structure: String,
-}
-
-pub async fn filed(app: &TestApp, email: &str, call: &str, module: &str, deps: &[&str]) -> String {
-    let mut c = app.logged_in(email).await;
-    let id = apply(&mut c, call, module, deps).await;
-    upload(&mut c, &id, "formulaire", "dossier.pdf", PDF).await;
-    let r = c
-        .json(
-            "POST",
-            &format!("/api/v1/applications/{id}/submit"),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    id
-}
-
-pub async fn setup(app: &TestApp) -> Setup {
-    let call = published_call(
-        app,
-        &["03", "63"],
-        json!([module("M1", "2027-03-14"), module("M2", "2027-04-25")]),
-    )
-    .await;
-    let (ea, _) = referent(app, "Centre A", "03185").await;
-    let (eb, b_structure) = referent(app, "Centre B", "63113").await;
-    let (ec, _) = referent(app, "Centre C", "03185").await;
-    Setup {
-        a: filed(app, &ea, &call, "M1", &["03", "63"]).await,
-        b: filed(app, &eb, &call, "M1", &["63"]).await,
-        c: filed(app, &ec, &call, "M1", &["03"]).await,
-        d: filed(app, &ea, &call, "M2", &["03", "63"]).await,
-        call,
-        b_structure,
-    }
-}
-
-pub async fn seat(
-    app: &TestApp,
-    call: &str,
-    email: &str,
-    institution: &str,
-    structure: Option<&str>,
-) {
-    let user = app.add_user(email, vec![]).await;
-    let mut agent = app.logged_in(AGENT03).await;
-    let r = agent
-        .json(
-            "POST",
-            &format!("/api/v1/calls/{call}/committee"),
-            &json!({"user_id": user.to_string(), "institution": institution, "structure_id": structure}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-}
+use crate::harness::*;
 
 pub fn marks(q: i64, e: i64) -> Value {
     json!({"scores": {"qualite": q, "experience": e}, "comment": "Projet solide."})
@@ -91,10 +24,10 @@ pub async fn review(c: &mut Client<'_>, app_id: &str, body: &Value) -> Resp {
 #[tokio::test]
 async fn members_score_independently_and_conflicts_keep_them_out() {
     let app = spawn_app().await;
-    let s = setup(&app).await;
-    seat(&app, &s.call, "caf@comite.test", "Caf 03", None).await;
-    seat(
-        &app,
+    let s = app.committee_call().await;
+    app.seated_member(&s.call, "caf@comite.test", "Caf 03", None)
+        .await;
+    app.seated_member(
         &s.call,
         "cd@comite.test",
         "Conseil départemental",
@@ -237,7 +170,7 @@ async fn members_score_independently_and_conflicts_keep_them_out() {
 #[tokio::test]
 async fn the_infructueux_rule_is_applied_per_module_and_departement() {
     let app = spawn_app().await;
-    let s = setup(&app).await;
+    let s = app.committee_call().await;
     let mut agent = app.logged_in(AGENT03).await;
     let res = agent
         .get(&format!("/api/v1/calls/{}/modules/M2/results", s.call))
@@ -260,7 +193,8 @@ async fn the_infructueux_rule_is_applied_per_module_and_departement() {
         .await
         .json();
     assert_eq!(res["outcomes"][0]["status"], "pending");
-    seat(&app, &s.call, "caf@comite.test", "Caf 03", None).await;
+    app.seated_member(&s.call, "caf@comite.test", "Caf 03", None)
+        .await;
     let mut m1 = app.logged_in("caf@comite.test").await;
     review(&mut m1, &s.c, &marks(5, 5)).await;
     // Awardable once every member reviewed every application there.
@@ -320,8 +254,9 @@ async fn the_infructueux_rule_is_applied_per_module_and_departement() {
 #[tokio::test]
 async fn each_caf_validates_its_departement_and_nothing_is_final_before() {
     let app = spawn_app().await;
-    let s = setup(&app).await;
-    seat(&app, &s.call, "caf@comite.test", "Caf 03", None).await;
+    let s = app.committee_call().await;
+    app.seated_member(&s.call, "caf@comite.test", "Caf 03", None)
+        .await;
     let mut m1 = app.logged_in("caf@comite.test").await;
     for (id, q) in [(&s.a, 18), (&s.b, 9), (&s.c, 11)] {
         assert_eq!(
@@ -507,7 +442,7 @@ async fn fake_smtp() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
 #[tokio::test]
 async fn auditions_are_scheduled_and_invitations_carry_an_ics() {
     let app = spawn_app().await;
-    let s = setup(&app).await;
+    let s = app.committee_call().await;
     let mut agent = app.logged_in(AGENT03).await;
     let path = format!("/api/v1/calls/{}/modules/M1/auditions", s.call);
     // The module's audition day (18 March 2027) by default.
@@ -636,7 +571,7 @@ async fn auditions_are_scheduled_and_invitations_carry_an_ics() {
 #[tokio::test]
 async fn an_unsuccessful_module_is_relaunched_as_a_linked_draft_call() {
     let app = spawn_app().await;
-    let s = setup(&app).await;
+    let s = app.committee_call().await;
     // After the deadline of M2; a second agent of the CAF 63 validates what
     // the first one proposes.
     app.clock.set("2027-05-01T08:00:00Z".parse().unwrap());
@@ -715,7 +650,7 @@ async fn the_outgoing_coordinator_reads_for_a_month_then_its_access_ends() {
     app.add_user(incoming, vec![]).await;
     let mut agent63 = app.logged_in(AGENT63).await;
     let mut coord = app.logged_in(COORDINATOR).await;
-    let s63 = crate::network::structure(&mut coord, "Centre 63", None, "63113").await;
+    let s63 = coord.new_structure("Centre 63", None, "63113").await;
     let body = json!({"department": "63", "outgoing_email": COORDINATOR,
                       "incoming_email": incoming, "starts_on": "2026-12-01"});
     // Only the CAF of that département organises it.
@@ -753,7 +688,7 @@ async fn the_outgoing_coordinator_reads_for_a_month_then_its_access_ends() {
         coord.get(&format!("/api/v1/structures/{s63}")).await.json()["name"],
         "Centre 63"
     );
-    crate::network::structure(&mut coord, "Centre 03", None, "03185").await;
+    coord.new_structure("Centre 03", None, "03185").await;
     let mut new = app.logged_in(incoming).await;
     let r = new
         .json(
@@ -802,8 +737,9 @@ async fn the_outgoing_coordinator_reads_for_a_month_then_its_access_ends() {
 #[tokio::test]
 async fn letters_wait_for_validation_then_go_once_with_their_pdfs() {
     let app = spawn_app().await;
-    let s = setup(&app).await;
-    seat(&app, &s.call, "caf@comite.test", "Caf 03", None).await;
+    let s = app.committee_call().await;
+    app.seated_member(&s.call, "caf@comite.test", "Caf 03", None)
+        .await;
     let mut m1 = app.logged_in("caf@comite.test").await;
     for (id, q) in [(&s.a, 18), (&s.b, 9), (&s.c, 11)] {
         review(&mut m1, id, &marks(q, 12)).await;
@@ -967,8 +903,9 @@ async fn administrators_edit_the_letter_templates_checked_before_saving() {
 #[tokio::test]
 async fn once_validated_the_applicant_downloads_its_letter_even_before_the_run() {
     let app = spawn_app().await;
-    let s = setup(&app).await;
-    seat(&app, &s.call, "caf@comite.test", "Caf 03", None).await;
+    let s = app.committee_call().await;
+    app.seated_member(&s.call, "caf@comite.test", "Caf 03", None)
+        .await;
     let mut m1 = app.logged_in("caf@comite.test").await;
     for (id, q) in [(&s.a, 18), (&s.c, 11)] {
         review(&mut m1, id, &marks(q, 12)).await;
@@ -1021,7 +958,7 @@ async fn once_validated_the_applicant_downloads_its_letter_even_before_the_run()
 #[tokio::test]
 async fn a_member_seated_with_its_user_id_alone_does_not_score_its_own_structure() {
     let app = spawn_app().await;
-    let s = setup(&app).await;
+    let s = app.committee_call().await;
     // API.md: `{user_id}` is enough. The referent of A sits on the
     // committee: A is a conflict for it, C is not.
     let user = store::users::find_by_email(&app.db, "centre-a@structure.test")

@@ -9,10 +9,9 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::{
-    calls::{PDF, published_call, referent},
-    committee::{filed, marks, review, seat, setup},
+    build::*,
+    committee::{marks, review},
     harness::*,
-    network::{SIRET_A, structure},
 };
 
 /// The text of a page, with the apostrophes askama escapes put back.
@@ -38,7 +37,7 @@ async fn status_of(app: &TestApp, id: &str) -> String {
 #[tokio::test]
 async fn a_caf_agent_seats_members_through_the_call_page() {
     let app = spawn_app().await;
-    let s = setup(&app).await;
+    let s = app.committee_call().await;
     let page = format!("/gestion/appels/{}", s.call);
     let form = format!("/gestion/appels/{}/comite", s.call);
     let mut agent = app.logged_in(AGENT03).await;
@@ -101,7 +100,9 @@ async fn a_caf_agent_seats_members_through_the_call_page() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(text(&r).contains("Indiquez l'institution du membre"));
     // By the SIRET of a structure of the network.
-    let sid = structure(&mut agent, "Maison des jeunes", Some(SIRET_A), "03185").await;
+    let sid = agent
+        .new_structure("Maison des jeunes", Some(SIRET_A), "03185")
+        .await;
     let r = agent
         .post_form(
             &form,
@@ -161,9 +162,11 @@ async fn a_caf_agent_seats_members_through_the_call_page() {
 #[tokio::test]
 async fn a_member_scores_through_the_grid_and_reads_the_others_after_its_own() {
     let app = spawn_app().await;
-    let s = setup(&app).await;
-    seat(&app, &s.call, "caf@comite.test", "Caf 03", None).await;
-    seat(&app, &s.call, "msa@comite.test", "MSA", None).await;
+    let s = app.committee_call().await;
+    app.seated_member(&s.call, "caf@comite.test", "Caf 03", None)
+        .await;
+    app.seated_member(&s.call, "msa@comite.test", "MSA", None)
+        .await;
     let mut m1 = app.logged_in("caf@comite.test").await;
     let mut m2 = app.logged_in("msa@comite.test").await;
 
@@ -330,10 +333,10 @@ async fn a_member_scores_through_the_grid_and_reads_the_others_after_its_own() {
 #[tokio::test]
 async fn a_conflicted_member_gets_a_notice_and_no_scores() {
     let app = spawn_app().await;
-    let s = setup(&app).await;
-    seat(&app, &s.call, "caf@comite.test", "Caf 03", None).await;
-    seat(
-        &app,
+    let s = app.committee_call().await;
+    app.seated_member(&s.call, "caf@comite.test", "Caf 03", None)
+        .await;
+    app.seated_member(
         &s.call,
         "cd@comite.test",
         "Conseil départemental",
@@ -430,7 +433,7 @@ async fn a_conflicted_member_gets_a_notice_and_no_scores() {
 #[tokio::test]
 async fn the_results_say_the_outcome_in_words_and_rank_the_applications() {
     let app = spawn_app().await;
-    let s = setup(&app).await;
+    let s = app.committee_call().await;
     let mut agent = app.logged_in(AGENT03).await;
     let results = |m: &str| format!("/gestion/appels/{}/modules/{m}/resultats", s.call);
 
@@ -447,8 +450,10 @@ async fn the_results_say_the_outcome_in_words_and_rank_the_applications() {
     let body = text(&agent.get(&results("M1")).await);
     assert!(body.contains("En attente des évaluations"), "{body}");
 
-    seat(&app, &s.call, "caf@comite.test", "Caf 03", None).await;
-    seat(&app, &s.call, "msa@comite.test", "MSA", None).await;
+    app.seated_member(&s.call, "caf@comite.test", "Caf 03", None)
+        .await;
+    app.seated_member(&s.call, "msa@comite.test", "MSA", None)
+        .await;
     let mut m1 = app.logged_in("caf@comite.test").await;
     let mut m2 = app.logged_in("msa@comite.test").await;
     // A: 100 and 50 (mean 75, wide apart); C: 25.
@@ -479,14 +484,15 @@ async fn the_results_say_the_outcome_in_words_and_rank_the_applications() {
     assert!(body.contains(a_row));
 
     // With a quality threshold nobody reaches: unsuccessful for quality.
-    let mut strict = crate::calls::module("M1", "2027-03-14");
+    let mut strict = crate::build::module("M1", "2027-03-14");
     strict["quality_threshold"] = json!(90);
-    let call = published_call(&app, &["03"], json!([strict])).await;
-    let (e1, _) = referent(&app, "Foyer Un", "03185").await;
-    let (e2, _) = referent(&app, "Foyer Deux", "03185").await;
-    let f1 = filed(&app, &e1, &call, "M1", &["03"]).await;
-    let f2 = filed(&app, &e2, &call, "M1", &["03"]).await;
-    seat(&app, &call, "dsden@comite.test", "DSDEN", None).await;
+    let call = app.published_call(&["03"], json!([strict])).await;
+    let (e1, _) = app.new_referent("Foyer Un", "03185").await;
+    let (e2, _) = app.new_referent("Foyer Deux", "03185").await;
+    let f1 = app.filed_application(&e1, &call, "M1", &["03"]).await;
+    let f2 = app.filed_application(&e2, &call, "M1", &["03"]).await;
+    app.seated_member(&call, "dsden@comite.test", "DSDEN", None)
+        .await;
     let mut m3 = app.logged_in("dsden@comite.test").await;
     review(&mut m3, &f1, &marks(15, 15)).await;
     review(&mut m3, &f2, &marks(12, 12)).await;
@@ -511,8 +517,9 @@ async fn the_results_say_the_outcome_in_words_and_rank_the_applications() {
 #[tokio::test]
 async fn proposals_go_through_the_form_and_each_caf_validates_its_own() {
     let app = spawn_app().await;
-    let s = setup(&app).await;
-    seat(&app, &s.call, "caf@comite.test", "Caf 03", None).await;
+    let s = app.committee_call().await;
+    app.seated_member(&s.call, "caf@comite.test", "Caf 03", None)
+        .await;
     let mut m1 = app.logged_in("caf@comite.test").await;
     for (id, q) in [(&s.a, 18), (&s.b, 9), (&s.c, 11)] {
         assert_eq!(

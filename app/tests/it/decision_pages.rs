@@ -7,10 +7,7 @@
 use axum::http::{StatusCode, header};
 use serde_json::json;
 
-use crate::{
-    committee::{seat, setup},
-    harness::*,
-};
+use crate::harness::*;
 
 /// The text of a page, with the apostrophes and quotes askama escapes put
 /// back.
@@ -38,7 +35,7 @@ async fn slot(c: &mut Client<'_>, call: &str, time: &str, place: &str) -> String
 #[tokio::test]
 async fn the_slot_form_defaults_to_the_audition_day_and_wants_a_place_or_a_link() {
     let app = spawn_app().await;
-    let s = setup(&app).await;
+    let s = app.committee_call().await;
     let page = format!("/gestion/appels/{}/modules/M1/auditions", s.call);
     let mut agent = app.logged_in(AGENT03).await;
     // Linked from each module of the call's page.
@@ -121,7 +118,8 @@ async fn the_slot_form_defaults_to_the_audition_day_and_wants_a_place_or_a_link(
 
     // The coordinator and a committee member read, without the forms; a
     // structure does not see the page.
-    seat(&app, &s.call, "caf@comite.test", "Caf 03", None).await;
+    app.seated_member(&s.call, "caf@comite.test", "Caf 03", None)
+        .await;
     for who in [COORDINATOR, "caf@comite.test"] {
         let mut c = app.logged_in(who).await;
         let r = c.get(&page).await;
@@ -143,7 +141,7 @@ async fn the_slot_form_defaults_to_the_audition_day_and_wants_a_place_or_a_link(
 #[tokio::test]
 async fn slots_are_given_through_the_page_and_the_invitations_are_sent() {
     let app = spawn_app().await;
-    let s = setup(&app).await;
+    let s = app.committee_call().await;
     let page = format!("/gestion/appels/{}/modules/M1/auditions", s.call);
     let mut agent = app.logged_in(AGENT03).await;
     let first = slot(&mut agent, &s.call, "09:30", "Caf de l'Allier, Moulins").await;
@@ -267,7 +265,7 @@ async fn slots_are_given_through_the_page_and_the_invitations_are_sent() {
 #[tokio::test]
 async fn the_applicant_sees_its_audition_and_downloads_the_ics() {
     let app = spawn_app().await;
-    let s = setup(&app).await;
+    let s = app.committee_call().await;
     let mut referent = app.logged_in("centre-a@structure.test").await;
     let show = format!("/candidatures/{}", s.a);
     let ics = format!("/candidatures/{}/audition.ics", s.a);
@@ -319,7 +317,7 @@ async fn the_applicant_sees_its_audition_and_downloads_the_ics() {
 #[tokio::test]
 async fn an_unsuccessful_module_is_relaunched_from_the_results_page() {
     let app = spawn_app().await;
-    let s = setup(&app).await;
+    let s = app.committee_call().await;
     let results = format!("/gestion/appels/{}/modules/M2/resultats", s.call);
     let form = "Relancer ce module dans ce département";
     // After the deadline of M2; a second agent of the CAF 63 validates what
@@ -487,7 +485,7 @@ async fn a_caf_agent_organises_a_handover_through_its_form() {
         coord.get("/gestion/tuilages/nouveau").await.status,
         StatusCode::FORBIDDEN
     );
-    let (referent, _) = crate::calls::referent(&app, "Centre R", "63113").await;
+    let (referent, _) = app.new_referent("Centre R", "63113").await;
     let mut referent = app.logged_in(&referent).await;
     assert_eq!(
         referent.get("/gestion/tuilages").await.status,

@@ -4,8 +4,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::harness::*;
-use crate::network::{SIRET_A, public_promeneur, structure};
+use crate::{build::*, harness::*};
 
 struct Seeded {
     /// Léa Martin, in Vichy, on Instagram and Snapchat.
@@ -18,8 +17,12 @@ struct Seeded {
 /// A promeneur in Clermont-Ferrand (created first) and one in Vichy, both
 /// public.
 async fn seed(coord: &mut Client<'_>) -> Seeded {
-    let vichy = structure(coord, "MJC de Vichy", Some(SIRET_A), "03310").await;
-    let clermont = structure(coord, "Centre social Clermont", None, "63113").await;
+    let vichy = coord
+        .new_structure("MJC de Vichy", Some(SIRET_A), "03310")
+        .await;
+    let clermont = coord
+        .new_structure("Centre social Clermont", None, "63113")
+        .await;
     let mut hugo = public_promeneur(&clermont, "hugo@cs-clermont.fr", "63113");
     hugo["first_name"] = json!("Hugo");
     hugo["last_name"] = json!("Bernard");
@@ -300,7 +303,9 @@ const PNG_1X1: &[u8] = b"\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x4
 async fn results_come_twenty_to_a_page_and_the_links_keep_the_filters() {
     let app = spawn_app().await;
     let mut coord = app.logged_in(COORDINATOR).await;
-    let s = structure(&mut coord, "MJC de Vichy", Some(SIRET_A), "03310").await;
+    let s = coord
+        .new_structure("MJC de Vichy", Some(SIRET_A), "03310")
+        .await;
     for i in 0..21 {
         let mut p = public_promeneur(&s, &format!("p{i}@mjc-vichy.fr"), "03310");
         p["last_name"] = json!(format!("Numéro {i:02}"));

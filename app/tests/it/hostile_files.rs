@@ -153,13 +153,14 @@ fn png_bomb() -> Vec<u8> {
 async fn image_bomb_photo_is_refused_before_decoding() {
     let app = spawn_app().await;
     let mut coord = app.logged_in(COORDINATOR).await;
-    let s =
-        crate::network::structure(&mut coord, "MJC", Some(crate::network::SIRET_A), "03310").await;
+    let s = coord
+        .new_structure("MJC", Some(crate::build::SIRET_A), "03310")
+        .await;
     let p = coord
         .json(
             "POST",
             "/api/v1/promeneurs",
-            &crate::network::public_promeneur(&s, "a@x.fr", "03310"),
+            &crate::build::public_promeneur(&s, "a@x.fr", "03310"),
         )
         .await
         .json();

@@ -8,7 +8,8 @@ use axum::http::StatusCode;
 use serde_json::json;
 
 use crate::{
-    committee::{Setup, marks, review, seat, setup},
+    build::*,
+    committee::{marks, review},
     harness::*,
 };
 
@@ -24,7 +25,7 @@ fn text(r: &Resp) -> String {
 
 /// Reviews M1 and has both CAFs validate A (03 and 63): B and C are not
 /// retained.
-async fn decide(app: &TestApp, s: &Setup) {
+async fn decide(app: &TestApp, s: &CommitteeCall) {
     let mut agent03 = app.logged_in(AGENT03).await;
     let mut agent63 = app.logged_in(AGENT63).await;
     let mut m1 = app.logged_in("caf@comite.test").await;
@@ -52,8 +53,9 @@ async fn decide(app: &TestApp, s: &Setup) {
 #[tokio::test]
 async fn letters_are_prepared_reviewed_and_sent_once_then_the_applicant_reads_them() {
     let app = spawn_app().await;
-    let s = setup(&app).await;
-    seat(&app, &s.call, "caf@comite.test", "Caf 03", None).await;
+    let s = app.committee_call().await;
+    app.seated_member(&s.call, "caf@comite.test", "Caf 03", None)
+        .await;
     let mut m1 = app.logged_in("caf@comite.test").await;
     for (id, q) in [(&s.a, 18), (&s.b, 9), (&s.c, 11)] {
         review(&mut m1, id, &marks(q, 12)).await;

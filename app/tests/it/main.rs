@@ -5,6 +5,7 @@
 mod access;
 mod accounts;
 mod application_pages;
+mod build;
 mod call_pages;
 mod calls;
 mod committee;

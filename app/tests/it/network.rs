@@ -3,57 +3,17 @@
 
 use axum::http::StatusCode;
 use domain::{Grant, Role};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::harness::*;
-
-pub const SIRET_A: &str = "73282932000074";
-
-pub async fn structure(
-    c: &mut Client<'_>,
-    name: &str,
-    siret: Option<&str>,
-    commune: &str,
-) -> String {
-    let r = c
-        .json(
-            "POST",
-            "/api/v1/structures",
-            &json!({"name": name, "kind": "centre_social", "siret": siret, "commune_insee": commune,
-                    "email": "accueil@structure.fr"}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    r.json()["id"].as_str().unwrap().to_owned()
-}
-
-/// A promeneur that passes the directory gating once it consents from its
-/// own account (`TestApp::consent_from_account`): staff cannot consent
-/// for it.
-pub fn public_promeneur(structure: &str, email: &str, commune: &str) -> Value {
-    json!({
-        "first_name": "Léa", "last_name": "Martin", "email": email, "phone": "06 12 34 56 78",
-        "structure_id": structure, "job_title": "Animatrice jeunesse", "commune_insee": commune,
-        "networks": [{"platform": "instagram", "handle": "@pdn.lea"}, {"platform": "snapchat", "handle": "pdn-lea"}],
-        "themes": ["orientation", "sante"],
-        "presence": [{"weekday": 2, "start": "17:00", "end": "19:00"}],
-        "mandate": {"hours_per_week": 6, "starts_on": "2025-09-01"},
-        "charter_signed_on": "2025-09-15", "initial_training_on": "2025-10-10",
-        "public_bio": "Je réponds à vos questions.", "status": "active"
-    })
-}
+use crate::{build::*, harness::*};
 
 #[tokio::test]
 async fn structures_are_checked_and_scoped() {
     let app = spawn_app().await;
     let mut coord = app.logged_in(COORDINATOR).await;
-    let id = structure(
-        &mut coord,
-        "Centre social de Vichy",
-        Some("732 829 320 00074"),
-        "03310",
-    )
-    .await;
+    let id = coord
+        .new_structure("Centre social de Vichy", Some("732 829 320 00074"), "03310")
+        .await;
     let r = coord.get(&format!("/api/v1/structures/{id}")).await;
     assert_eq!(r.json()["siret"], SIRET_A);
     assert_eq!(r.json()["department"], "03");
@@ -139,7 +99,9 @@ async fn structures_are_checked_and_scoped() {
 async fn promeneurs_are_checked_and_gated() {
     let app = spawn_app().await;
     let mut coord = app.logged_in(COORDINATOR).await;
-    let s = structure(&mut coord, "MJC de Vichy", Some(SIRET_A), "03310").await;
+    let s = coord
+        .new_structure("MJC de Vichy", Some(SIRET_A), "03310")
+        .await;
 
     // A TikTok address given as an Instagram handle; a slot ending before it starts.
     let mut bad = public_promeneur(&s, "lea@mjc.fr", "03310");
@@ -262,8 +224,12 @@ async fn promeneurs_are_checked_and_gated() {
 async fn directory_sorts_by_distance_and_filters() {
     let app = spawn_app().await;
     let mut coord = app.logged_in(COORDINATOR).await;
-    let vichy = structure(&mut coord, "MJC de Vichy", Some(SIRET_A), "03310").await;
-    let clermont = structure(&mut coord, "Centre social Clermont", None, "63113").await;
+    let vichy = coord
+        .new_structure("MJC de Vichy", Some(SIRET_A), "03310")
+        .await;
+    let clermont = coord
+        .new_structure("Centre social Clermont", None, "63113")
+        .await;
     for (s, email, commune) in [(&clermont, "a@x.fr", "63113"), (&vichy, "b@x.fr", "03310")] {
         let r = coord
             .json(
@@ -343,8 +309,10 @@ async fn directory_sorts_by_distance_and_filters() {
 async fn referents_edit_their_structure_and_promeneurs_their_profile() {
     let app = spawn_app().await;
     let mut coord = app.logged_in(COORDINATOR).await;
-    let mine = structure(&mut coord, "Centre social A", Some(SIRET_A), "03310").await;
-    let other = structure(&mut coord, "Centre social B", None, "03185").await;
+    let mine = coord
+        .new_structure("Centre social A", Some(SIRET_A), "03310")
+        .await;
+    let other = coord.new_structure("Centre social B", None, "03185").await;
     let p_mine = coord
         .json(
             "POST",
@@ -364,16 +332,7 @@ async fn referents_edit_their_structure_and_promeneurs_their_profile() {
     let id_mine = p_mine["id"].as_str().unwrap();
     let id_other = p_other["id"].as_str().unwrap();
 
-    app.add_user(
-        "referent@a.fr",
-        vec![Grant {
-            role: Role::StructureReferent,
-            department: None,
-            structure_id: Some(mine.parse().unwrap()),
-            call_id: None,
-        }],
-    )
-    .await;
+    app.add_referent("referent@a.fr", &mine).await;
     let mut referent = app.logged_in("referent@a.fr").await;
     assert_eq!(referent.get("/api/v1/promeneurs").await.json()["total"], 1);
     let r = referent
@@ -509,7 +468,7 @@ fn crc32(bytes: &[u8]) -> u32 {
 async fn photos_are_reencoded_and_checked_by_content() {
     let app = spawn_app().await;
     let mut coord = app.logged_in(COORDINATOR).await;
-    let s = structure(&mut coord, "MJC", Some(SIRET_A), "03310").await;
+    let s = coord.new_structure("MJC", Some(SIRET_A), "03310").await;
     let p = coord
         .json(
             "POST",
@@ -561,7 +520,7 @@ async fn photos_are_reencoded_and_checked_by_content() {
 async fn conventions_are_recorded_by_the_caf_and_reminded() {
     let app = spawn_app().await;
     let mut coord = app.logged_in(COORDINATOR).await;
-    let s = structure(&mut coord, "MJC", Some(SIRET_A), "03310").await;
+    let s = coord.new_structure("MJC", Some(SIRET_A), "03310").await;
     // A coordinator does not sign conventions; the CAF of 63 not for 03… of its own.
     let body = json!({"department": "03", "starts_on": "2024-01-01", "ends_on": "2027-01-25", "signed_on": "2023-12-20"});
     let r = coord
@@ -734,8 +693,12 @@ async fn import_writes_nothing_unless_every_row_is_valid() {
 async fn exports_open_in_french_excel_and_neutralise_formulas() {
     let app = spawn_app().await;
     let mut coord = app.logged_in(COORDINATOR).await;
-    structure(&mut coord, "=HYPERLINK(\"http://x\")", None, "03310").await;
-    structure(&mut coord, "Centre social de Riom", None, "63300").await;
+    coord
+        .new_structure("=HYPERLINK(\"http://x\")", None, "03310")
+        .await;
+    coord
+        .new_structure("Centre social de Riom", None, "63300")
+        .await;
     let r = coord
         .get("/api/v1/structures/export?format=csv&department=03")
         .await;
@@ -763,7 +726,9 @@ async fn exports_open_in_french_excel_and_neutralise_formulas() {
 async fn an_xlsx_export_reimports_as_updates() {
     let app = spawn_app().await;
     let mut coord = app.logged_in(COORDINATOR).await;
-    let s = structure(&mut coord, "MJC de Vichy", Some(SIRET_A), "03310").await;
+    let s = coord
+        .new_structure("MJC de Vichy", Some(SIRET_A), "03310")
+        .await;
     for email in ["a@x.fr", "b@x.fr"] {
         let r = coord
             .json(

@@ -5,10 +5,7 @@ use axum::http::StatusCode;
 use domain::{Grant, Role};
 use serde_json::json;
 
-use crate::{
-    harness::*,
-    network::{SIRET_A, public_promeneur, structure},
-};
+use crate::{build::*, harness::*};
 
 #[tokio::test]
 async fn a_coordinator_creates_a_structure_through_the_form() {
@@ -44,7 +41,7 @@ async fn a_coordinator_creates_a_structure_through_the_form() {
 async fn a_referent_edits_presence_slots_in_the_form() {
     let app = spawn_app().await;
     let mut coord = app.logged_in(COORDINATOR).await;
-    let s = structure(&mut coord, "MJC", Some(SIRET_A), "03310").await;
+    let s = coord.new_structure("MJC", Some(SIRET_A), "03310").await;
     let p = coord
         .json(
             "POST",
@@ -54,16 +51,7 @@ async fn a_referent_edits_presence_slots_in_the_form() {
         .await
         .json();
     let id = p["id"].as_str().unwrap().to_owned();
-    app.add_user(
-        "ref@x.fr",
-        vec![Grant {
-            role: Role::StructureReferent,
-            department: None,
-            structure_id: Some(s.parse().unwrap()),
-            call_id: None,
-        }],
-    )
-    .await;
+    app.add_referent("ref@x.fr", &s).await;
     let mut referent = app.logged_in("ref@x.fr").await;
     let page = referent.get(&format!("/reseau/promeneurs/{id}")).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -195,7 +183,7 @@ async fn the_import_in_the_browser_checks_then_confirms_once() {
 async fn a_promeneur_edits_its_own_profile() {
     let app = spawn_app().await;
     let mut coord = app.logged_in(COORDINATOR).await;
-    let s = structure(&mut coord, "MJC", Some(SIRET_A), "03310").await;
+    let s = coord.new_structure("MJC", Some(SIRET_A), "03310").await;
     let p = coord
         .json(
             "POST",
@@ -280,7 +268,7 @@ async fn administrators_keep_the_list_of_themes() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let s = structure(&mut coord, "MJC", Some(SIRET_A), "03310").await;
+    let s = coord.new_structure("MJC", Some(SIRET_A), "03310").await;
     let mut body = public_promeneur(&s, "a@x.fr", "03310");
     body["themes"] = json!(["sport_et_sante"]);
     let r = coord.json("POST", "/api/v1/promeneurs", &body).await;
@@ -293,7 +281,7 @@ async fn administrators_keep_the_list_of_themes() {
 async fn a_caf_agent_records_a_signed_convention_with_its_scan() {
     let app = spawn_app().await;
     let mut agent = app.logged_in(AGENT03).await;
-    let s = structure(&mut agent, "MJC", Some(SIRET_A), "03310").await;
+    let s = agent.new_structure("MJC", Some(SIRET_A), "03310").await;
     let r = agent
         .json(
             "POST",
@@ -458,7 +446,7 @@ async fn the_command_line_import_checks_then_writes() {
 async fn a_referent_opens_the_promeneurs_own_account() {
     let app = spawn_app().await;
     let mut coord = app.logged_in(COORDINATOR).await;
-    let s = structure(&mut coord, "MJC", Some(SIRET_A), "03310").await;
+    let s = coord.new_structure("MJC", Some(SIRET_A), "03310").await;
     let p = coord
         .json(
             "POST",
@@ -469,16 +457,7 @@ async fn a_referent_opens_the_promeneurs_own_account() {
         .json();
     let id = p["id"].as_str().unwrap().to_owned();
     assert_eq!(p["has_account"], false);
-    app.add_user(
-        "ref@mjc.fr",
-        vec![Grant {
-            role: Role::StructureReferent,
-            department: None,
-            structure_id: Some(s.parse().unwrap()),
-            call_id: None,
-        }],
-    )
-    .await;
+    app.add_referent("ref@mjc.fr", &s).await;
     let mut referent = app.logged_in("ref@mjc.fr").await;
     let r = referent
         .post_form(&format!("/reseau/promeneurs/{id}/compte"), &[])

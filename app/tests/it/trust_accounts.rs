@@ -8,10 +8,7 @@ use axum::http::StatusCode;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
 
-use crate::{
-    calls::{module, published_call},
-    harness::*,
-};
+use crate::{build::*, harness::*};
 
 #[tokio::test]
 async fn rotating_the_forwarded_for_prefix_does_not_escape_the_login_throttle() {
@@ -245,7 +242,9 @@ async fn a_promeneur_does_not_read_its_employers_paperwork() {
 #[tokio::test]
 async fn seating_a_committee_member_is_audited_as_a_role_granted() {
     let app = spawn_app().await;
-    let call = published_call(&app, &["03"], json!([module("M1", "2027-03-14")])).await;
+    let call = app
+        .published_call(&["03"], json!([module("M1", "2027-03-14")]))
+        .await;
     let user = app.add_user("membre@comite.test", vec![]).await;
     let mut agent = app.logged_in(AGENT03).await;
     let r = agent

@@ -11,8 +11,8 @@ use domain::{DepartmentCode, Grant, Role};
 use serde_json::{Value, json};
 
 use crate::{
-    calls::{PDF, apply, upload},
-    committee::{filed, marks, review, seat, setup},
+    build::*,
+    committee::{marks, review},
     harness::*,
 };
 
@@ -54,9 +54,11 @@ fn user_grant(role: Role, department: Option<&str>, structure: Option<&str>) -> 
 #[tokio::test]
 async fn a_member_sees_no_score_before_its_own_review() {
     let app = spawn_app().await;
-    let s = setup(&app).await;
-    seat(&app, &s.call, "caf@comite.test", "Caf 03", None).await;
-    seat(&app, &s.call, "msa@comite.test", "MSA", None).await;
+    let s = app.committee_call().await;
+    app.seated_member(&s.call, "caf@comite.test", "Caf 03", None)
+        .await;
+    app.seated_member(&s.call, "msa@comite.test", "MSA", None)
+        .await;
     let mut m1 = app.logged_in("caf@comite.test").await;
     let mut m2 = app.logged_in("msa@comite.test").await;
     // 100 × (3 × 17/20 + 2 × 13/20) / 5 = 77.
@@ -114,11 +116,11 @@ async fn a_member_sees_no_score_before_its_own_review() {
 #[tokio::test]
 async fn a_conflicted_member_does_not_propose_and_the_proposer_does_not_validate() {
     let app = spawn_app().await;
-    let s = setup(&app).await;
-    seat(&app, &s.call, "caf@comite.test", "Caf 03", None).await;
+    let s = app.committee_call().await;
+    app.seated_member(&s.call, "caf@comite.test", "Caf 03", None)
+        .await;
     // Seated for B (63): in conflict with B.
-    seat(
-        &app,
+    app.seated_member(
         &s.call,
         "cd@comite.test",
         "Conseil départemental",
@@ -200,19 +202,10 @@ async fn a_conflicted_member_does_not_propose_and_the_proposer_does_not_validate
 #[tokio::test]
 async fn a_members_account_ties_it_to_the_structures_it_works_for() {
     let app = spawn_app().await;
-    let s = setup(&app).await;
+    let s = app.committee_call().await;
     // A member seated without a structure, whose account is also a
     // referent of B.
-    let user = app
-        .add_user(
-            "double@comite.test",
-            vec![user_grant(
-                Role::StructureReferent,
-                None,
-                Some(&s.b_structure),
-            )],
-        )
-        .await;
+    let user = app.add_referent("double@comite.test", &s.b_structure).await;
     let mut agent = app.logged_in(AGENT03).await;
     let r = agent
         .json(
@@ -242,19 +235,16 @@ async fn a_members_account_ties_it_to_the_structures_it_works_for() {
         .unwrap()
         .expect("the demo promeneur's profile");
     let structure = profile.structure_id.to_string();
-    app.add_user(
-        "employeur@structure.test",
-        vec![user_grant(Role::StructureReferent, None, Some(&structure))],
-    )
-    .await;
-    let employer_app = filed(
-        &app,
-        "employeur@structure.test",
-        &s.call,
-        "M1",
-        &[profile.department.as_str()],
-    )
-    .await;
+    app.add_referent("employeur@structure.test", &structure)
+        .await;
+    let employer_app = app
+        .filed_application(
+            "employeur@structure.test",
+            &s.call,
+            "M1",
+            &[profile.department.as_str()],
+        )
+        .await;
     let r = agent
         .json(
             "POST",
@@ -278,9 +268,9 @@ async fn a_members_account_ties_it_to_the_structures_it_works_for() {
 #[tokio::test]
 async fn staff_read_no_draft_and_not_a_call_their_structure_applies_to() {
     let app = spawn_app().await;
-    let s = setup(&app).await;
+    let s = app.committee_call().await;
     // A draft of a new structure of the Allier, with a document.
-    let (email, _) = crate::calls::referent(&app, "Centre Brouillon", "03185").await;
+    let (email, _) = app.new_referent("Centre Brouillon", "03185").await;
     let mut applicant = app.logged_in(&email).await;
     let draft = apply(&mut applicant, &s.call, "M1", &["03"]).await;
     let doc = upload(&mut applicant, &draft, "formulaire", "projet.pdf", PDF).await;
@@ -364,9 +354,11 @@ async fn staff_read_no_draft_and_not_a_call_their_structure_applies_to() {
 #[tokio::test]
 async fn proposals_wait_for_the_deadline_and_awardable_for_every_review() {
     let app = spawn_app().await;
-    let s = setup(&app).await;
-    seat(&app, &s.call, "caf@comite.test", "Caf 03", None).await;
-    seat(&app, &s.call, "msa@comite.test", "MSA", None).await;
+    let s = app.committee_call().await;
+    app.seated_member(&s.call, "caf@comite.test", "Caf 03", None)
+        .await;
+    app.seated_member(&s.call, "msa@comite.test", "MSA", None)
+        .await;
     let mut m1 = app.logged_in("caf@comite.test").await;
     let mut m2 = app.logged_in("msa@comite.test").await;
     for id in [&s.a, &s.b, &s.c] {
@@ -432,8 +424,9 @@ async fn proposals_wait_for_the_deadline_and_awardable_for_every_review() {
 #[tokio::test]
 async fn each_caf_reads_only_its_own_departements_proposals() {
     let app = spawn_app().await;
-    let s = setup(&app).await;
-    seat(&app, &s.call, "caf@comite.test", "Caf 03", None).await;
+    let s = app.committee_call().await;
+    app.seated_member(&s.call, "caf@comite.test", "Caf 03", None)
+        .await;
     let mut m1 = app.logged_in("caf@comite.test").await;
     for id in [&s.a, &s.b, &s.c] {
         review(&mut m1, id, &marks(16, 14)).await;

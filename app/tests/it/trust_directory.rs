@@ -6,41 +6,12 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::{
-    calls::{module, published_call},
-    harness::*,
-    network::{SIRET_A, public_promeneur, structure},
-};
-
-/// A valid SIRET starting with `head` (13 digits).
-fn siret(head: &str) -> String {
-    (0..10)
-        .map(|d| format!("{head}{d}"))
-        .find(|s| domain::Siret::parse(s).is_ok())
-        .unwrap()
-}
-
-async fn activate(app: &TestApp, email: &str) {
-    let (subject, body) = app.last_email_to(email).await.expect("activation e-mail");
-    assert!(subject.contains("Activez votre compte"), "{subject}");
-    let path = path_of(&link_in(&body));
-    let mut visitor = app.client();
-    let r = visitor
-        .post_form(
-            &path,
-            &[
-                ("password", DEMO_PASSWORD),
-                ("password_confirm", DEMO_PASSWORD),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-}
+use crate::{build::*, harness::*};
 
 /// An impostor signs up "MJC fantôme" in Vichy (03) and logs in as its
 /// referent; returns its client and the structure's id.
 async fn impostor(app: &TestApp) -> (Client<'_>, String) {
-    let siret = siret("4123456780001");
+    let siret = valid_siret("4123456780001");
     let r = app
         .client()
         .post_form(
@@ -56,7 +27,7 @@ async fn impostor(app: &TestApp) -> (Client<'_>, String) {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    activate(app, "ivan@fantome.fr").await;
+    app.activate("ivan@fantome.fr").await;
     let mut ivan = app.logged_in("ivan@fantome.fr").await;
     let mine = ivan.get("/api/v1/structures").await.json();
     assert_eq!(mine["total"], 1, "{mine}");
@@ -280,7 +251,9 @@ async fn an_impostor_structure_publishes_nothing_until_the_caf_and_the_promeneur
 #[tokio::test]
 async fn a_pending_referent_prepares_an_application() {
     let app = spawn_app().await;
-    let call = published_call(&app, &["03"], json!([module("M1", "2027-03-14")])).await;
+    let call = app
+        .published_call(&["03"], json!([module("M1", "2027-03-14")]))
+        .await;
     let (mut ivan, _) = impostor(&app).await;
     let r = ivan
         .json(
@@ -296,7 +269,9 @@ async fn a_pending_referent_prepares_an_application() {
 async fn staff_structures_are_approved_and_staff_set_gating_fields_directly() {
     let app = spawn_app().await;
     let mut coord = app.logged_in(COORDINATOR).await;
-    let s = structure(&mut coord, "MJC de Vichy", Some(SIRET_A), "03310").await;
+    let s = coord
+        .new_structure("MJC de Vichy", Some(SIRET_A), "03310")
+        .await;
     let r = coord.get(&format!("/api/v1/structures/{s}")).await.json();
     assert_eq!(r["approved"], true);
     let r = coord
@@ -326,16 +301,7 @@ async fn staff_structures_are_approved_and_staff_set_gating_fields_directly() {
 
     // A referent of that structure proposes new dates: 202, nothing
     // written; staff reject; the dates stay.
-    app.add_user(
-        "ref@x.fr",
-        vec![domain::Grant {
-            role: domain::Role::StructureReferent,
-            department: None,
-            structure_id: Some(s.parse().unwrap()),
-            call_id: None,
-        }],
-    )
-    .await;
+    app.add_referent("ref@x.fr", &s).await;
     let mut referent = app.logged_in("ref@x.fr").await;
     let r = referent
         .json(
@@ -435,17 +401,10 @@ async fn staff_structures_are_approved_and_staff_set_gating_fields_directly() {
 async fn a_spreadsheet_import_from_an_account_never_consents_for_the_promeneur() {
     let app = spawn_app().await;
     let mut coord = app.logged_in(COORDINATOR).await;
-    let s = structure(&mut coord, "MJC de Vichy", Some(SIRET_A), "03310").await;
-    app.add_user(
-        "ref@x.fr",
-        vec![domain::Grant {
-            role: domain::Role::StructureReferent,
-            department: None,
-            structure_id: Some(s.parse().unwrap()),
-            call_id: None,
-        }],
-    )
-    .await;
+    let s = coord
+        .new_structure("MJC de Vichy", Some(SIRET_A), "03310")
+        .await;
+    app.add_referent("ref@x.fr", &s).await;
     let file = "prenom;nom;email;structure;fonction;commune;reseaux;presences;statut;heures_par_semaine;debut_mandat;charte_signee_le;formation_initiale_le;consentement_public\n\
                 Léa;Martin;lea@x.fr;73282932000074;Animatrice;Vichy;instagram:pdn.lea;mardi 17h-19h;actif;6;01/09/2025;15/09/2025;10/10/2025;oui\n";
     // Referents do not import.

@@ -14,8 +14,8 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::{
-    calls::{module, published_call, referent},
-    committee::{filed, marks, review, seat},
+    build::*,
+    committee::{marks, review},
     harness::*,
 };
 
@@ -59,25 +59,26 @@ struct Call {
 }
 
 async fn call(app: &TestApp) -> Call {
-    let id = published_call(
-        app,
-        &["03", "63"],
-        json!([module("M1", "2027-03-14"), module("M2", "2027-04-25")]),
-    )
-    .await;
-    let (ea, _) = referent(app, "Centre A", "03185").await;
-    let (eb, _) = referent(app, "Centre B", "63113").await;
-    let (ec, _) = referent(app, "Centre C", "03185").await;
+    let id = app
+        .published_call(
+            &["03", "63"],
+            json!([module("M1", "2027-03-14"), module("M2", "2027-04-25")]),
+        )
+        .await;
+    let (ea, _) = app.new_referent("Centre A", "03185").await;
+    let (eb, _) = app.new_referent("Centre B", "63113").await;
+    let (ec, _) = app.new_referent("Centre C", "03185").await;
     let c = Call {
-        a: filed(app, &ea, &id, "M1", &["03", "63"]).await,
-        b: filed(app, &eb, &id, "M1", &["63"]).await,
-        c: filed(app, &ec, &id, "M1", &["03"]).await,
-        d: filed(app, &ea, &id, "M2", &["03", "63"]).await,
-        f: filed(app, &eb, &id, "M2", &["63"]).await,
+        a: app.filed_application(&ea, &id, "M1", &["03", "63"]).await,
+        b: app.filed_application(&eb, &id, "M1", &["63"]).await,
+        c: app.filed_application(&ec, &id, "M1", &["03"]).await,
+        d: app.filed_application(&ea, &id, "M2", &["03", "63"]).await,
+        f: app.filed_application(&eb, &id, "M2", &["63"]).await,
         id,
     };
-    let e = filed(app, &ec, &c.id, "M2", &["03"]).await;
-    seat(app, &c.id, "caf@comite.test", "Caf 03", None).await;
+    let e = app.filed_application(&ec, &c.id, "M2", &["03"]).await;
+    app.seated_member(&c.id, "caf@comite.test", "Caf 03", None)
+        .await;
     let mut member = app.logged_in("caf@comite.test").await;
     for (app_id, q) in [
         (&c.a, 18),
@@ -380,16 +381,19 @@ async fn each_caf_lists_prepares_and_sends_its_own_letters() {
 #[tokio::test]
 async fn each_caf_waits_only_for_its_own_decisions() {
     let app = spawn_app().await;
-    let call = published_call(&app, &["03", "63"], json!([module("M1", "2027-03-14")])).await;
-    let (e1, _) = referent(&app, "Centre Un", "03185").await;
-    let (e2, _) = referent(&app, "Centre Deux", "03185").await;
-    let (e3, _) = referent(&app, "Centre Trois", "63113").await;
-    let (e4, _) = referent(&app, "Centre Quatre", "63113").await;
-    let one = filed(&app, &e1, &call, "M1", &["03"]).await;
-    let two = filed(&app, &e2, &call, "M1", &["03"]).await;
-    let three = filed(&app, &e3, &call, "M1", &["63"]).await;
-    let four = filed(&app, &e4, &call, "M1", &["63"]).await;
-    seat(&app, &call, "caf@comite.test", "Caf 03", None).await;
+    let call = app
+        .published_call(&["03", "63"], json!([module("M1", "2027-03-14")]))
+        .await;
+    let (e1, _) = app.new_referent("Centre Un", "03185").await;
+    let (e2, _) = app.new_referent("Centre Deux", "03185").await;
+    let (e3, _) = app.new_referent("Centre Trois", "63113").await;
+    let (e4, _) = app.new_referent("Centre Quatre", "63113").await;
+    let one = app.filed_application(&e1, &call, "M1", &["03"]).await;
+    let two = app.filed_application(&e2, &call, "M1", &["03"]).await;
+    let three = app.filed_application(&e3, &call, "M1", &["63"]).await;
+    let four = app.filed_application(&e4, &call, "M1", &["63"]).await;
+    app.seated_member(&call, "caf@comite.test", "Caf 03", None)
+        .await;
     let mut member = app.logged_in("caf@comite.test").await;
     for id in [&one, &two, &three, &four] {
         review(&mut member, id, &marks(15, 12)).await;

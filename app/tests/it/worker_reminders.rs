@@ -9,19 +9,14 @@ use domain::Clock;
 use promeneurs::{mailer::Mailer, worker::Worker};
 use serde_json::json;
 
-use crate::{
-    calls::{apply, module, published_call, referent},
-    harness::*,
-    network::{SIRET_A, structure},
-    outbox::settings,
-};
+use crate::{build::*, harness::*, outbox::settings};
 
 #[tokio::test]
 async fn the_worker_queues_draft_and_convention_reminders_once() {
     let app = spawn_app().await;
     // A convention ending 60 days after the harness's today (2026-11-26).
     let mut coord = app.logged_in(COORDINATOR).await;
-    let s = structure(&mut coord, "MJC", Some(SIRET_A), "03310").await;
+    let s = coord.new_structure("MJC", Some(SIRET_A), "03310").await;
     let mut agent03 = app.logged_in(AGENT03).await;
     let r = agent03
         .json(
@@ -32,8 +27,10 @@ async fn the_worker_queues_draft_and_convention_reminders_once() {
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     // A draft whose module closes within 7 days of 2027-03-08.
-    let call = published_call(&app, &["03"], json!([module("M1", "2027-03-14")])).await;
-    let (email, _) = referent(&app, "Centre social", "03185").await;
+    let call = app
+        .published_call(&["03"], json!([module("M1", "2027-03-14")]))
+        .await;
+    let (email, _) = app.new_referent("Centre social", "03185").await;
     let mut c = app.logged_in(&email).await;
     let draft = apply(&mut c, &call, "M1", &["03"]).await;
 

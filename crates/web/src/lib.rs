@@ -6,18 +6,16 @@ pub use services::accounts;
 mod api;
 mod assets;
 pub mod auditions;
-pub mod auth;
 pub mod calls;
 pub mod committee;
-mod error;
 pub mod handover;
+pub mod http;
 pub mod letters;
 pub use services::mail;
 pub mod network;
 pub mod pages;
 pub mod relaunch;
 pub use services::sandbox;
-mod security;
 mod view;
 
 use std::sync::Arc;
@@ -26,8 +24,11 @@ use axum::{Router, middleware};
 use domain::Clock;
 use store::Db;
 
-pub use error::AppError;
-pub use security::HSTS;
+// `crate::auth::…` and `crate::AppError` are named in some forty page and
+// API modules: these two re-exports keep those paths rather than touch them.
+pub use http::auth;
+pub use http::error::AppError;
+pub use http::security::HSTS;
 pub use services::Ctx;
 
 /// Settings of the web layer: its own, and the services' settings.
@@ -103,7 +104,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .merge(api::router())
         .merge(assets::router())
-        .fallback(error::not_found)
+        .fallback(http::error::not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),
             auth::csrf_guard,
@@ -112,7 +113,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             auth::authenticate,
         ))
-        .layer(middleware::from_fn(error::render_errors))
+        .layer(middleware::from_fn(http::error::render_errors))
         .with_state(state);
-    security::apply(app, https)
+    http::security::apply(app, https)
 }

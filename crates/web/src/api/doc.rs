@@ -68,8 +68,8 @@ pub fn finish(api: &mut OpenApi) {
         SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)).into(),
     );
     for (name, schema) in [
-        ("ErrorBody", crate::error::ErrorBody::schema()),
-        ("ErrorDetail", crate::error::ErrorDetail::schema()),
+        ("ErrorBody", crate::http::error::ErrorBody::schema()),
+        ("ErrorDetail", crate::http::error::ErrorDetail::schema()),
         ("ImportKind", ImportKind::schema()),
         ("TemplateKind", TemplateKind::schema()),
     ] {

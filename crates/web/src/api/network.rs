@@ -1280,7 +1280,7 @@ impl From<imports::Summary> for Summary {
 #[allow(dead_code)]
 pub enum ImportRefusal {
     Rows(ImportOut),
-    File(crate::error::ErrorBody),
+    File(crate::http::error::ErrorBody),
 }
 
 /// Imports a CSV, XLSX or ODS file (the request body). Nothing is written

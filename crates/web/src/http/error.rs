@@ -14,7 +14,7 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::{auth::Auth, view};
+use crate::{http::auth::Auth, view};
 
 #[derive(Debug, Clone)]
 pub struct AppError {
