@@ -5,6 +5,8 @@
 //! - `client.new_structure(…)`, `app.new_structure(…)`: a structure;
 //! - `app.add_referent(email, structure)`, `app.new_referent(name, commune)`:
 //!   a structure's referent account;
+//! - `app.new_promeneur(structure, email, commune)`: a promeneur with its
+//!   own account;
 //! - `app.published_call(départements, modules)` with `module(code, deadline)`;
 //! - `apply`, `upload`, `app.filed_application(…)`: an application, drafted
 //!   or filed with its signed form;
@@ -175,6 +177,36 @@ impl TestApp {
     /// An account (demo password) that is a referent of `structure`.
     pub async fn add_referent(&self, email: &str, structure: &str) -> uuid::Uuid {
         self.add_user(email, referent_of(structure)).await
+    }
+
+    /// A promeneur of `structure` in `commune` (made by the CAF agent of
+    /// its département, public once it consents) with its own account
+    /// `email` (demo password); returns (promeneur, user).
+    pub async fn new_promeneur(
+        &self,
+        structure: &str,
+        email: &str,
+        commune: &str,
+    ) -> (uuid::Uuid, uuid::Uuid) {
+        let mut staff = self.logged_in(agent_of(commune)).await;
+        let r = staff
+            .json(
+                "POST",
+                "/api/v1/promeneurs",
+                &public_promeneur(structure, email, commune),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let promeneur: uuid::Uuid = r.json()["id"].as_str().unwrap().parse().unwrap();
+        let user = self
+            .add_user(email, vec![Grant::platform(Role::Promeneur)])
+            .await;
+        let mut tx = self.db.begin().await.unwrap();
+        store::promeneurs::link_user(&mut tx, promeneur, user)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        (promeneur, user)
     }
 
     /// A referent of a new structure `name` of `commune`; returns (email,

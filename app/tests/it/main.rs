@@ -16,6 +16,7 @@ mod directory_pages;
 mod harness;
 mod hostile_files;
 mod house_imports;
+mod house_rules;
 mod letter_pages;
 mod network;
 mod network_pages;

@@ -195,32 +195,12 @@ async fn a_password_reset_by_email_revokes_the_accounts_tokens() {
 #[tokio::test]
 async fn a_promeneur_does_not_read_its_employers_paperwork() {
     let app = spawn_app().await;
-    promeneurs::demo_network::load(&app.db).await.unwrap();
-    // The demo promeneur's account is tied to a promeneur of the demo
-    // referent's structure.
-    let mut referent = app.logged_in("structure@demo.promeneurs.fr").await;
-    let r = referent.get("/api/v1/structures").await;
-    assert_eq!(r.status, StatusCode::OK);
-    let structure = r.json()["items"][0]["id"].as_str().unwrap().to_owned();
-    let r = referent
-        .get(&format!("/api/v1/promeneurs?structure_id={structure}"))
+    // A promeneur's account, tied to a promeneur of a structure.
+    let structure = app.new_structure("MJC de Vichy", None, "03310").await;
+    let (promeneur, _) = app
+        .new_promeneur(&structure, "lea@mjc-vichy.fr", "03310")
         .await;
-    let promeneur: uuid::Uuid = r.json()["items"][0]["id"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    let mut p = app.logged_in("promeneur@demo.promeneurs.fr").await;
-    let me: uuid::Uuid = p.get("/api/v1/session").await.json()["user"]["id"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    let mut tx = app.db.begin().await.unwrap();
-    store::promeneurs::link_user(&mut tx, promeneur, me)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    let mut p = app.logged_in("lea@mjc-vichy.fr").await;
     let r = p.get(&format!("/api/v1/promeneurs/{promeneur}")).await;
     assert_eq!(r.status, StatusCode::OK, "its own profile: {}", r.body);
     for path in [

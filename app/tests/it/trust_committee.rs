@@ -223,27 +223,17 @@ async fn a_members_account_ties_it_to_the_structures_it_works_for() {
         StatusCode::OK
     );
 
-    // The demo promeneur's account: a promeneur of a demo structure, which
-    // applies; seated on the committee, it does not review that structure.
-    promeneurs::demo_network::load(&app.db).await.unwrap();
-    let promeneur = store::users::find_by_email(&app.db, "promeneur@demo.promeneurs.fr")
-        .await
-        .unwrap()
-        .unwrap();
-    let profile = store::promeneurs::find_by_user(&app.db, promeneur)
-        .await
-        .unwrap()
-        .expect("the demo promeneur's profile");
-    let structure = profile.structure_id.to_string();
+    // A promeneur's account, of a structure which applies; seated on the
+    // committee, it does not review that structure.
+    let structure = app.new_structure("Centre E", None, "03185").await;
+    let (_, promeneur) = app
+        .new_promeneur(&structure, "lea@centre-e.test", "03185")
+        .await;
+    let department = "03";
     app.add_referent("employeur@structure.test", &structure)
         .await;
     let employer_app = app
-        .filed_application(
-            "employeur@structure.test",
-            &s.call,
-            "M1",
-            &[profile.department.as_str()],
-        )
+        .filed_application("employeur@structure.test", &s.call, "M1", &[department])
         .await;
     let r = agent
         .json(
@@ -253,7 +243,7 @@ async fn a_members_account_ties_it_to_the_structures_it_works_for() {
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let mut pm = app.logged_in("promeneur@demo.promeneurs.fr").await;
+    let mut pm = app.logged_in("lea@centre-e.test").await;
     let r = review(&mut pm, &employer_app, &marks(20, 20)).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     // The employer's application is expected from the other member only.
@@ -261,7 +251,7 @@ async fn a_members_account_ties_it_to_the_structures_it_works_for() {
         .get(&format!("/api/v1/calls/{}/modules/M1/results", s.call))
         .await
         .json();
-    let e = row(&res, profile.department.as_str(), &employer_app);
+    let e = row(&res, department, &employer_app);
     assert_eq!(e["reviews_expected"], 1, "{e}");
 }
 
