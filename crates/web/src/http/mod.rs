@@ -1,7 +1,11 @@
 //! What the pages and the API share: who is calling (sessions, Bearer
 //! tokens, CSRF, cookies), the error type and its rendering (JSON under
-//! `/api`, a French page elsewhere), and the security headers.
+//! `/api`, a French page elsewhere), the identifiers of a path, and the
+//! security headers.
 
 pub mod auth;
 pub mod error;
+mod id;
 pub mod security;
+
+pub use id::{Id, parse_id};

@@ -10,7 +10,7 @@ use std::{
 use askama::Template;
 use axum::{
     Router,
-    extract::{DefaultBodyLimit, Multipart, Path, State},
+    extract::{DefaultBodyLimit, Multipart, State},
     http::StatusCode,
     response::{Html, IntoResponse, Redirect, Response},
     routing::get,
@@ -19,7 +19,8 @@ use domain::Principal;
 use services::imports::{self as import, Kind, Plan, PlannedRow, RowError};
 use uuid::Uuid;
 
-use super::{form::Fields, promeneurs::read_multipart, structures::parse_id};
+use super::{form::Fields, promeneurs::read_multipart};
+use crate::http::Id;
 use crate::{
     AppError, AppState,
     accounts::actor,
@@ -202,11 +203,10 @@ async fn upload(
 async fn confirm(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     _f: Fields,
 ) -> Result<Response, AppError> {
     staff(&p)?;
-    let id = parse_id(&id)?;
     let batch = store::imports::find(&state.db, p.user_id, id)
         .await?
         .ok_or_else(AppError::not_found)?;
@@ -303,10 +303,9 @@ struct StatusPage {
 async fn status_page(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Html<String>, AppError> {
     staff(&p)?;
-    let id = parse_id(&id)?;
     let batch = store::imports::find(&state.db, p.user_id, id)
         .await?
         .ok_or_else(AppError::not_found)?;
