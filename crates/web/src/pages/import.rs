@@ -2,10 +2,7 @@
 //! by row and column (nothing written), confirmation, progress for large
 //! files, the result.
 
-use std::{
-    collections::HashMap,
-    sync::{Arc, Mutex},
-};
+use std::sync::Arc;
 
 use askama::Template;
 use axum::{
@@ -31,10 +28,6 @@ use crate::{
 
 /// Above this many rows, the import runs in the background with progress.
 const BACKGROUND_ROWS: usize = 300;
-
-/// Progress of imports running in this process.
-#[derive(Default)]
-pub struct Progress(Mutex<HashMap<Uuid, (usize, usize)>>);
 
 pub fn router() -> Router<AppState> {
     Router::new()
