@@ -76,7 +76,7 @@ pub struct Shared {
     pub ctx: Ctx,
     pub config: Arc<WebConfig>,
     /// Spreadsheet imports running in this process.
-    pub import_progress: Arc<pages::import::Progress>,
+    pub import_progress: Arc<http::ImportProgress>,
 }
 
 impl std::ops::Deref for Shared {

@@ -2,16 +2,16 @@
 
 use axum::{
     Json,
-    extract::{Path, Query, State},
+    extract::{Query, State},
     http::StatusCode,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
 
 use super::{Page, Paging};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::http::Id;
 use crate::{
     AppError, AppState,
     accounts::{self, actor},
@@ -260,7 +260,7 @@ pub async fn emails(
 pub async fn revoke_token(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<Uuid>,
+    Id(id): Id,
 ) -> Result<StatusCode, AppError> {
     let cap = p.admin().ok_or_else(AppError::not_found)?;
     let mut tx = state.db.begin().await?;

@@ -3,7 +3,7 @@
 
 use axum::{
     Json,
-    extract::{Path, State},
+    extract::State,
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -15,6 +15,7 @@ use uuid::Uuid;
 use super::{Page, rfc3339};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::http::Id;
 use crate::{
     AppError, AppState,
     auditions::{self, SlotDraft},
@@ -28,10 +29,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(invite))
         .routes(routes!(assign, delete))
         .routes(routes!(ics))
-}
-
-fn parse_id(s: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(s).map_err(|_| AppError::not_found())
 }
 
 #[derive(Serialize, Deserialize, ToSchema, Default)]
@@ -80,7 +77,7 @@ fn slot_out(s: Slot) -> SlotOut {
 pub async fn create(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path((id, code)): Path<(String, String)>,
+    Id((id, code)): Id<(Uuid, String)>,
     Json(input): Json<SlotIn>,
 ) -> Result<(StatusCode, Json<SlotOut>), AppError> {
     let draft = SlotDraft {
@@ -93,7 +90,7 @@ pub async fn create(
         place: input.place,
         video_link: input.video_link,
     };
-    let sid = auditions::create_slot(&state, &p, parse_id(&id)?, &code, &draft).await?;
+    let sid = auditions::create_slot(&state, &p, id, &code, &draft).await?;
     let slot = store::auditions::slot(&state.db, sid)
         .await?
         .ok_or_else(AppError::not_found)?;
@@ -105,9 +102,9 @@ pub async fn create(
 pub async fn list(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path((id, code)): Path<(String, String)>,
+    Id((id, code)): Id<(Uuid, String)>,
 ) -> Result<Json<Page<SlotOut>>, AppError> {
-    let (view, _) = crate::committee::seat(&state, &p, parse_id(&id)?).await?;
+    let (view, _) = crate::committee::seat(&state, &p, id).await?;
     let module = view.module(&code).ok_or_else(AppError::not_found)?;
     let items: Vec<SlotOut> = store::auditions::slots(&state.db, view.call.id, &module.spec.code)
         .await?
@@ -130,10 +127,10 @@ pub struct AssignIn {
 pub async fn assign(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     Json(input): Json<AssignIn>,
 ) -> Result<Json<SlotOut>, AppError> {
-    let slot_id = parse_id(&id)?;
+    let slot_id = id;
     let application = match input.application_id.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(a) => Some(Uuid::parse_str(a).map_err(|_| {
@@ -152,9 +149,9 @@ pub async fn assign(
 pub async fn delete(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<StatusCode, AppError> {
-    auditions::delete_slot(&state, &p, parse_id(&id)?).await?;
+    auditions::delete_slot(&state, &p, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -170,9 +167,9 @@ pub struct SentOut {
 pub async fn invite(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path((id, code)): Path<(String, String)>,
+    Id((id, code)): Id<(Uuid, String)>,
 ) -> Result<Json<SentOut>, AppError> {
-    let sent = auditions::invite(&state, &p, parse_id(&id)?, &code).await?;
+    let sent = auditions::invite(&state, &p, id, &code).await?;
     Ok(Json(SentOut { sent }))
 }
 
@@ -181,9 +178,9 @@ pub async fn invite(
 pub async fn ics(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response, AppError> {
-    ics_response(&state, &p, parse_id(&id)?).await
+    ics_response(&state, &p, id).await
 }
 
 /// The .ics of an application's audition, for the applicant and staff.

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use axum::{
     Json,
-    extract::{DefaultBodyLimit, Multipart, Path, Query, State},
+    extract::{DefaultBodyLimit, Multipart, Query, State},
     http::StatusCode,
     response::Response,
 };
@@ -25,6 +25,7 @@ use utoipa_axum::{
     routes,
 };
 
+use crate::http::Id;
 use crate::{
     AppError, AppState,
     auth::{CurrentUser, MaybeUser},
@@ -54,10 +55,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(request_complement))
         .routes(routes!(messages))
         .routes(routes!(withdraw))
-}
-
-fn parse_id(s: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(s).map_err(|_| AppError::not_found())
 }
 
 // --------------------------------------------------------------------- calls
@@ -394,9 +391,9 @@ pub async fn create_call(
 pub async fn show_call(
     State(state): State<AppState>,
     MaybeUser(p): MaybeUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Json<CallOut>, AppError> {
-    let v = calls::call(&state, p.principal.as_ref(), parse_id(&id)?).await?;
+    let v = calls::call(&state, p.principal.as_ref(), id).await?;
     Ok(Json(call_json(&state, &v).await?))
 }
 
@@ -414,18 +411,11 @@ pub struct RelaunchIn {
 pub async fn relaunch(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path((id, code)): Path<(String, String)>,
+    Id((id, code)): Id<(Uuid, String)>,
     Json(input): Json<RelaunchIn>,
 ) -> Result<(StatusCode, Json<CallOut>), AppError> {
-    let new = crate::relaunch::relaunch(
-        &state,
-        &p,
-        parse_id(&id)?,
-        &code,
-        &input.department,
-        &input.deadline,
-    )
-    .await?;
+    let new = crate::relaunch::relaunch(&state, &p, id, &code, &input.department, &input.deadline)
+        .await?;
     let v = calls::call(&state, Some(&p), new).await?;
     Ok((StatusCode::CREATED, Json(call_json(&state, &v).await?)))
 }
@@ -435,10 +425,9 @@ pub async fn relaunch(
 pub async fn update_call(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     Json(mut input): Json<CallIn>,
 ) -> Result<Json<CallOut>, AppError> {
-    let id = parse_id(&id)?;
     calls::update_call(&state, &p, id, &input.draft()).await?;
     let v = calls::call(&state, Some(&p), id).await?;
     Ok(Json(call_out(&v, state.now())))
@@ -449,9 +438,8 @@ pub async fn update_call(
 pub async fn publish(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Json<CallOut>, AppError> {
-    let id = parse_id(&id)?;
     calls::publish(&state, &p, id).await?;
     let v = calls::call(&state, Some(&p), id).await?;
     Ok(Json(call_out(&v, state.now())))
@@ -463,10 +451,9 @@ pub async fn publish(
 pub async fn put_module(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path((id, code)): Path<(String, String)>,
+    Id((id, code)): Id<(Uuid, String)>,
     Json(mut input): Json<ModuleIn>,
 ) -> Result<Json<ModuleOut>, AppError> {
-    let id = parse_id(&id)?;
     input.code = code;
     let version = calls::put_module(&state, &p, id, &input.draft()).await?;
     let m = store::calls::module(&state.db, version)
@@ -480,9 +467,9 @@ pub async fn put_module(
 pub async fn delete_module(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path((id, code)): Path<(String, String)>,
+    Id((id, code)): Id<(Uuid, String)>,
 ) -> Result<StatusCode, AppError> {
-    calls::remove_module(&state, &p, parse_id(&id)?, &code).await?;
+    calls::remove_module(&state, &p, id, &code).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -491,9 +478,9 @@ pub async fn delete_module(
 pub async fn module_versions(
     State(state): State<AppState>,
     MaybeUser(p): MaybeUser,
-    Path((id, code)): Path<(String, String)>,
+    Id((id, code)): Id<(Uuid, String)>,
 ) -> Result<Json<Page<ModuleOut>>, AppError> {
-    let v = calls::call(&state, p.principal.as_ref(), parse_id(&id)?).await?;
+    let v = calls::call(&state, p.principal.as_ref(), id).await?;
     let versions = store::calls::module_versions(&state.db, v.call.id, &code).await?;
     if versions.is_empty() {
         return Err(AppError::not_found());
@@ -512,10 +499,9 @@ pub async fn module_versions(
 pub async fn add_file(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     form: Multipart,
 ) -> Result<(StatusCode, Json<FileOut>), AppError> {
-    let id = parse_id(&id)?;
     // Refuse early, before reading the body, whoever may not manage it.
     calls::managed_call(&state, &p, id).await?;
     let (fields, file) = upload::read(&state, form, "file").await?;
@@ -544,15 +530,9 @@ pub async fn add_file(
 pub async fn get_file(
     State(state): State<AppState>,
     MaybeUser(p): MaybeUser,
-    Path((id, file_id)): Path<(String, String)>,
+    Id((id, file_id)): Id<(Uuid, Uuid)>,
 ) -> Result<Response, AppError> {
-    exports::call_file(
-        &state,
-        p.principal.as_ref(),
-        parse_id(&id)?,
-        parse_id(&file_id)?,
-    )
-    .await
+    exports::call_file(&state, p.principal.as_ref(), id, file_id).await
 }
 
 #[utoipa::path(delete, path = "/api/v1/calls/{id}/files/{file_id}", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de l'appel"), ("file_id" = Uuid, Path, description = "Identifiant du fichier")),
@@ -560,9 +540,9 @@ pub async fn get_file(
 pub async fn delete_file(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path((id, file_id)): Path<(String, String)>,
+    Id((id, file_id)): Id<(Uuid, Uuid)>,
 ) -> Result<StatusCode, AppError> {
-    calls::remove_call_file(&state, &p, parse_id(&id)?, parse_id(&file_id)?).await?;
+    calls::remove_call_file(&state, &p, id, file_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -683,10 +663,10 @@ impl ApplicationIn {
 pub async fn create_application(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     Json(input): Json<ApplicationIn>,
 ) -> Result<(StatusCode, Json<ApplicationOut>), AppError> {
-    let app_id = calls::create_application(&state, &p, parse_id(&id)?, &input.draft()?).await?;
+    let app_id = calls::create_application(&state, &p, id, &input.draft()?).await?;
     Ok((
         StatusCode::CREATED,
         Json(application_json(&state, &p, app_id).await?),
@@ -735,11 +715,11 @@ impl ApplicationQuery {
 pub async fn call_applications(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     Query(q): Query<ApplicationQuery>,
     Query(paging): Query<Paging>,
 ) -> Result<Json<Page<ApplicationOut>>, AppError> {
-    let v = calls::staff_call(&state, &p, parse_id(&id)?).await?;
+    let v = calls::staff_call(&state, &p, id).await?;
     let (items, total) = store::applications::list(
         &state.db,
         &p.application_scope(),
@@ -762,10 +742,10 @@ pub async fn call_applications(
 pub async fn export_applications(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     Query(q): Query<ApplicationQuery>,
 ) -> Result<Response, AppError> {
-    let v = calls::staff_call(&state, &p, parse_id(&id)?).await?;
+    let v = calls::staff_call(&state, &p, id).await?;
     let format = match q.format.as_deref() {
         None | Some("") => ExportFormat::Csv,
         Some(f) => ExportFormat::parse(f).ok_or_else(|| {
@@ -789,9 +769,9 @@ pub async fn export_applications(
 pub async fn module_documents(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path((id, code)): Path<(String, String)>,
+    Id((id, code)): Id<(Uuid, String)>,
 ) -> Result<Response, AppError> {
-    exports::module_zip(&state, &p, parse_id(&id)?, &code).await
+    exports::module_zip(&state, &p, id, &code).await
 }
 
 #[utoipa::path(get, path = "/api/v1/applications", tag = "calls", params(Paging),
@@ -832,9 +812,9 @@ pub async fn my_applications(
 pub async fn show_application(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Json<ApplicationOut>, AppError> {
-    Ok(Json(application_json(&state, &p, parse_id(&id)?).await?))
+    Ok(Json(application_json(&state, &p, id).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/applications/{id}", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de la candidature")), request_body = ApplicationIn,
@@ -842,10 +822,9 @@ pub async fn show_application(
 pub async fn update_application(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     Json(input): Json<ApplicationIn>,
 ) -> Result<Json<ApplicationOut>, AppError> {
-    let id = parse_id(&id)?;
     calls::save_form(&state, &p, id, &input.draft()?).await?;
     Ok(Json(application_json(&state, &p, id).await?))
 }
@@ -856,10 +835,9 @@ pub async fn update_application(
 pub async fn add_document(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     form: Multipart,
 ) -> Result<(StatusCode, Json<DocumentOut>), AppError> {
-    let id = parse_id(&id)?;
     // Refused before the body is read: another structure's application
     // (404), staff (403), a filed application (409).
     calls::may_upload(&state, &p, id).await?;
@@ -874,9 +852,9 @@ pub async fn add_document(
 pub async fn get_document(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path((id, doc)): Path<(String, String)>,
+    Id((id, doc)): Id<(Uuid, Uuid)>,
 ) -> Result<Response, AppError> {
-    let (_, d) = calls::document(&state, &p, parse_id(&id)?, parse_id(&doc)?).await?;
+    let (_, d) = calls::document(&state, &p, id, doc).await?;
     exports::stored(&state, &d.sha256, d.size, &d.file_type, &d.file_name).await
 }
 
@@ -885,9 +863,9 @@ pub async fn get_document(
 pub async fn delete_document(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path((id, doc)): Path<(String, String)>,
+    Id((id, doc)): Id<(Uuid, Uuid)>,
 ) -> Result<StatusCode, AppError> {
-    calls::delete_document(&state, &p, parse_id(&id)?, parse_id(&doc)?).await?;
+    calls::delete_document(&state, &p, id, doc).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -946,7 +924,7 @@ pub struct SubmitOut {
 pub async fn submit(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     body: axum::body::Bytes,
 ) -> Result<Json<SubmitOut>, AppError> {
     let input: SubmitIn = if body.iter().all(u8::is_ascii_whitespace) {
@@ -954,7 +932,7 @@ pub async fn submit(
     } else {
         serde_json::from_slice(&body).map_err(|_| AppError::bad_request("Corps JSON illisible."))?
     };
-    let (_, r) = calls::submit(&state, &p, parse_id(&id)?, input.message.as_deref()).await?;
+    let (_, r) = calls::submit(&state, &p, id, input.message.as_deref()).await?;
     Ok(Json(SubmitOut {
         status: ApplicationStatus::Submitted.as_str().to_owned(),
         submitted_at: rfc3339(r.issued_at),
@@ -967,9 +945,9 @@ pub async fn submit(
 pub async fn receipts(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Json<Page<ReceiptOut>>, AppError> {
-    let a = calls::application(&state, &p, parse_id(&id)?).await?;
+    let a = calls::application(&state, &p, id).await?;
     let list = store::applications::receipts(&state.db, a.id).await?;
     let items: Vec<ReceiptOut> = list.iter().map(receipt_out).collect();
     let total = i64::try_from(items.len()).unwrap_or(0);
@@ -981,9 +959,9 @@ pub async fn receipts(
 pub async fn receipt_pdf(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path((id, rid)): Path<(String, String)>,
+    Id((id, rid)): Id<(Uuid, Uuid)>,
 ) -> Result<Response, AppError> {
-    exports::receipt_pdf(&state, &p, parse_id(&id)?, parse_id(&rid)?).await
+    exports::receipt_pdf(&state, &p, id, rid).await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -1006,10 +984,9 @@ pub struct MessageOut {
 pub async fn request_complement(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     Json(input): Json<ComplementIn>,
 ) -> Result<(StatusCode, Json<ApplicationOut>), AppError> {
-    let id = parse_id(&id)?;
     calls::request_complement(&state, &p, id, &input.message).await?;
     Ok((
         StatusCode::CREATED,
@@ -1022,9 +999,9 @@ pub async fn request_complement(
 pub async fn messages(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Json<Page<MessageOut>>, AppError> {
-    let a = calls::application(&state, &p, parse_id(&id)?).await?;
+    let a = calls::application(&state, &p, id).await?;
     let items: Vec<MessageOut> = store::applications::messages(&state.db, a.id)
         .await?
         .into_iter()
@@ -1045,9 +1022,8 @@ pub async fn messages(
 pub async fn withdraw(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Json<ApplicationOut>, AppError> {
-    let id = parse_id(&id)?;
     calls::withdraw(&state, &p, id).await?;
     Ok(Json(application_json(&state, &p, id).await?))
 }

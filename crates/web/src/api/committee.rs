@@ -4,11 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use axum::{
-    Json,
-    extract::{Path, State},
-    http::StatusCode,
-};
+use axum::{Json, extract::State, http::StatusCode};
 use serde::{Deserialize, Serialize};
 use store::committee::{Proposal, Review};
 use utoipa::ToSchema;
@@ -17,6 +13,7 @@ use uuid::Uuid;
 use super::{Page, rfc3339};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::http::Id;
 use crate::{
     AppError, AppState,
     auth::CurrentUser,
@@ -32,10 +29,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(results))
         .routes(routes!(propose, proposals))
         .routes(routes!(validate))
-}
-
-fn parse_id(s: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(s).map_err(|_| AppError::not_found())
 }
 
 fn optional_id(s: Option<&str>, field: &str) -> Result<Option<Uuid>, AppError> {
@@ -77,21 +70,14 @@ pub struct MemberOut {
 pub async fn add_member(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     Json(input): Json<MemberIn>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), AppError> {
     let user_id = Uuid::parse_str(input.user_id.trim())
         .map_err(|_| AppError::invalid_field("user_id", "Identifiant de compte invalide."))?;
     let structure_id = optional_id(input.structure_id.as_deref(), "structure_id")?;
-    let member = committee::add_member(
-        &state,
-        &p,
-        parse_id(&id)?,
-        user_id,
-        &input.institution,
-        structure_id,
-    )
-    .await?;
+    let member =
+        committee::add_member(&state, &p, id, user_id, &input.institution, structure_id).await?;
     Ok((
         StatusCode::CREATED,
         Json(serde_json::json!({"id": member.to_string()})),
@@ -103,9 +89,9 @@ pub async fn add_member(
 pub async fn members(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Json<Page<MemberOut>>, AppError> {
-    let items: Vec<MemberOut> = committee::members(&state, &p, parse_id(&id)?)
+    let items: Vec<MemberOut> = committee::members(&state, &p, id)
         .await?
         .into_iter()
         .map(|g| MemberOut {
@@ -134,10 +120,10 @@ pub struct ConflictIn {
 pub async fn declare_conflict(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     Json(input): Json<ConflictIn>,
 ) -> Result<StatusCode, AppError> {
-    committee::declare_conflict(&state, &p, parse_id(&id)?, &input.reason).await?;
+    committee::declare_conflict(&state, &p, id, &input.reason).await?;
     Ok(StatusCode::CREATED)
 }
 
@@ -164,18 +150,11 @@ pub struct ScoreOut {
 pub async fn put_review(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     Json(input): Json<ReviewIn>,
 ) -> Result<Json<ScoreOut>, AppError> {
-    let score = committee::put_review(
-        &state,
-        &p,
-        parse_id(&id)?,
-        &input.scores,
-        &input.comment,
-        input.round,
-    )
-    .await?;
+    let score =
+        committee::put_review(&state, &p, id, &input.scores, &input.comment, input.round).await?;
     Ok(Json(ScoreOut {
         score: score.as_f64(),
     }))
@@ -218,9 +197,9 @@ pub struct ReviewsOut {
 pub async fn reviews(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Json<ReviewsOut>, AppError> {
-    let v = committee::reviews(&state, &p, parse_id(&id)?).await?;
+    let v = committee::reviews(&state, &p, id).await?;
     Ok(Json(ReviewsOut {
         own: v.own.into_iter().map(review_out).collect(),
         others: v.others.map(|o| o.into_iter().map(review_out).collect()),
@@ -311,9 +290,9 @@ pub struct ResultsOut {
 pub async fn results(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path((id, code)): Path<(String, String)>,
+    Id((id, code)): Id<(Uuid, String)>,
 ) -> Result<Json<ResultsOut>, AppError> {
-    let (_, list) = committee::results(&state, &p, parse_id(&id)?, &code).await?;
+    let (_, list) = committee::results(&state, &p, id, &code).await?;
     let score = |s: domain::scoring::Score| s.as_f64();
     Ok(Json(ResultsOut {
         outcomes: list
@@ -362,7 +341,7 @@ pub struct ProposalIn {
 pub async fn propose(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path((id, code)): Path<(String, String)>,
+    Id((id, code)): Id<(Uuid, String)>,
     Json(input): Json<ProposalIn>,
 ) -> Result<(StatusCode, Json<ProposalOut>), AppError> {
     let draft = ProposalDraft {
@@ -371,7 +350,7 @@ pub async fn propose(
         unsuccessful: input.unsuccessful,
         motivation: input.motivation,
     };
-    let pid = committee::propose(&state, &p, parse_id(&id)?, &code, &draft).await?;
+    let pid = committee::propose(&state, &p, id, &code, &draft).await?;
     let made = store::committee::proposal(&state.db, pid)
         .await?
         .ok_or_else(AppError::not_found)?;
@@ -383,9 +362,9 @@ pub async fn propose(
 pub async fn proposals(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path((id, code)): Path<(String, String)>,
+    Id((id, code)): Id<(Uuid, String)>,
 ) -> Result<Json<Page<ProposalOut>>, AppError> {
-    let items: Vec<ProposalOut> = committee::proposals(&state, &p, parse_id(&id)?, &code)
+    let items: Vec<ProposalOut> = committee::proposals(&state, &p, id, &code)
         .await?
         .into_iter()
         .map(proposal_out)
@@ -406,10 +385,9 @@ pub struct ValidationIn {
 pub async fn validate(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     Json(input): Json<ValidationIn>,
 ) -> Result<Json<ProposalOut>, AppError> {
-    let done =
-        committee::validate(&state, &p, parse_id(&id)?, input.approve, &input.comment).await?;
+    let done = committee::validate(&state, &p, id, input.approve, &input.comment).await?;
     Ok(Json(proposal_out(done)))
 }

@@ -1,10 +1,6 @@
 //! The handover (tuilage) over the API.
 
-use axum::{
-    Json,
-    extract::{Path, State},
-    http::StatusCode,
-};
+use axum::{Json, extract::State, http::StatusCode};
 use serde::{Deserialize, Serialize};
 use store::handovers::Handover;
 use utoipa::ToSchema;
@@ -13,6 +9,7 @@ use uuid::Uuid;
 use super::{Page, rfc3339};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::http::Id;
 use crate::{
     AppError, AppState,
     auth::CurrentUser,
@@ -24,10 +21,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list, create))
         .routes(routes!(show))
         .routes(routes!(tick))
-}
-
-fn parse_id(s: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(s).map_err(|_| AppError::not_found())
 }
 
 #[derive(Serialize, Deserialize, ToSchema, Default)]
@@ -129,11 +122,9 @@ pub async fn list(
 pub async fn show(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Json<HandoverOut>, AppError> {
-    Ok(Json(out(
-        handover::handover(&state, &p, parse_id(&id)?).await?
-    )))
+    Ok(Json(out(handover::handover(&state, &p, id).await?)))
 }
 
 #[derive(Serialize, Deserialize, ToSchema, Default)]
@@ -147,9 +138,9 @@ pub struct TickIn {
 pub async fn tick(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path((id, item)): Path<(String, String)>,
+    Id((id, item)): Id<(Uuid, Uuid)>,
     Json(input): Json<TickIn>,
 ) -> Result<Json<HandoverOut>, AppError> {
-    let h = handover::tick(&state, &p, parse_id(&id)?, parse_id(&item)?, input.done).await?;
+    let h = handover::tick(&state, &p, id, item, input.done).await?;
     Ok(Json(out(h)))
 }

@@ -14,6 +14,7 @@ use uuid::Uuid;
 use super::{Page, rfc3339};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::http::Id;
 use crate::{AppError, AppState, auth::CurrentUser, calls::exports::attachment, letters};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -23,10 +24,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(letter_pdf))
         .routes(routes!(convention_pdf))
         .routes(routes!(template, set_template))
-}
-
-fn parse_id(s: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(s).map_err(|_| AppError::not_found())
 }
 
 #[derive(Serialize, ToSchema)]
@@ -72,9 +69,8 @@ pub struct GeneratedOut {
 pub async fn generate(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path((id, code)): Path<(String, String)>,
+    Id((call, code)): Id<(Uuid, String)>,
 ) -> Result<Json<GeneratedOut>, AppError> {
-    let call = parse_id(&id)?;
     let generated = letters::generate(&state, &p, call, &code).await?;
     let items = letters::letters(&state, &p, call, &code)
         .await?
@@ -89,9 +85,9 @@ pub async fn generate(
 pub async fn list(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path((id, code)): Path<(String, String)>,
+    Id((id, code)): Id<(Uuid, String)>,
 ) -> Result<Json<Page<LetterOut>>, AppError> {
-    let items: Vec<LetterOut> = letters::letters(&state, &p, parse_id(&id)?, &code)
+    let items: Vec<LetterOut> = letters::letters(&state, &p, id, &code)
         .await?
         .into_iter()
         .map(out)
@@ -112,9 +108,9 @@ pub struct SentOut {
 pub async fn send(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path((id, code)): Path<(String, String)>,
+    Id((id, code)): Id<(Uuid, String)>,
 ) -> Result<Json<SentOut>, AppError> {
-    let sent = letters::send_all(&state, &p, parse_id(&id)?, &code).await?;
+    let sent = letters::send_all(&state, &p, id, &code).await?;
     Ok(Json(SentOut { sent }))
 }
 
@@ -147,9 +143,9 @@ pub async fn pdf_response(
 pub async fn letter_pdf(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response, AppError> {
-    pdf_response(&state, &p, parse_id(&id)?, letters::RESULT).await
+    pdf_response(&state, &p, id, letters::RESULT).await
 }
 
 #[utoipa::path(get, path = "/api/v1/applications/{id}/convention.pdf", tag = "committee", params(("id" = Uuid, Path, description = "Identifiant de la candidature")),
@@ -157,9 +153,9 @@ pub async fn letter_pdf(
 pub async fn convention_pdf(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response, AppError> {
-    pdf_response(&state, &p, parse_id(&id)?, letters::CONVENTION).await
+    pdf_response(&state, &p, id, letters::CONVENTION).await
 }
 
 #[derive(Serialize, Deserialize, ToSchema, Default)]

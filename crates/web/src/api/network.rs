@@ -23,6 +23,7 @@ use utoipa_axum::{
 
 use services::imports::{self, Kind};
 
+use crate::http::{Id, parse_id};
 use crate::{
     AppError, AppState,
     auth::{CurrentUser, MaybeUser},
@@ -66,10 +67,6 @@ fn set(slot: &mut String, value: Option<String>) {
     if let Some(v) = value {
         *slot = v;
     }
-}
-
-fn parse_id(s: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(s).map_err(|_| AppError::not_found())
 }
 
 // ---------------------------------------------------------------- structures
@@ -243,9 +240,9 @@ pub async fn create_structure(
 pub async fn show_structure(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Json<StructureOut>, AppError> {
-    let s = service::structure(&state, &p, parse_id(&id)?).await?;
+    let s = service::structure(&state, &p, id).await?;
     Ok(Json(structure_out(s)))
 }
 
@@ -254,10 +251,9 @@ pub async fn show_structure(
 pub async fn patch_structure(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     Json(mut input): Json<StructureIn>,
 ) -> Result<Json<StructureOut>, AppError> {
-    let id = parse_id(&id)?;
     let current = service::structure(&state, &p, id).await?;
     let archived = input.archived.take();
     let mut d = StructureDraft::from_structure(&current);
@@ -324,10 +320,9 @@ pub struct ConventionIn {
 pub async fn create_convention(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     Json(input): Json<ConventionIn>,
 ) -> Result<(StatusCode, Json<ConventionOut>), AppError> {
-    let id = parse_id(&id)?;
     let cid = service::create_convention(
         &state,
         &p,
@@ -358,10 +353,9 @@ pub struct SignatureIn {
 pub async fn sign_convention(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     Json(input): Json<SignatureIn>,
 ) -> Result<Json<ConventionOut>, AppError> {
-    let id = parse_id(&id)?;
     service::sign_convention(&state, &p, id, &input.signed_on, None).await?;
     let c = store::conventions::find(&state.db, &p.structure_scope(), id)
         .await?
@@ -435,9 +429,9 @@ pub async fn list_conventions(
 pub async fn structure_conventions(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Json<Page<ConventionOut>>, AppError> {
-    let s = service::structure(&state, &p, parse_id(&id)?).await?;
+    let s = service::structure(&state, &p, id).await?;
     let today = state.today();
     let (items, total) = store::conventions::list(
         &state.db,
@@ -465,9 +459,8 @@ pub async fn structure_conventions(
 pub async fn approve_structure(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Json<StructureOut>, AppError> {
-    let id = parse_id(&id)?;
     service::approve_structure(&state, &p, id).await?;
     Ok(Json(structure_out(
         service::structure(&state, &p, id).await?,
@@ -914,9 +907,9 @@ pub async fn create_promeneur(
 pub async fn show_promeneur(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Json<PromeneurOut>, AppError> {
-    let x = service::promeneur(&state, &p, parse_id(&id)?).await?;
+    let x = service::promeneur(&state, &p, id).await?;
     Ok(Json(promeneur_out(&state, x)))
 }
 
@@ -928,10 +921,9 @@ pub async fn show_promeneur(
 pub async fn patch_promeneur(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     Json(input): Json<PromeneurIn>,
 ) -> Result<(StatusCode, Json<PromeneurOut>), AppError> {
-    let id = parse_id(&id)?;
     let current = service::promeneur(&state, &p, id).await?;
     let editor = domain::DepartmentCode::parse(&current.department)
         .ok()
@@ -1000,10 +992,9 @@ pub struct StatusIn {
 pub async fn set_status(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     Json(input): Json<StatusIn>,
 ) -> Result<(StatusCode, Json<PromeneurOut>), AppError> {
-    let id = parse_id(&id)?;
     let outcome = service::set_status(
         &state,
         &p,
@@ -1033,10 +1024,9 @@ pub struct ProposalDecisionIn {
 pub async fn decide_proposal(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     Json(input): Json<ProposalDecisionIn>,
 ) -> Result<Json<PromeneurOut>, AppError> {
-    let id = parse_id(&id)?;
     let accept = match input.decision.trim() {
         "accept" => true,
         "reject" => false,
@@ -1059,9 +1049,8 @@ pub async fn decide_proposal(
 pub async fn open_account(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Json<PromeneurOut>, AppError> {
-    let id = parse_id(&id)?;
     service::invite_promeneur(&state, &p, id).await?;
     let x = service::promeneur(&state, &p, id).await?;
     Ok(Json(promeneur_out(&state, x)))
@@ -1082,9 +1071,9 @@ pub struct StatusChangeOut {
 pub async fn history(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Json<Page<StatusChangeOut>>, AppError> {
-    let x = service::promeneur(&state, &p, parse_id(&id)?).await?;
+    let x = service::promeneur(&state, &p, id).await?;
     let items: Vec<StatusChangeOut> = store::promeneurs::status_history(&state.db, x.id)
         .await?
         .into_iter()
@@ -1112,10 +1101,10 @@ pub async fn history(
 pub async fn put_photo(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     body: Bytes,
 ) -> Result<StatusCode, AppError> {
-    service::set_photo(&state, &p, parse_id(&id)?, Some(&body)).await?;
+    service::set_photo(&state, &p, id, Some(&body)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -1124,9 +1113,9 @@ pub async fn put_photo(
 pub async fn delete_photo(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<StatusCode, AppError> {
-    service::set_photo(&state, &p, parse_id(&id)?, None).await?;
+    service::set_photo(&state, &p, id, None).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -1135,9 +1124,9 @@ pub async fn delete_photo(
 pub async fn get_photo(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response, AppError> {
-    let x = service::promeneur(&state, &p, parse_id(&id)?).await?;
+    let x = service::promeneur(&state, &p, id).await?;
     photo_response(&state, x.photo_id, "private, max-age=60").await
 }
 

@@ -5,16 +5,16 @@
 use askama::Template;
 use axum::{
     Form, Router,
-    extract::{Path, Query, State},
+    extract::{Query, State},
     response::{Html, IntoResponse, Redirect, Response},
     routing::{get, post},
 };
 use domain::{AdminCap, Principal, Role, clock::french_instant};
 use serde::Deserialize;
 use store::reference::Department;
-use uuid::Uuid;
 
 use super::FieldErrors;
+use crate::http::Id;
 use crate::{
     AppError, AppState,
     accounts::{self, UserInput, actor},
@@ -202,7 +202,7 @@ struct ActiveForm {
 async fn set_active(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<Uuid>,
+    Id(id): Id,
     Form(form): Form<ActiveForm>,
 ) -> Result<Response, AppError> {
     let cap = admin(&p)?;
@@ -271,7 +271,7 @@ async fn tokens(
 async fn revoke_token(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<Uuid>,
+    Id(id): Id,
 ) -> Result<Response, AppError> {
     let cap = admin(&p)?;
     let mut tx = state.db.begin().await?;

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use askama::Template;
 use axum::{
     Router,
-    extract::{DefaultBodyLimit, Multipart, Path, Query, State},
+    extract::{DefaultBodyLimit, Multipart, Query, State},
     http::StatusCode,
     response::{Html, IntoResponse, Redirect, Response},
     routing::{get, post},
@@ -26,10 +26,8 @@ use store::{
 };
 use uuid::Uuid;
 
-use super::{
-    form::{Errs, Fields},
-    structures::parse_id,
-};
+use super::form::{Errs, Fields};
+use crate::http::Id;
 use crate::{
     AppError, AppState,
     auth::{Auth, CurrentUser, MaybeUser},
@@ -463,7 +461,7 @@ fn login_redirect(path_and_query: &str) -> Response {
 async fn apply_page(
     State(state): State<AppState>,
     MaybeUser(auth): MaybeUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     Query(q): Query<ApplyQuery>,
 ) -> Result<Response, AppError> {
     let Some(p) = auth.principal.clone() else {
@@ -478,7 +476,7 @@ async fn apply_page(
         };
         return Ok(login_redirect(&path));
     };
-    let v = calls::call(&state, Some(&p), parse_id(&id)?).await?;
+    let v = calls::call(&state, Some(&p), id).await?;
     let page = apply_view(
         &state,
         &p,
@@ -539,10 +537,10 @@ async fn existing(
 async fn apply(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     fields: Fields,
 ) -> Result<Response, AppError> {
-    let call_id = parse_id(&id)?;
+    let call_id = id;
     let draft = draft_of(&fields);
     match calls::create_application(&state, &p, call_id, &draft)
         .await
@@ -878,14 +876,14 @@ async fn render_show(
 async fn show(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     Query(q): Query<MessageQuery>,
 ) -> Result<Response, AppError> {
     let fb = Feedback {
         message: message(q.message.as_deref()),
         ..Feedback::default()
     };
-    render_show(&state, &p, &auth, parse_id(&id)?, StatusCode::OK, fb).await
+    render_show(&state, &p, &auth, id, StatusCode::OK, fb).await
 }
 
 /// Errors a page shows in place (invalid fields, a state conflict, a
@@ -903,10 +901,9 @@ fn shown_in_place(e: &AppError) -> bool {
 async fn save(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     fields: Fields,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     let draft = draft_of(&fields);
     match calls::save_form(&state, &p, id, &draft)
         .await
@@ -938,10 +935,9 @@ async fn save(
 async fn upload(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     form: Multipart,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     // 404 before reading a byte of a file for an application not visible.
     calls::application(&state, &p, id).await?;
     let result = match calls::upload::read(&state, form, "file").await {
@@ -982,20 +978,19 @@ async fn upload(
 async fn download(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path((id, doc)): Path<(String, String)>,
+    Id((id, doc)): Id<(Uuid, Uuid)>,
 ) -> Result<Response, AppError> {
-    let (_, d) = calls::document(&state, &p, parse_id(&id)?, parse_id(&doc)?).await?;
+    let (_, d) = calls::document(&state, &p, id, doc).await?;
     exports::stored(&state, &d.sha256, d.size, &d.file_type, &d.file_name).await
 }
 
 async fn delete_document(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path((id, doc)): Path<(String, String)>,
+    Id((id, doc)): Id<(Uuid, Uuid)>,
     _f: Fields,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
-    match calls::delete_document(&state, &p, id, parse_id(&doc)?)
+    match calls::delete_document(&state, &p, id, doc)
         .await
         .map_err(AppError::from)
     {
@@ -1018,10 +1013,9 @@ async fn delete_document(
 async fn submit(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     let answer = f.get("message").trim().to_owned();
     let msg = (!answer.is_empty()).then_some(answer.as_str());
     match calls::submit(&state, &p, id, msg)
@@ -1054,10 +1048,9 @@ async fn submit(
 async fn complement(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     let text = f.get("complement_message").to_owned();
     match calls::request_complement(&state, &p, id, &text)
         .await
@@ -1089,9 +1082,9 @@ struct Withdraw {
 async fn withdraw_page(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Html<String>, AppError> {
-    let a = calls::application(&state, &p, parse_id(&id)?).await?;
+    let a = calls::application(&state, &p, id).await?;
     if !calls::is_applicant(&p, &a) {
         return Err(AppError::forbidden(
             "Seule la structure candidate peut retirer sa candidature.",
@@ -1112,10 +1105,9 @@ async fn withdraw_page(
 async fn withdraw(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     _f: Fields,
 ) -> Result<Redirect, AppError> {
-    let id = parse_id(&id)?;
     calls::withdraw(&state, &p, id).await?;
     Ok(Redirect::to(&format!("/candidatures/{id}?message=retiree")))
 }
@@ -1147,14 +1139,14 @@ struct ReceiptPage {
 async fn receipt(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path((id, receipt)): Path<(String, String)>,
+    Id((id, receipt)): Id<(Uuid, Uuid)>,
 ) -> Result<Html<String>, AppError> {
     let calls::ReceiptView {
         application: a,
         module,
         receipt: r,
         departments,
-    } = calls::receipt(&state, &p, parse_id(&id)?, parse_id(&receipt)?).await?;
+    } = calls::receipt(&state, &p, id, receipt).await?;
     let files = r
         .documents
         .iter()
@@ -1181,16 +1173,16 @@ async fn receipt(
 async fn receipt_pdf(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path((id, receipt)): Path<(String, String)>,
+    Id((id, receipt)): Id<(Uuid, Uuid)>,
 ) -> Result<Response, AppError> {
-    exports::receipt_pdf(&state, &p, parse_id(&id)?, parse_id(&receipt)?).await
+    exports::receipt_pdf(&state, &p, id, receipt).await
 }
 
 /// The .ics of the application's audition (404 without one).
 async fn audition_ics(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response, AppError> {
-    crate::api::audition_ics(&state, &p, parse_id(&id)?).await
+    crate::api::audition_ics(&state, &p, id).await
 }

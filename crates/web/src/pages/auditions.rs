@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::{
     Router,
-    extract::{Path, Query, State},
+    extract::{Query, State},
     http::StatusCode,
     response::{Html, IntoResponse, Redirect, Response},
     routing::{get, post},
@@ -25,8 +25,8 @@ use uuid::Uuid;
 use super::{
     calls::{ErrorLink, error_links},
     form::{Errs, Fields},
-    structures::parse_id,
 };
+use crate::http::Id;
 use crate::{
     AppError, AppState,
     auditions::{self, ModuleAuditions, SlotDraft},
@@ -330,10 +330,10 @@ fn page(
 async fn show(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path((id, code)): Path<(String, String)>,
+    Id((id, code)): Id<(Uuid, String)>,
     Query(q): Query<MessageQuery>,
 ) -> Result<Html<String>, AppError> {
-    let m = auditions::module_auditions(&state, &p, parse_id(&id)?, &code).await?;
+    let m = auditions::module_auditions(&state, &p, id, &code).await?;
     render(&page(&p, &auth, &m, &code, SlotForm::default(), None, &q)?)
 }
 
@@ -346,10 +346,10 @@ fn back_to(call_id: Uuid, code: &str, query: &str) -> Redirect {
 async fn create(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path((id, code)): Path<(String, String)>,
+    Id((id, code)): Id<(Uuid, String)>,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let call_id = parse_id(&id)?;
+    let call_id = id;
     let form = SlotForm::from_fields(&f);
     match auditions::create_slot(&state, &p, call_id, &code, &form.draft()).await {
         Ok(_) => Ok(back_to(call_id, &code, "message=creneau-ajoute").into_response()),
@@ -373,11 +373,11 @@ async fn create(
 async fn assign(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path((id, code, slot)): Path<(String, String, String)>,
+    Id((id, code, slot)): Id<(Uuid, String, Uuid)>,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let call_id = parse_id(&id)?;
-    let slot_id = parse_id(&slot)?;
+    let call_id = id;
+    let slot_id = slot;
     let result = match f.get("application_id").trim() {
         "" => auditions::assign(&state, &p, slot_id, None)
             .await
@@ -448,19 +448,19 @@ fn already_assigned(m: &ModuleAuditions, application: &str) -> String {
 async fn delete(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path((id, code, slot)): Path<(String, String, String)>,
+    Id((id, code, slot)): Id<(Uuid, String, Uuid)>,
 ) -> Result<Redirect, AppError> {
-    let call_id = parse_id(&id)?;
-    auditions::delete_slot(&state, &p, parse_id(&slot)?).await?;
+    let call_id = id;
+    auditions::delete_slot(&state, &p, slot).await?;
     Ok(back_to(call_id, &code, "message=creneau-supprime"))
 }
 
 async fn invite(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path((id, code)): Path<(String, String)>,
+    Id((id, code)): Id<(Uuid, String)>,
 ) -> Result<Redirect, AppError> {
-    let call_id = parse_id(&id)?;
+    let call_id = id;
     let sent = auditions::invite(&state, &p, call_id, &code).await?;
     Ok(back_to(call_id, &code, &format!("envoyees={sent}")))
 }

@@ -6,7 +6,7 @@
 use askama::Template;
 use axum::{
     Router,
-    extract::{Path, State},
+    extract::State,
     response::{Html, Response},
     routing::get,
 };
@@ -18,7 +18,8 @@ use jiff::Timestamp;
 use store::calls::{CallDepartment, CallFile, Module};
 use uuid::Uuid;
 
-use super::{form::Errs, structures::parse_id};
+use super::form::Errs;
+use crate::http::Id;
 use crate::{
     AppError, AppState,
     auth::MaybeUser,
@@ -337,10 +338,10 @@ struct Show {
 async fn show(
     State(state): State<AppState>,
     MaybeUser(auth): MaybeUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Html<String>, AppError> {
     let p = auth.principal.as_ref();
-    let v: CallView = calls::call(&state, p, parse_id(&id)?).await?;
+    let v: CallView = calls::call(&state, p, id).await?;
     let now = state.now();
     render(&Show {
         layout: Layout::new(&auth, v.call.title.clone()),
@@ -362,15 +363,9 @@ async fn show(
 async fn file(
     State(state): State<AppState>,
     MaybeUser(auth): MaybeUser,
-    Path((id, file_id)): Path<(String, String)>,
+    Id((id, file_id)): Id<(Uuid, Uuid)>,
 ) -> Result<Response, AppError> {
-    calls::exports::call_file(
-        &state,
-        auth.principal.as_ref(),
-        parse_id(&id)?,
-        parse_id(&file_id)?,
-    )
-    .await
+    calls::exports::call_file(&state, auth.principal.as_ref(), id, file_id).await
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 use askama::Template;
 use axum::{
     Router,
-    extract::{Path, Query, State},
+    extract::{Query, State},
     response::{Html, Response},
     routing::get,
 };
@@ -16,7 +16,7 @@ use serde::Deserialize;
 use store::applications::{Application, Document, Filter};
 use uuid::Uuid;
 
-use super::structures::parse_id;
+use crate::http::Id;
 use crate::{
     AppError, AppState,
     auth::CurrentUser,
@@ -47,8 +47,8 @@ struct ListQuery {
 }
 
 /// The call, for its staff only (404 for anyone else).
-async fn staff_call(state: &AppState, p: &Principal, id: &str) -> Result<CallView, AppError> {
-    calls::staff_call(state, p, parse_id(id)?)
+async fn staff_call(state: &AppState, p: &Principal, id: Uuid) -> Result<CallView, AppError> {
+    calls::staff_call(state, p, id)
         .await
         .map_err(AppError::from)
 }
@@ -112,10 +112,10 @@ struct List {
 async fn list(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     Query(q): Query<ListQuery>,
 ) -> Result<Html<String>, AppError> {
-    let v = staff_call(&state, &p, &id).await?;
+    let v = staff_call(&state, &p, id).await?;
     let (items, docs) = applications(&state, &p, &v, &q).await?;
     let rows = items
         .iter()
@@ -181,10 +181,10 @@ async fn list(
 async fn export(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    let v = staff_call(&state, &p, &id).await?;
+    let v = staff_call(&state, &p, id).await?;
     let format = match q.format.as_str() {
         "" => ExportFormat::Csv,
         f => ExportFormat::parse(f).ok_or_else(|| {
@@ -204,7 +204,7 @@ async fn export(
 async fn bundle(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path((id, code)): Path<(String, String)>,
+    Id((id, code)): Id<(Uuid, String)>,
 ) -> Result<Response, AppError> {
-    calls::exports::module_zip(&state, &p, parse_id(&id)?, &code).await
+    calls::exports::module_zip(&state, &p, id, &code).await
 }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::{
     Router,
-    extract::{DefaultBodyLimit, Multipart, Path, Query, State},
+    extract::{DefaultBodyLimit, Multipart, Query, State},
     http::StatusCode,
     response::{Html, IntoResponse, Redirect, Response},
     routing::{get, post},
@@ -30,8 +30,8 @@ use super::{
     },
     committee_members::{self, CommitteeSection},
     form::{Errs, Fields},
-    structures::parse_id,
 };
+use crate::http::Id;
 use crate::{
     AppError, AppState,
     auth::{Auth, CurrentUser},
@@ -342,14 +342,14 @@ pub(super) async fn manage_page(
 async fn show(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     Query(q): Query<MessageQuery>,
 ) -> Result<Html<String>, AppError> {
     let page = manage_page(
         &state,
         &p,
         &auth,
-        parse_id(&id)?,
+        id,
         None,
         String::new(),
         Errs::default(),
@@ -362,10 +362,9 @@ async fn show(
 async fn save(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     let (d, _) = draft_from(&f);
     match calls::update_call(&state, &p, id, &d)
         .await
@@ -404,10 +403,9 @@ async fn save(
 async fn add_file(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     form: Multipart,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     // Refused before anything is stored.
     calls::managed_call(&state, &p, id).await?;
     let mut label = String::new();
@@ -455,10 +453,9 @@ async fn add_file(
 async fn remove_file(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path((id, file_id)): Path<(String, String)>,
+    Id((id, file_id)): Id<(Uuid, Uuid)>,
 ) -> Result<Redirect, AppError> {
-    let id = parse_id(&id)?;
-    calls::remove_call_file(&state, &p, id, parse_id(&file_id)?).await?;
+    calls::remove_call_file(&state, &p, id, file_id).await?;
     Ok(Redirect::to(&format!(
         "/gestion/appels/{id}?message=fichier-retire#fichiers"
     )))
@@ -510,9 +507,9 @@ async fn publish_view(
 async fn publish_page(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response, AppError> {
-    match publish_view(&state, &p, &auth, parse_id(&id)?, Vec::new()).await? {
+    match publish_view(&state, &p, &auth, id, Vec::new()).await? {
         Ok(page) => Ok(render(&page)?.into_response()),
         Err(redirect) => Ok(redirect.into_response()),
     }
@@ -521,9 +518,8 @@ async fn publish_page(
 async fn publish(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     match calls::publish(&state, &p, id).await.map_err(AppError::from) {
         Ok(()) => {
             Ok(Redirect::to(&format!("/gestion/appels/{id}?message=appel-publie")).into_response())

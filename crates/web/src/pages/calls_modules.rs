@@ -7,7 +7,7 @@
 use askama::Template;
 use axum::{
     Router,
-    extract::{Path, Query, State},
+    extract::{Query, State},
     response::{Html, IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -22,8 +22,8 @@ use uuid::Uuid;
 use super::{
     calls::{ErrorLink, ModuleView, error_links, with_message},
     form::{Errs, Fields},
-    structures::parse_id,
 };
+use crate::http::Id;
 use crate::{
     AppError, AppState,
     auth::{Auth, CurrentUser},
@@ -412,9 +412,9 @@ struct MessageQuery {
 async fn new_page(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Html<String>, AppError> {
-    let (v, _) = calls::managed_call(&state, &p, parse_id(&id)?).await?;
+    let (v, _) = calls::managed_call(&state, &p, id).await?;
     let page = page(
         &state,
         &p,
@@ -432,10 +432,9 @@ async fn new_page(
 async fn create(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     let (v, _) = calls::managed_call(&state, &p, id).await?;
     let form = ModuleForm::from_fields(&f);
     let draft = form.draft();
@@ -468,10 +467,10 @@ async fn create(
 async fn show(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path((id, code)): Path<(String, String)>,
+    Id((id, code)): Id<(Uuid, String)>,
     Query(q): Query<MessageQuery>,
 ) -> Result<Html<String>, AppError> {
-    let v = calls::call(&state, Some(&p), parse_id(&id)?).await?;
+    let v = calls::call(&state, Some(&p), id).await?;
     if !calls::is_call_staff(&p, &v.call) {
         return Err(AppError::not_found());
     }
@@ -494,10 +493,9 @@ async fn show(
 async fn save(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path((id, code)): Path<(String, String)>,
+    Id((id, code)): Id<(Uuid, String)>,
     fields: Fields,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     let (v, _) = calls::managed_call(&state, &p, id).await?;
     let module = v.module(&code).ok_or_else(AppError::not_found)?;
     let frozen = module.frozen;
@@ -531,9 +529,8 @@ async fn save(
 async fn remove(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path((id, code)): Path<(String, String)>,
+    Id((id, code)): Id<(Uuid, String)>,
 ) -> Result<Redirect, AppError> {
-    let id = parse_id(&id)?;
     calls::remove_module(&state, &p, id, &code).await?;
     Ok(Redirect::to(&format!(
         "/gestion/appels/{id}?message=module-supprime#modules"

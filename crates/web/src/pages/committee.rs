@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::{
     Router,
-    extract::{Path, Query, State},
+    extract::{Query, State},
     http::StatusCode,
     response::{Html, IntoResponse, Redirect, Response},
     routing::{get, post},
@@ -22,8 +22,8 @@ use uuid::Uuid;
 use super::{
     calls::{ErrorLink, error_links, french_size},
     form::{Errs, Fields},
-    structures::parse_id,
 };
+use crate::http::Id;
 use crate::{
     AppError, AppState,
     auth::{Auth, CurrentUser},
@@ -422,14 +422,14 @@ async fn review_page(
 async fn show(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     Query(q): Query<MessageQuery>,
 ) -> Result<Html<String>, AppError> {
     let fb = Feedback {
         message: q.message,
         ..Feedback::default()
     };
-    render(&review_page(&state, &p, &auth, parse_id(&id)?, fb).await?)
+    render(&review_page(&state, &p, &auth, id, fb).await?)
 }
 
 /// The scores typed in the form, by criterion key. A value that is not a
@@ -454,10 +454,9 @@ fn typed_scores(f: &Fields) -> (BTreeMap<String, String>, BTreeMap<String, i64>)
 async fn review(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     let (typed, scores) = typed_scores(&f);
     let round = match f.get("round").trim() {
         "" => None,
@@ -496,10 +495,9 @@ async fn review(
 async fn conflict(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     let reason = f.get("reason");
     match committee::declare_conflict(&state, &p, id, reason).await {
         Ok(()) => Ok(Redirect::to(&format!(
@@ -529,8 +527,8 @@ async fn conflict(
 async fn download(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path((id, doc)): Path<(String, String)>,
+    Id((id, doc)): Id<(Uuid, Uuid)>,
 ) -> Result<Response, AppError> {
-    let d = committee::member_document(&state, &p, parse_id(&id)?, parse_id(&doc)?).await?;
+    let d = committee::member_document(&state, &p, id, doc).await?;
     exports::stored(&state, &d.sha256, d.size, &d.file_type, &d.file_name).await
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use axum::{
     Router,
-    extract::{Path, State},
+    extract::State,
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
     routing::post,
@@ -18,8 +18,8 @@ use super::{
     calls::{ErrorLink, error_links},
     calls_manage::manage_page,
     form::{Errs, Fields},
-    structures::parse_id,
 };
+use crate::http::Id;
 use crate::{
     AppError, AppState,
     auth::CurrentUser,
@@ -221,10 +221,9 @@ async fn seat_member(
 async fn seat(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     let form = SeatForm::from_fields(&f);
     match seat_member(&state, &p, id, &form).await {
         Ok(()) => Ok(Redirect::to(&format!(

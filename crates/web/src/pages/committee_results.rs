@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::{
     Router,
-    extract::{Path, Query, State},
+    extract::{Query, State},
     http::StatusCode,
     response::{Html, IntoResponse, Redirect, Response},
     routing::{get, post},
@@ -23,7 +23,8 @@ use serde::Deserialize;
 use store::committee::Proposal;
 use uuid::Uuid;
 
-use super::{committee::out_of_100, form::Fields, structures::parse_id};
+use super::{committee::out_of_100, form::Fields};
+use crate::http::Id;
 use crate::{
     AppError, AppState,
     auth::{Auth, CurrentUser},
@@ -473,29 +474,20 @@ async fn results_page(
 async fn show(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path((id, code)): Path<(String, String)>,
+    Id((id, code)): Id<(Uuid, String)>,
     Query(q): Query<MessageQuery>,
 ) -> Result<Html<String>, AppError> {
-    let page = results_page(
-        &state,
-        &p,
-        &auth,
-        parse_id(&id)?,
-        &code,
-        None,
-        q.message.as_deref(),
-    )
-    .await?;
+    let page = results_page(&state, &p, &auth, id, &code, None, q.message.as_deref()).await?;
     render(&page)
 }
 
 async fn propose(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path((id, code)): Path<(String, String)>,
+    Id((id, code)): Id<(Uuid, String)>,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let call_id = parse_id(&id)?;
+    let call_id = id;
     let choice = f.get("choice").trim();
     let draft = ProposalDraft {
         department: f.get("department").trim().to_owned(),
@@ -533,7 +525,7 @@ async fn propose(
 async fn validate(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     f: Fields,
 ) -> Result<Redirect, AppError> {
     let approve = match f.get("decision") {
@@ -545,7 +537,7 @@ async fn validate(
             ));
         }
     };
-    let done = committee::validate(&state, &p, parse_id(&id)?, approve, f.get("comment")).await?;
+    let done = committee::validate(&state, &p, id, approve, f.get("comment")).await?;
     Ok(Redirect::to(&format!(
         "/gestion/appels/{}/modules/{}/resultats?message={}#departement-{}",
         done.call_id,
@@ -565,10 +557,10 @@ async fn validate(
 async fn relaunch(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path((id, code)): Path<(String, String)>,
+    Id((id, code)): Id<(Uuid, String)>,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let call_id = parse_id(&id)?;
+    let call_id = id;
     let department = f.get("department").trim().to_owned();
     let deadline = f.get("deadline").trim().to_owned();
     match crate::relaunch::relaunch(&state, &p, call_id, &code, &department, &deadline).await {

@@ -7,7 +7,7 @@
 use askama::Template;
 use axum::{
     Router,
-    extract::{Path, Query, State},
+    extract::{Query, State},
     response::{Html, IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -23,8 +23,9 @@ use uuid::Uuid;
 use super::{
     calls::{ErrorLink, error_links},
     form::{Errs, Fields},
-    structures::{departments_of, parse_id},
+    structures::departments_of,
 };
+use crate::http::Id;
 use crate::{
     AppError, AppState,
     auth::CurrentUser,
@@ -302,10 +303,10 @@ fn side(who: &'static str, done_at: Option<jiff::Timestamp>, mine: bool) -> Side
 async fn show(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     Query(q): Query<MessageQuery>,
 ) -> Result<Html<String>, AppError> {
-    let h = handover::handover(&state, &p, parse_id(&id)?).await?;
+    let h = handover::handover(&state, &p, id).await?;
     let department = department_label(&state, &h.department).await?;
     let is_outgoing = p.user_id == h.outgoing_user_id;
     let is_incoming = p.user_id == h.incoming_user_id;
@@ -347,11 +348,9 @@ async fn show(
 async fn tick(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path((id, item)): Path<(String, String)>,
+    Id((id, item)): Id<(Uuid, Uuid)>,
     f: Fields,
 ) -> Result<Redirect, AppError> {
-    let id = parse_id(&id)?;
-    let item = parse_id(&item)?;
     let done = match f.get("done") {
         "1" => true,
         "0" => false,

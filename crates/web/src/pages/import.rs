@@ -2,15 +2,12 @@
 //! by row and column (nothing written), confirmation, progress for large
 //! files, the result.
 
-use std::{
-    collections::HashMap,
-    sync::{Arc, Mutex},
-};
+use std::sync::Arc;
 
 use askama::Template;
 use axum::{
     Router,
-    extract::{DefaultBodyLimit, Multipart, Path, State},
+    extract::{DefaultBodyLimit, Multipart, State},
     http::StatusCode,
     response::{Html, IntoResponse, Redirect, Response},
     routing::get,
@@ -19,7 +16,8 @@ use domain::Principal;
 use services::imports::{self as import, Kind, Plan, PlannedRow, RowError};
 use uuid::Uuid;
 
-use super::{form::Fields, promeneurs::read_multipart, structures::parse_id};
+use super::{form::Fields, promeneurs::read_multipart};
+use crate::http::Id;
 use crate::{
     AppError, AppState,
     accounts::actor,
@@ -30,10 +28,6 @@ use crate::{
 
 /// Above this many rows, the import runs in the background with progress.
 const BACKGROUND_ROWS: usize = 300;
-
-/// Progress of imports running in this process.
-#[derive(Default)]
-pub struct Progress(Mutex<HashMap<Uuid, (usize, usize)>>);
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -202,11 +196,10 @@ async fn upload(
 async fn confirm(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     _f: Fields,
 ) -> Result<Response, AppError> {
     staff(&p)?;
-    let id = parse_id(&id)?;
     let batch = store::imports::find(&state.db, p.user_id, id)
         .await?
         .ok_or_else(AppError::not_found)?;
@@ -303,10 +296,9 @@ struct StatusPage {
 async fn status_page(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Html<String>, AppError> {
     staff(&p)?;
-    let id = parse_id(&id)?;
     let batch = store::imports::find(&state.db, p.user_id, id)
         .await?
         .ok_or_else(AppError::not_found)?;

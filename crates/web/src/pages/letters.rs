@@ -20,7 +20,8 @@ use serde::Deserialize;
 use store::letters::Letter;
 use uuid::Uuid;
 
-use super::{calls::ErrorLink, form::Fields, structures::parse_id};
+use super::{calls::ErrorLink, form::Fields};
+use crate::http::Id;
 use crate::{
     AppError, AppState,
     auth::{Auth, CurrentUser},
@@ -234,10 +235,10 @@ async fn module_page(
 async fn show(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path((id, code)): Path<(String, String)>,
+    Id((id, code)): Id<(Uuid, String)>,
     Query(q): Query<ModuleQuery>,
 ) -> Result<Html<String>, AppError> {
-    render(&module_page(&state, &p, &auth, parse_id(&id)?, &code, None, &q).await?)
+    render(&module_page(&state, &p, &auth, id, &code, None, &q).await?)
 }
 
 /// The page again with a refusal (409: not decided; 422: a template that
@@ -280,9 +281,9 @@ fn back_to(call_id: Uuid, code: &str, query: &str) -> Redirect {
 async fn generate(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path((id, code)): Path<(String, String)>,
+    Id((id, code)): Id<(Uuid, String)>,
 ) -> Result<Response, AppError> {
-    let call_id = parse_id(&id)?;
+    let call_id = id;
     match letters::generate(&state, &p, call_id, &code).await {
         Ok(n) => Ok(back_to(call_id, &code, &format!("prepares={n}")).into_response()),
         Err(e) => refused(&state, &p, &auth, call_id, &code, e).await,
@@ -292,9 +293,9 @@ async fn generate(
 async fn send(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path((id, code)): Path<(String, String)>,
+    Id((id, code)): Id<(Uuid, String)>,
 ) -> Result<Response, AppError> {
-    let call_id = parse_id(&id)?;
+    let call_id = id;
     match letters::send_all(&state, &p, call_id, &code).await {
         Ok(n) => Ok(back_to(call_id, &code, &format!("envoyes={n}")).into_response()),
         Err(e) => refused(&state, &p, &auth, call_id, &code, e).await,
@@ -306,18 +307,18 @@ async fn send(
 async fn letter_pdf(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response, AppError> {
-    crate::api::letter_pdf(&state, &p, parse_id(&id)?, letters::RESULT).await
+    crate::api::letter_pdf(&state, &p, id, letters::RESULT).await
 }
 
 /// The convention of a retained application.
 async fn convention_pdf(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response, AppError> {
-    crate::api::letter_pdf(&state, &p, parse_id(&id)?, letters::CONVENTION).await
+    crate::api::letter_pdf(&state, &p, id, letters::CONVENTION).await
 }
 
 // ---------------------------------------------------------------------

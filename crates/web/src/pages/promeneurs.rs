@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::{
     Router,
-    extract::{DefaultBodyLimit, Multipart, Path, Query, State},
+    extract::{DefaultBodyLimit, Multipart, Query, State},
     http::{StatusCode, header},
     response::{Html, IntoResponse, Redirect, Response},
     routing::{get, post},
@@ -24,8 +24,9 @@ use uuid::Uuid;
 
 use super::{
     form::{Errs, Fields},
-    structures::{departments_of, parse_id},
+    structures::departments_of,
 };
+use crate::http::Id;
 use crate::{
     AppError, AppState,
     api::network::{PromeneurQuery, draft_of},
@@ -592,14 +593,14 @@ struct MessageQuery {
 async fn show(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     Query(q): Query<MessageQuery>,
 ) -> Result<Html<String>, AppError> {
     let page = show_page(
         &state,
         &p,
         &auth,
-        parse_id(&id)?,
+        id,
         None,
         Errs::default(),
         Errs::default(),
@@ -613,10 +614,9 @@ async fn show(
 async fn save(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     let d = draft_from(&f);
     match service::update_promeneur(&state, &p, id, &d).await {
         Ok(outcome) => Ok(Redirect::to(&format!(
@@ -646,10 +646,9 @@ async fn save(
 async fn set_status(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     match service::set_status(
         &state,
         &p,
@@ -697,10 +696,9 @@ fn saved_message(outcome: service::Outcome) -> &'static str {
 async fn decide_proposal(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     f: Fields,
 ) -> Result<Redirect, AppError> {
-    let id = parse_id(&id)?;
     let accept = match f.get("decision") {
         "accepter" => true,
         "refuser" => false,
@@ -758,10 +756,9 @@ pub(super) async fn read_multipart(
 async fn set_photo(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     form: Multipart,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     let (f, file) = read_multipart(form, "photo").await?;
     let remove = f.get("remove") == "1";
     let back = if f.get("back") == "profil" {
@@ -816,10 +813,9 @@ async fn set_photo(
 async fn open_account(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     _fields: Fields,
 ) -> Result<Redirect, AppError> {
-    let id = parse_id(&id)?;
     service::invite_promeneur(&state, &p, id).await?;
     Ok(Redirect::to(&format!(
         "/reseau/promeneurs/{id}?message=compte-ouvert"
@@ -830,9 +826,9 @@ async fn open_account(
 async fn qr(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response, AppError> {
-    let x = service::promeneur(&state, &p, parse_id(&id)?).await?;
+    let x = service::promeneur(&state, &p, id).await?;
     let url = format!(
         "{}/verifier/{}",
         state.settings.base_url, x.verification_code

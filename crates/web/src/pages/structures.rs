@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::{
     Router,
-    extract::{DefaultBodyLimit, Multipart, Path, Query, State},
+    extract::{DefaultBodyLimit, Multipart, Query, State},
     http::header,
     response::{Html, IntoResponse, Redirect, Response},
     routing::{get, post},
@@ -17,6 +17,7 @@ use store::{
 use uuid::Uuid;
 
 use super::form::{Errs, Fields};
+use crate::http::Id;
 use crate::{
     AppError, AppState,
     api::network::{ConventionQuery, StructureQuery},
@@ -50,10 +51,6 @@ pub fn router() -> Router<AppState> {
         .route("/reseau/rattachements/{id}", post(decide_claim))
         .route("/reseau/conventions", get(conventions))
         .route("/reseau/conventions/{id}/document", get(document))
-}
-
-pub fn parse_id(s: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(s).map_err(|_| AppError::not_found())
 }
 
 /// The départements a principal works in (for filters and forms).
@@ -197,10 +194,10 @@ async fn pending(
 async fn approve(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     _f: Fields,
 ) -> Result<Redirect, AppError> {
-    service::approve_structure(&state, &p, parse_id(&id)?).await?;
+    service::approve_structure(&state, &p, id).await?;
     Ok(Redirect::to(
         "/reseau/structures/a-valider?message=structure-validee",
     ))
@@ -428,14 +425,14 @@ struct MessageQuery {
 async fn show(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     Query(q): Query<MessageQuery>,
 ) -> Result<Html<String>, AppError> {
     let page = show_page(
         &state,
         &p,
         &auth,
-        parse_id(&id)?,
+        id,
         None,
         Errs::default(),
         Errs::default(),
@@ -448,10 +445,9 @@ async fn show(
 async fn save(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     let d = draft_from(&f);
     match service::update_structure(&state, &p, id, &d).await {
         Ok(()) => Ok(
@@ -478,10 +474,9 @@ async fn save(
 async fn archive(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     f: Fields,
 ) -> Result<Redirect, AppError> {
-    let id = parse_id(&id)?;
     let archived = f.get("archived") == "1";
     service::archive_structure(&state, &p, id, archived).await?;
     let message = if archived { "archivee" } else { "restauree" };
@@ -495,10 +490,9 @@ async fn archive(
 async fn add_convention(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     form: Multipart,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     let (f, file) = super::promeneurs::read_multipart(form, "document").await?;
     let file = file.map(|bytes| (f.get("file_name").to_owned(), bytes));
     let result = service::create_convention(
@@ -531,10 +525,9 @@ async fn add_convention(
 async fn sign_convention(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     form: Multipart,
 ) -> Result<Redirect, AppError> {
-    let id = parse_id(&id)?;
     let (f, file) = super::promeneurs::read_multipart(form, "document").await?;
     let name = f.get("file_name").to_owned();
     service::sign_convention(
@@ -624,9 +617,9 @@ async fn conventions(
 async fn document(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
 ) -> Result<Response, AppError> {
-    let c = store::conventions::find(&state.db, &p.structure_scope(), parse_id(&id)?)
+    let c = store::conventions::find(&state.db, &p.structure_scope(), id)
         .await?
         .ok_or_else(AppError::not_found)?;
     let file = match c.document_id {
@@ -653,10 +646,9 @@ async fn document(
 async fn invite_referent(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id)?;
     let name = f.get("referent_name").to_owned();
     let email = f.get("referent_email").to_owned();
     match signup::invite_referent(&state, &p, id, &name, &email).await {
@@ -691,7 +683,7 @@ async fn invite_referent(
 async fn decide_claim(
     State(state): State<AppState>,
     CurrentUser(p, _): CurrentUser,
-    Path(id): Path<String>,
+    Id(id): Id,
     f: Fields,
 ) -> Result<Redirect, AppError> {
     let approve = match f.get("decision") {
@@ -699,7 +691,7 @@ async fn decide_claim(
         "refuser" => false,
         _ => return Err(AppError::bad_request("Décision inconnue.")),
     };
-    let claim = signup::decide_claim(&state, &p, parse_id(&id)?, approve).await?;
+    let claim = signup::decide_claim(&state, &p, id, approve).await?;
     let message = if approve {
         "rattachement-accepte"
     } else {
