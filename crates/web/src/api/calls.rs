@@ -417,7 +417,7 @@ pub async fn relaunch(
     Path((id, code)): Path<(String, String)>,
     Json(input): Json<RelaunchIn>,
 ) -> Result<(StatusCode, Json<CallOut>), AppError> {
-    let new = crate::relaunch::relaunch(
+    let new = services::relaunch::relaunch(
         &state,
         &p,
         parse_id(&id)?,

@@ -17,11 +17,9 @@ use uuid::Uuid;
 use super::{Page, rfc3339};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{
-    AppError, AppState,
-    auth::CurrentUser,
-    committee::{self, ProposalDraft},
-};
+use services::committee::{self, ProposalDraft};
+
+use crate::{AppError, AppState, auth::CurrentUser};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -13,11 +13,9 @@ use uuid::Uuid;
 use super::{Page, rfc3339};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{
-    AppError, AppState,
-    auth::CurrentUser,
-    handover::{self, HandoverDraft},
-};
+use services::handover::{self, HandoverDraft};
+
+use crate::{AppError, AppState, auth::CurrentUser};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
