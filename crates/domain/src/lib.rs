@@ -5,6 +5,7 @@
 pub mod access;
 pub mod call;
 pub mod clock;
+pub mod committee;
 pub mod convention;
 pub mod date_input;
 pub mod deadline;

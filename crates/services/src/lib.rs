@@ -12,13 +12,16 @@
 pub mod accounts;
 pub mod applications;
 pub mod calls;
+pub mod committee;
 mod ctx;
 pub mod directory;
 mod error;
 pub mod files;
+pub mod handover;
 pub mod imports;
 pub mod mail;
 pub mod network;
+pub mod relaunch;
 pub mod reminders;
 pub mod sandbox;
 

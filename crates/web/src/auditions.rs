@@ -355,7 +355,7 @@ pub async fn module_auditions(
     call_id: Uuid,
     code: &str,
 ) -> Result<ModuleAuditions, AppError> {
-    let (view, _) = crate::committee::seat(state, p, call_id).await?;
+    let (view, _) = services::committee::seat(state, p, call_id).await?;
     let code = view
         .module(code)
         .ok_or_else(AppError::not_found)?

@@ -7,14 +7,11 @@ mod api;
 mod assets;
 pub mod auditions;
 pub mod calls;
-pub mod committee;
-pub mod handover;
 pub mod http;
 pub mod letters;
 pub use services::mail;
 pub mod network;
 pub mod pages;
-pub mod relaunch;
 pub use services::sandbox;
 mod view;
 

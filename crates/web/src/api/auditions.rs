@@ -104,7 +104,7 @@ pub async fn list(
     CurrentUser(p, _): CurrentUser,
     Id((id, code)): Id<(Uuid, String)>,
 ) -> Result<Json<Page<SlotOut>>, AppError> {
-    let (view, _) = crate::committee::seat(&state, &p, id).await?;
+    let (view, _) = services::committee::seat(&state, &p, id).await?;
     let module = view.module(&code).ok_or_else(AppError::not_found)?;
     let items: Vec<SlotOut> = store::auditions::slots(&state.db, view.call.id, &module.spec.code)
         .await?

@@ -414,8 +414,9 @@ pub async fn relaunch(
     Id((id, code)): Id<(Uuid, String)>,
     Json(input): Json<RelaunchIn>,
 ) -> Result<(StatusCode, Json<CallOut>), AppError> {
-    let new = crate::relaunch::relaunch(&state, &p, id, &code, &input.department, &input.deadline)
-        .await?;
+    let new =
+        services::relaunch::relaunch(&state, &p, id, &code, &input.department, &input.deadline)
+            .await?;
     let v = calls::call(&state, Some(&p), new).await?;
     Ok((StatusCode::CREATED, Json(call_json(&state, &v).await?)))
 }

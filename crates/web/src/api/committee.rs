@@ -13,12 +13,10 @@ use uuid::Uuid;
 use super::{Page, rfc3339};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use services::committee::{self, ProposalDraft};
+
 use crate::http::Id;
-use crate::{
-    AppError, AppState,
-    auth::CurrentUser,
-    committee::{self, ProposalDraft},
-};
+use crate::{AppError, AppState, auth::CurrentUser};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -9,12 +9,10 @@ use uuid::Uuid;
 use super::{Page, rfc3339};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use services::handover::{self, HandoverDraft};
+
 use crate::http::Id;
-use crate::{
-    AppError, AppState,
-    auth::CurrentUser,
-    handover::{self, HandoverDraft},
-};
+use crate::{AppError, AppState, auth::CurrentUser};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -2,7 +2,7 @@
 //! applications to score and one's progress) and the scoring page of an
 //! application (its file, the grid, the others' reviews once one's own is
 //! in, the declaration of a conflict of interest). Every read and write
-//! goes through `crate::committee`.
+//! goes through `services::committee`.
 
 use std::collections::BTreeMap;
 
@@ -23,12 +23,13 @@ use super::{
     calls::{ErrorLink, error_links, french_size},
     form::{Errs, Fields},
 };
+use services::committee::{self, BoardItem, MemberApplication};
+
 use crate::http::Id;
 use crate::{
     AppError, AppState,
     auth::{Auth, CurrentUser},
     calls::{self, exports},
-    committee::{self, BoardItem, MemberApplication},
     view::{Layout, render},
 };
 
@@ -462,7 +463,10 @@ async fn review(
         "" => None,
         r => Some(r.parse::<i64>().unwrap_or(0)),
     };
-    match committee::put_review(&state, &p, id, &scores, f.get("comment"), round).await {
+    match committee::put_review(&state, &p, id, &scores, f.get("comment"), round)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(Redirect::to(&format!(
             "/comite/candidatures/{id}?message=evaluation-enregistree#mon-evaluation"
         ))
@@ -499,7 +503,10 @@ async fn conflict(
     f: Fields,
 ) -> Result<Response, AppError> {
     let reason = f.get("reason");
-    match committee::declare_conflict(&state, &p, id, reason).await {
+    match committee::declare_conflict(&state, &p, id, reason)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(()) => Ok(Redirect::to(&format!(
             "/comite/candidatures/{id}?message=conflit-declare"
         ))

@@ -19,12 +19,13 @@ use super::{
     calls_manage::manage_page,
     form::{Errs, Fields},
 };
+use services::committee;
+
 use crate::http::Id;
 use crate::{
     AppError, AppState,
     auth::CurrentUser,
     calls::{self, CallView},
-    committee,
     view::render,
 };
 
@@ -209,7 +210,8 @@ async fn seat_member(
     committee::add_member(state, p, call_id, user, &form.institution, structure)
         .await
         .map(|_| ())
-        .map_err(|mut e| {
+        .map_err(|e| {
+            let mut e = AppError::from(e);
             // The account was given by its e-mail.
             if let Some(m) = e.fields.remove("user_id") {
                 e.fields.insert("email".to_owned(), m);

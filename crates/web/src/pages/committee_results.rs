@@ -1,7 +1,7 @@
 //! The results of a module per département, for the call's staff and its
 //! committee: the outcome in words (computed from the current data), the
 //! ranking, the committee's proposal and its validation by the CAF of that
-//! département. Every read and write goes through `crate::committee`.
+//! département. Every read and write goes through `services::committee`.
 
 use std::collections::BTreeMap;
 
@@ -24,11 +24,12 @@ use store::committee::Proposal;
 use uuid::Uuid;
 
 use super::{committee::out_of_100, form::Fields};
+use services::committee::{self, DepartmentResult, ProposalDraft, Seat};
+
 use crate::http::Id;
 use crate::{
     AppError, AppState,
     auth::{Auth, CurrentUser},
-    committee::{self, DepartmentResult, ProposalDraft, Seat},
     view::{Layout, render},
 };
 
@@ -497,7 +498,10 @@ async fn propose(
         unsuccessful: choice == "infructueux",
         motivation: f.get("motivation").to_owned(),
     };
-    match committee::propose(&state, &p, call_id, &code, &draft).await {
+    match committee::propose(&state, &p, call_id, &code, &draft)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(Redirect::to(&format!(
             "/gestion/appels/{call_id}/modules/{code}/resultats?message=proposition-enregistree#departement-{}",
             draft.department
@@ -563,7 +567,10 @@ async fn relaunch(
     let call_id = id;
     let department = f.get("department").trim().to_owned();
     let deadline = f.get("deadline").trim().to_owned();
-    match crate::relaunch::relaunch(&state, &p, call_id, &code, &department, &deadline).await {
+    match services::relaunch::relaunch(&state, &p, call_id, &code, &department, &deadline)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(new) => Ok(
             Redirect::to(&format!("/gestion/appels/{new}?message=appel-relance")).into_response(),
         ),

@@ -2,7 +2,7 @@
 //! and for the two coordinators, the form a CAF agent opens one with, and
 //! one handover with its period and its checklist, where each coordinator
 //! ticks its own column. Every read and write goes through
-//! `crate::handover`.
+//! `services::handover`.
 
 use askama::Template;
 use axum::{
@@ -25,11 +25,12 @@ use super::{
     form::{Errs, Fields},
     structures::departments_of,
 };
+use services::handover::{self, HandoverDraft};
+
 use crate::http::Id;
 use crate::{
     AppError, AppState,
     auth::CurrentUser,
-    handover::{self, HandoverDraft},
     view::{Layout, render},
 };
 
@@ -222,7 +223,10 @@ async fn create(
         incoming_email: f.get("incoming_email").trim().to_owned(),
         starts_on: f.get("starts_on").trim().to_owned(),
     };
-    match handover::create(&state, &p, &draft).await {
+    match handover::create(&state, &p, &draft)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(id) => Ok(
             Redirect::to(&format!("/gestion/tuilages/{id}?message=tuilage-cree")).into_response(),
         ),

@@ -7,7 +7,7 @@ use jiff::{ToSpan, civil::Date};
 use store::handovers::Handover;
 use uuid::Uuid;
 
-use crate::{AppError, AppState, accounts::actor};
+use crate::{Ctx, ServiceError, accounts::actor};
 
 /// What is handed over, ticked by both coordinators.
 pub const CHECKLIST: [&str; 4] = [
@@ -27,13 +27,13 @@ pub struct HandoverDraft {
     pub starts_on: String,
 }
 
-async fn user_by_email(state: &AppState, field: &str, email: &str) -> Result<Uuid, AppError> {
+async fn user_by_email(ctx: &Ctx, field: &str, email: &str) -> Result<Uuid, ServiceError> {
     let e = Email::parse(email)
-        .map_err(|_| AppError::invalid_field(field, "Adresse e-mail invalide."))?;
-    store::users::find_by_email(&state.db, e.as_str())
+        .map_err(|_| ServiceError::invalid_field(field, "Adresse e-mail invalide."))?;
+    store::users::find_by_email(&ctx.db, e.as_str())
         .await?
         .ok_or_else(|| {
-            AppError::invalid_field(
+            ServiceError::invalid_field(
                 field,
                 "Aucun compte n'a cette adresse : créez-le d'abord (page « Comptes »).",
             )
@@ -41,37 +41,37 @@ async fn user_by_email(state: &AppState, field: &str, email: &str) -> Result<Uui
 }
 
 /// Opens a handover (a CAF agent of the département).
-pub async fn create(state: &AppState, p: &Principal, d: &HandoverDraft) -> Result<Uuid, AppError> {
+pub async fn create(ctx: &Ctx, p: &Principal, d: &HandoverDraft) -> Result<Uuid, ServiceError> {
     let dep = DepartmentCode::parse(d.department.trim())
-        .map_err(|_| AppError::invalid_field("department", "Département inconnu."))?;
+        .map_err(|_| ServiceError::invalid_field("department", "Département inconnu."))?;
     let cap = p.pilot(&dep).ok_or_else(|| {
-        AppError::forbidden("Seul un agent de la Caf de ce département organise le tuilage.")
+        ServiceError::forbidden("Seul un agent de la Caf de ce département organise le tuilage.")
     })?;
-    let outgoing = user_by_email(state, "outgoing_email", &d.outgoing_email).await?;
-    let incoming = user_by_email(state, "incoming_email", &d.incoming_email).await?;
+    let outgoing = user_by_email(ctx, "outgoing_email", &d.outgoing_email).await?;
+    let incoming = user_by_email(ctx, "incoming_email", &d.incoming_email).await?;
     if outgoing == incoming {
-        return Err(AppError::invalid_field(
+        return Err(ServiceError::invalid_field(
             "incoming_email",
             "Le nouveau coordinateur n'est pas le même que le sortant.",
         ));
     }
     let starts_on: Date = domain::parse_french_date(&d.starts_on).map_err(|_| {
-        AppError::invalid_field(
+        ServiceError::invalid_field(
             "starts_on",
             "Indiquez le premier jour du nouveau coordinateur.",
         )
     })?;
-    let months = i64::from(state.settings.handover_months);
+    let months = i64::from(ctx.settings.handover_months);
     let read_until = starts_on
         .checked_add(months.months())
         .and_then(|d| d.checked_sub(1.day()))
-        .map_err(AppError::internal)?;
-    let mut tx = state.db.begin().await?;
+        .map_err(|e| ServiceError::internal(e.to_string()))?;
+    let mut tx = ctx.db.begin().await?;
     let id = store::handovers::create(
         &mut tx,
         &cap,
         &actor(p),
-        state.now(),
+        ctx.now(),
         &store::handovers::NewHandover {
             outgoing_user_id: outgoing,
             incoming_user_id: incoming,
@@ -82,7 +82,7 @@ pub async fn create(state: &AppState, p: &Principal, d: &HandoverDraft) -> Resul
     )
     .await
     .map_err(|e| match e {
-        store::StoreError::Conflict(_) => AppError::invalid_field(
+        store::StoreError::Conflict(_) => ServiceError::invalid_field(
             "outgoing_email",
             "Cette personne n'est pas coordinatrice dans ce département.",
         ),
@@ -94,66 +94,64 @@ pub async fn create(state: &AppState, p: &Principal, d: &HandoverDraft) -> Resul
 
 /// A handover `p` may read: staff of its département, and the two
 /// coordinators until the end of the read period.
-pub async fn handover(state: &AppState, p: &Principal, id: Uuid) -> Result<Handover, AppError> {
-    let h = store::handovers::find(&state.db, id)
+pub async fn handover(ctx: &Ctx, p: &Principal, id: Uuid) -> Result<Handover, ServiceError> {
+    let h = store::handovers::find(&ctx.db, id)
         .await?
-        .ok_or_else(AppError::not_found)?;
+        .ok_or(ServiceError::NotFound)?;
     let staff = DepartmentCode::parse(&h.department)
         .is_ok_and(|d| p.staff_scope().contains(&d) && !p.read_only.contains(&d));
     let party = (p.user_id == h.outgoing_user_id || p.user_id == h.incoming_user_id)
-        && state.today() <= h.read_until;
+        && ctx.today() <= h.read_until;
     if staff || party {
         Ok(h)
     } else {
-        Err(AppError::not_found())
+        Err(ServiceError::NotFound)
     }
 }
 
 /// The handovers `p` may read: those of its départements, and its own
 /// until their read period ends.
-pub async fn handovers(state: &AppState, p: &Principal) -> Result<Vec<Handover>, AppError> {
+pub async fn handovers(ctx: &Ctx, p: &Principal) -> Result<Vec<Handover>, ServiceError> {
     let scope = p.staff_scope();
     let codes = scope.codes();
-    let today = state.today();
-    Ok(
-        store::handovers::list(&state.db, codes.as_deref(), p.user_id)
-            .await?
-            .into_iter()
-            .filter(|h| {
-                let staff = DepartmentCode::parse(&h.department)
-                    .is_ok_and(|d| scope.contains(&d) && !p.read_only.contains(&d));
-                staff || today <= h.read_until
-            })
-            .collect(),
-    )
+    let today = ctx.today();
+    Ok(store::handovers::list(&ctx.db, codes.as_deref(), p.user_id)
+        .await?
+        .into_iter()
+        .filter(|h| {
+            let staff = DepartmentCode::parse(&h.department)
+                .is_ok_and(|d| scope.contains(&d) && !p.read_only.contains(&d));
+            staff || today <= h.read_until
+        })
+        .collect())
 }
 
 /// Ticks an item of the checklist, on one's own side.
 pub async fn tick(
-    state: &AppState,
+    ctx: &Ctx,
     p: &Principal,
     id: Uuid,
     item_id: Uuid,
     done: bool,
-) -> Result<Handover, AppError> {
-    let h = handover(state, p, id).await?;
+) -> Result<Handover, ServiceError> {
+    let h = handover(ctx, p, id).await?;
     let outgoing = if p.user_id == h.outgoing_user_id {
         true
     } else if p.user_id == h.incoming_user_id {
         false
     } else {
-        return Err(AppError::forbidden(
+        return Err(ServiceError::forbidden(
             "Seuls les deux coordinateurs cochent la liste du tuilage.",
         ));
     };
-    if state.today() > h.read_until {
-        return Err(AppError::conflict(
+    if ctx.today() > h.read_until {
+        return Err(ServiceError::conflict(
             "handover_over",
             "Le tuilage est terminé.",
         ));
     }
-    let mut tx = state.db.begin().await?;
-    store::handovers::tick(&mut tx, &actor(p), state.now(), id, item_id, outgoing, done).await?;
+    let mut tx = ctx.db.begin().await?;
+    store::handovers::tick(&mut tx, &actor(p), ctx.now(), id, item_id, outgoing, done).await?;
     tx.commit().await?;
-    handover(state, p, id).await
+    handover(ctx, p, id).await
 }
