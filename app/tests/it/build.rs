@@ -11,6 +11,8 @@
 //! - `apply`, `upload`, `app.filed_application(…)`: an application, drafted
 //!   or filed with its signed form;
 //! - `app.seated_member(…)`: a committee member of a call;
+//! - `app.validated_proposal(…)`: a proposal of the committee, validated by
+//!   the CAF of its département;
 //! - `app.committee_call()`: a call with four filed applications (see
 //!   `CommitteeCall`);
 //! - `app.activate(email)`: an account opened through its activation e-mail.
@@ -284,6 +286,38 @@ impl TestApp {
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+
+    /// The committee member `member` proposes `application` for `module`
+    /// in `department`, and the CAF agent of that département validates.
+    pub async fn validated_proposal(
+        &self,
+        member: &str,
+        call: &str,
+        (module, department): (&str, &str),
+        application: &str,
+        motivation: &str,
+    ) {
+        let mut m = self.logged_in(member).await;
+        let r = m
+            .json(
+                "POST",
+                &format!("/api/v1/calls/{call}/modules/{module}/proposals"),
+                &json!({"department": department, "application_id": application,
+                        "motivation": motivation}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let pid = r.json()["id"].as_str().unwrap().to_owned();
+        let mut agent = self.logged_in(agent_of(department)).await;
+        let r = agent
+            .json(
+                "POST",
+                &format!("/api/v1/proposals/{pid}/validation"),
+                &json!({"approve": true}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     }
 
     /// A call of 03 and 63 (M1 until 14 March 2027, M2 until 25 April)

@@ -746,7 +746,6 @@ async fn letters_wait_for_validation_then_go_once_with_their_pdfs() {
     }
     // The committee proposes after the deadline.
     app.clock.set("2027-03-20T08:00:00Z".parse().unwrap());
-    let mut m1 = app.logged_in("caf@comite.test").await;
     let mut agent03 = app.logged_in(AGENT03).await;
     let mut agent63 = app.logged_in(AGENT63).await;
     let letters = format!("/api/v1/calls/{}/modules/M1/letters", s.call);
@@ -754,23 +753,15 @@ async fn letters_wait_for_validation_then_go_once_with_their_pdfs() {
     let r = agent03.json("POST", &letters, &json!({})).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert_eq!(r.error_code(), "not_decided");
-    for (dep, agent) in [("03", &mut agent03), ("63", &mut agent63)] {
-        let r = m1
-            .json(
-                "POST",
-                &format!("/api/v1/calls/{}/modules/M1/proposals", s.call),
-                &json!({"department": dep, "application_id": s.a, "motivation": "Projet bi-départemental solide."}),
-            )
-            .await;
-        let pid = r.json()["id"].as_str().unwrap().to_owned();
-        let r = agent
-            .json(
-                "POST",
-                &format!("/api/v1/proposals/{pid}/validation"),
-                &json!({"approve": true}),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::OK);
+    for dep in ["03", "63"] {
+        app.validated_proposal(
+            "caf@comite.test",
+            &s.call,
+            ("M1", dep),
+            &s.a,
+            "Projet bi-départemental solide.",
+        )
+        .await;
     }
     let r = agent03.json("POST", &letters, &json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);

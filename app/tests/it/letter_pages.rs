@@ -5,7 +5,6 @@
 //! the templates, checked before saving.
 
 use axum::http::StatusCode;
-use serde_json::json;
 
 use crate::{
     build::*,
@@ -26,27 +25,15 @@ fn text(r: &Resp) -> String {
 /// Reviews M1 and has both CAFs validate A (03 and 63): B and C are not
 /// retained.
 async fn decide(app: &TestApp, s: &CommitteeCall) {
-    let mut agent03 = app.logged_in(AGENT03).await;
-    let mut agent63 = app.logged_in(AGENT63).await;
-    let mut m1 = app.logged_in("caf@comite.test").await;
-    for (dep, agent) in [("03", &mut agent03), ("63", &mut agent63)] {
-        let r = m1
-            .json(
-                "POST",
-                &format!("/api/v1/calls/{}/modules/M1/proposals", s.call),
-                &json!({"department": dep, "application_id": s.a, "motivation": "Projet bi-départemental solide."}),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-        let pid = r.json()["id"].as_str().unwrap().to_owned();
-        let r = agent
-            .json(
-                "POST",
-                &format!("/api/v1/proposals/{pid}/validation"),
-                &json!({"approve": true}),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    for dep in ["03", "63"] {
+        app.validated_proposal(
+            "caf@comite.test",
+            &s.call,
+            ("M1", dep),
+            &s.a,
+            "Projet bi-départemental solide.",
+        )
+        .await;
     }
 }
 

@@ -99,28 +99,14 @@ async fn call(app: &TestApp) -> Call {
 /// The committee proposes `application` in `department` for `module`, the
 /// CAF of that département validates.
 async fn decide(app: &TestApp, call: &str, module: &str, department: &str, application: &str) {
-    let mut member = app.logged_in("caf@comite.test").await;
-    let r = member
-        .json(
-            "POST",
-            &format!("/api/v1/calls/{call}/modules/{module}/proposals"),
-            &json!({"department": department, "application_id": application,
-                    "motivation": "Le meilleur projet du département."}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let pid = r.json()["id"].as_str().unwrap().to_owned();
-    let mut agent = app
-        .logged_in(if department == "03" { AGENT03 } else { AGENT63 })
-        .await;
-    let r = agent
-        .json(
-            "POST",
-            &format!("/api/v1/proposals/{pid}/validation"),
-            &json!({"approve": true}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    app.validated_proposal(
+        "caf@comite.test",
+        call,
+        (module, department),
+        application,
+        "Le meilleur projet du département.",
+    )
+    .await;
 }
 
 /// The letter e-mails queued to `to`.
