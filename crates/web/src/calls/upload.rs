@@ -6,7 +6,7 @@ use axum::{extract::Multipart, http::StatusCode};
 use documents::filename::safe_filename;
 use store::blobs::{Upload, UploadError};
 
-use crate::{AppError, AppState, pages::form::Fields};
+use crate::{AppError, AppState, http::form::Fields};
 
 pub use services::files::Received;
 

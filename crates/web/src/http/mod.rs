@@ -1,10 +1,12 @@
 //! What the pages and the API share: who is calling (sessions, Bearer
 //! tokens, CSRF, cookies), the error type and its rendering (JSON under
-//! `/api`, a French page elsewhere), the identifiers of a path, the
+//! `/api`, a French page elsewhere), forms (fields, errors, their
+//! summary), the identifiers of a path, the
 //! security headers, and the progress of imports running in the process.
 
 pub mod auth;
 pub mod error;
+pub mod form;
 mod id;
 mod progress;
 pub mod security;

@@ -10,7 +10,7 @@ use axum::{
 };
 use serde::Deserialize;
 
-use super::FieldErrors;
+use super::form::Errs;
 use crate::{
     AppError, AppState, accounts,
     auth::{ClientAddress, CurrentUser, MaybeUser, SESSION_COOKIE, safe_next, set_cookie},
@@ -159,7 +159,7 @@ struct Reset {
     layout: Layout,
     token: String,
     valid: bool,
-    errors: FieldErrors,
+    errors: Errs,
 }
 
 fn token_ok(token: &str) -> bool {
@@ -179,7 +179,7 @@ async fn reset_page(
         layout: Layout::for_form(&auth, "Nouveau mot de passe"),
         token,
         valid,
-        errors: FieldErrors::default(),
+        errors: Errs::default(),
     };
     let status = if valid {
         StatusCode::OK
@@ -218,12 +218,12 @@ async fn reset(
                 layout: Layout::for_form(&auth, "Nouveau mot de passe"),
                 token,
                 valid: false,
-                errors: FieldErrors::default(),
+                errors: Errs::default(),
             };
             Ok((StatusCode::GONE, render(&page)?).into_response())
         }
         Err(e) => {
-            let errors = FieldErrors::from_error(e)?;
+            let errors = Errs::from_error(e)?;
             let page = Reset {
                 layout: Layout::for_form(&auth, "Nouveau mot de passe"),
                 token,
@@ -242,7 +242,7 @@ struct Account {
     name: String,
     email: String,
     roles: String,
-    errors: FieldErrors,
+    errors: Errs,
 }
 
 #[derive(Deserialize)]
@@ -250,7 +250,7 @@ struct MessageQuery {
     message: Option<String>,
 }
 
-fn account_view(auth: &crate::auth::Auth, p: &domain::Principal, errors: FieldErrors) -> Account {
+fn account_view(auth: &crate::auth::Auth, p: &domain::Principal, errors: Errs) -> Account {
     Account {
         layout: Layout::new(auth, "Mon compte"),
         name: p.name.clone(),
@@ -264,7 +264,7 @@ async fn account_page(
     CurrentUser(p, auth): CurrentUser,
     Query(q): Query<MessageQuery>,
 ) -> Result<Html<String>, AppError> {
-    let mut page = account_view(&auth, &p, FieldErrors::default());
+    let mut page = account_view(&auth, &p, Errs::default());
     page.layout = page.layout.with_message(q.message.as_deref());
     render(&page)
 }
@@ -296,7 +296,7 @@ async fn change_password(
     match result {
         Ok(()) => Ok(Redirect::to("/compte?message=mot-de-passe-change").into_response()),
         Err(e) => {
-            let errors = FieldErrors::from_error(e)?;
+            let errors = Errs::from_error(e)?;
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 render(&account_view(&auth, &p, errors))?,

@@ -13,7 +13,7 @@ use domain::{AdminCap, Principal, Role, clock::french_instant};
 use serde::Deserialize;
 use store::reference::Department;
 
-use super::FieldErrors;
+use super::form::Errs;
 use crate::http::Id;
 use crate::{
     AppError, AppState,
@@ -112,7 +112,7 @@ struct NewUser {
     roles: Vec<RoleOption>,
     departments: Vec<Department>,
     input: UserInput,
-    errors: FieldErrors,
+    errors: Errs,
 }
 
 impl NewUser {
@@ -125,7 +125,7 @@ async fn new_user_form(
     state: &AppState,
     auth: &crate::auth::Auth,
     input: UserInput,
-    errors: FieldErrors,
+    errors: Errs,
 ) -> Result<NewUser, AppError> {
     let title = if errors.any() {
         "Erreur : créer un compte"
@@ -152,7 +152,7 @@ async fn new_user_page(
     CurrentUser(p, auth): CurrentUser,
 ) -> Result<Html<String>, AppError> {
     admin(&p)?;
-    render(&new_user_form(&state, &auth, UserInput::default(), FieldErrors::default()).await?)
+    render(&new_user_form(&state, &auth, UserInput::default(), Errs::default()).await?)
 }
 
 async fn create_user(
@@ -187,7 +187,7 @@ async fn create_user(
     {
         Ok(_) => Ok(Redirect::to("/admin/utilisateurs?message=compte-cree").into_response()),
         Err(e) => {
-            let errors = FieldErrors::from_error(e)?;
+            let errors = Errs::from_error(e)?;
             let page = new_user_form(&state, &auth, input, errors).await?;
             super::form::rejected(&page)
         }

@@ -26,7 +26,7 @@ use store::{
 };
 use uuid::Uuid;
 
-use super::form::{Errs, Fields};
+use super::form::{ErrorLink, Errs, Fields, error_links};
 use crate::http::Id;
 use crate::{
     AppError, AppState,
@@ -59,36 +59,6 @@ pub fn router() -> Router<AppState> {
         .route("/candidatures/{id}/accuses/{receipt}", get(receipt))
         .route("/candidatures/{id}/accuses/{receipt}/pdf", get(receipt_pdf))
         .route("/candidatures/{id}/audition.ics", get(audition_ics))
-}
-
-/// One line of a form's error summary: the message, linked to its field.
-pub struct ErrorLink {
-    /// The id of the field (empty: the message has no field to go to).
-    pub href: String,
-    pub text: String,
-}
-
-/// The summary of a form's errors, in the order of its fields (`order`:
-/// field names, a name also covering `name.…`); `anchors` gives the
-/// element of a key whose field has another id (a group of checkboxes).
-pub fn summary(errors: &Errs, order: &[&str], anchors: &[(&str, &str)]) -> Vec<ErrorLink> {
-    let rank = |k: &str| {
-        order
-            .iter()
-            .position(|o| k == *o || k.strip_prefix(o).is_some_and(|r| r.starts_with('.')))
-            .unwrap_or(usize::MAX)
-    };
-    let mut keys: Vec<&String> = errors.0.keys().collect();
-    keys.sort_by_key(|k| rank(k));
-    keys.into_iter()
-        .map(|k| ErrorLink {
-            href: anchors
-                .iter()
-                .find(|(key, _)| key == k)
-                .map_or_else(|| k.clone(), |(_, a)| (*a).to_owned()),
-            text: errors.0[k].clone(),
-        })
-        .collect()
 }
 
 fn status_class(s: ApplicationStatus) -> &'static str {
@@ -438,7 +408,7 @@ async fn apply_view(
         structure_name,
         summary_text: d.summary.clone(),
         questions,
-        summary: summary(&errors, &APPLY_ORDER, &APPLY_ANCHORS),
+        summary: error_links(&errors, &APPLY_ORDER, &APPLY_ANCHORS),
         errors,
         problem,
         no_structure,
@@ -811,7 +781,7 @@ async fn show_view(
     if let Some(m) = fb.message {
         layout = layout.with_flash("success", m);
     }
-    let summary = summary(
+    let summary = error_links(
         &fb.errors,
         &["departments", "summary", "answers"],
         &DEPARTMENTS_ANCHOR,

@@ -22,10 +22,7 @@ use serde::Deserialize;
 use store::auditions::Slot;
 use uuid::Uuid;
 
-use super::{
-    calls::{ErrorLink, error_links},
-    form::{Errs, Fields},
-};
+use super::form::{ErrorLink, Errs, Fields, error_links};
 use crate::http::Id;
 use crate::{
     AppError, AppState,

@@ -12,7 +12,7 @@ use domain::{DepartmentCap, DepartmentCode, Principal};
 use serde::Deserialize;
 use store::reference::{CafSettings, Department};
 
-use super::FieldErrors;
+use super::form::Errs;
 use crate::{
     AppError, AppState,
     accounts::actor,
@@ -64,7 +64,7 @@ async fn list(
 struct Edit {
     layout: Layout,
     d: Department,
-    errors: FieldErrors,
+    errors: Errs,
 }
 
 #[derive(Deserialize)]
@@ -86,7 +86,7 @@ async fn edit_page(
     render(&Edit {
         layout,
         d,
-        errors: FieldErrors::default(),
+        errors: Errs::default(),
     })
 }
 
@@ -174,7 +174,7 @@ async fn save(
             Redirect::to(&format!("/caf/{}?message=enregistre", cap.department)).into_response(),
         ),
         Err(e) => {
-            let errors = FieldErrors::from_error(e)?;
+            let errors = Errs::from_error(e)?;
             let mut d = store::reference::department(&state.db, cap.department.as_str())
                 .await?
                 .ok_or_else(AppError::not_found)?;

@@ -18,7 +18,6 @@ use jiff::Timestamp;
 use store::calls::{CallDepartment, CallFile, Module};
 use uuid::Uuid;
 
-use super::form::Errs;
 use crate::http::Id;
 use crate::{
     AppError, AppState,
@@ -233,46 +232,6 @@ impl ContactView {
     }
 }
 
-/// One link of an error summary: to the field, with its message.
-pub struct ErrorLink {
-    pub href: String,
-    pub text: String,
-}
-
-/// The errors of a form as links to their fields, in the order of
-/// `order` (field names or prefixes of rows); `ids` maps an error key to
-/// the id of the control it is about, when they differ.
-pub fn error_links(errors: &Errs, order: &[&str], ids: &[(&str, &str)]) -> Vec<ErrorLink> {
-    let rank = |k: &str| {
-        order
-            .iter()
-            .position(|p| k == *p || k.starts_with(&format!("{p}.")))
-            .unwrap_or(order.len())
-    };
-    let mut keys: Vec<(&String, &String)> = errors.0.iter().collect();
-    keys.sort_by_key(|(k, _)| (rank(k), row_index(k), (*k).clone()));
-    keys.into_iter()
-        .map(|(k, v)| {
-            let id = ids
-                .iter()
-                .find(|(key, _)| key == k)
-                .map_or(k.as_str(), |(_, id)| id);
-            ErrorLink {
-                href: format!("#{id}"),
-                text: v.clone(),
-            }
-        })
-        .collect()
-}
-
-/// The row number of `criteria.12.key` (so that row 10 comes after 2).
-fn row_index(k: &str) -> usize {
-    k.split('.')
-        .nth(1)
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0)
-}
-
 struct ListItem {
     id: Uuid,
     title: String,
@@ -401,36 +360,6 @@ mod tests {
         assert_eq!(
             unsuccessful_rule(&s),
             "Le module est déclaré infructueux dans un département s'il reçoit 2 candidatures ou moins, ou si aucune n'atteint le seuil de qualité, fixé à 60 sur 100."
-        );
-    }
-
-    #[test]
-    fn errors_link_to_their_fields_in_form_order() {
-        let errs = Errs(
-            [
-                ("criteria.10.key", "a"),
-                ("criteria.2.weight", "b"),
-                ("deadline", "c"),
-                ("title", "d"),
-            ]
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect(),
-        );
-        let links = error_links(
-            &errs,
-            &["title", "deadline", "criteria"],
-            &[("deadline", "deadline_date")],
-        );
-        let hrefs: Vec<&str> = links.iter().map(|l| l.href.as_str()).collect();
-        assert_eq!(
-            hrefs,
-            [
-                "#title",
-                "#deadline_date",
-                "#criteria.2.weight",
-                "#criteria.10.key"
-            ]
         );
     }
 }

@@ -8,8 +8,7 @@ use domain::{DepartmentCode, Principal, access::DepartmentScope};
 use store::{calls::Call, reference::Department};
 
 use super::{
-    calls::{ErrorLink, error_links},
-    form::{Errs, Fields},
+    form::{ErrorLink, Errs, Fields, error_links},
     structures::departments_of,
 };
 use crate::{

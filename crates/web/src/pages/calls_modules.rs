@@ -20,8 +20,8 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
-    calls::{ErrorLink, ModuleView, error_links, with_message},
-    form::{Errs, Fields},
+    calls::{ModuleView, with_message},
+    form::{ErrorLink, Errs, Fields, error_links},
 };
 use crate::http::Id;
 use crate::{

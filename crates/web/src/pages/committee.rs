@@ -20,8 +20,8 @@ use store::committee::Review;
 use uuid::Uuid;
 
 use super::{
-    calls::{ErrorLink, error_links, french_size},
-    form::{Errs, Fields},
+    calls::french_size,
+    form::{ErrorLink, Errs, Fields, error_links},
 };
 use services::committee::{self, BoardItem, MemberApplication};
 

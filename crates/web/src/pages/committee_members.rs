@@ -15,9 +15,8 @@ use domain::{Email, NetworkScope, Principal, siret::Siret};
 use uuid::Uuid;
 
 use super::{
-    calls::{ErrorLink, error_links},
     calls_manage::manage_page,
-    form::{Errs, Fields},
+    form::{ErrorLink, Errs, Fields, error_links},
 };
 use services::committee;
 

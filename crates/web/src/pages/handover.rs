@@ -21,8 +21,7 @@ use store::handovers::Handover;
 use uuid::Uuid;
 
 use super::{
-    calls::{ErrorLink, error_links},
-    form::{Errs, Fields},
+    form::{ErrorLink, Errs, Fields, error_links},
     structures::departments_of,
 };
 use services::handover::{self, HandoverDraft};

@@ -20,7 +20,7 @@ use serde::Deserialize;
 use store::letters::Letter;
 use uuid::Uuid;
 
-use super::{calls::ErrorLink, form::Fields};
+use super::form::{ErrorLink, Fields};
 use crate::http::Id;
 use crate::{
     AppError, AppState,

@@ -10,8 +10,7 @@ use axum::{
 use serde::Deserialize;
 
 use super::{
-    applications::{ErrorLink, summary},
-    form::{Errs, Fields},
+    form::{ErrorLink, Errs, Fields, error_links},
     structures::{KindOption, kinds},
 };
 use crate::{
@@ -103,7 +102,7 @@ async fn submit(
             ];
             let page = Page {
                 layout: Layout::for_form(&auth, "Erreur : inscrire ma structure"),
-                summary: summary(&errors, &order, &[]),
+                summary: error_links(&errors, &order, &[]),
                 d,
                 kinds: kinds(),
                 errors,
