@@ -33,7 +33,7 @@ use super::{
 use crate::{
     AppError, AppState,
     auth::{Auth, CurrentUser, MaybeUser},
-    calls::{self, ApplicationDraft, CallView, exports, signup},
+    calls::{self, ApplicationDraft, CallView, exports},
     view::{Layout, render},
 };
 
@@ -156,7 +156,7 @@ async fn departments_names(state: &AppState, codes: &[String]) -> Result<String,
 
 /// Why an account with no structure cannot apply yet.
 async fn pending_claim(state: &AppState, p: &Principal) -> Result<Option<String>, AppError> {
-    Ok(signup::my_claims(state, p)
+    Ok(services::network::signup::my_claims(state, p)
         .await?
         .into_iter()
         .find(|c| c.status == ClaimStatus::Pending)

@@ -26,17 +26,17 @@ use super::{
     form::{Errs, Fields},
     structures::{departments_of, parse_id},
 };
+use crate::network::query::PromeneurQuery;
 use crate::{
     AppError, AppState,
-    api::network::{PromeneurQuery, draft_of},
     auth::{Auth, CurrentUser},
     network::{
         gate,
         input::{NetworkDraft, PromeneurDraft, SlotDraft},
-        service,
     },
     view::{Layout, render},
 };
+use services::network::{draft_of, promeneurs};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -47,7 +47,9 @@ pub fn router() -> Router<AppState> {
         .route("/reseau/promeneurs/{id}/proposition", post(decide_proposal))
         .route(
             "/reseau/promeneurs/{id}/photo",
-            post(set_photo).layer(DefaultBodyLimit::max(service::MAX_PHOTO_BYTES + 64 * 1024)),
+            post(set_photo).layer(DefaultBodyLimit::max(
+                promeneurs::MAX_PHOTO_BYTES + 64 * 1024,
+            )),
         )
         .route("/reseau/promeneurs/{id}/qr.svg", get(qr))
         .route("/reseau/promeneurs/{id}/compte", post(open_account))
@@ -407,14 +409,14 @@ async fn create(
     f: Fields,
 ) -> Result<Response, AppError> {
     let d = draft_from(&f);
-    match service::create_promeneur(&state, &p, &d).await {
+    match promeneurs::create_promeneur(&state, &p, &d).await {
         Ok((id, outcome)) => Ok(Redirect::to(&format!(
             "/reseau/promeneurs/{id}?message={}",
             saved_message(outcome)
         ))
         .into_response()),
         Err(e) => {
-            let errors = Errs::from_error(e)?;
+            let errors = Errs::from_error(e.into())?;
             let structures = editable_structures(&state, &p).await?;
             let page = NewPage {
                 layout: Layout::new(&auth, "Erreur : nouveau promeneur"),
@@ -511,9 +513,9 @@ async fn show_page(
     photo_error: Option<String>,
     message: Option<&str>,
 ) -> Result<Show, AppError> {
-    let x = service::promeneur(state, p, id).await?;
-    let dep = DepartmentCode::parse(&x.department).map_err(|_| AppError::not_found())?;
-    let editor = p.network_editor(&dep, Some(x.structure_id));
+    let x = promeneurs::promeneur(state, p, id).await?;
+    let right = promeneurs::right(p, &x)?;
+    let editor = right.editor();
     let can_edit = editor.is_some();
     let can_confirm = editor.is_some_and(|c| c.staff);
     let proposal = x.proposal.as_ref().map(ProposalView::new);
@@ -618,14 +620,14 @@ async fn save(
 ) -> Result<Response, AppError> {
     let id = parse_id(&id)?;
     let d = draft_from(&f);
-    match service::update_promeneur(&state, &p, id, &d).await {
+    match promeneurs::update_promeneur(&state, &p, id, &d).await {
         Ok(outcome) => Ok(Redirect::to(&format!(
             "/reseau/promeneurs/{id}?message={}",
             saved_message(outcome)
         ))
         .into_response()),
         Err(e) => {
-            let errors = Errs::from_error(e)?;
+            let errors = Errs::from_error(e.into())?;
             let page = show_page(
                 &state,
                 &p,
@@ -650,7 +652,7 @@ async fn set_status(
     f: Fields,
 ) -> Result<Response, AppError> {
     let id = parse_id(&id)?;
-    match service::set_status(
+    match promeneurs::set_status(
         &state,
         &p,
         id,
@@ -660,15 +662,15 @@ async fn set_status(
     )
     .await
     {
-        Ok(service::Outcome::Written) => Ok(Redirect::to(&format!(
+        Ok(promeneurs::Outcome::Written) => Ok(Redirect::to(&format!(
             "/reseau/promeneurs/{id}?message=statut-modifie"
         ))
         .into_response()),
-        Ok(service::Outcome::Proposed) => {
+        Ok(promeneurs::Outcome::Proposed) => {
             Ok(Redirect::to(&format!("/reseau/promeneurs/{id}?message=propose")).into_response())
         }
         Err(e) => {
-            let errors = Errs::from_error(e)?;
+            let errors = Errs::from_error(e.into())?;
             let page = show_page(
                 &state,
                 &p,
@@ -686,10 +688,10 @@ async fn set_status(
     }
 }
 
-fn saved_message(outcome: service::Outcome) -> &'static str {
+fn saved_message(outcome: promeneurs::Outcome) -> &'static str {
     match outcome {
-        service::Outcome::Written => "enregistre",
-        service::Outcome::Proposed => "propose",
+        promeneurs::Outcome::Written => "enregistre",
+        promeneurs::Outcome::Proposed => "propose",
     }
 }
 
@@ -706,7 +708,7 @@ async fn decide_proposal(
         "refuser" => false,
         _ => return Err(AppError::bad_request("Décision inconnue.")),
     };
-    service::decide_proposal(&state, &p, id, accept).await?;
+    promeneurs::decide_proposal(&state, &p, id, accept).await?;
     let message = if accept {
         "proposition-confirmee"
     } else {
@@ -776,7 +778,10 @@ async fn set_photo(
             return Err(AppError::invalid_field("photo", "Choisissez une photo."));
         }
     };
-    match service::set_photo(&state, &p, id, bytes).await {
+    match promeneurs::set_photo(&state, &p, id, bytes)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(()) => {
             let m = if remove {
                 "photo-supprimee"
@@ -820,7 +825,7 @@ async fn open_account(
     _fields: Fields,
 ) -> Result<Redirect, AppError> {
     let id = parse_id(&id)?;
-    service::invite_promeneur(&state, &p, id).await?;
+    promeneurs::invite_promeneur(&state, &p, id).await?;
     Ok(Redirect::to(&format!(
         "/reseau/promeneurs/{id}?message=compte-ouvert"
     )))
@@ -832,7 +837,7 @@ async fn qr(
     CurrentUser(p, _): CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let x = service::promeneur(&state, &p, parse_id(&id)?).await?;
+    let x = promeneurs::promeneur(&state, &p, parse_id(&id)?).await?;
     let url = format!(
         "{}/verifier/{}",
         state.settings.base_url, x.verification_code
@@ -939,7 +944,7 @@ async fn save_my_profile(
         .await?
         .ok_or_else(AppError::not_found)?;
     let d = draft_from(&fields);
-    match service::update_own_profile(
+    match promeneurs::update_own_profile(
         &state,
         &p,
         me.id,
@@ -953,7 +958,7 @@ async fn save_my_profile(
     {
         Ok(()) => Ok(Redirect::to("/mon-profil?message=enregistre").into_response()),
         Err(e) => {
-            let errors = Errs::from_error(e)?;
+            let errors = Errs::from_error(e.into())?;
             let page = my_profile_page(&state, &p, &auth, Some(d), errors, None).await?;
             super::form::rejected(&page)
         }
