@@ -25,17 +25,17 @@ fn display_phone(e164: &str) -> String {
 }
 
 /// The structures in `p`'s scope matching `filter`; 404 for a caller
-/// without a network scope.
+/// without a network scope, before the filter's own error if any.
 pub async fn structures(
     ctx: &Ctx,
     p: &Principal,
-    filter: &store::structures::Filter,
+    filter: Result<store::structures::Filter, ServiceError>,
 ) -> Result<Sheet, ServiceError> {
     let scope = p.structure_scope();
     if scope.is_empty() {
         return Err(ServiceError::NotFound);
     }
-    let (items, _) = store::structures::list(&ctx.db, &scope, filter).await?;
+    let (items, _) = store::structures::list(&ctx.db, &scope, &filter?).await?;
     let sheet = Sheet {
         title: "Structures".into(),
         headers: [
@@ -83,14 +83,14 @@ pub async fn structures(
 pub async fn promeneurs(
     ctx: &Ctx,
     p: &Principal,
-    filter: &store::promeneurs::Filter,
+    filter: Result<store::promeneurs::Filter, ServiceError>,
 ) -> Result<Sheet, ServiceError> {
     let scope = p.network_scope();
     if scope.is_empty() {
         return Err(ServiceError::NotFound);
     }
     let today = ctx.today();
-    let (items, _) = store::promeneurs::list(&ctx.db, &scope, filter).await?;
+    let (items, _) = store::promeneurs::list(&ctx.db, &scope, &filter?).await?;
     let sheet = Sheet {
         title: "Promeneurs".into(),
         headers: [
@@ -175,14 +175,14 @@ pub async fn promeneurs(
 pub async fn conventions(
     ctx: &Ctx,
     p: &Principal,
-    filter: &store::conventions::Filter,
+    filter: Result<store::conventions::Filter, ServiceError>,
 ) -> Result<Sheet, ServiceError> {
     let scope = p.structure_scope();
     if scope.is_empty() {
         return Err(ServiceError::NotFound);
     }
     let today = ctx.today();
-    let (items, _) = store::conventions::list(&ctx.db, &scope, filter).await?;
+    let (items, _) = store::conventions::list(&ctx.db, &scope, &filter?).await?;
     let sheet = Sheet {
         title: "Conventions".into(),
         headers: [

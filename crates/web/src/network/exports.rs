@@ -61,7 +61,7 @@ pub async fn structures(
     Query(q): Query<StructureQuery>,
 ) -> Result<Response, AppError> {
     let format = format_of(&f)?;
-    let sheet = exports::structures(&state, &p, &q.filter(false)?).await?;
+    let sheet = exports::structures(&state, &p, q.filter(false)).await?;
     send(&sheet, format, &format!("structures-{}", state.today()))
 }
 
@@ -75,7 +75,7 @@ pub async fn promeneurs(
     Query(q): Query<PromeneurQuery>,
 ) -> Result<Response, AppError> {
     let format = format_of(&f)?;
-    let sheet = exports::promeneurs(&state, &p, &q.filter(false)?).await?;
+    let sheet = exports::promeneurs(&state, &p, q.filter(false)).await?;
     send(&sheet, format, &format!("promeneurs-{}", state.today()))
 }
 
@@ -90,7 +90,7 @@ pub async fn conventions(
 ) -> Result<Response, AppError> {
     let format = format_of(&f)?;
     let today = state.today();
-    let sheet = exports::conventions(&state, &p, &q.filter(today, false)?).await?;
+    let sheet = exports::conventions(&state, &p, q.filter(today, false)).await?;
     send(&sheet, format, &format!("conventions-{today}"))
 }
 

@@ -1,16 +1,20 @@
 //! The filters of the network lists (structures, conventions, promeneurs)
 //! as read from a query string: shared by the pages, the API and the
-//! spreadsheet exports of the network area.
+//! spreadsheet exports of the network area. Their errors are the services'
+//! (a bad id 404, a bad value 422), so an export checks the caller's scope
+//! before the query, as it always did.
 
 use domain::promeneur::PromeneurStatus;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use crate::{AppError, api::Paging};
+use services::ServiceError;
 
-fn parse_id(s: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(s).map_err(|_| AppError::not_found())
+use crate::api::Paging;
+
+fn parse_id(s: &str) -> Result<Uuid, ServiceError> {
+    Uuid::parse_str(s).map_err(|_| ServiceError::NotFound)
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -29,7 +33,7 @@ pub struct StructureQuery {
 }
 
 impl StructureQuery {
-    pub fn filter(&self, paging: bool) -> Result<store::structures::Filter, AppError> {
+    pub fn filter(&self, paging: bool) -> Result<store::structures::Filter, ServiceError> {
         let pg = Paging {
             limit: self.limit,
             offset: self.offset,
@@ -40,7 +44,7 @@ impl StructureQuery {
                 None => None,
                 Some(k) => Some(
                     domain::StructureKind::parse(k)
-                        .map_err(|e| AppError::invalid_field("kind", e.to_string()))?,
+                        .map_err(|e| ServiceError::invalid_field("kind", e.to_string()))?,
                 ),
             },
             q: self.q.clone(),
@@ -50,7 +54,7 @@ impl StructureQuery {
                 "pending" => Some(false),
                 "approved" => Some(true),
                 _ => {
-                    return Err(AppError::invalid_field(
+                    return Err(ServiceError::invalid_field(
                         "approval",
                         "Valeurs possibles : pending (à valider) ou approved (validées).",
                     ));
@@ -78,7 +82,7 @@ impl ConventionQuery {
         &self,
         today: jiff::civil::Date,
         paging: bool,
-    ) -> Result<store::conventions::Filter, AppError> {
+    ) -> Result<store::conventions::Filter, ServiceError> {
         let pg = Paging {
             limit: self.limit,
             offset: self.offset,
@@ -114,7 +118,7 @@ pub struct PromeneurQuery {
 }
 
 impl PromeneurQuery {
-    pub fn filter(&self, paging: bool) -> Result<store::promeneurs::Filter, AppError> {
+    pub fn filter(&self, paging: bool) -> Result<store::promeneurs::Filter, ServiceError> {
         let pg = Paging {
             limit: self.limit,
             offset: self.offset,
@@ -124,7 +128,7 @@ impl PromeneurQuery {
             status: match self.status.as_deref().filter(|s| !s.is_empty()) {
                 Some(s) => Some(
                     PromeneurStatus::parse(s)
-                        .map_err(|e| AppError::invalid_field("status", e.to_string()))?
+                        .map_err(|e| ServiceError::invalid_field("status", e.to_string()))?
                         .as_str()
                         .to_owned(),
                 ),
