@@ -228,6 +228,51 @@ impl Principal {
             signup: false,
         })
     }
+
+    /// Who may change a promeneur's record: the one rule the pages, the API
+    /// and the services apply. Staff of its `department` and the referents
+    /// of its `structure` edit it all; else the promeneur itself (its
+    /// `account`) edits its public profile and its photo; anyone else reads.
+    pub fn promeneur_right(
+        &self,
+        department: &DepartmentCode,
+        structure: Uuid,
+        account: Option<Uuid>,
+    ) -> PromeneurRight {
+        match self.network_editor(department, Some(structure)) {
+            Some(cap) => PromeneurRight::Edit(cap),
+            None if account == Some(self.user_id) => PromeneurRight::OwnProfile,
+            None => PromeneurRight::Read,
+        }
+    }
+}
+
+/// What a principal may change on one promeneur's record
+/// ([`Principal::promeneur_right`]).
+#[derive(Debug, Clone)]
+pub enum PromeneurRight {
+    /// Every field (a referent's gating fields become a proposal staff
+    /// confirm), with the capability the store asks for.
+    Edit(NetworkCap),
+    /// The promeneur itself: its public profile and its photo only.
+    OwnProfile,
+    /// Nothing: the record is only read.
+    Read,
+}
+
+impl PromeneurRight {
+    /// The capability of a full editor.
+    pub fn editor(&self) -> Option<&NetworkCap> {
+        match self {
+            Self::Edit(cap) => Some(cap),
+            _ => None,
+        }
+    }
+
+    /// The photo: a full editor or the promeneur itself.
+    pub fn may_set_photo(&self) -> bool {
+        !matches!(self, Self::Read)
+    }
 }
 
 /// What part of the network a principal may read.
@@ -383,6 +428,47 @@ mod tests {
         assert!(p.staff_scope().contains(&dep("63")));
         assert!(!p.staff_writes(&dep("63")));
         assert!(p.network_editor(&dep("63"), None).is_none());
+    }
+
+    #[test]
+    fn who_may_edit_a_promeneur() {
+        let (mine, other, me) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::nil());
+        let referent = principal(vec![Grant {
+            role: Role::StructureReferent,
+            department: None,
+            structure_id: Some(mine),
+            call_id: None,
+        }]);
+        let right = referent.promeneur_right(&dep("03"), mine, None);
+        assert!(right.editor().is_some_and(|c| !c.staff) && right.may_set_photo());
+        let right = referent.promeneur_right(&dep("03"), other, None);
+        assert!(matches!(right, PromeneurRight::Read) && !right.may_set_photo());
+
+        let coordinator = principal(vec![Grant::departmental(Role::Coordinator, dep("63"))]);
+        let right = coordinator.promeneur_right(&dep("63"), other, Some(me));
+        assert!(right.editor().is_some_and(|c| c.staff));
+        assert!(matches!(
+            coordinator.promeneur_right(&dep("03"), other, None),
+            PromeneurRight::Read
+        ));
+
+        // The promeneur itself: its profile, whatever its structure.
+        let promeneur = principal(vec![Grant::platform(Role::Promeneur)]);
+        let right = promeneur.promeneur_right(&dep("63"), other, Some(me));
+        assert!(matches!(right, PromeneurRight::OwnProfile));
+        assert!(right.editor().is_none() && right.may_set_photo());
+        assert!(matches!(
+            promeneur.promeneur_right(&dep("63"), other, Some(Uuid::from_u128(9))),
+            PromeneurRight::Read
+        ));
+
+        // An outgoing coordinator reads only.
+        let mut outgoing = principal(vec![Grant::departmental(Role::Coordinator, dep("63"))]);
+        outgoing.read_only.insert(dep("63"));
+        assert!(matches!(
+            outgoing.promeneur_right(&dep("63"), other, None),
+            PromeneurRight::Read
+        ));
     }
 
     #[test]

@@ -65,7 +65,7 @@ pub async fn seat(
     }
     if calls::is_call_staff(p, &view.call) {
         if calls::staff_conflicted(ctx, p, call_id).await? {
-            return Err(calls::staff_conflict_error().into());
+            return Err(calls::staff_conflict_error());
         }
         return Ok((view, Seat::Staff));
     }

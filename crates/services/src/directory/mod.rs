@@ -22,6 +22,7 @@ use store::{Db, StoreError, promeneurs::Promeneur};
 use uuid::Uuid;
 
 pub mod gate;
+pub mod map;
 
 use gate::{slots_of, visible};
 

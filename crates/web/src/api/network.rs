@@ -10,10 +10,9 @@ use axum::{
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
-use domain::{GateBlock, Platform, promeneur::PromeneurStatus};
+use domain::{GateBlock, Platform, access::PromeneurRight, promeneur::PromeneurStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
 
 use super::{Page, Paging, rfc3339};
 use utoipa_axum::{
@@ -23,7 +22,7 @@ use utoipa_axum::{
 
 use services::imports::{self, Kind};
 
-use crate::http::{Id, parse_id};
+use crate::http::Id;
 use crate::{
     AppError, AppState,
     auth::{CurrentUser, MaybeUser},
@@ -31,9 +30,12 @@ use crate::{
         directory::{DirectoryQuery, json_page},
         exports, gate,
         input::{NetworkDraft, PromeneurDraft, SlotDraft, StructureDraft},
-        service,
+        photo::photo_response,
+        query::{ConventionQuery, PromeneurQuery, StructureQuery},
     },
 };
+use services::network::draft_of;
+use services::network::{conventions, promeneurs, structures};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -54,7 +56,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(history))
         .routes(
             routes!(put_photo, delete_photo, get_photo)
-                .layer(DefaultBodyLimit::max(service::MAX_PHOTO_BYTES + 1)),
+                .layer(DefaultBodyLimit::max(promeneurs::MAX_PHOTO_BYTES + 1)),
         )
         .routes(routes!(themes))
         .routes(routes!(import_file).layer(DefaultBodyLimit::max(imports::MAX_BYTES + 1)))
@@ -153,55 +155,6 @@ impl StructureIn {
     }
 }
 
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct StructureQuery {
-    pub department: Option<String>,
-    pub kind: Option<String>,
-    pub q: Option<String>,
-    /// Include archived structures.
-    pub archived: Option<bool>,
-    /// `pending`: only structures waiting for approval; `approved`: only
-    /// approved ones.
-    pub approval: Option<String>,
-    pub limit: Option<i64>,
-    pub offset: Option<i64>,
-}
-
-impl StructureQuery {
-    pub fn filter(&self, paging: bool) -> Result<store::structures::Filter, AppError> {
-        let pg = Paging {
-            limit: self.limit,
-            offset: self.offset,
-        };
-        Ok(store::structures::Filter {
-            department: self.department.clone().filter(|d| !d.is_empty()),
-            kind: match self.kind.as_deref().filter(|k| !k.is_empty()) {
-                None => None,
-                Some(k) => Some(
-                    domain::StructureKind::parse(k)
-                        .map_err(|e| AppError::invalid_field("kind", e.to_string()))?,
-                ),
-            },
-            q: self.q.clone(),
-            include_archived: self.archived.unwrap_or(false),
-            approved: match self.approval.as_deref().unwrap_or("").trim() {
-                "" => None,
-                "pending" => Some(false),
-                "approved" => Some(true),
-                _ => {
-                    return Err(AppError::invalid_field(
-                        "approval",
-                        "Valeurs possibles : pending (à valider) ou approved (validées).",
-                    ));
-                }
-            },
-            limit: if paging { pg.limit() } else { 100_000 },
-            offset: if paging { pg.offset() } else { 0 },
-        })
-    }
-}
-
 /// Structures in the caller's scope.
 #[utoipa::path(get, path = "/api/v1/structures", tag = "network", params(StructureQuery),
     responses((status = 200, body = Page<StructureOut>)))]
@@ -230,8 +183,8 @@ pub async fn create_structure(
 ) -> Result<(StatusCode, Json<StructureOut>), AppError> {
     let mut d = StructureDraft::default();
     input.apply(&mut d);
-    let id = service::create_structure(&state, &p, &d).await?;
-    let s = service::structure(&state, &p, id).await?;
+    let id = structures::create_structure(&state, &p, &d).await?;
+    let s = structures::structure(&state, &p, id).await?;
     Ok((StatusCode::CREATED, Json(structure_out(s))))
 }
 
@@ -242,7 +195,7 @@ pub async fn show_structure(
     CurrentUser(p, _): CurrentUser,
     Id(id): Id,
 ) -> Result<Json<StructureOut>, AppError> {
-    let s = service::structure(&state, &p, id).await?;
+    let s = structures::structure(&state, &p, id).await?;
     Ok(Json(structure_out(s)))
 }
 
@@ -254,18 +207,18 @@ pub async fn patch_structure(
     Id(id): Id,
     Json(mut input): Json<StructureIn>,
 ) -> Result<Json<StructureOut>, AppError> {
-    let current = service::structure(&state, &p, id).await?;
+    let current = structures::structure(&state, &p, id).await?;
     let archived = input.archived.take();
     let mut d = StructureDraft::from_structure(&current);
     input.apply(&mut d);
-    service::update_structure(&state, &p, id, &d).await?;
+    structures::update_structure(&state, &p, id, &d).await?;
     if let Some(a) = archived
         && a != current.archived_at.is_some()
     {
-        service::archive_structure(&state, &p, id, a).await?;
+        structures::archive_structure(&state, &p, id, a).await?;
     }
     Ok(Json(structure_out(
-        service::structure(&state, &p, id).await?,
+        structures::structure(&state, &p, id).await?,
     )))
 }
 
@@ -323,7 +276,7 @@ pub async fn create_convention(
     Id(id): Id,
     Json(input): Json<ConventionIn>,
 ) -> Result<(StatusCode, Json<ConventionOut>), AppError> {
-    let cid = service::create_convention(
+    let cid = conventions::create_convention(
         &state,
         &p,
         id,
@@ -356,49 +309,11 @@ pub async fn sign_convention(
     Id(id): Id,
     Json(input): Json<SignatureIn>,
 ) -> Result<Json<ConventionOut>, AppError> {
-    service::sign_convention(&state, &p, id, &input.signed_on, None).await?;
+    conventions::sign_convention(&state, &p, id, &input.signed_on, None).await?;
     let c = store::conventions::find(&state.db, &p.structure_scope(), id)
         .await?
         .ok_or_else(AppError::not_found)?;
     Ok(Json(convention_out(c, state.today())))
-}
-
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ConventionQuery {
-    pub department: Option<String>,
-    pub structure_id: Option<String>,
-    /// Only those to renew (ending within 90 days) or expired.
-    pub to_renew: Option<bool>,
-    pub limit: Option<i64>,
-    pub offset: Option<i64>,
-}
-
-impl ConventionQuery {
-    pub fn filter(
-        &self,
-        today: jiff::civil::Date,
-        paging: bool,
-    ) -> Result<store::conventions::Filter, AppError> {
-        let pg = Paging {
-            limit: self.limit,
-            offset: self.offset,
-        };
-        Ok(store::conventions::Filter {
-            structure_id: match self.structure_id.as_deref().filter(|s| !s.is_empty()) {
-                Some(s) => Some(parse_id(s)?),
-                None => None,
-            },
-            department: self.department.clone().filter(|d| !d.is_empty()),
-            ending_before: self.to_renew.unwrap_or(false).then(|| {
-                today
-                    .checked_add(jiff::ToSpan::days(domain::convention::RENEWAL_WINDOW_DAYS))
-                    .unwrap_or(today)
-            }),
-            limit: if paging { pg.limit() } else { 100_000 },
-            offset: if paging { pg.offset() } else { 0 },
-        })
-    }
 }
 
 #[utoipa::path(get, path = "/api/v1/conventions", tag = "network", params(ConventionQuery),
@@ -431,7 +346,7 @@ pub async fn structure_conventions(
     CurrentUser(p, _): CurrentUser,
     Id(id): Id,
 ) -> Result<Json<Page<ConventionOut>>, AppError> {
-    let s = service::structure(&state, &p, id).await?;
+    let s = structures::structure(&state, &p, id).await?;
     let today = state.today();
     let (items, total) = store::conventions::list(
         &state.db,
@@ -461,9 +376,9 @@ pub async fn approve_structure(
     CurrentUser(p, _): CurrentUser,
     Id(id): Id,
 ) -> Result<Json<StructureOut>, AppError> {
-    service::approve_structure(&state, &p, id).await?;
+    structures::approve_structure(&state, &p, id).await?;
     Ok(Json(structure_out(
-        service::structure(&state, &p, id).await?,
+        structures::structure(&state, &p, id).await?,
     )))
 }
 
@@ -759,97 +674,6 @@ fn slot_draft(s: SlotIo) -> SlotDraft {
     }
 }
 
-/// The draft of a stored promeneur (for a partial change).
-pub fn draft_of(p: &store::promeneurs::Promeneur) -> PromeneurDraft {
-    let slots = gate::slots_of(p);
-    PromeneurDraft {
-        first_name: p.first_name.clone(),
-        last_name: p.last_name.clone(),
-        email: p.email.clone(),
-        phone: p.phone.clone().unwrap_or_default(),
-        structure: p.structure_id.to_string(),
-        job_title: p.job_title.clone(),
-        commune: format!("{} ({})", p.commune_name, p.commune_insee),
-        networks: p
-            .networks
-            .iter()
-            .map(|n| NetworkDraft {
-                platform: n.platform.clone(),
-                handle: n.handle.clone(),
-                url: n.url.clone().unwrap_or_default(),
-            })
-            .collect(),
-        themes: p.themes.clone(),
-        presence: slots
-            .iter()
-            .map(|s| SlotDraft {
-                weekday: s.weekday().number().to_string(),
-                start: s.start().to_string(),
-                end: s.end().to_string(),
-            })
-            .collect(),
-        mandate_hours: p.mandate_hours.map(|h| h.to_string()).unwrap_or_default(),
-        mandate_starts_on: p
-            .mandate_starts_on
-            .map(|d| d.to_string())
-            .unwrap_or_default(),
-        mandate_ends_on: p.mandate_ends_on.map(|d| d.to_string()).unwrap_or_default(),
-        charter_signed_on: p
-            .charter_signed_on
-            .map(|d| d.to_string())
-            .unwrap_or_default(),
-        initial_training_on: p
-            .initial_training_on
-            .map(|d| d.to_string())
-            .unwrap_or_default(),
-        public_consent: p.public_consent,
-        public_bio: p.public_bio.clone(),
-        status: String::new(),
-    }
-}
-
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PromeneurQuery {
-    pub department: Option<String>,
-    pub status: Option<String>,
-    pub structure_id: Option<String>,
-    pub q: Option<String>,
-    /// Only promeneurs with a referent's proposal waiting for staff.
-    pub to_confirm: Option<bool>,
-    pub limit: Option<i64>,
-    pub offset: Option<i64>,
-}
-
-impl PromeneurQuery {
-    pub fn filter(&self, paging: bool) -> Result<store::promeneurs::Filter, AppError> {
-        let pg = Paging {
-            limit: self.limit,
-            offset: self.offset,
-        };
-        Ok(store::promeneurs::Filter {
-            department: self.department.clone().filter(|d| !d.is_empty()),
-            status: match self.status.as_deref().filter(|s| !s.is_empty()) {
-                Some(s) => Some(
-                    PromeneurStatus::parse(s)
-                        .map_err(|e| AppError::invalid_field("status", e.to_string()))?
-                        .as_str()
-                        .to_owned(),
-                ),
-                None => None,
-            },
-            structure_id: match self.structure_id.as_deref().filter(|s| !s.is_empty()) {
-                Some(s) => Some(parse_id(s)?),
-                None => None,
-            },
-            q: self.q.clone(),
-            to_confirm: self.to_confirm.unwrap_or(false),
-            limit: if paging { pg.limit() } else { 20_000 },
-            offset: if paging { pg.offset() } else { 0 },
-        })
-    }
-}
-
 #[utoipa::path(get, path = "/api/v1/promeneurs", tag = "network", params(PromeneurQuery),
     responses((status = 200, body = Page<PromeneurOut>)))]
 pub async fn list_promeneurs(
@@ -871,10 +695,10 @@ pub async fn list_promeneurs(
     }))
 }
 
-fn status_of(outcome: service::Outcome, written: StatusCode) -> StatusCode {
+fn status_of(outcome: promeneurs::Outcome, written: StatusCode) -> StatusCode {
     match outcome {
-        service::Outcome::Written => written,
-        service::Outcome::Proposed => StatusCode::ACCEPTED,
+        promeneurs::Outcome::Written => written,
+        promeneurs::Outcome::Proposed => StatusCode::ACCEPTED,
     }
 }
 
@@ -890,12 +714,12 @@ pub async fn create_promeneur(
     Json(input): Json<PromeneurIn>,
 ) -> Result<(StatusCode, Json<PromeneurOut>), AppError> {
     if input.public_consent == Some(true) {
-        return Err(service::consent_refused());
+        return Err(promeneurs::consent_refused().into());
     }
     let mut d = PromeneurDraft::default();
     input.apply(&mut d);
-    let (id, outcome) = service::create_promeneur(&state, &p, &d).await?;
-    let out = service::promeneur(&state, &p, id).await?;
+    let (id, outcome) = promeneurs::create_promeneur(&state, &p, &d).await?;
+    let out = promeneurs::promeneur(&state, &p, id).await?;
     Ok((
         status_of(outcome, StatusCode::CREATED),
         Json(promeneur_out(&state, out)),
@@ -909,7 +733,7 @@ pub async fn show_promeneur(
     CurrentUser(p, _): CurrentUser,
     Id(id): Id,
 ) -> Result<Json<PromeneurOut>, AppError> {
-    let x = service::promeneur(&state, &p, id).await?;
+    let x = promeneurs::promeneur(&state, &p, id).await?;
     Ok(Json(promeneur_out(&state, x)))
 }
 
@@ -924,53 +748,53 @@ pub async fn patch_promeneur(
     Id(id): Id,
     Json(input): Json<PromeneurIn>,
 ) -> Result<(StatusCode, Json<PromeneurOut>), AppError> {
-    let current = service::promeneur(&state, &p, id).await?;
-    let editor = domain::DepartmentCode::parse(&current.department)
-        .ok()
-        .and_then(|d| p.network_editor(&d, Some(current.structure_id)))
-        .is_some();
+    let current = promeneurs::promeneur(&state, &p, id).await?;
+    let right = promeneurs::right(&p, &current)?;
     if input.status.is_some() {
         return Err(AppError::invalid_field(
             "status",
             "Le statut se change par POST /promeneurs/{id}/status.",
         ));
     }
-    let own = current.user_id == Some(p.user_id);
     let mut d = draft_of(&current);
-    let mut outcome = service::Outcome::Written;
-    if editor {
-        if input
-            .public_consent
-            .is_some_and(|c| c != current.public_consent)
-        {
-            return Err(service::consent_refused());
+    let mut outcome = promeneurs::Outcome::Written;
+    match right {
+        PromeneurRight::Edit(_) => {
+            if input
+                .public_consent
+                .is_some_and(|c| c != current.public_consent)
+            {
+                return Err(promeneurs::consent_refused().into());
+            }
+            input.apply(&mut d);
+            outcome = promeneurs::update_promeneur(&state, &p, id, &d).await?;
         }
-        input.apply(&mut d);
-        outcome = service::update_promeneur(&state, &p, id, &d).await?;
-    } else if own {
-        if input.touches_staff_fields() {
+        PromeneurRight::OwnProfile => {
+            if input.touches_staff_fields() {
+                return Err(AppError::forbidden(
+                    "Vous ne pouvez modifier que votre profil public (réseaux, thèmes, présences, présentation, consentement).",
+                ));
+            }
+            input.apply(&mut d);
+            promeneurs::update_own_profile(
+                &state,
+                &p,
+                id,
+                &d.networks,
+                &d.presence,
+                &d.themes,
+                &d.public_bio,
+                d.public_consent,
+            )
+            .await?;
+        }
+        PromeneurRight::Read => {
             return Err(AppError::forbidden(
-                "Vous ne pouvez modifier que votre profil public (réseaux, thèmes, présences, présentation, consentement).",
+                "Vous ne pouvez que consulter cette fiche.",
             ));
         }
-        input.apply(&mut d);
-        service::update_own_profile(
-            &state,
-            &p,
-            id,
-            &d.networks,
-            &d.presence,
-            &d.themes,
-            &d.public_bio,
-            d.public_consent,
-        )
-        .await?;
-    } else {
-        return Err(AppError::forbidden(
-            "Vous ne pouvez que consulter cette fiche.",
-        ));
     }
-    let x = service::promeneur(&state, &p, id).await?;
+    let x = promeneurs::promeneur(&state, &p, id).await?;
     Ok((
         status_of(outcome, StatusCode::OK),
         Json(promeneur_out(&state, x)),
@@ -995,7 +819,7 @@ pub async fn set_status(
     Id(id): Id,
     Json(input): Json<StatusIn>,
 ) -> Result<(StatusCode, Json<PromeneurOut>), AppError> {
-    let outcome = service::set_status(
+    let outcome = promeneurs::set_status(
         &state,
         &p,
         id,
@@ -1004,7 +828,7 @@ pub async fn set_status(
         input.reason.as_deref().unwrap_or(""),
     )
     .await?;
-    let x = service::promeneur(&state, &p, id).await?;
+    let x = promeneurs::promeneur(&state, &p, id).await?;
     Ok((
         status_of(outcome, StatusCode::OK),
         Json(promeneur_out(&state, x)),
@@ -1037,8 +861,8 @@ pub async fn decide_proposal(
             ));
         }
     };
-    service::decide_proposal(&state, &p, id, accept).await?;
-    let x = service::promeneur(&state, &p, id).await?;
+    promeneurs::decide_proposal(&state, &p, id, accept).await?;
+    let x = promeneurs::promeneur(&state, &p, id).await?;
     Ok(Json(promeneur_out(&state, x)))
 }
 
@@ -1051,8 +875,8 @@ pub async fn open_account(
     CurrentUser(p, _): CurrentUser,
     Id(id): Id,
 ) -> Result<Json<PromeneurOut>, AppError> {
-    service::invite_promeneur(&state, &p, id).await?;
-    let x = service::promeneur(&state, &p, id).await?;
+    promeneurs::invite_promeneur(&state, &p, id).await?;
+    let x = promeneurs::promeneur(&state, &p, id).await?;
     Ok(Json(promeneur_out(&state, x)))
 }
 
@@ -1073,7 +897,7 @@ pub async fn history(
     CurrentUser(p, _): CurrentUser,
     Id(id): Id,
 ) -> Result<Json<Page<StatusChangeOut>>, AppError> {
-    let x = service::promeneur(&state, &p, id).await?;
+    let x = promeneurs::promeneur(&state, &p, id).await?;
     let items: Vec<StatusChangeOut> = store::promeneurs::status_history(&state.db, x.id)
         .await?
         .into_iter()
@@ -1104,7 +928,7 @@ pub async fn put_photo(
     Id(id): Id,
     body: Bytes,
 ) -> Result<StatusCode, AppError> {
-    service::set_photo(&state, &p, id, Some(&body)).await?;
+    promeneurs::set_photo(&state, &p, id, Some(&body)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -1115,7 +939,7 @@ pub async fn delete_photo(
     CurrentUser(p, _): CurrentUser,
     Id(id): Id,
 ) -> Result<StatusCode, AppError> {
-    service::set_photo(&state, &p, id, None).await?;
+    promeneurs::set_photo(&state, &p, id, None).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -1126,33 +950,8 @@ pub async fn get_photo(
     CurrentUser(p, _): CurrentUser,
     Id(id): Id,
 ) -> Result<Response, AppError> {
-    let x = service::promeneur(&state, &p, id).await?;
+    let x = promeneurs::promeneur(&state, &p, id).await?;
     photo_response(&state, x.photo_id, "private, max-age=60").await
-}
-
-/// A stored photo as a JPEG response.
-pub async fn photo_response(
-    state: &AppState,
-    photo: Option<Uuid>,
-    cache: &'static str,
-) -> Result<Response, AppError> {
-    let file = match photo {
-        Some(id) => store::files::get(&state.db, id).await?,
-        None => None,
-    }
-    .ok_or_else(AppError::not_found)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/jpeg"),
-            (header::CACHE_CONTROL, cache),
-            (
-                header::CONTENT_DISPOSITION,
-                "inline; filename=\"photo.jpg\"",
-            ),
-        ],
-        file.content,
-    )
-        .into_response())
 }
 
 #[derive(Serialize, ToSchema)]

@@ -10,11 +10,8 @@ use utoipa::{IntoParams, ToSchema};
 use super::{Page, Paging};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{
-    AppError, AppState,
-    auth::CurrentUser,
-    pages::caf::{CafForm, pilot, update},
-};
+use crate::{AppError, AppState, auth::CurrentUser};
+use services::network::caf::{CafDraft, pilot, update};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -86,11 +83,43 @@ pub async fn update_department(
     Json(form): Json<CafForm>,
 ) -> Result<Json<DepartmentOut>, AppError> {
     let cap = pilot(&p, &code)?;
-    update(&state, &p, &cap, &form).await?;
+    update(&state, &p, &cap, &form.into()).await?;
     let d = store::reference::department(&state.db, cap.department.as_str())
         .await?
         .ok_or_else(AppError::not_found)?;
     Ok(Json(d.into()))
+}
+
+/// A CAF's details to change; a field left out stays as it is.
+#[derive(Deserialize, Clone, Default, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CafForm {
+    #[serde(default)]
+    pub caf_name: Option<String>,
+    #[serde(default)]
+    pub caf_address: Option<String>,
+    #[serde(default)]
+    pub contact_name: Option<String>,
+    #[serde(default)]
+    pub contact_email: Option<String>,
+    #[serde(default)]
+    pub contact_phone: Option<String>,
+    /// Accepted and ignored (the pages' form sends it).
+    #[serde(default, skip_serializing)]
+    #[schema(ignore)]
+    pub csrf_token: Option<String>,
+}
+
+impl From<CafForm> for CafDraft {
+    fn from(f: CafForm) -> Self {
+        Self {
+            caf_name: f.caf_name,
+            caf_address: f.caf_address,
+            contact_name: f.contact_name,
+            contact_email: f.contact_email,
+            contact_phone: f.contact_phone,
+        }
+    }
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -34,9 +34,3 @@ where
         }
     }
 }
-
-/// An identifier given elsewhere than in the path (a filter of a list):
-/// malformed, it names nothing, as in a path.
-pub fn parse_id(s: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(s).map_err(|_| AppError::not_found())
-}

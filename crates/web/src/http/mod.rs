@@ -11,5 +11,5 @@ mod id;
 mod progress;
 pub mod security;
 
-pub use id::{Id, parse_id};
+pub use id::Id;
 pub use progress::ImportProgress;

@@ -31,7 +31,7 @@ use crate::http::Id;
 use crate::{
     AppError, AppState,
     auth::{Auth, CurrentUser, MaybeUser},
-    calls::{self, ApplicationDraft, CallView, exports, signup},
+    calls::{self, ApplicationDraft, CallView, exports},
     view::{Layout, render},
 };
 
@@ -124,7 +124,7 @@ async fn departments_names(state: &AppState, codes: &[String]) -> Result<String,
 
 /// Why an account with no structure cannot apply yet.
 async fn pending_claim(state: &AppState, p: &Principal) -> Result<Option<String>, AppError> {
-    Ok(signup::my_claims(state, p)
+    Ok(services::network::signup::my_claims(state, p)
         .await?
         .into_iter()
         .find(|c| c.status == ClaimStatus::Pending)

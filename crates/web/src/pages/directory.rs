@@ -22,12 +22,14 @@ use uuid::Uuid;
 
 use crate::{
     AppError, AppState,
-    api::network::photo_response,
     auth::MaybeUser,
     network::{
-        directory::{DirectoryQuery, Entry},
+        directory::{
+            DirectoryQuery, Entry,
+            map::{self, Marker, Origin},
+        },
         input::CommuneIndex,
-        map::{self, Marker, Origin},
+        photo::photo_response,
     },
     view::{Layout, render},
 };

@@ -27,17 +27,17 @@ use super::{
     structures::departments_of,
 };
 use crate::http::Id;
+use crate::network::query::PromeneurQuery;
 use crate::{
     AppError, AppState,
-    api::network::{PromeneurQuery, draft_of},
     auth::{Auth, CurrentUser},
     network::{
         gate,
         input::{NetworkDraft, PromeneurDraft, SlotDraft},
-        service,
     },
     view::{Layout, render},
 };
+use services::network::{draft_of, promeneurs};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -48,7 +48,9 @@ pub fn router() -> Router<AppState> {
         .route("/reseau/promeneurs/{id}/proposition", post(decide_proposal))
         .route(
             "/reseau/promeneurs/{id}/photo",
-            post(set_photo).layer(DefaultBodyLimit::max(service::MAX_PHOTO_BYTES + 64 * 1024)),
+            post(set_photo).layer(DefaultBodyLimit::max(
+                promeneurs::MAX_PHOTO_BYTES + 64 * 1024,
+            )),
         )
         .route("/reseau/promeneurs/{id}/qr.svg", get(qr))
         .route("/reseau/promeneurs/{id}/compte", post(open_account))
@@ -408,14 +410,14 @@ async fn create(
     f: Fields,
 ) -> Result<Response, AppError> {
     let d = draft_from(&f);
-    match service::create_promeneur(&state, &p, &d).await {
+    match promeneurs::create_promeneur(&state, &p, &d).await {
         Ok((id, outcome)) => Ok(Redirect::to(&format!(
             "/reseau/promeneurs/{id}?message={}",
             saved_message(outcome)
         ))
         .into_response()),
         Err(e) => {
-            let errors = Errs::from_error(e)?;
+            let errors = Errs::from_error(e.into())?;
             let structures = editable_structures(&state, &p).await?;
             let page = NewPage {
                 layout: Layout::new(&auth, "Erreur : nouveau promeneur"),
@@ -512,9 +514,9 @@ async fn show_page(
     photo_error: Option<String>,
     message: Option<&str>,
 ) -> Result<Show, AppError> {
-    let x = service::promeneur(state, p, id).await?;
-    let dep = DepartmentCode::parse(&x.department).map_err(|_| AppError::not_found())?;
-    let editor = p.network_editor(&dep, Some(x.structure_id));
+    let x = promeneurs::promeneur(state, p, id).await?;
+    let right = promeneurs::right(p, &x)?;
+    let editor = right.editor();
     let can_edit = editor.is_some();
     let can_confirm = editor.is_some_and(|c| c.staff);
     let proposal = x.proposal.as_ref().map(ProposalView::new);
@@ -618,14 +620,14 @@ async fn save(
     f: Fields,
 ) -> Result<Response, AppError> {
     let d = draft_from(&f);
-    match service::update_promeneur(&state, &p, id, &d).await {
+    match promeneurs::update_promeneur(&state, &p, id, &d).await {
         Ok(outcome) => Ok(Redirect::to(&format!(
             "/reseau/promeneurs/{id}?message={}",
             saved_message(outcome)
         ))
         .into_response()),
         Err(e) => {
-            let errors = Errs::from_error(e)?;
+            let errors = Errs::from_error(e.into())?;
             let page = show_page(
                 &state,
                 &p,
@@ -649,7 +651,7 @@ async fn set_status(
     Id(id): Id,
     f: Fields,
 ) -> Result<Response, AppError> {
-    match service::set_status(
+    match promeneurs::set_status(
         &state,
         &p,
         id,
@@ -659,15 +661,15 @@ async fn set_status(
     )
     .await
     {
-        Ok(service::Outcome::Written) => Ok(Redirect::to(&format!(
+        Ok(promeneurs::Outcome::Written) => Ok(Redirect::to(&format!(
             "/reseau/promeneurs/{id}?message=statut-modifie"
         ))
         .into_response()),
-        Ok(service::Outcome::Proposed) => {
+        Ok(promeneurs::Outcome::Proposed) => {
             Ok(Redirect::to(&format!("/reseau/promeneurs/{id}?message=propose")).into_response())
         }
         Err(e) => {
-            let errors = Errs::from_error(e)?;
+            let errors = Errs::from_error(e.into())?;
             let page = show_page(
                 &state,
                 &p,
@@ -685,10 +687,10 @@ async fn set_status(
     }
 }
 
-fn saved_message(outcome: service::Outcome) -> &'static str {
+fn saved_message(outcome: promeneurs::Outcome) -> &'static str {
     match outcome {
-        service::Outcome::Written => "enregistre",
-        service::Outcome::Proposed => "propose",
+        promeneurs::Outcome::Written => "enregistre",
+        promeneurs::Outcome::Proposed => "propose",
     }
 }
 
@@ -704,7 +706,7 @@ async fn decide_proposal(
         "refuser" => false,
         _ => return Err(AppError::bad_request("Décision inconnue.")),
     };
-    service::decide_proposal(&state, &p, id, accept).await?;
+    promeneurs::decide_proposal(&state, &p, id, accept).await?;
     let message = if accept {
         "proposition-confirmee"
     } else {
@@ -773,7 +775,10 @@ async fn set_photo(
             return Err(AppError::invalid_field("photo", "Choisissez une photo."));
         }
     };
-    match service::set_photo(&state, &p, id, bytes).await {
+    match promeneurs::set_photo(&state, &p, id, bytes)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(()) => {
             let m = if remove {
                 "photo-supprimee"
@@ -816,7 +821,7 @@ async fn open_account(
     Id(id): Id,
     _fields: Fields,
 ) -> Result<Redirect, AppError> {
-    service::invite_promeneur(&state, &p, id).await?;
+    promeneurs::invite_promeneur(&state, &p, id).await?;
     Ok(Redirect::to(&format!(
         "/reseau/promeneurs/{id}?message=compte-ouvert"
     )))
@@ -828,7 +833,7 @@ async fn qr(
     CurrentUser(p, _): CurrentUser,
     Id(id): Id,
 ) -> Result<Response, AppError> {
-    let x = service::promeneur(&state, &p, id).await?;
+    let x = promeneurs::promeneur(&state, &p, id).await?;
     let url = format!(
         "{}/verifier/{}",
         state.settings.base_url, x.verification_code
@@ -935,7 +940,7 @@ async fn save_my_profile(
         .await?
         .ok_or_else(AppError::not_found)?;
     let d = draft_from(&fields);
-    match service::update_own_profile(
+    match promeneurs::update_own_profile(
         &state,
         &p,
         me.id,
@@ -949,7 +954,7 @@ async fn save_my_profile(
     {
         Ok(()) => Ok(Redirect::to("/mon-profil?message=enregistre").into_response()),
         Err(e) => {
-            let errors = Errs::from_error(e)?;
+            let errors = Errs::from_error(e.into())?;
             let page = my_profile_page(&state, &p, &auth, Some(d), errors, None).await?;
             super::form::rejected(&page)
         }

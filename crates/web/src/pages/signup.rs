@@ -16,9 +16,9 @@ use super::{
 use crate::{
     AppError, AppState,
     auth::{ClientAddress, MaybeUser},
-    calls::signup::{self, SignupDraft, SignupOutcome},
     view::{Layout, render},
 };
+use services::network::signup::{self, SignupDraft, SignupOutcome};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -91,7 +91,7 @@ async fn submit(
             Ok(Redirect::to(&format!("/inscription/envoyee?cas={case}")).into_response())
         }
         Err(e) => {
-            let errors = Errs::from_error(e)?;
+            let errors = Errs::from_error(e.into())?;
             let order = [
                 "name",
                 "email",

@@ -20,12 +20,14 @@ use super::form::{Errs, Fields};
 use crate::http::Id;
 use crate::{
     AppError, AppState,
-    api::network::{ConventionQuery, StructureQuery},
     auth::{Auth, CurrentUser},
-    calls::signup,
-    network::{input::StructureDraft, service},
+    network::{
+        input::StructureDraft,
+        query::{ConventionQuery, StructureQuery},
+    },
     view::{Layout, render},
 };
+use services::network::{conventions, signup, structures};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -38,13 +40,13 @@ pub fn router() -> Router<AppState> {
         .route(
             "/reseau/structures/{id}/conventions",
             post(add_convention).layer(DefaultBodyLimit::max(
-                service::MAX_CONVENTION_BYTES + 64 * 1024,
+                conventions::MAX_CONVENTION_BYTES + 64 * 1024,
             )),
         )
         .route(
             "/reseau/conventions/{id}/signature",
             post(sign_convention).layer(DefaultBodyLimit::max(
-                service::MAX_CONVENTION_BYTES + 64 * 1024,
+                conventions::MAX_CONVENTION_BYTES + 64 * 1024,
             )),
         )
         .route("/reseau/structures/{id}/referents", post(invite_referent))
@@ -149,7 +151,7 @@ async fn list(
         can_create: p.is_staff(),
         export_query,
         claims: claim_rows(signup::all_pending_claims(&state, &p).await?),
-        pending: service::pending_structures(&state, &p).await?.len(),
+        pending: structures::pending_structures(&state, &p).await?.len(),
     })
 }
 
@@ -177,7 +179,7 @@ async fn pending(
         return Err(AppError::not_found());
     }
     let mut items = Vec::new();
-    for s in service::pending_structures(&state, &p).await? {
+    for s in structures::pending_structures(&state, &p).await? {
         items.push(PendingRow {
             at: domain::clock::french_instant(s.created_at),
             referents: store::users::referents(&state.db, s.id).await?,
@@ -197,7 +199,7 @@ async fn approve(
     Id(id): Id,
     _f: Fields,
 ) -> Result<Redirect, AppError> {
-    service::approve_structure(&state, &p, id).await?;
+    structures::approve_structure(&state, &p, id).await?;
     Ok(Redirect::to(
         "/reseau/structures/a-valider?message=structure-validee",
     ))
@@ -247,12 +249,12 @@ async fn create(
         return Err(AppError::not_found());
     }
     let d = draft_from(&f);
-    match service::create_structure(&state, &p, &d).await {
+    match structures::create_structure(&state, &p, &d).await {
         Ok(id) => Ok(
             Redirect::to(&format!("/reseau/structures/{id}?message=enregistre")).into_response(),
         ),
         Err(e) => {
-            let errors = Errs::from_error(e)?;
+            let errors = Errs::from_error(e.into())?;
             let page = NewPage {
                 layout: Layout::new(&auth, "Erreur : nouvelle structure"),
                 d,
@@ -353,7 +355,7 @@ async fn show_page(
     convention_errors: Errs,
     message: Option<&str>,
 ) -> Result<Show, AppError> {
-    let s = service::structure(state, p, id).await?;
+    let s = structures::structure(state, p, id).await?;
     let dep = DepartmentCode::parse(&s.department).map_err(|_| AppError::not_found())?;
     let cap = p.network_editor(&dep, Some(s.id));
     let scope = p.network_scope();
@@ -449,12 +451,12 @@ async fn save(
     f: Fields,
 ) -> Result<Response, AppError> {
     let d = draft_from(&f);
-    match service::update_structure(&state, &p, id, &d).await {
+    match structures::update_structure(&state, &p, id, &d).await {
         Ok(()) => Ok(
             Redirect::to(&format!("/reseau/structures/{id}?message=enregistre")).into_response(),
         ),
         Err(e) => {
-            let errors = Errs::from_error(e)?;
+            let errors = Errs::from_error(e.into())?;
             let page = show_page(
                 &state,
                 &p,
@@ -478,7 +480,7 @@ async fn archive(
     f: Fields,
 ) -> Result<Redirect, AppError> {
     let archived = f.get("archived") == "1";
-    service::archive_structure(&state, &p, id, archived).await?;
+    structures::archive_structure(&state, &p, id, archived).await?;
     let message = if archived { "archivee" } else { "restauree" };
     Ok(Redirect::to(&format!(
         "/reseau/structures/{id}?message={message}"
@@ -495,7 +497,7 @@ async fn add_convention(
 ) -> Result<Response, AppError> {
     let (f, file) = super::promeneurs::read_multipart(form, "document").await?;
     let file = file.map(|bytes| (f.get("file_name").to_owned(), bytes));
-    let result = service::create_convention(
+    let result = conventions::create_convention(
         &state,
         &p,
         id,
@@ -505,7 +507,8 @@ async fn add_convention(
         f.get("signed_on"),
         file.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())),
     )
-    .await;
+    .await
+    .map_err(AppError::from);
     match result {
         Ok(_) => Ok(Redirect::to(&format!(
             "/reseau/structures/{id}?message=convention-enregistree"
@@ -530,7 +533,7 @@ async fn sign_convention(
 ) -> Result<Redirect, AppError> {
     let (f, file) = super::promeneurs::read_multipart(form, "document").await?;
     let name = f.get("file_name").to_owned();
-    service::sign_convention(
+    conventions::sign_convention(
         &state,
         &p,
         id,
@@ -651,7 +654,10 @@ async fn invite_referent(
 ) -> Result<Response, AppError> {
     let name = f.get("referent_name").to_owned();
     let email = f.get("referent_email").to_owned();
-    match signup::invite_referent(&state, &p, id, &name, &email).await {
+    match signup::invite_referent(&state, &p, id, &name, &email)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(Redirect::to(&format!(
             "/reseau/structures/{id}?message=referent-invite#referents"
         ))

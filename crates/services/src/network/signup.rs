@@ -7,15 +7,18 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use domain::{DepartmentCode, Email, NetworkCap, Principal, Siret};
+use domain::{Email, NetworkCap, Principal, Siret};
 use store::{audit::Actor, claims::Claim, structures::Structure, users::User};
 use uuid::Uuid;
 
 use crate::{
-    AppError, AppState,
+    Ctx, ServiceError,
     accounts::{actor, send_activation},
     mail,
-    network::input::{StructureDraft, validate_structure},
+    network::{
+        dep,
+        input::{StructureDraft, validate_structure},
+    },
 };
 
 /// What a visitor types on `/inscription`.
@@ -64,17 +67,13 @@ fn visitor(email: &str) -> Actor {
     }
 }
 
-fn dep(code: &str) -> Result<DepartmentCode, AppError> {
-    DepartmentCode::parse(code).map_err(|_| AppError::not_found())
-}
-
 /// What the visitor's structure is: known by its SIRET, or to register.
 enum Target {
     Known(Structure),
     New(store::structures::StructureInput),
 }
 
-async fn check(state: &AppState, d: &SignupDraft) -> Result<(String, Email, Target), AppError> {
+async fn check(ctx: &Ctx, d: &SignupDraft) -> Result<(String, Email, Target), ServiceError> {
     let mut errors = BTreeMap::new();
     let name = d.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 200 {
@@ -106,10 +105,10 @@ async fn check(state: &AppState, d: &SignupDraft) -> Result<(String, Email, Targ
     };
     let mut target = None;
     if let Some(siret) = &siret {
-        if let Some(s) = store::structures::find_by_siret(&state.db, siret.as_str()).await? {
+        if let Some(s) = store::structures::find_by_siret(&ctx.db, siret.as_str()).await? {
             target = Some(Target::Known(s));
         } else {
-            let communes = state.communes().await?;
+            let communes = ctx.communes().await?;
             let draft = StructureDraft {
                 name: d.structure_name.clone(),
                 kind: d.kind.clone(),
@@ -148,42 +147,42 @@ async fn check(state: &AppState, d: &SignupDraft) -> Result<(String, Email, Targ
     }
     match (email, target) {
         (Some(email), Some(target)) if errors.is_empty() => Ok((name, email, target)),
-        _ => Err(AppError::invalid(errors)),
+        _ => Err(ServiceError::invalid(errors)),
     }
 }
 
 /// Signs a visitor up. An address that already has an account gets an
 /// e-mail saying so, and the visitor the same answer as a new one: the
 /// page never tells which addresses are registered.
-pub async fn sign_up(state: &AppState, d: &SignupDraft) -> Result<SignupOutcome, AppError> {
-    let (name, email, target) = check(state, d).await?;
+pub async fn sign_up(ctx: &Ctx, d: &SignupDraft) -> Result<SignupOutcome, ServiceError> {
+    let (name, email, target) = check(ctx, d).await?;
     let outcome = match target {
         Target::Known(_) => SignupOutcome::Claim,
         Target::New(_) => SignupOutcome::NewStructure,
     };
-    if store::users::find_by_email(&state.db, email.as_str())
+    if store::users::find_by_email(&ctx.db, email.as_str())
         .await?
         .is_some()
     {
-        account_exists(state, &email).await?;
+        account_exists(ctx, &email).await?;
         return Ok(outcome);
     }
-    let now = state.now();
+    let now = ctx.now();
     let by = visitor(email.as_str());
-    let mut tx = state.db.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let created = match &target {
         Target::New(input) => {
             let cap = NetworkCap::for_signup(dep(&input.department)?);
             let id = store::structures::create(&mut tx, &cap, &by, now, input)
                 .await
                 .map_err(|e| match e {
-                    store::StoreError::Conflict(_) => AppError::invalid_field(
+                    store::StoreError::Conflict(_) => ServiceError::invalid_field(
                         "siret",
                         "Une structure vient d'être inscrite avec ce SIRET : envoyez à nouveau le formulaire.",
                     ),
                     other => other.into(),
                 })?;
-            tell_agents_of_signup(state, &mut tx, input, &name, &email).await?;
+            tell_agents_of_signup(ctx, &mut tx, input, &name, &email).await?;
             store::users::create_referent_account(
                 &mut tx,
                 &cap,
@@ -218,7 +217,7 @@ pub async fn sign_up(state: &AppState, d: &SignupDraft) -> Result<SignupOutcome,
                         s.id,
                     )
                     .await?;
-                    tell_caf_of_claim(state, &mut tx, s, &user).await?;
+                    tell_caf_of_claim(ctx, &mut tx, s, &user).await?;
                     Ok(user)
                 }
                 Err(e) => Err(e),
@@ -230,16 +229,16 @@ pub async fn sign_up(state: &AppState, d: &SignupDraft) -> Result<SignupOutcome,
         // Registered in between by someone else: the same answer.
         Err(store::StoreError::Conflict("email")) => {
             drop(tx);
-            account_exists(state, &email).await?;
+            account_exists(ctx, &email).await?;
             return Ok(outcome);
         }
         Err(e) => return Err(e.into()),
     };
-    send_activation(state, &mut tx, &user).await?;
+    send_activation(ctx, &mut tx, &user).await?;
     tx.commit().await?;
-    state.jobs_queued.notify_one();
+    ctx.jobs_queued.notify_one();
     if outcome == SignupOutcome::NewStructure {
-        state.directory.invalidate();
+        ctx.directory.invalidate();
     }
     Ok(outcome)
 }
@@ -258,20 +257,20 @@ struct StructurePending<'a> {
 /// The CAF agents of the département (else the CAF's contact address)
 /// learn that a structure signed itself up and waits for their approval.
 async fn tell_agents_of_signup(
-    state: &AppState,
+    ctx: &Ctx,
     tx: &mut store::Tx,
     input: &store::structures::StructureInput,
     name: &str,
     email: &Email,
 ) -> Result<(), store::StoreError> {
-    let mut to = store::users::caf_agent_emails(&state.db, &input.department).await?;
+    let mut to = store::users::caf_agent_emails(&ctx.db, &input.department).await?;
     if to.is_empty()
-        && let Some(d) = store::reference::department(&state.db, &input.department).await?
+        && let Some(d) = store::reference::department(&ctx.db, &input.department).await?
         && !d.contact_email.is_empty()
     {
         to.push(d.contact_email);
     }
-    let commune = state
+    let commune = ctx
         .communes()
         .await
         .ok()
@@ -283,11 +282,11 @@ async fn tell_agents_of_signup(
         commune: &commune,
         name,
         email: email.as_str(),
-        link: &format!("{}/reseau/structures/a-valider", state.settings.base_url),
+        link: &format!("{}/reseau/structures/a-valider", ctx.settings.base_url),
     };
     for address in to {
         mail::queue(
-            state,
+            ctx,
             tx,
             &address,
             &format!("Structure à valider : {}", input.name),
@@ -311,12 +310,12 @@ struct ClaimPending<'a> {
 /// The CAF of the structure's département (its contact address) learns
 /// that someone asks to represent the structure.
 async fn tell_caf_of_claim(
-    state: &AppState,
+    ctx: &Ctx,
     tx: &mut store::Tx,
     s: &Structure,
     user: &User,
 ) -> Result<(), store::StoreError> {
-    let Some(d) = store::reference::department(&state.db, &s.department).await? else {
+    let Some(d) = store::reference::department(&ctx.db, &s.department).await? else {
         return Ok(());
     };
     if d.contact_email.is_empty() {
@@ -326,10 +325,10 @@ async fn tell_caf_of_claim(
         name: &user.name,
         email: &user.email,
         structure: &s.name,
-        link: &format!("{}/reseau/structures/{}", state.settings.base_url, s.id),
+        link: &format!("{}/reseau/structures/{}", ctx.settings.base_url, s.id),
     };
     mail::queue(
-        state,
+        ctx,
         tx,
         &d.contact_email,
         &format!("Demande de rattachement à {}", s.name),
@@ -339,15 +338,15 @@ async fn tell_caf_of_claim(
     .await
 }
 
-async fn account_exists(state: &AppState, email: &Email) -> Result<(), AppError> {
-    let base = &state.settings.base_url;
+async fn account_exists(ctx: &Ctx, email: &Email) -> Result<(), ServiceError> {
+    let base = &ctx.settings.base_url;
     let body = AccountExists {
         login: &format!("{base}/connexion"),
         forgot: &format!("{base}/mot-de-passe-oublie"),
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     mail::queue(
-        state,
+        ctx,
         &mut tx,
         email.as_str(),
         "Promeneurs du Net : vous avez déjà un compte",
@@ -356,7 +355,7 @@ async fn account_exists(state: &AppState, email: &Email) -> Result<(), AppError>
     )
     .await?;
     tx.commit().await?;
-    state.jobs_queued.notify_one();
+    ctx.jobs_queued.notify_one();
     Ok(())
 }
 
@@ -364,16 +363,16 @@ async fn account_exists(state: &AppState, email: &Email) -> Result<(), AppError>
 /// département or by one of its referents, and e-mails the activation
 /// link.
 pub async fn invite_referent(
-    state: &AppState,
+    ctx: &Ctx,
     p: &Principal,
     id: Uuid,
     name: &str,
     email: &str,
-) -> Result<User, AppError> {
-    let s = crate::network::service::structure(state, p, id).await?;
+) -> Result<User, ServiceError> {
+    let s = super::structures::structure(ctx, p, id).await?;
     let cap = p
         .network_editor(&dep(&s.department)?, Some(s.id))
-        .ok_or_else(|| AppError::forbidden("Vous ne pouvez que consulter cette structure."))?;
+        .ok_or_else(|| ServiceError::forbidden("Vous ne pouvez que consulter cette structure."))?;
     let mut errors = BTreeMap::new();
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 {
@@ -391,85 +390,85 @@ pub async fn invite_referent(
         })
         .ok();
     let Some(email) = email.filter(|_| errors.is_empty()) else {
-        return Err(AppError::invalid(errors));
+        return Err(ServiceError::invalid(errors));
     };
     if s.archived_at.is_some() {
-        return Err(AppError::conflict(
+        return Err(ServiceError::conflict(
             "archived",
             "Cette structure est archivée : restaurez-la avant d'inviter un référent.",
         ));
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let user = store::users::create_referent_account(
         &mut tx,
         &cap,
         &actor(p),
-        state.now(),
+        ctx.now(),
         email,
         name.to_owned(),
         Some(s.id),
     )
     .await
     .map_err(|e| match e {
-        store::StoreError::Conflict("email") => AppError::invalid_field(
+        store::StoreError::Conflict("email") => ServiceError::invalid_field(
             "referent_email",
             "Un compte existe déjà avec cette adresse e-mail : un administrateur peut lui ajouter le rôle de référent de cette structure.",
         ),
         other => other.into(),
     })?;
-    send_activation(state, &mut tx, &user).await?;
+    send_activation(ctx, &mut tx, &user).await?;
     tx.commit().await?;
-    state.jobs_queued.notify_one();
+    ctx.jobs_queued.notify_one();
     Ok(user)
 }
 
 /// The pending claims on structure `id`, for staff of its département
 /// (nothing for anyone else).
 pub async fn pending_claims(
-    state: &AppState,
+    ctx: &Ctx,
     p: &Principal,
     id: Uuid,
-) -> Result<Vec<Claim>, AppError> {
+) -> Result<Vec<Claim>, ServiceError> {
     if !p.is_staff() {
         return Ok(Vec::new());
     }
-    Ok(store::claims::pending(&state.db, &p.staff_scope(), Some(id)).await?)
+    Ok(store::claims::pending(&ctx.db, &p.staff_scope(), Some(id)).await?)
 }
 
 /// Every pending claim in `p`'s départements (staff only).
-pub async fn all_pending_claims(state: &AppState, p: &Principal) -> Result<Vec<Claim>, AppError> {
+pub async fn all_pending_claims(ctx: &Ctx, p: &Principal) -> Result<Vec<Claim>, ServiceError> {
     if !p.is_staff() {
         return Ok(Vec::new());
     }
-    Ok(store::claims::pending(&state.db, &p.staff_scope(), None).await?)
+    Ok(store::claims::pending(&ctx.db, &p.staff_scope(), None).await?)
 }
 
 /// Approves or refuses a claim (staff of the structure's département;
 /// 404 for anyone else) and e-mails the claimant the decision.
 pub async fn decide_claim(
-    state: &AppState,
+    ctx: &Ctx,
     p: &Principal,
     claim_id: Uuid,
     approve: bool,
-) -> Result<Claim, AppError> {
-    let claim = store::claims::find(&state.db, &p.staff_scope(), claim_id)
+) -> Result<Claim, ServiceError> {
+    let claim = store::claims::find(&ctx.db, &p.staff_scope(), claim_id)
         .await?
-        .ok_or_else(AppError::not_found)?;
+        .ok_or(ServiceError::NotFound)?;
     let cap = p
         .network_editor(&dep(&claim.department)?, Some(claim.structure_id))
         .filter(|c| c.staff)
-        .ok_or_else(AppError::not_found)?;
-    let mut tx = state.db.begin().await?;
-    store::claims::decide(&mut tx, &cap, &actor(p), state.now(), claim_id, approve)
+        .ok_or(ServiceError::NotFound)?;
+    let mut tx = ctx.db.begin().await?;
+    store::claims::decide(&mut tx, &cap, &actor(p), ctx.now(), claim_id, approve)
         .await
         .map_err(|e| match e {
-            store::StoreError::Conflict(_) => AppError::conflict(
+            store::StoreError::Conflict(_) => ServiceError::conflict(
                 "claim_decided",
                 "Cette demande de rattachement a déjà été traitée.",
             ),
             other => other.into(),
         })?;
-    let link = format!("{}/candidatures", state.settings.base_url);
+    let link = format!("{}/candidatures", ctx.settings.base_url);
     let body = ClaimDecision {
         name: &claim.user_name,
         structure: &claim.structure_name,
@@ -477,7 +476,7 @@ pub async fn decide_claim(
         link: &link,
     };
     mail::queue(
-        state,
+        ctx,
         &mut tx,
         &claim.user_email,
         if approve {
@@ -490,12 +489,12 @@ pub async fn decide_claim(
     )
     .await?;
     tx.commit().await?;
-    state.jobs_queued.notify_one();
+    ctx.jobs_queued.notify_one();
     Ok(claim)
 }
 
 /// The claims an account made (to explain, on its pages, why it has no
 /// structure yet).
-pub async fn my_claims(state: &AppState, p: &Principal) -> Result<Vec<Claim>, AppError> {
-    Ok(store::claims::of_user(&state.db, p.user_id).await?)
+pub async fn my_claims(ctx: &Ctx, p: &Principal) -> Result<Vec<Claim>, ServiceError> {
+    Ok(store::claims::of_user(&ctx.db, p.user_id).await?)
 }
