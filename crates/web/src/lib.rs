@@ -5,11 +5,9 @@
 pub use services::accounts;
 mod api;
 mod assets;
-pub mod auditions;
 pub mod auth;
 pub mod calls;
 mod error;
-pub mod letters;
 pub use services::mail;
 pub mod network;
 pub mod pages;

@@ -15,12 +15,9 @@ use uuid::Uuid;
 use super::{Page, rfc3339};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{
-    AppError, AppState,
-    auditions::{self, SlotDraft},
-    auth::CurrentUser,
-    calls,
-};
+use services::auditions::{self, SlotDraft};
+
+use crate::{AppError, AppState, auth::CurrentUser, calls};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

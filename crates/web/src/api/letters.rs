@@ -14,7 +14,9 @@ use uuid::Uuid;
 use super::{Page, rfc3339};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{AppError, AppState, auth::CurrentUser, calls::exports::attachment, letters};
+use services::letters;
+
+use crate::{AppError, AppState, auth::CurrentUser, calls::exports::attachment};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
