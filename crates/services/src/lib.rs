@@ -11,6 +11,7 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod auditions;
 pub mod calls;
 pub mod committee;
 mod ctx;
@@ -19,6 +20,7 @@ mod error;
 pub mod files;
 pub mod handover;
 pub mod imports;
+pub mod letters;
 pub mod mail;
 pub mod network;
 pub mod relaunch;

@@ -5,10 +5,8 @@
 pub use services::accounts;
 mod api;
 mod assets;
-pub mod auditions;
 pub mod calls;
 pub mod http;
-pub mod letters;
 pub use services::mail;
 pub mod network;
 pub mod pages;

@@ -1,6 +1,7 @@
 //! Applications to a call: drafts, documents, filing with its receipt (the
 //! deadline to the second, DESIGN §4), complements, withdrawal.
 
+pub mod exports;
 mod receipt;
 
 pub use receipt::{ReceiptView, departments_label, receipt, receipt_pdf};

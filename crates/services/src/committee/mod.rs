@@ -60,14 +60,25 @@ pub async fn seat(
 ) -> Result<(CallView, Seat), ServiceError> {
     let member = store::committee::member_of(&ctx.db, call_id, p.user_id).await?;
     let view = calls::call(ctx, Some(p), call_id).await?;
+    let seat = seat_on(ctx, p, &view, member).await?;
+    Ok((view, seat))
+}
+
+/// `p`'s seat on a call already loaded, `member` its row on the committee.
+async fn seat_on(
+    ctx: &Ctx,
+    p: &Principal,
+    view: &CallView,
+    member: Option<Member>,
+) -> Result<Seat, ServiceError> {
     if let Some(m) = member {
-        return Ok((view, Seat::Member(m)));
+        return Ok(Seat::Member(m));
     }
     if calls::is_call_staff(p, &view.call) {
-        if calls::staff_conflicted(ctx, p, call_id).await? {
+        if calls::staff_conflicted(ctx, p, view.call.id).await? {
             return Err(calls::staff_conflict_error());
         }
-        return Ok((view, Seat::Staff));
+        return Ok(Seat::Staff);
     }
     Err(ServiceError::NotFound)
 }
@@ -196,6 +207,23 @@ pub async fn members(
     call_id: Uuid,
 ) -> Result<Vec<Progress>, ServiceError> {
     seat(ctx, p, call_id).await?;
+    progress(ctx, call_id).await
+}
+
+/// The committee of a call already loaded for `p` (the management page),
+/// with the checks of [`members`].
+pub async fn members_in(
+    ctx: &Ctx,
+    p: &Principal,
+    view: &CallView,
+) -> Result<Vec<Progress>, ServiceError> {
+    let member = store::committee::member_of(&ctx.db, view.call.id, p.user_id).await?;
+    seat_on(ctx, p, view, member).await?;
+    progress(ctx, view.call.id).await
+}
+
+/// Each member of a call's committee and how far it got.
+async fn progress(ctx: &Ctx, call_id: Uuid) -> Result<Vec<Progress>, ServiceError> {
     let members = store::committee::members(&ctx.db, call_id).await?;
     let apps = filed(ctx, call_id).await?;
     let conflicts = store::committee::conflicts(&ctx.db, call_id).await?;

@@ -15,13 +15,10 @@ use uuid::Uuid;
 use super::{Page, rfc3339};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use services::auditions::{self, SlotDraft};
+
 use crate::http::Id;
-use crate::{
-    AppError, AppState,
-    auditions::{self, SlotDraft},
-    auth::CurrentUser,
-    calls,
-};
+use crate::{AppError, AppState, auth::CurrentUser, calls};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -14,8 +14,10 @@ use uuid::Uuid;
 use super::{Page, rfc3339};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use services::letters;
+
 use crate::http::Id;
-use crate::{AppError, AppState, auth::CurrentUser, calls::exports::attachment, letters};
+use crate::{AppError, AppState, auth::CurrentUser, calls::exports::attachment};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -1,20 +1,18 @@
 //! Downloads of calls and applications: stored files streamed as
 //! attachments, the list of applications as a spreadsheet, and a ZIP of
-//! every document of a module.
+//! every document of a module. What they hold is made by
+//! `services::applications::exports`; here, the HTTP answers.
 
-use std::{collections::HashSet, fmt::Write as _};
+use std::fmt::Write as _;
 
 use axum::{
     body::Body,
     http::header,
     response::{IntoResponse, Response},
 };
-use documents::{
-    bundle::{BundleEntry, write_zip},
-    export::{Cell, ExportFormat, Sheet},
-    filename::unique,
-};
+use documents::export::ExportFormat;
 use futures_util::stream;
+use services::applications::exports;
 use store::applications::{Application, Document};
 use tokio::io::AsyncReadExt;
 
@@ -113,32 +111,8 @@ pub async fn module_zip(
     call_id: uuid::Uuid,
     code: &str,
 ) -> Result<Response, AppError> {
-    let v = crate::calls::staff_call(state, p, call_id).await?;
-    let m = v.module(code).ok_or_else(AppError::not_found)?;
-    let scope = p.application_scope();
-    let (mut items, _) = store::applications::list(
-        &state.db,
-        &scope,
-        &store::applications::Filter {
-            call_id: Some(v.call.id),
-            module_code: Some(m.spec.code.clone()),
-            filed_only: true,
-            limit: 10_000,
-            ..Default::default()
-        },
-    )
-    .await?;
-    items.retain(|a| a.status != domain::call::ApplicationStatus::Withdrawn);
-    let ids: Vec<uuid::Uuid> = items.iter().map(|a| a.id).collect();
-    let mut docs = store::applications::documents_of(&state.db, &ids).await?;
-    docs.retain(|d| d.filed);
-    bundle(
-        state,
-        &items,
-        &docs,
-        &format!("pieces-{}", m.spec.code.to_lowercase()),
-    )
-    .await
+    let m = exports::module_documents(state, p, call_id, code).await?;
+    bundle(state, &m.applications, &m.documents, &m.stem).await
 }
 
 /// A receipt as a PDF attachment (made on a blocking thread).
@@ -173,97 +147,18 @@ pub fn applications_sheet(
     format: ExportFormat,
     stem: &str,
 ) -> Result<Response, AppError> {
-    let sheet = Sheet {
-        title: "Candidatures".into(),
-        headers: [
-            "module",
-            "structure",
-            "siret",
-            "departements",
-            "statut",
-            "deposee_le",
-            "pieces",
-            "resume",
-        ]
-        .map(str::to_owned)
-        .to_vec(),
-        rows: items
-            .iter()
-            .map(|a| {
-                let n = docs.iter().filter(|d| d.application_id == a.id).count();
-                vec![
-                    Cell::Text(a.module_code.clone()),
-                    Cell::Text(a.structure_name.clone()),
-                    a.structure_siret.clone().map_or(Cell::Empty, Cell::Text),
-                    Cell::Text(a.departments.join(" ")),
-                    Cell::Text(a.status.label().to_owned()),
-                    a.submitted_at.map_or(Cell::Empty, |t| {
-                        Cell::Text(crate::calls::french_instant_seconds(t))
-                    }),
-                    Cell::Int(i64::try_from(n).unwrap_or(0)),
-                    Cell::Text(a.summary.clone()),
-                ]
-            })
-            .collect(),
-    };
-    send(&sheet, format, stem)
+    send(&exports::applications_sheet(items, docs), format, stem)
 }
 
 /// A ZIP of the documents of these applications, one folder per
-/// structure, written to a temporary file (stored, not compressed: PDFs
-/// and office files already are) and streamed; the file is unlinked once
-/// open, so nothing is left behind.
+/// structure (`services::applications::exports::bundle`), streamed.
 pub async fn bundle(
     state: &AppState,
     items: &[Application],
     docs: &[Document],
     stem: &str,
 ) -> Result<Response, AppError> {
-    let mut folders = HashSet::new();
-    let mut entries = Vec::new();
-    for a in items {
-        let folder = unique(
-            &mut folders,
-            documents::filename::safe_filename(&a.structure_name, "d")
-                .trim_end_matches(".d")
-                .to_owned(),
-        );
-        let mut names = HashSet::new();
-        for d in docs.iter().filter(|d| d.application_id == a.id) {
-            let Some(source) = state.blobs.path_of(&d.sha256) else {
-                continue;
-            };
-            let name = unique(&mut names, format!("{}-{}", d.kind, d.file_name));
-            entries.push(BundleEntry {
-                name: format!("{folder}/{name}"),
-                source,
-            });
-        }
-    }
-    let dir = state.blobs.root().join("tmp");
-    tokio::fs::create_dir_all(&dir)
-        .await
-        .map_err(AppError::internal)?;
-    let path = dir.join(format!("{}.zip.part", uuid::Uuid::new_v4().simple()));
-    let p2 = path.clone();
-    let written = tokio::task::spawn_blocking(move || {
-        let file = std::fs::File::create(&p2)?;
-        write_zip(std::io::BufWriter::new(file), &entries)
-            .map_err(std::io::Error::other)
-            .and_then(|w| w.into_inner().map_err(std::io::Error::other))
-            .map(|_| ())
-    })
-    .await
-    .map_err(AppError::internal)?;
-    if let Err(e) = written {
-        let _ = tokio::fs::remove_file(&path).await;
-        return Err(AppError::internal(e));
-    }
-    let file = tokio::fs::File::open(&path)
-        .await
-        .map_err(AppError::internal)?;
-    let size = file.metadata().await.map_err(AppError::internal)?.len();
-    let _ = tokio::fs::remove_file(&path).await;
+    let (file, size) = exports::bundle(state, items, docs).await?;
     Ok(stream_file(
         file,
         size,

@@ -733,10 +733,10 @@ async fn show_view(
             at: calls::french_instant_seconds(r.issued_at),
         })
         .collect();
-    let audition = crate::auditions::audition_of(state, p, id)
+    let audition = services::auditions::audition_of(state, p, id)
         .await?
         .map(|s| AuditionView {
-            when: crate::auditions::french_start(s.starts_at),
+            when: services::auditions::french_start(s.starts_at),
             duration: s.duration_minutes,
             place: s.place,
             video_link: s.video_link,

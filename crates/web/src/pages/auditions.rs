@@ -2,7 +2,7 @@
 //! staff and its committee. A CAF agent of the call adds slots (the
 //! module's audition day by default), gives each to a filed application
 //! of the module or frees it, deletes slots and sends the invitations.
-//! Every read and write goes through `crate::auditions`.
+//! Every read and write goes through `services::auditions`.
 
 use std::collections::BTreeMap;
 
@@ -23,10 +23,11 @@ use store::auditions::Slot;
 use uuid::Uuid;
 
 use super::form::{ErrorLink, Errs, Fields, error_links};
+use services::auditions::{self, ModuleAuditions, SlotDraft};
+
 use crate::http::Id;
 use crate::{
     AppError, AppState,
-    auditions::{self, ModuleAuditions, SlotDraft},
     auth::{Auth, CurrentUser},
     calls,
     view::{Layout, render},
@@ -348,7 +349,10 @@ async fn create(
 ) -> Result<Response, AppError> {
     let call_id = id;
     let form = SlotForm::from_fields(&f);
-    match auditions::create_slot(&state, &p, call_id, &code, &form.draft()).await {
+    match auditions::create_slot(&state, &p, call_id, &code, &form.draft())
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(back_to(call_id, &code, "message=creneau-ajoute").into_response()),
         Err(e) => {
             let errors = Errs::from_error(e)?;
@@ -378,10 +382,12 @@ async fn assign(
     let result = match f.get("application_id").trim() {
         "" => auditions::assign(&state, &p, slot_id, None)
             .await
+            .map_err(AppError::from)
             .map(|()| "message=creneau-libere"),
         a => match Uuid::parse_str(a) {
             Ok(a) => auditions::assign(&state, &p, slot_id, Some(a))
                 .await
+                .map_err(AppError::from)
                 .map(|()| "message=creneau-attribue"),
             Err(_) => Err(AppError::invalid_field(
                 "application_id",

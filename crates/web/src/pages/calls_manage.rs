@@ -19,11 +19,10 @@ use domain::{
     call::{ApplicationStatus, CallStatus},
 };
 use serde::Deserialize;
-use store::calls::Call;
 use uuid::Uuid;
 
 use super::{
-    calls::{CallLink, FileView, ModuleView, relaunched_from, with_message},
+    calls::{CallLink, FileView, ModuleView, with_message},
     calls_form::{
         CallForm, DepartmentOption, department_options, draft_from, form_from_call, form_from_post,
         reference_contact,
@@ -62,15 +61,6 @@ pub fn router() -> Router<AppState> {
 #[derive(Deserialize)]
 struct MessageQuery {
     message: Option<String>,
-}
-
-/// The staff of `call` (404 for anyone else, as if it did not exist).
-fn staff_only(p: &Principal, call: &Call) -> Result<(), AppError> {
-    if calls::is_call_staff(p, call) {
-        Ok(())
-    } else {
-        Err(AppError::not_found())
-    }
 }
 
 struct ListItem {
@@ -241,25 +231,9 @@ pub(super) struct Manage {
 }
 
 /// Filed applications per module and status, within `p`'s scope.
-async fn counts(
-    state: &AppState,
-    p: &Principal,
-    call_id: Uuid,
-) -> Result<BTreeMap<String, Vec<StatusCount>>, AppError> {
-    let scope = p.application_scope();
-    let (items, _) = store::applications::list(
-        &state.db,
-        &scope,
-        &store::applications::Filter {
-            call_id: Some(call_id),
-            filed_only: true,
-            limit: 10_000,
-            ..Default::default()
-        },
-    )
-    .await?;
+fn counts(items: &[store::applications::Application]) -> BTreeMap<String, Vec<StatusCount>> {
     let mut out: BTreeMap<String, Vec<StatusCount>> = BTreeMap::new();
-    for a in &items {
+    for a in items {
         let row = out.entry(a.module_code.clone()).or_default();
         match row.iter_mut().find(|c| c.status == a.status.as_str()) {
             Some(c) => c.n += 1,
@@ -273,7 +247,7 @@ async fn counts(
     for row in out.values_mut() {
         row.sort_by_key(|c| ApplicationStatus::parse(c.status));
     }
-    Ok(out)
+    out
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -287,13 +261,14 @@ pub(super) async fn manage_page(
     file_errors: Errs,
     message: Option<&str>,
 ) -> Result<Manage, AppError> {
-    let v = calls::call(state, Some(p), id).await?;
-    staff_only(p, &v.call)?;
+    // One service call loads the call and all the page shows.
+    let m = calls::management(state, p, id).await?;
+    let v = &m.view;
     let form = match form {
         Some(f) => f,
         None => form_from_call(state, p, &v.call).await?,
     };
-    let mut counts = counts(state, p, id).await?;
+    let mut counts = counts(&m.filed);
     let now = state.now();
     let modules = v
         .modules
@@ -307,11 +282,11 @@ pub(super) async fn manage_page(
             }
         })
         .collect();
-    let can_edit = calls::manager(p, &v.call).is_some();
-    let committee = committee_members::section(state, p, &v, can_edit).await?;
-    let relaunch_of = relaunched_from(state, Some(p), &v.call).await?;
-    let relaunches = store::calls::relaunches(&state.db, id)
-        .await?
+    let can_edit = m.manages;
+    let committee = committee_members::section(m.members, m.structures);
+    let relaunch_of = m.relaunch_of.map(|(id, title)| CallLink { id, title });
+    let relaunches = m
+        .relaunches
         .into_iter()
         .map(|(id, title)| CallLink { id, title })
         .collect();

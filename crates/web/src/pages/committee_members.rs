@@ -11,7 +11,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::post,
 };
-use domain::{Email, NetworkScope, Principal, siret::Siret};
+use domain::{Email, Principal, siret::Siret};
 use uuid::Uuid;
 
 use super::{
@@ -21,12 +21,7 @@ use super::{
 use services::committee;
 
 use crate::http::Id;
-use crate::{
-    AppError, AppState,
-    auth::CurrentUser,
-    calls::{self, CallView},
-    view::render,
-};
+use crate::{AppError, AppState, auth::CurrentUser, calls, view::render};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/gestion/appels/{id}/comite", post(seat))
@@ -84,14 +79,13 @@ pub struct CommitteeSection {
     pub form: SeatForm,
 }
 
-pub async fn section(
-    state: &AppState,
-    p: &Principal,
-    v: &CallView,
-    can_edit: bool,
-) -> Result<CommitteeSection, AppError> {
-    let members = committee::members(state, p, v.call.id)
-        .await?
+/// The section from what `calls::management` read: the members and
+/// their progress, the structures one may seat a member for.
+pub fn section(
+    members: Vec<committee::Progress>,
+    structures: Vec<store::structures::Structure>,
+) -> CommitteeSection {
+    let members = members
         .into_iter()
         .map(|g| MemberRow {
             progress: format!("{} sur {} évaluées", g.reviewed, g.to_review),
@@ -101,30 +95,18 @@ pub async fn section(
             structure: g.member.structure_name,
         })
         .collect();
-    let mut structures = Vec::new();
-    if can_edit {
-        for d in &v.call.departments {
-            let (items, _) = store::structures::list(
-                &state.db,
-                &NetworkScope::everything(),
-                &store::structures::Filter {
-                    department: Some(d.department.clone()),
-                    limit: 10_000,
-                    ..Default::default()
-                },
-            )
-            .await?;
-            structures.extend(items.into_iter().map(|s| StructureOption {
-                id: s.id.to_string(),
-                label: format!("{} — {} ({})", s.name, s.commune_name, s.department),
-            }));
-        }
-    }
-    Ok(CommitteeSection {
+    let structures = structures
+        .into_iter()
+        .map(|s| StructureOption {
+            id: s.id.to_string(),
+            label: format!("{} — {} ({})", s.name, s.commune_name, s.department),
+        })
+        .collect();
+    CommitteeSection {
         members,
         structures,
         form: SeatForm::default(),
-    })
+    }
 }
 
 /// The structure the form names, by SIRET or from the list (422 on the

@@ -2,7 +2,7 @@
 //! reviews the documents of a module once its decisions are validated,
 //! downloads them and sends them all at once; the applicant downloads its
 //! own once sent; administrators edit the two Typst templates. Every read
-//! and write goes through `crate::letters`.
+//! and write goes through `services::letters`.
 
 use std::collections::BTreeSet;
 
@@ -21,11 +21,13 @@ use store::letters::Letter;
 use uuid::Uuid;
 
 use super::form::{ErrorLink, Fields};
+use services::letters;
+
 use crate::http::Id;
 use crate::{
     AppError, AppState,
     auth::{Auth, CurrentUser},
-    calls, letters,
+    calls,
     view::{Layout, render},
 };
 
@@ -152,6 +154,7 @@ async fn module_page(
     let waiting = if manages {
         letters::waiting(state, p, call_id, code)
             .await?
+            .map(AppError::from)
             .map(|e| match e.code {
                 "not_decided" => "Les décisions de ce module ne sont pas toutes validées : les courriers attendent.".to_owned(),
                 _ => e.message,
@@ -284,7 +287,10 @@ async fn generate(
     Id((id, code)): Id<(Uuid, String)>,
 ) -> Result<Response, AppError> {
     let call_id = id;
-    match letters::generate(&state, &p, call_id, &code).await {
+    match letters::generate(&state, &p, call_id, &code)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(n) => Ok(back_to(call_id, &code, &format!("prepares={n}")).into_response()),
         Err(e) => refused(&state, &p, &auth, call_id, &code, e).await,
     }
@@ -296,7 +302,10 @@ async fn send(
     Id((id, code)): Id<(Uuid, String)>,
 ) -> Result<Response, AppError> {
     let call_id = id;
-    match letters::send_all(&state, &p, call_id, &code).await {
+    match letters::send_all(&state, &p, call_id, &code)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(n) => Ok(back_to(call_id, &code, &format!("envoyes={n}")).into_response()),
         Err(e) => refused(&state, &p, &auth, call_id, &code, e).await,
     }
@@ -559,9 +568,13 @@ async fn save_template(
     let reset = f.get("reset") == "1";
     let source = f.get("source").replace("\r\n", "\n");
     let result = if reset {
-        letters::set_template(&state, &p, &kind, None).await
+        letters::set_template(&state, &p, &kind, None)
+            .await
+            .map_err(AppError::from)
     } else {
-        letters::set_template(&state, &p, &kind, Some(&source)).await
+        letters::set_template(&state, &p, &kind, Some(&source))
+            .await
+            .map_err(AppError::from)
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!(

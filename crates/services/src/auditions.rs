@@ -16,7 +16,7 @@ use jiff::{
 use store::{auditions::Slot, outbox::Attachment};
 use uuid::Uuid;
 
-use crate::{AppError, AppState, accounts::actor, calls};
+use crate::{Ctx, ServiceError, accounts::actor, applications, calls};
 
 /// What staff type for a slot.
 #[derive(Debug, Clone, Default)]
@@ -34,7 +34,7 @@ pub struct SlotDraft {
 fn check(
     d: &SlotDraft,
     default_date: Option<Date>,
-) -> Result<(Timestamp, i64, String, String), AppError> {
+) -> Result<(Timestamp, i64, String, String), ServiceError> {
     let mut errors = std::collections::BTreeMap::new();
     let date = if d.date.trim().is_empty() {
         default_date
@@ -105,27 +105,27 @@ fn check(
     };
     match (starts, duration) {
         (Some(s), Some(m)) if errors.is_empty() => Ok((s, m, place, link)),
-        _ => Err(AppError::invalid(errors)),
+        _ => Err(ServiceError::invalid(errors)),
     }
 }
 
 /// Adds a slot to a module (a CAF agent of the call).
 pub async fn create_slot(
-    state: &AppState,
+    ctx: &Ctx,
     p: &Principal,
     call_id: Uuid,
     code: &str,
     d: &SlotDraft,
-) -> Result<Uuid, AppError> {
-    let (view, cap) = calls::managed_call(state, p, call_id).await?;
-    let module = view.module(code).ok_or_else(AppError::not_found)?;
+) -> Result<Uuid, ServiceError> {
+    let (view, cap) = calls::managed_call(ctx, p, call_id).await?;
+    let module = view.module(code).ok_or(ServiceError::NotFound)?;
     let (starts_at, duration_minutes, place, video_link) = check(d, module.spec.audition_on)?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     let id = store::auditions::create(
         &mut tx,
         &cap,
         &actor(p),
-        state.now(),
+        ctx.now(),
         &store::auditions::NewSlot {
             call_id,
             module_code: &module.spec.code,
@@ -141,27 +141,27 @@ pub async fn create_slot(
 }
 
 async fn managed_slot(
-    state: &AppState,
+    ctx: &Ctx,
     p: &Principal,
     slot_id: Uuid,
-) -> Result<(Slot, domain::DepartmentCap), AppError> {
-    let slot = store::auditions::slot(&state.db, slot_id)
+) -> Result<(Slot, domain::DepartmentCap), ServiceError> {
+    let slot = store::auditions::slot(&ctx.db, slot_id)
         .await?
-        .ok_or_else(AppError::not_found)?;
-    let (_, cap) = calls::managed_call(state, p, slot.call_id).await?;
+        .ok_or(ServiceError::NotFound)?;
+    let (_, cap) = calls::managed_call(ctx, p, slot.call_id).await?;
     Ok((slot, cap))
 }
 
 /// Gives a slot to a filed application of its module (or frees it).
 pub async fn assign(
-    state: &AppState,
+    ctx: &Ctx,
     p: &Principal,
     slot_id: Uuid,
     application_id: Option<Uuid>,
-) -> Result<(), AppError> {
-    let (slot, cap) = managed_slot(state, p, slot_id).await?;
+) -> Result<(), ServiceError> {
+    let (slot, cap) = managed_slot(ctx, p, slot_id).await?;
     if let Some(id) = application_id {
-        let a = calls::application(state, p, id).await?;
+        let a = applications::application(ctx, p, id).await?;
         let filed = matches!(
             a.status,
             ApplicationStatus::Submitted
@@ -169,37 +169,30 @@ pub async fn assign(
                 | ApplicationStatus::UnderReview
         );
         if a.call_id != slot.call_id || a.module_code != slot.module_code || !filed {
-            return Err(AppError::invalid_field(
+            return Err(ServiceError::invalid_field(
                 "application_id",
                 "Choisissez une candidature déposée à ce module.",
             ));
         }
     }
-    let mut tx = state.db.begin().await?;
-    store::auditions::assign(
-        &mut tx,
-        &cap,
-        &actor(p),
-        state.now(),
-        slot_id,
-        application_id,
-    )
-    .await
-    .map_err(|e| match e {
-        store::StoreError::Conflict(_) => AppError::conflict(
-            "already_assigned",
-            "Cette candidature a déjà un créneau d'audition : libérez-le d'abord.",
-        ),
-        other => other.into(),
-    })?;
+    let mut tx = ctx.db.begin().await?;
+    store::auditions::assign(&mut tx, &cap, &actor(p), ctx.now(), slot_id, application_id)
+        .await
+        .map_err(|e| match e {
+            store::StoreError::Conflict(_) => ServiceError::conflict(
+                "already_assigned",
+                "Cette candidature a déjà un créneau d'audition : libérez-le d'abord.",
+            ),
+            other => other.into(),
+        })?;
     tx.commit().await?;
     Ok(())
 }
 
-pub async fn delete_slot(state: &AppState, p: &Principal, slot_id: Uuid) -> Result<(), AppError> {
-    let (_, cap) = managed_slot(state, p, slot_id).await?;
-    let mut tx = state.db.begin().await?;
-    store::auditions::delete(&mut tx, &cap, &actor(p), state.now(), slot_id).await?;
+pub async fn delete_slot(ctx: &Ctx, p: &Principal, slot_id: Uuid) -> Result<(), ServiceError> {
+    let (_, cap) = managed_slot(ctx, p, slot_id).await?;
+    let mut tx = ctx.db.begin().await?;
+    store::auditions::delete(&mut tx, &cap, &actor(p), ctx.now(), slot_id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -274,25 +267,25 @@ struct Invitation<'a> {
 /// E-mails the invitation of every assigned slot of the module not yet
 /// invited (or changed since), with its .ics; returns how many.
 pub async fn invite(
-    state: &AppState,
+    ctx: &Ctx,
     p: &Principal,
     call_id: Uuid,
     code: &str,
-) -> Result<usize, AppError> {
-    let (view, cap) = calls::managed_call(state, p, call_id).await?;
-    let module = view.module(code).ok_or_else(AppError::not_found)?;
-    let now = state.now();
-    let slots = store::auditions::slots(&state.db, call_id, &module.spec.code).await?;
+) -> Result<usize, ServiceError> {
+    let (view, cap) = calls::managed_call(ctx, p, call_id).await?;
+    let module = view.module(code).ok_or(ServiceError::NotFound)?;
+    let now = ctx.now();
+    let slots = store::auditions::slots(&ctx.db, call_id, &module.spec.code).await?;
     let by = crate::accounts::actor(p);
     let mut sent = 0;
-    let mut tx = state.db.begin().await?;
+    let mut tx = ctx.db.begin().await?;
     for slot in slots.iter().filter(|s| s.invited_at.is_none()) {
         let Some(app_id) = slot.application_id else {
             continue;
         };
-        let a = calls::application(state, p, app_id).await?;
+        let a = applications::application(ctx, p, app_id).await?;
         let to =
-            store::applications::referent_emails(&state.db, a.structure_id, a.created_by).await?;
+            store::applications::referent_emails(&ctx.db, a.structure_id, a.created_by).await?;
         let body = Invitation {
             structure: &a.structure_name,
             call: &view.call.title,
@@ -303,7 +296,7 @@ pub async fn invite(
             video_link: &slot.video_link,
         }
         .render()
-        .map_err(AppError::internal)?;
+        .map_err(|e| ServiceError::internal(e.to_string()))?;
         let ics = calendar(slot, &view.call.title, now);
         for address in &to {
             store::outbox::enqueue_email_with(
@@ -330,7 +323,7 @@ pub async fn invite(
         sent += 1;
     }
     tx.commit().await?;
-    state.jobs_queued.notify_one();
+    ctx.jobs_queued.notify_one();
     Ok(sent)
 }
 
@@ -350,24 +343,24 @@ pub struct ModuleAuditions {
 /// anyone else), with the applications a CAF agent of the call gives them
 /// to.
 pub async fn module_auditions(
-    state: &AppState,
+    ctx: &Ctx,
     p: &Principal,
     call_id: Uuid,
     code: &str,
-) -> Result<ModuleAuditions, AppError> {
-    let (view, _) = services::committee::seat(state, p, call_id).await?;
+) -> Result<ModuleAuditions, ServiceError> {
+    let (view, _) = crate::committee::seat(ctx, p, call_id).await?;
     let code = view
         .module(code)
-        .ok_or_else(AppError::not_found)?
+        .ok_or(ServiceError::NotFound)?
         .spec
         .code
         .clone();
-    let slots = store::auditions::slots(&state.db, call_id, &code).await?;
+    let slots = store::auditions::slots(&ctx.db, call_id, &code).await?;
     let manages = calls::manager(p, &view.call).is_some();
     let applications = if manages {
         let scope = p.application_scope();
         let (items, _) = store::applications::list(
-            &state.db,
+            &ctx.db,
             &scope,
             &store::applications::Filter {
                 call_id: Some(call_id),
@@ -402,10 +395,10 @@ pub async fn module_auditions(
 
 /// The audition slot given to an application `p` reads, if any.
 pub async fn audition_of(
-    state: &AppState,
+    ctx: &Ctx,
     p: &Principal,
     application_id: Uuid,
-) -> Result<Option<Slot>, AppError> {
-    let a = calls::application(state, p, application_id).await?;
-    Ok(store::auditions::slot_of(&state.db, a.id).await?)
+) -> Result<Option<Slot>, ServiceError> {
+    let a = applications::application(ctx, p, application_id).await?;
+    Ok(store::auditions::slot_of(&ctx.db, a.id).await?)
 }
