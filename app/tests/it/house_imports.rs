@@ -31,7 +31,18 @@ fn body_of<'a>(source: &'a str, name: &str) -> &'a str {
 fn the_import_command_the_demo_and_the_sandbox_child_do_not_use_web() {
     for (file, source) in [
         ("demo.rs", include_str!("../../src/demo.rs")),
-        ("demo_calls.rs", include_str!("../../src/demo_calls.rs")),
+        (
+            "demo_calls/mod.rs",
+            include_str!("../../src/demo_calls/mod.rs"),
+        ),
+        (
+            "demo_calls/applications.rs",
+            include_str!("../../src/demo_calls/applications.rs"),
+        ),
+        (
+            "demo_calls/definition.rs",
+            include_str!("../../src/demo_calls/definition.rs"),
+        ),
         ("demo_network.rs", include_str!("../../src/demo_network.rs")),
         ("sandbox.rs", include_str!("../../src/sandbox.rs")),
         ("worker.rs", include_str!("../../src/worker.rs")),

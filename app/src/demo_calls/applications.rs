@@ -1,308 +1,22 @@
-//! Demo calls for applications: the real 2024 call of the CAFs of Allier
-//! and Puy-de-Dôme (`app/demo/appel-a-candidatures-2024.txt`), in its
-//! historical, decided state, and the 2027 renewal, open to applications
-//! for module 1, closed for module 2 (its committee scores and proposes).
-//! The weights of the criteria are not in the 2024 text (it only says the
-//! grid is weighted): the ones below are illustrative.
+//! The demo applications: the 2024 ones, filed then decided, and the two
+//! filed to module 2 of the 2027 renewal for its committee; with the
+//! demo structures and committees they need.
 
 use std::collections::BTreeMap;
 
 use anyhow::Context;
-use documents::text_pdf::{TextBlock, TextDocument, blocks_from_plain_text, text_pdf};
-use domain::{
-    AdminCap, DepartmentCode, NetworkScope,
-    call::{CriterionDraft, ModuleDraft, Question, RequiredDocument, receipt_number},
-};
+use documents::text_pdf::{TextBlock, TextDocument};
+use domain::{AdminCap, DepartmentCode, NetworkScope, call::receipt_number};
 use jiff::Timestamp;
 use store::{
     Db,
     applications::{NewApplication, NewDocument, SubmitOutcome},
     audit::Actor,
     blobs::BlobStore,
-    calls::{CallInput, DepartmentContact},
 };
 use uuid::Uuid;
 
-const SEED: &str = include_str!("../demo/appel-a-candidatures-2024.txt");
-
-const TITLE_2024: &str = "Appel à candidatures Promeneurs du Net Allier et Puy-de-Dôme 2024";
-pub const TITLE_2027: &str = "Appel à candidatures Promeneurs du Net 2027";
-
-fn contacts() -> Vec<DepartmentContact> {
-    vec![
-        DepartmentContact {
-            department: "03".into(),
-            contact_name: "Alexandra Meritet".into(),
-            contact_email: "contact-caf03@demo.promeneurs.fr".into(),
-            contact_phone: "04 70 08 49 38".into(),
-        },
-        DepartmentContact {
-            department: "63".into(),
-            contact_name: "Adrien Couette".into(),
-            contact_email: "contact-caf63@demo.promeneurs.fr".into(),
-            contact_phone: "04 73 14 67 62".into(),
-        },
-    ]
-}
-
-fn criteria(module: &str) -> Vec<CriterionDraft> {
-    let c = |key: &str, label: &str, weight: i64| CriterionDraft {
-        key: key.into(),
-        label: label.into(),
-        weight,
-        max_score: 20,
-    };
-    let mut out = vec![
-        c(
-            "qualite",
-            "Qualité du projet (faisabilité et pertinence)",
-            3,
-        ),
-        c(
-            "experience",
-            "Expérience de la structure dans le domaine de la jeunesse",
-            2,
-        ),
-        c(
-            "coherence",
-            "Cohérence du projet avec les orientations du cahier des charges et le projet global de la structure",
-            2,
-        ),
-        c(
-            "capacite",
-            "Capacité de la structure à mettre en œuvre durablement le projet",
-            2,
-        ),
-    ];
-    if module == "M1" {
-        out.push(c(
-            "qualifications",
-            "Qualifications et expérience du professionnel pressenti pour la coordination",
-            3,
-        ));
-    } else {
-        out.push(c(
-            "formateurs",
-            "Références et expérience des professionnels pressentis pour les formations",
-            3,
-        ));
-    }
-    out
-}
-
-fn required() -> Vec<RequiredDocument> {
-    vec![
-        RequiredDocument {
-            kind: "formulaire".into(),
-            label: "Dossier de candidature signé".into(),
-        },
-        RequiredDocument {
-            kind: "budget".into(),
-            label: "Budget prévisionnel".into(),
-        },
-    ]
-}
-
-#[allow(clippy::too_many_arguments)]
-fn module(
-    code: &str,
-    title: &str,
-    description: &str,
-    service: (&str, &str),
-    deadline: &str,
-    audition: &str,
-    decision: &str,
-    question: &str,
-) -> ModuleDraft {
-    let mut docs = required();
-    if code == "M1" {
-        // The 2024 call asked the budget with the form; kept as one piece
-        // for M1 so the journey needs one upload.
-        docs.truncate(1);
-    }
-    ModuleDraft {
-        code: code.into(),
-        title: title.into(),
-        description: description.into(),
-        service_starts_on: service.0.into(),
-        service_ends_on: service.1.into(),
-        deadline: deadline.into(),
-        audition_on: Some(audition.into()),
-        decision_window: Some(decision.into()),
-        min_applications: Some(2),
-        quality_threshold: None,
-        criteria: criteria(code),
-        required_documents: docs,
-        questions: vec![Question {
-            key: "profil".into(),
-            label: question.into(),
-        }],
-    }
-}
-
-const M1_TITLE: &str = "Coordination du réseau des Promeneurs du Net";
-const M1_TEXT: &str = "Accompagner la mise en œuvre des Promeneurs du Net dans l'Allier et/ou le Puy-de-Dôme, en lien avec l'ensemble des partenaires institutionnels et des acteurs jeunesse des départements, en assurant la gestion, le suivi et la coordination du projet. Le démarrage de la mission est précédé d'un tuilage d'un mois avec la structure qui assure la coordination actuelle.";
-const M1_QUESTION: &str = "Profil du coordinateur pressenti (qualifications, expérience)";
-const M2_TITLE: &str = "Formations complémentaires des promeneurs";
-const M2_TEXT: &str = "Apporter aux professionnels inscrits dans le réseau des formations permettant d'approfondir des thématiques liées aux orientations portées par la démarche Promeneurs du Net.";
-const M2_QUESTION: &str = "Profil des formateurs pressentis (références, expérience)";
-
-fn modules_2024() -> Vec<ModuleDraft> {
-    vec![
-        module(
-            "M1",
-            M1_TITLE,
-            M1_TEXT,
-            ("2024-06-01", "2026-12-31"),
-            "2024-03-17",
-            "2024-03-21",
-            "2024-04/2024-05",
-            M1_QUESTION,
-        ),
-        module(
-            "M2",
-            M2_TITLE,
-            M2_TEXT,
-            ("2024-09-01", "2025-12-31"),
-            "2024-04-28",
-            "2024-05-16",
-            "2024-06/2024-07",
-            M2_QUESTION,
-        ),
-    ]
-}
-
-/// The deadline of module 2 of the 2027 renewal, passed.
-const M2_2027_DEADLINE: &str = "2026-11-20";
-
-fn modules_2027() -> Vec<ModuleDraft> {
-    vec![
-        module(
-            "M1",
-            M1_TITLE,
-            M1_TEXT,
-            ("2027-06-01", "2029-12-31"),
-            "2027-03-14",
-            "2027-03-18",
-            "2027-04/2027-05",
-            M1_QUESTION,
-        ),
-        module(
-            "M2",
-            M2_TITLE,
-            M2_TEXT,
-            ("2027-09-01", "2028-12-31"),
-            // Closed already: its committee scores and proposes now (the
-            // committee proposes once the deadline has passed).
-            M2_2027_DEADLINE,
-            "2027-01-14",
-            "2027-01/2027-02",
-            M2_QUESTION,
-        ),
-    ]
-}
-
-fn ts(s: &str) -> Timestamp {
-    s.parse().expect("demo instant")
-}
-
-async fn put_pdf(blobs: &BlobStore, doc: &TextDocument) -> anyhow::Result<store::blobs::Blob> {
-    Ok(blobs.put_bytes(&text_pdf(doc)).await?)
-}
-
-/// The files offered with a call: the cahier des charges (the 2024 text)
-/// and the application form.
-async fn call_files(
-    tx: &mut store::Tx,
-    blobs: &BlobStore,
-    cap: &domain::DepartmentCap,
-    actor: &Actor,
-    now: Timestamp,
-    call_id: Uuid,
-    year: &str,
-) -> anyhow::Result<()> {
-    let cahier = put_pdf(
-        blobs,
-        &TextDocument {
-            title: format!("Appel à candidatures Promeneurs du Net {year}"),
-            subtitle: Some("Caf de l'Allier et Caf du Puy-de-Dôme — cahier des charges".into()),
-            blocks: blocks_from_plain_text(SEED),
-        },
-    )
-    .await?;
-    let form = put_pdf(
-        blobs,
-        &TextDocument {
-            title: "Dossier de candidature".into(),
-            subtitle: Some(format!("Promeneurs du Net Allier et Puy-de-Dôme {year}")),
-            blocks: [
-                "Structure candidate : nom, SIRET, adresse, représentant légal.",
-                "Module(s) visé(s) et département(s) : Allier, Puy-de-Dôme ou les deux.",
-                "Présentation du projet et moyens mobilisés.",
-                "Profil du coordinateur ou des formateurs pressentis.",
-                "Budget prévisionnel.",
-                "Date, nom et signature du représentant légal.",
-            ]
-            .iter()
-            .map(|s| TextBlock::Bullet((*s).to_owned()))
-            .collect(),
-        },
-    )
-    .await?;
-    for (label, name, blob) in [
-        ("Cahier des charges", "cahier-des-charges.pdf", &cahier),
-        (
-            "Dossier de candidature à compléter",
-            "dossier-de-candidature.pdf",
-            &form,
-        ),
-    ] {
-        store::calls::add_file(
-            tx,
-            cap,
-            actor,
-            now,
-            call_id,
-            &store::calls::NewFile {
-                label,
-                file_name: name,
-                file_type: "pdf",
-                size: blob.size,
-                sha256: &blob.sha256,
-            },
-        )
-        .await?;
-    }
-    Ok(())
-}
-
-async fn create_call(
-    tx: &mut store::Tx,
-    blobs: &BlobStore,
-    title: &str,
-    year: &str,
-    modules: &[ModuleDraft],
-    created: Timestamp,
-    published: Timestamp,
-) -> anyhow::Result<Uuid> {
-    let cap = AdminCap::for_console().pilot(&DepartmentCode::parse("03")?);
-    let actor = Actor::system();
-    let input = CallInput {
-        title: title.into(),
-        description: "Les Caf de l'Allier et du Puy-de-Dôme recherchent la ou les structures qui coordonneront le réseau des Promeneurs du Net (module 1) et qui formeront les promeneurs (module 2). On peut candidater pour un département ou pour les deux, pour un module ou pour les deux.".into(),
-        departments: contacts(),
-    };
-    let id = store::calls::create(tx, &cap, &actor, created, &input).await?;
-    for m in modules {
-        let spec = m
-            .validate()
-            .map_err(|e| anyhow::anyhow!("demo module: {e:?}"))?;
-        store::calls::put_module(tx, &cap, &actor, created, id, &spec).await?;
-    }
-    call_files(tx, blobs, &cap, &actor, created, id, year).await?;
-    store::calls::publish(tx, &cap, &actor, published, id).await?;
-    Ok(id)
-}
+use super::{TITLE_2024, TITLE_2027, put_pdf, ts};
 
 /// One historical application, filed then decided.
 struct Past {
@@ -494,7 +208,7 @@ async fn seat_committee(
     Ok(out)
 }
 
-async fn past_applications(
+pub(super) async fn past_applications(
     tx: &mut store::Tx,
     db: &Db,
     blobs: &BlobStore,
@@ -659,7 +373,7 @@ async fn past_applications(
 /// Allier filed to module 2 before its deadline (one by the demo
 /// referent's structure), for the committee to score and propose, and the
 /// CAF to decide.
-async fn open_applications(
+pub(super) async fn open_applications(
     tx: &mut store::Tx,
     db: &Db,
     blobs: &BlobStore,
@@ -721,48 +435,4 @@ async fn open_applications(
     )
     .await?;
     Ok(())
-}
-
-/// Loads the demo calls unless already loaded (after the demo network,
-/// whose structures answer the 2024 call). Returns whether it did.
-pub async fn load(db: &Db, blobs: &BlobStore) -> anyhow::Result<bool> {
-    if store::meta::get(db, "demo_calls_loaded").await?.is_some() {
-        return Ok(false);
-    }
-    let author = store::users::find_by_email(db, "structure@demo.promeneurs.fr")
-        .await?
-        .context("demo referent")?;
-    let now = Timestamp::now();
-    let mut tx = db.begin().await?;
-    if !store::meta::claim(&mut tx, "demo_calls_loaded", &now.to_string()).await? {
-        return Ok(false);
-    }
-    let past = create_call(
-        &mut tx,
-        blobs,
-        TITLE_2024,
-        "2024",
-        &modules_2024(),
-        ts("2024-01-08T09:30:00+01:00"),
-        ts("2024-01-15T10:00:00+01:00"),
-    )
-    .await?;
-    past_applications(&mut tx, db, blobs, past, author).await?;
-    // Published in the autumn; the two applications to module 2 were filed
-    // before its deadline (20 November 2026).
-    let opened = ts("2026-10-01T09:00:00+02:00").min(now);
-    let filed = ts("2026-11-17T10:00:00+01:00").min(now);
-    let renewal = create_call(
-        &mut tx,
-        blobs,
-        TITLE_2027,
-        "2027",
-        &modules_2027(),
-        opened,
-        opened,
-    )
-    .await?;
-    open_applications(&mut tx, db, blobs, renewal, author, filed).await?;
-    tx.commit().await?;
-    Ok(true)
 }

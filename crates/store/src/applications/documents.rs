@@ -1,0 +1,156 @@
+//! The documents of an application: listed, added and deleted while the
+//! applicant may still change it.
+
+use jiff::Timestamp;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::EDITABLE;
+use crate::{
+    Db, StoreError, Tx,
+    audit::{self, Actor},
+    micros,
+    query::Sql,
+};
+
+/// A document of an application.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Document {
+    pub id: Uuid,
+    pub application_id: Uuid,
+    pub kind: String,
+    pub file_name: String,
+    pub file_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub filed: bool,
+    pub uploaded_at: i64,
+}
+
+pub(super) const DOC_COLUMNS: &str =
+    "id, application_id, kind, file_name, file_type, size, sha256, filed, uploaded_at";
+
+pub async fn documents(db: &Db, application_id: Uuid) -> Result<Vec<Document>, StoreError> {
+    documents_of(db, &[application_id]).await
+}
+
+/// Documents of several applications (lists, bundles), in upload order.
+pub async fn documents_of(db: &Db, ids: &[Uuid]) -> Result<Vec<Document>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(&format!(
+        "SELECT {DOC_COLUMNS} FROM application_documents WHERE "
+    ));
+    let inl = sql.in_list("application_id", ids);
+    sql.push(&inl);
+    sql.push(" ORDER BY uploaded_at, id");
+    sql.fetch_all(db).await
+}
+
+#[derive(Debug, Clone)]
+pub struct NewDocument<'a> {
+    pub kind: &'a str,
+    pub file_name: &'a str,
+    pub file_type: &'a str,
+    pub size: u64,
+    pub sha256: &'a str,
+    /// Replace the documents of this kind not yet filed.
+    pub replace: bool,
+}
+
+/// Adds a document while the application is editable
+/// (`Conflict("not_editable")` otherwise).
+pub async fn add_document(
+    tx: &mut Tx,
+    actor: &Actor,
+    now: Timestamp,
+    application_id: Uuid,
+    d: &NewDocument<'_>,
+) -> Result<Uuid, StoreError> {
+    let editable: i64 = write!(&mut *tx, c => {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM applications WHERE id = $1 AND {EDITABLE}")))
+            .bind(application_id)
+            .fetch_one(c)
+            .await?
+    });
+    if editable == 0 {
+        return Err(StoreError::Conflict("not_editable"));
+    }
+    if d.replace {
+        write!(&mut *tx, c => {
+            sqlx::query("DELETE FROM application_documents WHERE application_id = $1 AND kind = $2 AND filed = FALSE")
+                .bind(application_id)
+                .bind(d.kind)
+                .execute(c)
+                .await?
+                .rows_affected()
+        });
+    }
+    let id = Uuid::now_v7();
+    write!(&mut *tx, c => {
+        sqlx::query("INSERT INTO application_documents (id, application_id, kind, file_name, file_type, size, sha256, filed, uploaded_by, uploaded_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, FALSE, $8, $9)")
+            .bind(id)
+            .bind(application_id)
+            .bind(d.kind)
+            .bind(d.file_name)
+            .bind(d.file_type)
+            .bind(i64::try_from(d.size).unwrap_or(i64::MAX))
+            .bind(d.sha256)
+            .bind(actor.id)
+            .bind(micros(now))
+            .execute(c)
+            .await?
+            .rows_affected()
+    });
+    write!(&mut *tx, c => {
+        sqlx::query("UPDATE applications SET updated_at = $2 WHERE id = $1").bind(application_id).bind(micros(now)).execute(c).await?.rows_affected()
+    });
+    audit::log(
+        tx,
+        actor,
+        now,
+        "add_document",
+        "application",
+        application_id,
+        None,
+        json!({"document_id": id, "kind": d.kind, "file_name": d.file_name, "size": d.size, "sha256": d.sha256}),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Deletes a document not yet filed, while the application is editable.
+pub async fn delete_document(
+    tx: &mut Tx,
+    actor: &Actor,
+    now: Timestamp,
+    application_id: Uuid,
+    document_id: Uuid,
+) -> Result<(), StoreError> {
+    let n = write!(&mut *tx, c => {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM application_documents WHERE id = $1 AND application_id = $2 AND filed = FALSE
+             AND EXISTS (SELECT 1 FROM applications WHERE id = $2 AND {EDITABLE})")))
+            .bind(document_id)
+            .bind(application_id)
+            .execute(c)
+            .await?
+            .rows_affected()
+    });
+    if n == 0 {
+        return Err(StoreError::Conflict("not_editable"));
+    }
+    audit::log(
+        tx,
+        actor,
+        now,
+        "delete_document",
+        "application",
+        application_id,
+        None,
+        json!({"document_id": document_id}),
+    )
+    .await
+}

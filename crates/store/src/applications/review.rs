@@ -1,0 +1,187 @@
+//! The review of a filed application: its start, the thread between staff
+//! and the applicant (complement requests and answers), and the withdrawal.
+
+use jiff::Timestamp;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::{
+    Db, StoreError, Tx,
+    audit::{self, Actor},
+    micros,
+};
+
+/// A message of the thread between staff and the applicant.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Message {
+    pub id: Uuid,
+    pub side: String,
+    pub author: String,
+    pub body: String,
+    pub created_at: i64,
+}
+
+pub async fn messages(db: &Db, application_id: Uuid) -> Result<Vec<Message>, StoreError> {
+    Ok(read!(db, c => {
+        sqlx::query_as("SELECT m.id, m.side, u.name AS author, m.body, m.created_at FROM application_messages m
+                        JOIN users u ON u.id = m.author_id WHERE m.application_id = $1 ORDER BY m.created_at, m.id")
+            .bind(application_id)
+            .fetch_all(c)
+            .await?
+    }))
+}
+
+async fn add_message(
+    tx: &mut Tx,
+    actor: &Actor,
+    now: Timestamp,
+    application_id: Uuid,
+    side: &str,
+    body: &str,
+) -> Result<Uuid, StoreError> {
+    let id = Uuid::now_v7();
+    write!(tx, c => {
+        sqlx::query("INSERT INTO application_messages (id, application_id, author_id, side, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(id)
+            .bind(application_id)
+            .bind(actor.id)
+            .bind(side)
+            .bind(body)
+            .bind(micros(now))
+            .execute(c)
+            .await?
+            .rows_affected()
+    });
+    Ok(id)
+}
+
+/// Staff ask for a complement: the status moves and the message is kept
+/// (`Conflict("status")` when the application is not filed).
+pub async fn request_complement(
+    tx: &mut Tx,
+    actor: &Actor,
+    now: Timestamp,
+    application_id: Uuid,
+    message: &str,
+) -> Result<Uuid, StoreError> {
+    let n = write!(&mut *tx, c => {
+        sqlx::query("UPDATE applications SET status = 'complement_requested', updated_at = $2
+                     WHERE id = $1 AND status IN ('submitted', 'under_review', 'complement_requested')")
+            .bind(application_id)
+            .bind(micros(now))
+            .execute(c)
+            .await?
+            .rows_affected()
+    });
+    if n == 0 {
+        return Err(StoreError::Conflict("status"));
+    }
+    let id = add_message(tx, actor, now, application_id, "staff", message).await?;
+    audit::log(
+        tx,
+        actor,
+        now,
+        "request_complement",
+        "application",
+        application_id,
+        None,
+        json!({"message_id": id}),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// The applicant's answer in the thread (while a complement is asked).
+pub async fn answer(
+    tx: &mut Tx,
+    actor: &Actor,
+    now: Timestamp,
+    application_id: Uuid,
+    message: &str,
+) -> Result<Uuid, StoreError> {
+    let asked: i64 = write!(&mut *tx, c => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM applications WHERE id = $1 AND status = 'complement_requested'")
+            .bind(application_id)
+            .fetch_one(c)
+            .await?
+    });
+    if asked == 0 {
+        return Err(StoreError::Conflict("status"));
+    }
+    let id = add_message(tx, actor, now, application_id, "applicant", message).await?;
+    audit::log(
+        tx,
+        actor,
+        now,
+        "answer",
+        "application",
+        application_id,
+        None,
+        json!({"message_id": id}),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// The applicant withdraws (`Conflict("status")` once final).
+pub async fn withdraw(
+    tx: &mut Tx,
+    actor: &Actor,
+    now: Timestamp,
+    application_id: Uuid,
+) -> Result<(), StoreError> {
+    let n = write!(&mut *tx, c => {
+        sqlx::query("UPDATE applications SET status = 'withdrawn', withdrawn_at = $2, updated_at = $2
+                     WHERE id = $1 AND status NOT IN ('retained', 'not_retained', 'withdrawn')")
+            .bind(application_id)
+            .bind(micros(now))
+            .execute(c)
+            .await?
+            .rows_affected()
+    });
+    if n == 0 {
+        return Err(StoreError::Conflict("status"));
+    }
+    audit::log(
+        tx,
+        actor,
+        now,
+        "withdraw",
+        "application",
+        application_id,
+        None,
+        json!({}),
+    )
+    .await
+}
+
+/// Staff start examining a filed application (`submitted → under_review`).
+pub async fn start_review(
+    tx: &mut Tx,
+    actor: &Actor,
+    now: Timestamp,
+    application_id: Uuid,
+) -> Result<(), StoreError> {
+    let n = write!(&mut *tx, c => {
+        sqlx::query("UPDATE applications SET status = 'under_review', updated_at = $2 WHERE id = $1 AND status = 'submitted'")
+            .bind(application_id)
+            .bind(micros(now))
+            .execute(c)
+            .await?
+            .rows_affected()
+    });
+    if n == 0 {
+        return Err(StoreError::Conflict("status"));
+    }
+    audit::log(
+        tx,
+        actor,
+        now,
+        "start_review",
+        "application",
+        application_id,
+        None,
+        json!({}),
+    )
+    .await
+}
