@@ -491,9 +491,10 @@ impl ApplicationStatus {
         matches!(self, Self::Retained | Self::NotRetained | Self::Withdrawn)
     }
 
-    /// The applicant may still change the form and the documents.
+    /// The applicant may still change the form and the documents: while
+    /// it may file them.
     pub fn editable(self) -> bool {
-        matches!(self, Self::Draft | Self::ComplementRequested)
+        self.submit().is_ok()
     }
 
     fn refuse(self, message: &'static str) -> TransitionError {
@@ -545,6 +546,54 @@ impl ApplicationStatus {
     }
 }
 
+/// A change of an application's status, as the store applies it: the
+/// store's `UPDATE … WHERE status IN (…)` takes its source states from here,
+/// so the rule is written once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transition {
+    Submit,
+    RequestComplement,
+    StartReview,
+    Withdraw,
+}
+
+impl Transition {
+    pub const ALL: [Self; 4] = [
+        Self::Submit,
+        Self::RequestComplement,
+        Self::StartReview,
+        Self::Withdraw,
+    ];
+
+    /// The transition applied to `from`, by the rules of `ApplicationStatus`.
+    pub fn apply(self, from: ApplicationStatus) -> Result<ApplicationStatus, TransitionError> {
+        match self {
+            Self::Submit => from.submit(),
+            Self::RequestComplement => from.request_complement(),
+            Self::StartReview => from.start_review(),
+            Self::Withdraw => from.withdraw(),
+        }
+    }
+
+    /// The states the transition starts from.
+    pub fn sources(self) -> Vec<ApplicationStatus> {
+        ApplicationStatus::ALL
+            .into_iter()
+            .filter(|s| self.apply(*s).is_ok())
+            .collect()
+    }
+
+    /// The state the transition leads to (the same from every source).
+    pub fn target(self) -> ApplicationStatus {
+        match self {
+            Self::Submit => ApplicationStatus::Submitted,
+            Self::RequestComplement => ApplicationStatus::ComplementRequested,
+            Self::StartReview => ApplicationStatus::UnderReview,
+            Self::Withdraw => ApplicationStatus::Withdrawn,
+        }
+    }
+}
+
 impl fmt::Display for ApplicationStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -581,6 +630,47 @@ pub fn receipt_number(year: i16, module: &str, seq: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_transition_leads_to_its_target_from_its_sources_only() {
+        for t in Transition::ALL {
+            let sources = t.sources();
+            assert!(!sources.is_empty(), "{t:?} starts from nowhere");
+            for s in ApplicationStatus::ALL {
+                match t.apply(s) {
+                    Ok(to) => {
+                        assert!(sources.contains(&s));
+                        assert_eq!(to, t.target(), "{t:?} from {s:?}");
+                    }
+                    Err(e) => {
+                        assert!(!sources.contains(&s));
+                        assert_eq!(e.from, s);
+                    }
+                }
+            }
+        }
+        use ApplicationStatus as S;
+        assert_eq!(
+            Transition::Submit.sources(),
+            [S::Draft, S::ComplementRequested]
+        );
+        assert_eq!(
+            Transition::RequestComplement.sources(),
+            [S::Submitted, S::ComplementRequested, S::UnderReview]
+        );
+        assert_eq!(Transition::StartReview.sources(), [S::Submitted]);
+        assert_eq!(
+            Transition::Withdraw.sources(),
+            [
+                S::Draft,
+                S::Submitted,
+                S::ComplementRequested,
+                S::UnderReview
+            ]
+        );
+        let editable: Vec<S> = S::ALL.into_iter().filter(|s| s.editable()).collect();
+        assert_eq!(editable, Transition::Submit.sources());
+    }
 
     fn draft() -> ModuleDraft {
         ModuleDraft {

@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::EDITABLE;
+use super::editable;
 use crate::{
     Db, StoreError, Tx,
     audit::{self, Actor},
@@ -69,7 +69,7 @@ pub async fn add_document(
     d: &NewDocument<'_>,
 ) -> Result<Uuid, StoreError> {
     let editable: i64 = write!(&mut *tx, c => {
-        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM applications WHERE id = $1 AND {EDITABLE}")))
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM applications WHERE id = $1 AND {}", editable())))
             .bind(application_id)
             .fetch_one(c)
             .await?
@@ -132,7 +132,7 @@ pub async fn delete_document(
     let n = write!(&mut *tx, c => {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "DELETE FROM application_documents WHERE id = $1 AND application_id = $2 AND filed = FALSE
-             AND EXISTS (SELECT 1 FROM applications WHERE id = $2 AND {EDITABLE})")))
+             AND EXISTS (SELECT 1 FROM applications WHERE id = $2 AND {})", editable())))
             .bind(document_id)
             .bind(application_id)
             .execute(c)

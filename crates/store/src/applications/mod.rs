@@ -14,7 +14,10 @@ mod submit;
 
 use std::collections::BTreeMap;
 
-use domain::{NetworkScope, call::ApplicationStatus};
+use domain::{
+    NetworkScope,
+    call::{ApplicationStatus, Transition},
+};
 use jiff::Timestamp;
 use serde_json::json;
 use uuid::Uuid;
@@ -310,7 +313,22 @@ async fn write_departments(
     Ok(())
 }
 
-const EDITABLE: &str = "status IN ('draft', 'complement_requested')";
+/// `status IN ('…', …)`: the states `t` starts from, as the domain's rules
+/// say (never written here as literals).
+pub(crate) fn sources_of(t: Transition) -> String {
+    let states: Vec<String> = t
+        .sources()
+        .into_iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect();
+    format!("status IN ({})", states.join(", "))
+}
+
+/// `status IN (…)`: while the applicant may still change its application
+/// (the states it may be filed from).
+pub(crate) fn editable() -> String {
+    sources_of(Transition::Submit)
+}
 
 /// Saves the form while the applicant may still change it
 /// (`Conflict("not_editable")` otherwise). The départements change only in
@@ -327,7 +345,7 @@ pub async fn update_form(
     let answers_json =
         serde_json::to_string(answers).map_err(|e| StoreError::Invalid(e.to_string()))?;
     let n = write!(&mut *tx, c => {
-        sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE applications SET summary = $2, answers = $3, updated_at = $4 WHERE id = $1 AND {EDITABLE}")))
+        sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE applications SET summary = $2, answers = $3, updated_at = $4 WHERE id = $1 AND {}", editable())))
             .bind(id)
             .bind(summary)
             .bind(&answers_json)

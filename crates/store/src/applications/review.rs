@@ -5,11 +5,24 @@ use jiff::Timestamp;
 use serde_json::json;
 use uuid::Uuid;
 
+use domain::call::{ApplicationStatus, Transition};
+
+use super::sources_of;
 use crate::{
     Db, StoreError, Tx,
     audit::{self, Actor},
     micros,
 };
+
+/// `UPDATE applications SET status = <target>, <also> WHERE id = $1 AND
+/// status IN (<sources>)`: both states from the domain's rules.
+fn transition_sql(t: Transition, also: &str) -> String {
+    format!(
+        "UPDATE applications SET status = '{}', {also} WHERE id = $1 AND {}",
+        t.target().as_str(),
+        sources_of(t)
+    )
+}
 
 /// A message of the thread between staff and the applicant.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -65,8 +78,7 @@ pub async fn request_complement(
     message: &str,
 ) -> Result<Uuid, StoreError> {
     let n = write!(&mut *tx, c => {
-        sqlx::query("UPDATE applications SET status = 'complement_requested', updated_at = $2
-                     WHERE id = $1 AND status IN ('submitted', 'under_review', 'complement_requested')")
+        sqlx::query(sqlx::AssertSqlSafe(transition_sql(Transition::RequestComplement, "updated_at = $2")))
             .bind(application_id)
             .bind(micros(now))
             .execute(c)
@@ -100,7 +112,7 @@ pub async fn answer(
     message: &str,
 ) -> Result<Uuid, StoreError> {
     let asked: i64 = write!(&mut *tx, c => {
-        sqlx::query_scalar("SELECT COUNT(*) FROM applications WHERE id = $1 AND status = 'complement_requested'")
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM applications WHERE id = $1 AND status = '{}'", ApplicationStatus::ComplementRequested.as_str())))
             .bind(application_id)
             .fetch_one(c)
             .await?
@@ -131,8 +143,7 @@ pub async fn withdraw(
     application_id: Uuid,
 ) -> Result<(), StoreError> {
     let n = write!(&mut *tx, c => {
-        sqlx::query("UPDATE applications SET status = 'withdrawn', withdrawn_at = $2, updated_at = $2
-                     WHERE id = $1 AND status NOT IN ('retained', 'not_retained', 'withdrawn')")
+        sqlx::query(sqlx::AssertSqlSafe(transition_sql(Transition::Withdraw, "withdrawn_at = $2, updated_at = $2")))
             .bind(application_id)
             .bind(micros(now))
             .execute(c)
@@ -163,7 +174,7 @@ pub async fn start_review(
     application_id: Uuid,
 ) -> Result<(), StoreError> {
     let n = write!(&mut *tx, c => {
-        sqlx::query("UPDATE applications SET status = 'under_review', updated_at = $2 WHERE id = $1 AND status = 'submitted'")
+        sqlx::query(sqlx::AssertSqlSafe(transition_sql(Transition::StartReview, "updated_at = $2")))
             .bind(application_id)
             .bind(micros(now))
             .execute(c)

@@ -6,9 +6,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
+use domain::call::Transition;
+
 use super::{
-    EDITABLE,
     documents::{DOC_COLUMNS, Document},
+    sources_of,
 };
 use crate::{
     Db, StoreError, Tx,
@@ -98,8 +100,8 @@ pub async fn submit(
 ) -> Result<SubmitOutcome, StoreError> {
     let n = write!(&mut *tx, c => {
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "UPDATE applications SET status = 'submitted', module_id = $2, submitted_at = COALESCE(submitted_at, $3), updated_at = $3
-             WHERE id = $1 AND {EDITABLE}")))
+            "UPDATE applications SET status = '{}', module_id = $2, submitted_at = COALESCE(submitted_at, $3), updated_at = $3
+             WHERE id = $1 AND {}", Transition::Submit.target().as_str(), sources_of(Transition::Submit))))
             .bind(application_id)
             .bind(module_id)
             .bind(micros(now))
