@@ -87,6 +87,7 @@ async fn file_application(
     author: Uuid,
 ) -> anyhow::Result<Uuid> {
     let actor = Actor::user(author, "structure@demo.promeneurs.fr");
+    let cap = domain::ApplicantCap::for_console(structure.id);
     // Read in the transaction: the call may not be committed yet.
     let m = store::calls::current_module_in(tx, call_id, module)
         .await?
@@ -94,6 +95,7 @@ async fn file_application(
     let created = filed.saturating_sub(jiff::SignedDuration::from_hours(24 * 9))?;
     let id = store::applications::create(
         tx,
+        &cap,
         &actor,
         created,
         &NewApplication {
@@ -124,6 +126,7 @@ async fn file_application(
         .await?;
         store::applications::add_document(
             tx,
+            &cap,
             &actor,
             created,
             id,
@@ -145,7 +148,7 @@ async fn file_application(
         .map(|r| r.kind.clone())
         .collect();
     let year = domain::clock::in_paris(m.spec.deadline.instant()).year();
-    let outcome = store::applications::submit(tx, &actor, filed, id, m.id, &required, |n| {
+    let outcome = store::applications::submit(tx, &cap, &actor, filed, id, m.id, &required, |n| {
         receipt_number(year, module, n)
     })
     .await?;

@@ -585,10 +585,12 @@ async fn application(
         .remove(0);
     let pdf = store::calls::files(&app.db, call).await.unwrap().remove(0);
     let actor = Actor::user(user, "referent");
+    let cap = domain::ApplicantCap::for_console(structure.parse().unwrap());
     let now = app.now();
     let mut tx = app.db.begin().await.unwrap();
     let id = store::applications::create(
         &mut tx,
+        &cap,
         &actor,
         now,
         &NewApplication {
@@ -606,6 +608,7 @@ async fn application(
     .unwrap();
     store::applications::add_document(
         &mut tx,
+        &cap,
         &actor,
         now,
         id,
@@ -623,6 +626,7 @@ async fn application(
     if !draft {
         store::applications::submit(
             &mut tx,
+            &cap,
             &actor,
             now,
             id,
@@ -697,9 +701,28 @@ async fn staff_list_export_and_download_the_applications_of_their_departements()
     )
     .await;
     let mut tx = app.db.begin().await.unwrap();
-    store::applications::withdraw(&mut tx, &Actor::user(u3, "ref"), app.now(), withdrawn)
-        .await
-        .unwrap();
+    // The capability of another structure reaches nothing of this one.
+    let other = store::applications::withdraw(
+        &mut tx,
+        &domain::ApplicantCap::for_console(riom.parse().unwrap()),
+        &Actor::user(u3, "ref"),
+        app.now(),
+        withdrawn,
+    )
+    .await;
+    assert!(
+        matches!(other, Err(store::StoreError::NotFound)),
+        "{other:?}"
+    );
+    store::applications::withdraw(
+        &mut tx,
+        &domain::ApplicantCap::for_console(moulins.parse().unwrap()),
+        &Actor::user(u3, "ref"),
+        app.now(),
+        withdrawn,
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
 
     let list = agent03

@@ -60,6 +60,23 @@ pub struct AdminCap {
     pub actor: Uuid,
 }
 
+/// Proof that the holder acts for one applicant structure (its referent):
+/// the only way to start, change, file or withdraw that structure's
+/// applications. Only [`Principal::applicant_for`] makes one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ApplicantCap {
+    pub structure_id: Uuid,
+}
+
+impl ApplicantCap {
+    /// The operator at the command line (demo data): it acts for any
+    /// structure it names.
+    pub fn for_console(structure_id: Uuid) -> Self {
+        Self { structure_id }
+    }
+}
+
 /// Proof that the holder pilots the scheme in one département (a CAF agent
 /// of that département, or an administrator).
 #[derive(Debug, Clone)]
@@ -148,6 +165,13 @@ impl Principal {
         } else {
             DepartmentScope::Some(self.departments_of(&[Role::CafAgent, Role::Coordinator]))
         }
+    }
+
+    /// The right to act for `structure_id` as an applicant: its referents.
+    pub fn applicant_for(&self, structure_id: Uuid) -> Option<ApplicantCap> {
+        self.referent_structures()
+            .contains(&structure_id)
+            .then_some(ApplicantCap { structure_id })
     }
 
     /// The right to pilot the scheme in `department`.
@@ -346,6 +370,37 @@ impl NetworkCap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_referent_of_the_structure_acts_as_its_applicant() {
+        let mine = Uuid::now_v7();
+        let other = Uuid::now_v7();
+        let referent = Principal {
+            user_id: Uuid::now_v7(),
+            email: "r@exemple.fr".into(),
+            name: "Référente".into(),
+            grants: vec![Grant {
+                role: Role::StructureReferent,
+                department: None,
+                structure_id: Some(mine),
+                call_id: None,
+            }],
+            read_only: BTreeSet::new(),
+        };
+        assert_eq!(
+            referent.applicant_for(mine).map(|c| c.structure_id),
+            Some(mine)
+        );
+        assert!(referent.applicant_for(other).is_none());
+        let agent = Principal {
+            grants: vec![Grant::departmental(
+                Role::CafAgent,
+                DepartmentCode::parse("03").unwrap(),
+            )],
+            ..referent.clone()
+        };
+        assert!(agent.applicant_for(mine).is_none());
+    }
 
     fn dep(s: &str) -> DepartmentCode {
         DepartmentCode::parse(s).unwrap()

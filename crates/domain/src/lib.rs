@@ -27,7 +27,9 @@ pub mod structure;
 pub mod text;
 pub mod trust;
 
-pub use access::{AdminCap, DepartmentCap, Grant, NetworkCap, NetworkScope, Principal};
+pub use access::{
+    AdminCap, ApplicantCap, DepartmentCap, Grant, NetworkCap, NetworkScope, Principal,
+};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use date_input::{DateInputError, YesNoError, parse_french_date, parse_yes_no};
 pub use department::DepartmentCode;

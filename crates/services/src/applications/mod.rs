@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use domain::{
-    DepartmentCode, Principal,
+    ApplicantCap, DepartmentCode, Principal,
     call::{ApplicationStatus, CallStatus, check_scope, receipt_number},
 };
 use store::{
@@ -119,8 +119,12 @@ pub async fn create_application(
     let departments = scope_of(&v, &d.departments)?;
     let answers = check_form(module, d)?;
     let mut tx = ctx.db.begin().await?;
+    let cap = p
+        .applicant_for(structure_id)
+        .ok_or(ServiceError::NotFound)?;
     let id = store::applications::create(
         &mut tx,
+        &cap,
         &actor(p),
         ctx.now(),
         &store::applications::NewApplication {
@@ -165,7 +169,7 @@ pub async fn application(ctx: &Ctx, p: &Principal, id: Uuid) -> Result<Applicati
 
 /// Whether `p` answers for the applicant structure.
 pub fn is_applicant(p: &Principal, a: &Application) -> bool {
-    p.referent_structures().contains(&a.structure_id)
+    p.applicant_for(a.structure_id).is_some()
 }
 
 /// Staff of one of the application's départements.
@@ -175,6 +179,12 @@ pub fn is_staff_of(p: &Principal, a: &Application) -> bool {
         .iter()
         .filter_map(|d| dep(d))
         .any(|d| scope.contains(&d))
+}
+
+/// The capability of the applicant of `a` (that `own` checked).
+fn applicant_cap(p: &Principal, a: &Application) -> Result<ApplicantCap, ServiceError> {
+    p.applicant_for(a.structure_id)
+        .ok_or(ServiceError::NotFound)
 }
 
 /// The applicant's own application, for a change (404 outside one's
@@ -251,6 +261,7 @@ pub async fn save_form(
     let mut tx = ctx.db.begin().await?;
     store::applications::update_form(
         &mut tx,
+        &applicant_cap(p, &a)?,
         &actor(p),
         ctx.now(),
         id,
@@ -296,6 +307,7 @@ pub async fn add_document(
     let mut tx = ctx.db.begin().await?;
     let doc_id = store::applications::add_document(
         &mut tx,
+        &applicant_cap(p, &a)?,
         &actor(p),
         ctx.now(),
         id,
@@ -326,7 +338,7 @@ pub async fn delete_document(
     id: Uuid,
     document_id: Uuid,
 ) -> Result<(), ServiceError> {
-    own(ctx, p, id).await?;
+    let a = own(ctx, p, id).await?;
     let known = store::applications::documents(&ctx.db, id)
         .await?
         .iter()
@@ -335,15 +347,22 @@ pub async fn delete_document(
         return Err(ServiceError::NotFound);
     }
     let mut tx = ctx.db.begin().await?;
-    store::applications::delete_document(&mut tx, &actor(p), ctx.now(), id, document_id)
-        .await
-        .map_err(|e| match e {
-            store::StoreError::Conflict(_) => ServiceError::conflict(
-                "not_editable",
-                "Cette pièce fait partie d'un dépôt : elle ne peut plus être supprimée.",
-            ),
-            other => other.into(),
-        })?;
+    store::applications::delete_document(
+        &mut tx,
+        &applicant_cap(p, &a)?,
+        &actor(p),
+        ctx.now(),
+        id,
+        document_id,
+    )
+    .await
+    .map_err(|e| match e {
+        store::StoreError::Conflict(_) => ServiceError::conflict(
+            "not_editable",
+            "Cette pièce fait partie d'un dépôt : elle ne peut plus être supprimée.",
+        ),
+        other => other.into(),
+    })?;
     tx.commit().await?;
     Ok(())
 }
@@ -419,13 +438,19 @@ pub async fn submit(
     if let Some(m) = message.map(str::trim).filter(|m| !m.is_empty())
         && a.status == ApplicationStatus::ComplementRequested
     {
-        store::applications::answer(&mut tx, &actor(p), now, id, m).await?;
+        store::applications::answer(&mut tx, &applicant_cap(p, &a)?, &actor(p), now, id, m).await?;
     }
-    let outcome =
-        store::applications::submit(&mut tx, &actor(p), now, id, current.id, &required, |seq| {
-            receipt_number(year, &code, seq)
-        })
-        .await?;
+    let outcome = store::applications::submit(
+        &mut tx,
+        &applicant_cap(p, &a)?,
+        &actor(p),
+        now,
+        id,
+        current.id,
+        &required,
+        |seq| receipt_number(year, &code, seq),
+    )
+    .await?;
     let receipt = match outcome {
         SubmitOutcome::Filed(r) => r,
         SubmitOutcome::AlreadyFiled => {
@@ -580,7 +605,7 @@ pub async fn withdraw(ctx: &Ctx, p: &Principal, id: Uuid) -> Result<(), ServiceE
         .withdraw()
         .map_err(|e| ServiceError::conflict("status", e.message))?;
     let mut tx = ctx.db.begin().await?;
-    store::applications::withdraw(&mut tx, &actor(p), ctx.now(), id)
+    store::applications::withdraw(&mut tx, &applicant_cap(p, &a)?, &actor(p), ctx.now(), id)
         .await
         .map_err(|e| match e {
             store::StoreError::Conflict(_) => ServiceError::conflict(

@@ -5,7 +5,9 @@ use jiff::Timestamp;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::editable;
+use domain::ApplicantCap;
+
+use super::{check_applicant, editable};
 use crate::{
     Db, StoreError, Tx,
     audit::{self, Actor},
@@ -63,11 +65,13 @@ pub struct NewDocument<'a> {
 /// (`Conflict("not_editable")` otherwise).
 pub async fn add_document(
     tx: &mut Tx,
+    cap: &ApplicantCap,
     actor: &Actor,
     now: Timestamp,
     application_id: Uuid,
     d: &NewDocument<'_>,
 ) -> Result<Uuid, StoreError> {
+    check_applicant(tx, cap, application_id).await?;
     let editable: i64 = write!(&mut *tx, c => {
         sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM applications WHERE id = $1 AND {}", editable())))
             .bind(application_id)
@@ -124,11 +128,13 @@ pub async fn add_document(
 /// Deletes a document not yet filed, while the application is editable.
 pub async fn delete_document(
     tx: &mut Tx,
+    cap: &ApplicantCap,
     actor: &Actor,
     now: Timestamp,
     application_id: Uuid,
     document_id: Uuid,
 ) -> Result<(), StoreError> {
+    check_applicant(tx, cap, application_id).await?;
     let n = write!(&mut *tx, c => {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "DELETE FROM application_documents WHERE id = $1 AND application_id = $2 AND filed = FALSE

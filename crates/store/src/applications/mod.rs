@@ -15,7 +15,7 @@ mod submit;
 use std::collections::BTreeMap;
 
 use domain::{
-    NetworkScope,
+    ApplicantCap, NetworkScope,
     call::{ApplicationStatus, Transition},
 };
 use jiff::Timestamp;
@@ -252,10 +252,14 @@ pub struct NewApplication {
 /// `Conflict("application_exists")` otherwise.
 pub async fn create(
     tx: &mut Tx,
+    cap: &ApplicantCap,
     actor: &Actor,
     now: Timestamp,
     a: &NewApplication,
 ) -> Result<Uuid, StoreError> {
+    if a.structure_id != cap.structure_id {
+        return Err(StoreError::NotFound);
+    }
     let id = Uuid::now_v7();
     let answers =
         serde_json::to_string(&a.answers).map_err(|e| StoreError::Invalid(e.to_string()))?;
@@ -313,6 +317,27 @@ async fn write_departments(
     Ok(())
 }
 
+/// Refuses (`NotFound`) a write on an application that is not of the
+/// structure `cap` acts for.
+pub(crate) async fn check_applicant(
+    tx: &mut Tx,
+    cap: &ApplicantCap,
+    application_id: Uuid,
+) -> Result<(), StoreError> {
+    let n: i64 = write!(&mut *tx, c => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM applications WHERE id = $1 AND structure_id = $2")
+            .bind(application_id)
+            .bind(cap.structure_id)
+            .fetch_one(c)
+            .await?
+    });
+    if n == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
 /// `status IN ('…', …)`: the states `t` starts from, as the domain's rules
 /// say (never written here as literals).
 pub(crate) fn sources_of(t: Transition) -> String {
@@ -333,8 +358,10 @@ pub(crate) fn editable() -> String {
 /// Saves the form while the applicant may still change it
 /// (`Conflict("not_editable")` otherwise). The départements change only in
 /// a draft.
+#[allow(clippy::too_many_arguments)]
 pub async fn update_form(
     tx: &mut Tx,
+    cap: &ApplicantCap,
     actor: &Actor,
     now: Timestamp,
     id: Uuid,
@@ -342,6 +369,7 @@ pub async fn update_form(
     answers: &BTreeMap<String, String>,
     departments: Option<&[String]>,
 ) -> Result<(), StoreError> {
+    check_applicant(tx, cap, id).await?;
     let answers_json =
         serde_json::to_string(answers).map_err(|e| StoreError::Invalid(e.to_string()))?;
     let n = write!(&mut *tx, c => {

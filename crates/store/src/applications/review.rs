@@ -5,9 +5,12 @@ use jiff::Timestamp;
 use serde_json::json;
 use uuid::Uuid;
 
-use domain::call::{ApplicationStatus, Transition};
+use domain::{
+    ApplicantCap,
+    call::{ApplicationStatus, Transition},
+};
 
-use super::sources_of;
+use super::{check_applicant, sources_of};
 use crate::{
     Db, StoreError, Tx,
     audit::{self, Actor},
@@ -106,11 +109,13 @@ pub async fn request_complement(
 /// The applicant's answer in the thread (while a complement is asked).
 pub async fn answer(
     tx: &mut Tx,
+    cap: &ApplicantCap,
     actor: &Actor,
     now: Timestamp,
     application_id: Uuid,
     message: &str,
 ) -> Result<Uuid, StoreError> {
+    check_applicant(tx, cap, application_id).await?;
     let asked: i64 = write!(&mut *tx, c => {
         sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM applications WHERE id = $1 AND status = '{}'", ApplicationStatus::ComplementRequested.as_str())))
             .bind(application_id)
@@ -138,10 +143,12 @@ pub async fn answer(
 /// The applicant withdraws (`Conflict("status")` once final).
 pub async fn withdraw(
     tx: &mut Tx,
+    cap: &ApplicantCap,
     actor: &Actor,
     now: Timestamp,
     application_id: Uuid,
 ) -> Result<(), StoreError> {
+    check_applicant(tx, cap, application_id).await?;
     let n = write!(&mut *tx, c => {
         sqlx::query(sqlx::AssertSqlSafe(transition_sql(Transition::Withdraw, "withdrawn_at = $2, updated_at = $2")))
             .bind(application_id)

@@ -6,9 +6,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
-use domain::call::Transition;
+use domain::{ApplicantCap, call::Transition};
 
 use super::{
+    check_applicant,
     documents::{DOC_COLUMNS, Document},
     sources_of,
 };
@@ -91,6 +92,7 @@ pub enum SubmitOutcome {
 #[allow(clippy::too_many_arguments)]
 pub async fn submit(
     tx: &mut Tx,
+    cap: &ApplicantCap,
     actor: &Actor,
     now: Timestamp,
     application_id: Uuid,
@@ -98,6 +100,7 @@ pub async fn submit(
     required_kinds: &[String],
     number: impl FnOnce(i64) -> String,
 ) -> Result<SubmitOutcome, StoreError> {
+    check_applicant(tx, cap, application_id).await?;
     let n = write!(&mut *tx, c => {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "UPDATE applications SET status = '{}', module_id = $2, submitted_at = COALESCE(submitted_at, $3), updated_at = $3
