@@ -45,7 +45,6 @@ const LONG_FILES: &[(&str, usize)] = &[
     ("crates/store/src/users.rs", 623),
     ("crates/web/src/api/calls.rs", 1053),
     ("crates/web/src/committee.rs", 895),
-    ("crates/web/src/directory/pages.rs", 732),
     ("crates/web/src/letters.rs", 1001),
     ("crates/web/src/network/pages/promeneurs.rs", 923),
     ("crates/web/src/network/pages/structures.rs", 687),
