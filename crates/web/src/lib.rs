@@ -2,14 +2,17 @@
 //! and the JSON API of API.md, over the same services. Handlers extract,
 //! authorise, call the store, render; no SQL here.
 
-pub use services::accounts;
+mod accounts;
+mod admin;
 mod api;
 mod assets;
 pub mod calls;
+mod directory;
 pub mod http;
 pub use services::mail;
 pub mod network;
 pub mod pages;
+mod reference;
 pub use services::sandbox;
 mod view;
 

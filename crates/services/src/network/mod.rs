@@ -5,8 +5,11 @@
 //! the spreadsheet import); the gating helpers read and set the fields only
 //! staff confirm (status active, mandate, charter, training).
 
-use domain::{DepartmentCode, promeneur::PromeneurStatus, trust::GatingValues};
-use store::promeneurs::{Promeneur, PromeneurInput};
+use domain::{DepartmentCode, Principal, promeneur::PromeneurStatus, trust::GatingValues};
+use store::{
+    promeneurs::{Promeneur, PromeneurInput},
+    reference::Department,
+};
 
 pub mod caf;
 pub mod conventions;
@@ -16,7 +19,18 @@ pub mod promeneurs;
 pub mod signup;
 pub mod structures;
 
-use crate::ServiceError;
+use crate::{Ctx, ServiceError};
+
+/// The départements a principal works in (for the filters and forms of
+/// the network, calls and handovers).
+pub async fn departments_of(ctx: &Ctx, p: &Principal) -> Result<Vec<Department>, ServiceError> {
+    let scope = p.staff_scope();
+    Ok(store::reference::departments(&ctx.db)
+        .await?
+        .into_iter()
+        .filter(|d| DepartmentCode::parse(&d.code).is_ok_and(|c| scope.contains(&c)))
+        .collect())
+}
 
 /// The gating values of an input (`active`: the status it asks for).
 pub fn gating_of_input(input: &PromeneurInput, active: bool) -> GatingValues {

@@ -1,15 +1,11 @@
 //! The JSON API of API.md under `/api/v1`, and its OpenAPI description
 //! generated from the handlers' annotations.
 
-mod admin;
 mod auditions;
 pub mod calls;
 mod committee;
 mod handovers;
 mod letters;
-pub mod network;
-mod reference;
-mod session;
 
 /// The .ics of an application's audition, also served by the pages.
 pub use auditions::ics_response as audition_ics;
@@ -23,13 +19,17 @@ use axum::{
     http::header,
     response::{IntoResponse, Response},
 };
-use serde::Serialize;
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
 
+pub mod common;
 pub mod doc;
+
+/// What every area's API handlers share (`crate::api::common::…`, so
+/// that an area's API does not import this module, which imports it).
+pub use common::{Page, Paging, rfc3339};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -44,10 +44,11 @@ struct ApiDoc;
 fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(openapi))
-        .merge(session::router())
-        .merge(reference::router())
-        .merge(admin::router())
-        .merge(network::router())
+        .merge(crate::accounts::api::router())
+        .merge(crate::reference::api::router())
+        .merge(crate::admin::api::router())
+        .merge(crate::network::api::router())
+        .merge(crate::directory::api::router())
         .merge(calls::router())
         .merge(committee::router())
         .merge(auditions::router())
@@ -82,36 +83,4 @@ async fn openapi() -> Response {
 /// The API's routes, with their full `/api/v1/...` paths.
 pub fn router() -> Router<AppState> {
     routes().split_for_parts().0
-}
-
-/// An instant as RFC 3339 with the Paris offset.
-pub fn rfc3339(t: jiff::Timestamp) -> String {
-    domain::clock::in_paris(t)
-        .strftime("%Y-%m-%dT%H:%M:%S%:z")
-        .to_string()
-}
-
-/// `{"items": [...], "total": N}`.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub total: i64,
-}
-
-/// `?limit=` (default 50, max 500) and `?offset=`.
-#[derive(serde::Deserialize, Default, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct Paging {
-    pub limit: Option<i64>,
-    pub offset: Option<i64>,
-}
-
-impl Paging {
-    pub fn limit(&self) -> i64 {
-        self.limit.unwrap_or(50).clamp(1, 500)
-    }
-
-    pub fn offset(&self) -> i64 {
-        self.offset.unwrap_or(0).max(0)
-    }
 }

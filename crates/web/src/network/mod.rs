@@ -1,14 +1,49 @@
-//! What the pages and the API of the network area (structures,
-//! conventions, promeneurs) and of the public directory share on the HTTP
-//! side: the lists' query strings (`query`), the spreadsheet exports'
-//! handlers (`exports`) and the photo response (`photo`). The use cases are
-//! in `services::network` (`structures`, `promeneurs`, `conventions`,
-//! `signup`, `caf`, `exports`, `input`, re-exported here) and
+//! The network area (structures, conventions, promeneurs): its pages
+//! (`pages`) and its API (`api`), and what both share on the HTTP side:
+//! the lists' query strings (`query`), the spreadsheet exports' handlers
+//! (`exports`) and the photo response (`photo`), also used by the public
+//! directory. The use cases are in `services::network` (`structures`,
+//! `promeneurs`, `conventions`, `signup`, `caf`, `exports`, `input`) and
 //! `services::directory` (the in-memory directory, its gate and its map).
 
+pub mod api;
 pub use services::directory;
 pub mod exports;
 pub use services::directory::gate;
 pub use services::network::input;
+pub mod pages;
 pub mod photo;
 pub mod query;
+
+use axum::http::StatusCode;
+
+use crate::AppError;
+
+/// A kind of structure as the forms offer it.
+pub struct KindOption {
+    pub value: &'static str,
+    pub label: &'static str,
+}
+
+/// Every kind of structure, in the forms' order.
+pub fn kinds() -> Vec<KindOption> {
+    domain::StructureKind::ALL
+        .iter()
+        .map(|k| KindOption {
+            value: k.as_str(),
+            label: k.label(),
+        })
+        .collect()
+}
+
+/// A refused file: too large (413), not a spreadsheet (415), else 422.
+pub fn import_file_error(e: services::imports::FileError) -> AppError {
+    let m = e.0;
+    if m.contains("trop gros") {
+        AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", m)
+    } else if m.contains("tableur reconnu") {
+        AppError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_type", m)
+    } else {
+        AppError::invalid_field("file", m)
+    }
+}

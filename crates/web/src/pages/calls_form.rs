@@ -7,14 +7,12 @@ use std::collections::BTreeMap;
 use domain::{DepartmentCode, Principal, access::DepartmentScope};
 use store::{calls::Call, reference::Department};
 
-use super::{
-    form::{ErrorLink, Errs, Fields, error_links},
-    structures::departments_of,
-};
+use super::form::{ErrorLink, Errs, Fields, error_links};
 use crate::{
     AppError, AppState,
     calls::{CallDraft, ContactDraft},
 };
+use services::network::departments_of;
 
 /// A département the form offers, with its CAF's contact as placeholder.
 pub struct DepartmentOption {

@@ -20,11 +20,9 @@ use serde::Deserialize;
 use store::handovers::Handover;
 use uuid::Uuid;
 
-use super::{
-    form::{ErrorLink, Errs, Fields, error_links},
-    structures::departments_of,
-};
+use super::form::{ErrorLink, Errs, Fields, error_links};
 use services::handover::{self, HandoverDraft};
+use services::network::departments_of;
 
 use crate::http::Id;
 use crate::{

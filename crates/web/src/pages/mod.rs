@@ -1,10 +1,7 @@
 //! Server-rendered pages, grouped by area.
 
-mod account;
-mod admin;
 mod applications;
 mod auditions;
-pub mod caf;
 mod calls;
 mod calls_applications;
 mod calls_form;
@@ -13,28 +10,22 @@ mod calls_modules;
 mod committee;
 mod committee_members;
 mod committee_results;
-mod directory;
 // Some twenty page modules name `super::form::…`: kept by this re-export.
 pub use crate::http::form;
 mod handover;
-pub mod import;
 mod letters;
-mod promeneurs;
 mod public;
-mod signup;
-mod structures;
-mod themes;
 
-use axum::{Router, routing::get};
+use axum::Router;
 
-use crate::{AppState, network::exports};
+use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(public::router())
-        .merge(account::router())
-        .merge(admin::router())
-        .merge(caf::router())
+        .merge(crate::accounts::pages::router())
+        .merge(crate::admin::pages::router())
+        .merge(crate::reference::pages::router())
         .merge(calls::router())
         .merge(committee::router())
         .merge(committee_members::router())
@@ -42,15 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(auditions::router())
         .merge(handover::router())
         .merge(letters::router())
-        .merge(directory::router())
-        .merge(structures::router())
-        .merge(promeneurs::router())
-        .merge(import::router())
-        .merge(themes::router())
+        .merge(crate::directory::pages::router())
+        .merge(crate::network::pages::router())
         .merge(applications::router())
-        .merge(signup::router())
-        .route("/reseau/structures/export", get(exports::structures))
-        .route("/reseau/promeneurs/export", get(exports::promeneurs))
-        .route("/reseau/conventions/export", get(exports::conventions))
-        .route("/reseau/import/modele/{kind}", get(exports::template))
 }

@@ -10,15 +10,19 @@ use axum::{
 };
 use serde::Deserialize;
 
-use super::form::Errs;
+use crate::http::form::Errs;
 use crate::{
-    AppError, AppState, accounts,
+    AppError, AppState,
     auth::{ClientAddress, CurrentUser, MaybeUser, SESSION_COOKIE, safe_next, set_cookie},
     view::{Layout, render},
 };
+use services::accounts;
+
+mod signup;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .merge(signup::router())
         .route("/connexion", get(login_page).post(login))
         .route("/deconnexion", post(logout))
         .route("/mot-de-passe-oublie", get(forgot_page).post(forgot))
@@ -230,7 +234,7 @@ async fn reset(
                 valid: true,
                 errors,
             };
-            super::form::rejected(&page)
+            crate::http::form::rejected(&page)
         }
     }
 }

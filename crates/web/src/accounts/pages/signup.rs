@@ -9,10 +9,8 @@ use axum::{
 };
 use serde::Deserialize;
 
-use super::{
-    form::{ErrorLink, Errs, Fields, error_links},
-    structures::{KindOption, kinds},
-};
+use crate::http::form::{ErrorLink, Errs, Fields, error_links};
+use crate::network::{KindOption, kinds};
 use crate::{
     AppError, AppState,
     auth::{ClientAddress, MaybeUser},
@@ -107,7 +105,7 @@ async fn submit(
                 kinds: kinds(),
                 errors,
             };
-            super::form::rejected(&page)
+            crate::http::form::rejected(&page)
         }
     }
 }

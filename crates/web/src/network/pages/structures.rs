@@ -9,24 +9,26 @@ use axum::{
     response::{Html, IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use domain::{DepartmentCode, Principal, StructureKind, clock::french_date};
+use domain::{DepartmentCode, Principal, clock::french_date};
 use serde::Deserialize;
 use store::{
     conventions::Convention, promeneurs::Promeneur, reference::Department, structures::Structure,
 };
 use uuid::Uuid;
 
-use super::form::{Errs, Fields};
 use crate::http::Id;
+use crate::http::form::{Errs, Fields};
 use crate::{
     AppError, AppState,
     auth::{Auth, CurrentUser},
+    network::{KindOption, kinds},
     network::{
         input::StructureDraft,
         query::{ConventionQuery, StructureQuery},
     },
     view::{Layout, render},
 };
+use services::network::departments_of;
 use services::network::{conventions, signup, structures};
 
 pub fn router() -> Router<AppState> {
@@ -53,31 +55,6 @@ pub fn router() -> Router<AppState> {
         .route("/reseau/rattachements/{id}", post(decide_claim))
         .route("/reseau/conventions", get(conventions))
         .route("/reseau/conventions/{id}/document", get(document))
-}
-
-/// The départements a principal works in (for filters and forms).
-pub async fn departments_of(state: &AppState, p: &Principal) -> Result<Vec<Department>, AppError> {
-    let scope = p.staff_scope();
-    Ok(store::reference::departments(&state.db)
-        .await?
-        .into_iter()
-        .filter(|d| DepartmentCode::parse(&d.code).is_ok_and(|c| scope.contains(&c)))
-        .collect())
-}
-
-pub struct KindOption {
-    pub value: &'static str,
-    pub label: &'static str,
-}
-
-pub fn kinds() -> Vec<KindOption> {
-    StructureKind::ALL
-        .iter()
-        .map(|k| KindOption {
-            value: k.as_str(),
-            label: k.label(),
-        })
-        .collect()
 }
 
 #[derive(Template)]
@@ -261,7 +238,7 @@ async fn create(
                 kinds: kinds(),
                 errors,
             };
-            super::form::rejected(&page)
+            crate::http::form::rejected(&page)
         }
     }
 }
@@ -468,7 +445,7 @@ async fn save(
                 None,
             )
             .await?;
-            super::form::rejected(&page)
+            crate::http::form::rejected(&page)
         }
     }
 }
@@ -495,7 +472,7 @@ async fn add_convention(
     Id(id): Id,
     form: Multipart,
 ) -> Result<Response, AppError> {
-    let (f, file) = super::promeneurs::read_multipart(form, "document").await?;
+    let (f, file) = super::read_multipart(form, "document").await?;
     let file = file.map(|bytes| (f.get("file_name").to_owned(), bytes));
     let result = conventions::create_convention(
         &state,
@@ -518,7 +495,7 @@ async fn add_convention(
             let errors = Errs::from_error(e)?;
             let page =
                 show_page(&state, &p, &auth, id, None, Errs::default(), errors, None).await?;
-            super::form::rejected(&page)
+            crate::http::form::rejected(&page)
         }
         Err(e) => Err(e),
     }
@@ -531,7 +508,7 @@ async fn sign_convention(
     Id(id): Id,
     form: Multipart,
 ) -> Result<Redirect, AppError> {
-    let (f, file) = super::promeneurs::read_multipart(form, "document").await?;
+    let (f, file) = super::read_multipart(form, "document").await?;
     let name = f.get("file_name").to_owned();
     conventions::sign_convention(
         &state,
@@ -679,7 +656,7 @@ async fn invite_referent(
             page.invite_errors = errors;
             page.invite_name = name;
             page.invite_email = email;
-            super::form::rejected(&page)
+            crate::http::form::rejected(&page)
         }
         Err(e) => Err(e),
     }

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use services::network::caf::{CafDraft, pilot, update};
 use store::reference::Department;
 
-use super::form::Errs;
+use crate::http::form::Errs;
 use crate::{
     AppError, AppState,
     auth::CurrentUser,
@@ -134,7 +134,7 @@ async fn save(
                 d,
                 errors,
             };
-            super::form::rejected(&page)
+            crate::http::form::rejected(&page)
         }
     }
 }

@@ -13,11 +13,12 @@ use domain::{AdminCap, Principal, Role, clock::french_instant};
 use serde::Deserialize;
 use store::reference::Department;
 
-use super::form::Errs;
+use services::accounts::{self, UserInput, actor};
+
 use crate::http::Id;
+use crate::http::form::Errs;
 use crate::{
     AppError, AppState,
-    accounts::{self, UserInput, actor},
     auth::CurrentUser,
     view::{Layout, render},
 };
@@ -189,7 +190,7 @@ async fn create_user(
         Err(e) => {
             let errors = Errs::from_error(e)?;
             let page = new_user_form(&state, &auth, input, errors).await?;
-            super::form::rejected(&page)
+            crate::http::form::rejected(&page)
         }
     }
 }

@@ -11,8 +11,10 @@ use utoipa::ToSchema;
 
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use services::accounts;
+
 use crate::{
-    AppError, AppState, accounts,
+    AppError, AppState,
     auth::{ClientAddress, CurrentUser, MaybeUser, SESSION_COOKIE, Via, set_cookie},
 };
 

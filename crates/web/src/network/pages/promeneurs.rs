@@ -22,11 +22,9 @@ use store::{
 };
 use uuid::Uuid;
 
-use super::{
-    form::{Errs, Fields},
-    structures::departments_of,
-};
+use super::read_multipart;
 use crate::http::Id;
+use crate::http::form::{Errs, Fields};
 use crate::network::query::PromeneurQuery;
 use crate::{
     AppError, AppState,
@@ -37,6 +35,7 @@ use crate::{
     },
     view::{Layout, render},
 };
+use services::network::departments_of;
 use services::network::{draft_of, promeneurs};
 
 pub fn router() -> Router<AppState> {
@@ -430,7 +429,7 @@ async fn create(
                     true,
                 ),
             };
-            super::form::rejected(&page)
+            crate::http::form::rejected(&page)
         }
     }
 }
@@ -640,7 +639,7 @@ async fn save(
                 None,
             )
             .await?;
-            super::form::rejected(&page)
+            crate::http::form::rejected(&page)
         }
     }
 }
@@ -682,7 +681,7 @@ async fn set_status(
                 None,
             )
             .await?;
-            super::form::rejected(&page)
+            crate::http::form::rejected(&page)
         }
     }
 }
@@ -715,44 +714,6 @@ async fn decide_proposal(
     Ok(Redirect::to(&format!(
         "/reseau/promeneurs/{id}?message={message}"
     )))
-}
-
-/// Reads a multipart form: text fields and at most one file.
-pub(super) async fn read_multipart(
-    mut form: Multipart,
-    file_field: &str,
-) -> Result<(Fields, Option<Vec<u8>>), AppError> {
-    let mut fields = Vec::new();
-    let mut file = None;
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|_| AppError::bad_request("Formulaire illisible."))?
-    {
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == file_field {
-            if let Some(n) = field.file_name() {
-                fields.push(("file_name".to_owned(), n.to_owned()));
-            }
-            let bytes = field.bytes().await.map_err(|_| {
-                AppError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "too_large",
-                    "Ce fichier est trop lourd.",
-                )
-            })?;
-            if !bytes.is_empty() {
-                file = Some(bytes.to_vec());
-            }
-        } else {
-            let text = field
-                .text()
-                .await
-                .map_err(|_| AppError::bad_request("Formulaire illisible."))?;
-            fields.push((name, text));
-        }
-    }
-    Ok((Fields(fields), file))
 }
 
 async fn set_photo(
@@ -956,7 +917,7 @@ async fn save_my_profile(
         Err(e) => {
             let errors = Errs::from_error(e.into())?;
             let page = my_profile_page(&state, &p, &auth, Some(d), errors, None).await?;
-            super::form::rejected(&page)
+            crate::http::form::rejected(&page)
         }
     }
 }

@@ -11,13 +11,13 @@ use axum::{
 use serde::Deserialize;
 use store::promeneurs::Theme;
 
-use super::form::Fields;
+use crate::http::form::Fields;
 use crate::{
     AppError, AppState,
-    accounts::actor,
     auth::{Auth, CurrentUser},
     view::{Layout, render},
 };
+use services::accounts::actor;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/admin/themes", get(page).post(save))

@@ -13,16 +13,17 @@ use axum::{
     routing::get,
 };
 use domain::Principal;
+use services::accounts::actor;
 use services::imports::{self as import, Kind, Plan, PlannedRow, RowError};
 use uuid::Uuid;
 
-use super::{form::Fields, promeneurs::read_multipart};
+use super::read_multipart;
 use crate::http::Id;
+use crate::http::form::Fields;
 use crate::{
     AppError, AppState,
-    accounts::actor,
-    api::network::import_file_error,
     auth::{Auth, CurrentUser},
+    network::import_file_error,
     view::{Layout, render},
 };
 

@@ -8,15 +8,13 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{Page, Paging};
+use crate::api::common::{Page, Paging};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use services::accounts::{self, actor};
+
 use crate::http::Id;
-use crate::{
-    AppError, AppState,
-    accounts::{self, actor},
-    auth::CurrentUser,
-};
+use crate::{AppError, AppState, auth::CurrentUser};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -7,7 +7,7 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{Page, Paging};
+use crate::api::common::{Page, Paging};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{AppError, AppState, auth::CurrentUser};

@@ -9,9 +9,8 @@ use std::{collections::HashMap, fmt::Write as _};
 use askama::Template;
 use axum::{
     Router,
-    extract::{Path, Query, State},
-    http::{StatusCode, header},
-    response::{Html, IntoResponse, Redirect, Response},
+    extract::{Query, State},
+    response::{Html, IntoResponse, Response},
     routing::get,
 };
 use domain::{Platform, presence::open_now, text::search_key};
@@ -29,7 +28,6 @@ use crate::{
             map::{self, Marker, Origin},
         },
         input::CommuneIndex,
-        photo::photo_response,
     },
     view::{Layout, render},
 };
@@ -37,14 +35,17 @@ use crate::{
 /// Results per page of the directory.
 const PER_PAGE: usize = 20;
 
+mod profile;
+mod verify;
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/annuaire", get(directory))
-        .route("/promeneurs/{id}", get(profile))
-        .route("/promeneurs/{id}/photo", get(photo))
-        .route("/verifier", get(verify_form))
-        .route("/verifier/{code}", get(verify))
-        .route("/verifier/{code}/qr.svg", get(qr))
+        .route("/promeneurs/{id}", get(profile::profile))
+        .route("/promeneurs/{id}/photo", get(profile::photo))
+        .route("/verifier", get(verify::verify_form))
+        .route("/verifier/{code}", get(verify::verify))
+        .route("/verifier/{code}/qr.svg", get(verify::qr))
 }
 
 // ------------------------------------------------------------------ search
@@ -529,204 +530,4 @@ fn found_words(n: usize) -> String {
         1 => "1 promeneur trouvé".to_owned(),
         n => format!("{n} promeneurs trouvés"),
     }
-}
-
-// ----------------------------------------------------------------- profile
-
-#[derive(Template)]
-#[template(path = "public/profile.html")]
-struct ProfilePage {
-    layout: Layout,
-    p: Card,
-}
-
-/// The same 404 for an unknown id, a promeneur who is not public and a
-/// malformed id: the page says nothing about who exists.
-fn public_id(id: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(id).map_err(|_| AppError::not_found())
-}
-
-async fn profile(
-    State(state): State<AppState>,
-    MaybeUser(auth): MaybeUser,
-    Path(id): Path<String>,
-) -> Result<Html<String>, AppError> {
-    let id = public_id(&id)?;
-    let snapshot = state.directory.snapshot(&state.db, state.now()).await?;
-    let entry = snapshot.get(id).ok_or_else(AppError::not_found)?;
-    let themes: HashMap<String, String> = theme_labels(&state)
-        .await?
-        .into_iter()
-        .map(|t| (t.value, t.label))
-        .collect();
-    let p = Card::new(entry, None, &themes, state.now());
-    render(&ProfilePage {
-        layout: Layout::new(&auth, format!("{} — Promeneur du Net", p.name)),
-        p,
-    })
-}
-
-async fn photo(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Response, AppError> {
-    let id = public_id(&id)?;
-    let snapshot = state.directory.snapshot(&state.db, state.now()).await?;
-    if !snapshot.get(id).is_some_and(|e| e.has_photo) {
-        return Err(AppError::not_found());
-    }
-    let promeneur = store::promeneurs::find_any(&state.db, id)
-        .await?
-        .ok_or_else(AppError::not_found)?;
-    photo_response(&state, promeneur.photo_id, "public, max-age=300").await
-}
-
-// ------------------------------------------------------------ verification
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct CodeQuery {
-    code: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "public/verify_form.html")]
-struct VerifyForm {
-    layout: Layout,
-    code: String,
-    error: Option<&'static str>,
-}
-
-/// The form to type a code; it submits here, and a well-formed code is
-/// sent on to its stable address.
-async fn verify_form(
-    MaybeUser(auth): MaybeUser,
-    Query(q): Query<CodeQuery>,
-) -> Result<Response, AppError> {
-    let typed = q
-        .code
-        .unwrap_or_default()
-        .trim()
-        .chars()
-        .take(40)
-        .collect::<String>();
-    if typed.is_empty() {
-        return Ok(render(&VerifyForm {
-            layout: Layout::new(&auth, "Vérifier un Promeneur du Net"),
-            code: typed,
-            error: None,
-        })?
-        .into_response());
-    }
-    match store::promeneurs::normalise_code(&typed) {
-        Some(code) => Ok(Redirect::to(&format!("/verifier/{code}")).into_response()),
-        None => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            render(&VerifyForm {
-                layout: Layout::new(&auth, "Erreur — Vérifier un Promeneur du Net"),
-                code: typed,
-                error: Some(
-                    "Ce code n'a pas la bonne forme : il compte 8 lettres ou chiffres, par exemple 7KX4-9QPM.",
-                ),
-            })?,
-        )
-            .into_response()),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "public/verify.html")]
-struct VerifyPage {
-    layout: Layout,
-    code: String,
-    /// A public promeneur: what to compare with.
-    genuine: Option<Card>,
-    /// The name of someone who is not (or no longer) a public promeneur.
-    not_active: Option<String>,
-}
-
-async fn verify(
-    State(state): State<AppState>,
-    MaybeUser(auth): MaybeUser,
-    Path(typed): Path<String>,
-) -> Result<Response, AppError> {
-    let Some(code) = store::promeneurs::normalise_code(&typed) else {
-        return unknown_code(&auth, &typed);
-    };
-    if code != typed {
-        return Ok(Redirect::permanent(&format!("/verifier/{code}")).into_response());
-    }
-    let snapshot = state.directory.snapshot(&state.db, state.now()).await?;
-    if let Some(entry) = snapshot.by_code(&code) {
-        let themes: HashMap<String, String> = theme_labels(&state)
-            .await?
-            .into_iter()
-            .map(|t| (t.value, t.label))
-            .collect();
-        let card = Card::new(entry, None, &themes, state.now());
-        return Ok(render(&VerifyPage {
-            layout: Layout::new(&auth, format!("Profil vérifié : {}", card.name)),
-            code,
-            genuine: Some(card),
-            not_active: None,
-        })?
-        .into_response());
-    }
-    // A structure waiting for the CAF's approval has nothing public, not
-    // even the names of its promeneurs: their codes are unknown.
-    match store::promeneurs::find_by_code(&state.db, &code)
-        .await?
-        .filter(|p| p.structure_approved)
-    {
-        Some(p) => Ok(render(&VerifyPage {
-            layout: Layout::new(&auth, "Pas ou plus Promeneur du Net"),
-            code,
-            genuine: None,
-            not_active: Some(format!("{} {}", p.first_name, p.last_name)),
-        })?
-        .into_response()),
-        None => unknown_code(&auth, &code),
-    }
-}
-
-/// Our own 404: the reader must learn that the code is false.
-fn unknown_code(auth: &crate::auth::Auth, typed: &str) -> Result<Response, AppError> {
-    let page = VerifyPage {
-        layout: Layout::new(auth, "Code inconnu"),
-        code: typed.chars().take(40).collect(),
-        genuine: None,
-        not_active: None,
-    };
-    Ok((StatusCode::NOT_FOUND, render(&page)?).into_response())
-}
-
-/// The QR code of a public promeneur's verification page, to print.
-async fn qr(
-    State(state): State<AppState>,
-    Path(typed): Path<String>,
-) -> Result<Response, AppError> {
-    let code = store::promeneurs::normalise_code(&typed).ok_or_else(AppError::not_found)?;
-    let snapshot = state.directory.snapshot(&state.db, state.now()).await?;
-    let entry = snapshot.by_code(&code).ok_or_else(AppError::not_found)?;
-    let url = format!("{}/verifier/{code}", state.settings.base_url);
-    let svg = documents::qr::qr_svg(
-        &url,
-        &format!(
-            "QR code vers la vérification du profil de {}",
-            entry.display_name
-        ),
-    )
-    .map_err(AppError::internal)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/svg+xml".to_owned()),
-            (header::CACHE_CONTROL, "public, max-age=300".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"promeneur-{code}.svg\""),
-            ),
-        ],
-        svg,
-    )
-        .into_response())
 }

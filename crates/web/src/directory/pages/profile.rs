@@ -1,0 +1,66 @@
+//! A promeneur's public profile and photo.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::{
+    extract::{Path, State},
+    response::{Html, Response},
+};
+use uuid::Uuid;
+
+use super::{Card, theme_labels};
+use crate::{
+    AppError, AppState,
+    auth::MaybeUser,
+    network::photo::photo_response,
+    view::{Layout, render},
+};
+
+#[derive(Template)]
+#[template(path = "public/profile.html")]
+struct ProfilePage {
+    layout: Layout,
+    p: Card,
+}
+
+/// The same 404 for an unknown id, a promeneur who is not public and a
+/// malformed id: the page says nothing about who exists.
+fn public_id(id: &str) -> Result<Uuid, AppError> {
+    Uuid::parse_str(id).map_err(|_| AppError::not_found())
+}
+
+pub(super) async fn profile(
+    State(state): State<AppState>,
+    MaybeUser(auth): MaybeUser,
+    Path(id): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let id = public_id(&id)?;
+    let snapshot = state.directory.snapshot(&state.db, state.now()).await?;
+    let entry = snapshot.get(id).ok_or_else(AppError::not_found)?;
+    let themes: HashMap<String, String> = theme_labels(&state)
+        .await?
+        .into_iter()
+        .map(|t| (t.value, t.label))
+        .collect();
+    let p = Card::new(entry, None, &themes, state.now());
+    render(&ProfilePage {
+        layout: Layout::new(&auth, format!("{} — Promeneur du Net", p.name)),
+        p,
+    })
+}
+
+pub(super) async fn photo(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let id = public_id(&id)?;
+    let snapshot = state.directory.snapshot(&state.db, state.now()).await?;
+    if !snapshot.get(id).is_some_and(|e| e.has_photo) {
+        return Err(AppError::not_found());
+    }
+    let promeneur = store::promeneurs::find_any(&state.db, id)
+        .await?
+        .ok_or_else(AppError::not_found)?;
+    photo_response(&state, promeneur.photo_id, "public, max-age=300").await
+}

@@ -1,0 +1,166 @@
+//! Checking a promeneur's code (the badge's QR code leads here).
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::{
+    extract::{Path, Query, State},
+    http::{StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+};
+use serde::Deserialize;
+
+use super::{Card, theme_labels};
+use crate::{
+    AppError, AppState,
+    auth::MaybeUser,
+    view::{Layout, render},
+};
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct CodeQuery {
+    code: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "public/verify_form.html")]
+struct VerifyForm {
+    layout: Layout,
+    code: String,
+    error: Option<&'static str>,
+}
+
+/// The form to type a code; it submits here, and a well-formed code is
+/// sent on to its stable address.
+pub(super) async fn verify_form(
+    MaybeUser(auth): MaybeUser,
+    Query(q): Query<CodeQuery>,
+) -> Result<Response, AppError> {
+    let typed = q
+        .code
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(40)
+        .collect::<String>();
+    if typed.is_empty() {
+        return Ok(render(&VerifyForm {
+            layout: Layout::new(&auth, "Vérifier un Promeneur du Net"),
+            code: typed,
+            error: None,
+        })?
+        .into_response());
+    }
+    match store::promeneurs::normalise_code(&typed) {
+        Some(code) => Ok(Redirect::to(&format!("/verifier/{code}")).into_response()),
+        None => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&VerifyForm {
+                layout: Layout::new(&auth, "Erreur — Vérifier un Promeneur du Net"),
+                code: typed,
+                error: Some(
+                    "Ce code n'a pas la bonne forme : il compte 8 lettres ou chiffres, par exemple 7KX4-9QPM.",
+                ),
+            })?,
+        )
+            .into_response()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "public/verify.html")]
+struct VerifyPage {
+    layout: Layout,
+    code: String,
+    /// A public promeneur: what to compare with.
+    genuine: Option<Card>,
+    /// The name of someone who is not (or no longer) a public promeneur.
+    not_active: Option<String>,
+}
+
+pub(super) async fn verify(
+    State(state): State<AppState>,
+    MaybeUser(auth): MaybeUser,
+    Path(typed): Path<String>,
+) -> Result<Response, AppError> {
+    let Some(code) = store::promeneurs::normalise_code(&typed) else {
+        return unknown_code(&auth, &typed);
+    };
+    if code != typed {
+        return Ok(Redirect::permanent(&format!("/verifier/{code}")).into_response());
+    }
+    let snapshot = state.directory.snapshot(&state.db, state.now()).await?;
+    if let Some(entry) = snapshot.by_code(&code) {
+        let themes: HashMap<String, String> = theme_labels(&state)
+            .await?
+            .into_iter()
+            .map(|t| (t.value, t.label))
+            .collect();
+        let card = Card::new(entry, None, &themes, state.now());
+        return Ok(render(&VerifyPage {
+            layout: Layout::new(&auth, format!("Profil vérifié : {}", card.name)),
+            code,
+            genuine: Some(card),
+            not_active: None,
+        })?
+        .into_response());
+    }
+    // A structure waiting for the CAF's approval has nothing public, not
+    // even the names of its promeneurs: their codes are unknown.
+    match store::promeneurs::find_by_code(&state.db, &code)
+        .await?
+        .filter(|p| p.structure_approved)
+    {
+        Some(p) => Ok(render(&VerifyPage {
+            layout: Layout::new(&auth, "Pas ou plus Promeneur du Net"),
+            code,
+            genuine: None,
+            not_active: Some(format!("{} {}", p.first_name, p.last_name)),
+        })?
+        .into_response()),
+        None => unknown_code(&auth, &code),
+    }
+}
+
+/// Our own 404: the reader must learn that the code is false.
+fn unknown_code(auth: &crate::auth::Auth, typed: &str) -> Result<Response, AppError> {
+    let page = VerifyPage {
+        layout: Layout::new(auth, "Code inconnu"),
+        code: typed.chars().take(40).collect(),
+        genuine: None,
+        not_active: None,
+    };
+    Ok((StatusCode::NOT_FOUND, render(&page)?).into_response())
+}
+
+/// The QR code of a public promeneur's verification page, to print.
+pub(super) async fn qr(
+    State(state): State<AppState>,
+    Path(typed): Path<String>,
+) -> Result<Response, AppError> {
+    let code = store::promeneurs::normalise_code(&typed).ok_or_else(AppError::not_found)?;
+    let snapshot = state.directory.snapshot(&state.db, state.now()).await?;
+    let entry = snapshot.by_code(&code).ok_or_else(AppError::not_found)?;
+    let url = format!("{}/verifier/{code}", state.settings.base_url);
+    let svg = documents::qr::qr_svg(
+        &url,
+        &format!(
+            "QR code vers la vérification du profil de {}",
+            entry.display_name
+        ),
+    )
+    .map_err(AppError::internal)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/svg+xml".to_owned()),
+            (header::CACHE_CONTROL, "public, max-age=300".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"promeneur-{code}.svg\""),
+            ),
+        ],
+        svg,
+    )
+        .into_response())
+}

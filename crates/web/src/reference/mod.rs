@@ -1,0 +1,4 @@
+//! Reference data: departments and their CAF's settings, communes.
+
+pub mod api;
+pub mod pages;
