@@ -4,9 +4,14 @@
 
 pub use services::accounts;
 mod api;
+pub mod applications;
 mod assets;
+pub mod auditions;
 pub mod calls;
+pub mod committee;
+pub mod handover;
 pub mod http;
+pub mod letters;
 pub use services::mail;
 pub mod network;
 pub mod pages;

@@ -2,19 +2,9 @@
 //! generated from the handlers' annotations.
 
 mod admin;
-mod auditions;
-pub mod calls;
-mod committee;
-mod handovers;
-mod letters;
 pub mod network;
 mod reference;
 mod session;
-
-/// The .ics of an application's audition, also served by the pages.
-pub use auditions::ics_response as audition_ics;
-/// A letter or convention as a PDF, also served by the pages.
-pub use letters::pdf_response as letter_pdf;
 
 use std::sync::LazyLock;
 
@@ -23,11 +13,11 @@ use axum::{
     http::header,
     response::{IntoResponse, Response},
 };
-use serde::Serialize;
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
+pub use crate::http::json::{Page, Paging, rfc3339};
 
 pub mod doc;
 
@@ -48,11 +38,11 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(reference::router())
         .merge(admin::router())
         .merge(network::router())
-        .merge(calls::router())
-        .merge(committee::router())
-        .merge(auditions::router())
-        .merge(handovers::router())
-        .merge(letters::router())
+        .merge(crate::calls::api::router())
+        .merge(crate::committee::api::router())
+        .merge(crate::auditions::api::router())
+        .merge(crate::handover::api::router())
+        .merge(crate::letters::api::router())
 }
 
 /// The OpenAPI description of the API, as served at `/api/v1/openapi.json`.
@@ -82,36 +72,4 @@ async fn openapi() -> Response {
 /// The API's routes, with their full `/api/v1/...` paths.
 pub fn router() -> Router<AppState> {
     routes().split_for_parts().0
-}
-
-/// An instant as RFC 3339 with the Paris offset.
-pub fn rfc3339(t: jiff::Timestamp) -> String {
-    domain::clock::in_paris(t)
-        .strftime("%Y-%m-%dT%H:%M:%S%:z")
-        .to_string()
-}
-
-/// `{"items": [...], "total": N}`.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub total: i64,
-}
-
-/// `?limit=` (default 50, max 500) and `?offset=`.
-#[derive(serde::Deserialize, Default, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct Paging {
-    pub limit: Option<i64>,
-    pub offset: Option<i64>,
-}
-
-impl Paging {
-    pub fn limit(&self) -> i64 {
-        self.limit.unwrap_or(50).clamp(1, 500)
-    }
-
-    pub fn offset(&self) -> i64 {
-        self.offset.unwrap_or(0).max(0)
-    }
 }

@@ -2,23 +2,11 @@
 
 mod account;
 mod admin;
-mod applications;
-mod auditions;
 pub mod caf;
-mod calls;
-mod calls_applications;
-mod calls_form;
-mod calls_manage;
-mod calls_modules;
-mod committee;
-mod committee_members;
-mod committee_results;
 mod directory;
 // Some twenty page modules name `super::form::…`: kept by this re-export.
 pub use crate::http::form;
-mod handover;
 pub mod import;
-mod letters;
 mod promeneurs;
 mod public;
 mod signup;
@@ -35,19 +23,17 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(admin::router())
         .merge(caf::router())
-        .merge(calls::router())
-        .merge(committee::router())
-        .merge(committee_members::router())
-        .merge(committee_results::router())
-        .merge(auditions::router())
-        .merge(handover::router())
-        .merge(letters::router())
+        .merge(crate::calls::pages::router())
+        .merge(crate::committee::pages::router())
+        .merge(crate::auditions::pages::router())
+        .merge(crate::handover::pages::router())
+        .merge(crate::letters::pages::router())
         .merge(directory::router())
         .merge(structures::router())
         .merge(promeneurs::router())
         .merge(import::router())
         .merge(themes::router())
-        .merge(applications::router())
+        .merge(crate::applications::pages::router())
         .merge(signup::router())
         .route("/reseau/structures/export", get(exports::structures))
         .route("/reseau/promeneurs/export", get(exports::promeneurs))

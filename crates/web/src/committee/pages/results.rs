@@ -23,7 +23,8 @@ use serde::Deserialize;
 use store::committee::Proposal;
 use uuid::Uuid;
 
-use super::{committee::out_of_100, form::Fields};
+use super::out_of_100;
+use crate::http::form::Fields;
 use services::committee::{self, DepartmentResult, ProposalDraft, Seat};
 
 use crate::http::Id;

@@ -20,7 +20,7 @@ use serde::Deserialize;
 use store::letters::Letter;
 use uuid::Uuid;
 
-use super::form::{ErrorLink, Fields};
+use crate::http::form::{ErrorLink, Fields};
 use services::letters;
 
 use crate::http::Id;
@@ -318,7 +318,7 @@ async fn letter_pdf(
     CurrentUser(p, _): CurrentUser,
     Id(id): Id,
 ) -> Result<Response, AppError> {
-    crate::api::letter_pdf(&state, &p, id, letters::RESULT).await
+    crate::letters::pdf_response(&state, &p, id, letters::RESULT).await
 }
 
 /// The convention of a retained application.
@@ -327,7 +327,7 @@ async fn convention_pdf(
     CurrentUser(p, _): CurrentUser,
     Id(id): Id,
 ) -> Result<Response, AppError> {
-    crate::api::letter_pdf(&state, &p, id, letters::CONVENTION).await
+    crate::letters::pdf_response(&state, &p, id, letters::CONVENTION).await
 }
 
 // ---------------------------------------------------------------------
@@ -589,7 +589,7 @@ async fn save_template(
                 .cloned()
                 .unwrap_or_else(|| e.message.clone());
             let (_, builtin) = letters::current_template(&state, &kind).await?;
-            super::form::rejected(&template_view(
+            crate::http::form::rejected(&template_view(
                 &auth,
                 &kind,
                 source,

@@ -26,8 +26,8 @@ use store::{
 };
 use uuid::Uuid;
 
-use super::form::{ErrorLink, Errs, Fields, error_links};
 use crate::http::Id;
+use crate::http::form::{ErrorLink, Errs, Fields, error_links};
 use crate::{
     AppError, AppState,
     auth::{Auth, CurrentUser, MaybeUser},
@@ -1154,5 +1154,5 @@ async fn audition_ics(
     CurrentUser(p, _): CurrentUser,
     Id(id): Id,
 ) -> Result<Response, AppError> {
-    crate::api::audition_ics(&state, &p, id).await
+    crate::auditions::ics_response(&state, &p, id).await
 }

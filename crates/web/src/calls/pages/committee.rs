@@ -14,10 +14,8 @@ use axum::{
 use domain::{Email, Principal, siret::Siret};
 use uuid::Uuid;
 
-use super::{
-    calls_manage::manage_page,
-    form::{ErrorLink, Errs, Fields, error_links},
-};
+use super::manage::manage_page;
+use crate::http::form::{ErrorLink, Errs, Fields, error_links};
 use services::committee;
 
 use crate::http::Id;

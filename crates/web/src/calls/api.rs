@@ -19,7 +19,7 @@ use store::applications::{Application, Document, Receipt};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::{Page, Paging, rfc3339};
+use crate::http::json::{Page, Paging, rfc3339};
 use utoipa_axum::{
     router::{OpenApiRouter, UtoipaMethodRouterExt},
     routes,

@@ -1,0 +1,3 @@
+//! Applications to calls: the applicant's and the staff's pages.
+
+pub mod pages;
