@@ -39,6 +39,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(admin::router())
         .merge(network::router())
         .merge(crate::calls::api::router())
+        .merge(crate::applications::api::router())
         .merge(crate::committee::api::router())
         .merge(crate::auditions::api::router())
         .merge(crate::handover::api::router())
