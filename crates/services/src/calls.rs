@@ -15,9 +15,6 @@ use uuid::Uuid;
 
 use crate::{Ctx, ServiceError, accounts::actor};
 
-mod management;
-pub use management::{Management, management};
-
 /// A call with its current modules and its files.
 #[derive(Debug, Clone)]
 pub struct CallView {

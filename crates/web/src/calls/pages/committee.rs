@@ -77,7 +77,7 @@ pub struct CommitteeSection {
     pub form: SeatForm,
 }
 
-/// The section from what `calls::management` read: the members and
+/// The section from what `services::call_management` read: the members and
 /// their progress, the structures one may seat a member for.
 pub fn section(
     members: Vec<committee::Progress>,

@@ -263,7 +263,7 @@ pub(super) async fn manage_page(
     message: Option<&str>,
 ) -> Result<Manage, AppError> {
     // One service call loads the call and all the page shows.
-    let m = calls::management(state, p, id).await?;
+    let m = services::call_management::management(state, p, id).await?;
     let v = &m.view;
     let form = match form {
         Some(f) => f,
