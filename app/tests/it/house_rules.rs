@@ -6,9 +6,9 @@
 //!   bodies of `#[cfg(test)] mod … { … }` and the files of
 //!   `#[cfg(test)] mod …;`) and generated data aside (a file marked
 //!   `@generated` in its first lines);
-//! - no import circle between the modules of `crates/web` or
-//!   `crates/services` (top-level modules; second-level under `pages/` and
-//!   `api/`), from their `crate::…` and `super::…` paths;
+//! - no import circle between the modules of any crate of `crates/`
+//!   (top-level modules; second-level under `pages/` and `api/`), from
+//!   their `crate::…` and `super::…` paths;
 //! - pages and API never import each other: `web/src/pages/*` uses no
 //!   `crate::api::…`, `web/src/api/*` no `crate::pages::…`, and in an area
 //!   folder `web/src/<area>/{pages, api}` neither uses the other;
@@ -34,22 +34,10 @@ const MAX_LINES: usize = 600;
 /// raise a figure; lower the figure when a file shrinks, remove the entry
 /// when it is under the limit.
 const LONG_FILES: &[(&str, usize)] = &[
-    ("app/src/demo_calls.rs", 768),
-    ("crates/documents/src/import.rs", 647),
-    ("crates/domain/src/network.rs", 669),
-    ("crates/services/src/imports.rs", 892),
-    ("crates/store/src/applications.rs", 908),
-    ("crates/store/src/calls.rs", 773),
     ("crates/store/src/committee.rs", 627),
     ("crates/store/src/promeneurs.rs", 1062),
-    ("crates/store/src/users.rs", 623),
-    ("crates/web/src/api/calls.rs", 1053),
-    ("crates/web/src/committee.rs", 895),
-    ("crates/web/src/letters.rs", 1001),
     ("crates/web/src/network/pages/promeneurs.rs", 923),
     ("crates/web/src/network/pages/structures.rs", 687),
-    ("crates/web/src/pages/applications.rs", 1196),
-    ("crates/web/src/pages/committee_results.rs", 609),
 ];
 
 /// Import circles today, each as the sorted modules of one strongly
@@ -57,20 +45,16 @@ const LONG_FILES: &[(&str, usize)] = &[
 /// import each other, directly or through others). Break a circle by
 /// moving what both need to a third module, usually a service or
 /// `crates/domain`.
-const CIRCLES: &[&str] =
-    &["web: pages::calls, pages::calls_manage, pages::calls_modules, pages::committee_members"];
+const CIRCLES: &[&str] = &[];
 
 /// Imports between pages and API today, as `file -> module`. Move what
 /// both sides need to a service (`crates/services`) or `web/src/http/`.
-const PAGES_API: &[&str] = &[
-    "pages/applications.rs -> api::audition_ics",
-    "pages/letters.rs -> api::letter_pdf",
-];
+const PAGES_API: &[&str] = &[];
 
 /// The highest share of `crates/web` in the non-test Rust lines, in
 /// percent, to one decimal (a ratchet: lower it when the share falls; the
 /// target is under 35).
-const WEB_SHARE_MAX: f64 = 47.6;
+const WEB_SHARE_MAX: f64 = 36.4;
 
 // ---------------------------------------------------------------- sources
 
@@ -644,7 +628,7 @@ fn no_source_file_is_over_600_lines() {
 fn no_import_circle_between_modules() {
     let all = sources();
     let mut found = BTreeSet::new();
-    for krate in ["services", "web"] {
+    for krate in ["domain", "store", "documents", "services", "web"] {
         for scc in circles(&graph(&all, krate)) {
             found.insert(format!("{krate}: {}", scc.join(", ")));
         }

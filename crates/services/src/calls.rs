@@ -15,9 +15,6 @@ use uuid::Uuid;
 
 use crate::{Ctx, ServiceError, accounts::actor};
 
-mod management;
-pub use management::{Management, management};
-
 /// A call with its current modules and its files.
 #[derive(Debug, Clone)]
 pub struct CallView {
@@ -47,6 +44,20 @@ pub fn french_instant_seconds(t: Timestamp) -> String {
 
 pub(crate) fn dep(code: &str) -> Option<DepartmentCode> {
     DepartmentCode::parse(code).ok()
+}
+
+/// The départements `p` is staff of (every one for an administrator), as
+/// the reference lists them: what a call or a handover may be organised for.
+pub async fn staff_departments(
+    ctx: &Ctx,
+    p: &Principal,
+) -> Result<Vec<store::reference::Department>, ServiceError> {
+    let scope = p.staff_scope();
+    Ok(store::reference::departments(&ctx.db)
+        .await?
+        .into_iter()
+        .filter(|d| dep(&d.code).is_some_and(|c| scope.contains(&c)))
+        .collect())
 }
 
 /// Staff who read a call: CAF agents and coordinators of one of its

@@ -12,6 +12,7 @@
 pub mod accounts;
 pub mod applications;
 pub mod auditions;
+pub mod call_management;
 pub mod calls;
 pub mod committee;
 mod ctx;

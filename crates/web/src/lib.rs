@@ -5,10 +5,15 @@
 mod accounts;
 mod admin;
 mod api;
+pub mod applications;
 mod assets;
+pub mod auditions;
 pub mod calls;
+pub mod committee;
 mod directory;
+pub mod handover;
 pub mod http;
+pub mod letters;
 pub use services::mail;
 pub mod network;
 pub mod pages;

@@ -8,7 +8,7 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::api::common::{Page, Paging};
+use crate::http::json::{Page, Paging};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use services::accounts::{self, actor};

@@ -1,17 +1,6 @@
 //! The JSON API of API.md under `/api/v1`, and its OpenAPI description
 //! generated from the handlers' annotations.
 
-mod auditions;
-pub mod calls;
-mod committee;
-mod handovers;
-mod letters;
-
-/// The .ics of an application's audition, also served by the pages.
-pub use auditions::ics_response as audition_ics;
-/// A letter or convention as a PDF, also served by the pages.
-pub use letters::pdf_response as letter_pdf;
-
 use std::sync::LazyLock;
 
 use axum::{
@@ -24,12 +13,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::AppState;
 
-pub mod common;
 pub mod doc;
-
-/// What every area's API handlers share (`crate::api::common::…`, so
-/// that an area's API does not import this module, which imports it).
-pub use common::{Page, Paging, rfc3339};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -49,11 +33,12 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::admin::api::router())
         .merge(crate::network::api::router())
         .merge(crate::directory::api::router())
-        .merge(calls::router())
-        .merge(committee::router())
-        .merge(auditions::router())
-        .merge(handovers::router())
-        .merge(letters::router())
+        .merge(crate::calls::api::router())
+        .merge(crate::applications::api::router())
+        .merge(crate::committee::api::router())
+        .merge(crate::auditions::api::router())
+        .merge(crate::handover::api::router())
+        .merge(crate::letters::api::router())
 }
 
 /// The OpenAPI description of the API, as served at `/api/v1/openapi.json`.

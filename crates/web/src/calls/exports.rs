@@ -16,7 +16,7 @@ use services::applications::exports;
 use store::applications::{Application, Document};
 use tokio::io::AsyncReadExt;
 
-use crate::{AppError, AppState, network::exports::send};
+use crate::{AppError, AppState, http::sheet::send};
 
 /// `attachment; filename="ascii"; filename*=UTF-8''…`: never shown inline.
 pub fn attachment(name: &str) -> String {

@@ -4,7 +4,9 @@
 //! are in `services::calls` and `services::applications` (re-exported
 //! here while the pages and API move to their area folders).
 
+pub mod api;
 pub mod exports;
+pub mod pages;
 pub mod upload;
 
 pub use services::{DEFAULT_UPLOAD_LIMIT, applications::*, calls::*};

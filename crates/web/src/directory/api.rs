@@ -10,7 +10,7 @@ use domain::Platform;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::api::common::Paging;
+use crate::http::json::Paging;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{

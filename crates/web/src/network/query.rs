@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use services::ServiceError;
 
-use crate::api::common::Paging;
+use crate::http::json::Paging;
 
 fn parse_id(s: &str) -> Result<Uuid, ServiceError> {
     Uuid::parse_str(s).map_err(|_| ServiceError::NotFound)

@@ -1,19 +1,7 @@
 //! Server-rendered pages, grouped by area.
 
-mod applications;
-mod auditions;
-mod calls;
-mod calls_applications;
-mod calls_form;
-mod calls_manage;
-mod calls_modules;
-mod committee;
-mod committee_members;
-mod committee_results;
-// Some twenty page modules name `super::form::…`: kept by this re-export.
+// Some page modules name `super::form::…`: kept by this re-export.
 pub use crate::http::form;
-mod handover;
-mod letters;
 mod public;
 
 use axum::Router;
@@ -26,14 +14,12 @@ pub fn router() -> Router<AppState> {
         .merge(crate::accounts::pages::router())
         .merge(crate::admin::pages::router())
         .merge(crate::reference::pages::router())
-        .merge(calls::router())
-        .merge(committee::router())
-        .merge(committee_members::router())
-        .merge(committee_results::router())
-        .merge(auditions::router())
-        .merge(handover::router())
-        .merge(letters::router())
+        .merge(crate::calls::pages::router())
+        .merge(crate::committee::pages::router())
+        .merge(crate::auditions::pages::router())
+        .merge(crate::handover::pages::router())
+        .merge(crate::letters::pages::router())
         .merge(crate::directory::pages::router())
         .merge(crate::network::pages::router())
-        .merge(applications::router())
+        .merge(crate::applications::pages::router())
 }

@@ -4,7 +4,7 @@ use domain::{GateBlock, promeneur::PromeneurStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::api::common::rfc3339;
+use crate::http::json::rfc3339;
 
 use super::set;
 use crate::{

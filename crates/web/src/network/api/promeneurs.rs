@@ -12,7 +12,7 @@ use domain::{access::PromeneurRight, promeneur::PromeneurStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::api::common::{Page, rfc3339};
+use crate::http::json::{Page, rfc3339};
 
 use super::promeneur_io::{PromeneurIn, PromeneurOut, promeneur_out};
 use crate::http::Id;

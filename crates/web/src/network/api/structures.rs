@@ -8,7 +8,7 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::api::common::{Page, rfc3339};
+use crate::http::json::{Page, rfc3339};
 
 use super::set;
 use crate::http::Id;

@@ -6,7 +6,7 @@ use store::handovers::Handover;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Page, rfc3339};
+use crate::http::json::{Page, rfc3339};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use services::handover::{self, HandoverDraft};

@@ -14,10 +14,8 @@ use axum::{
 use domain::{Email, Principal, siret::Siret};
 use uuid::Uuid;
 
-use super::{
-    calls_manage::manage_page,
-    form::{ErrorLink, Errs, Fields, error_links},
-};
+use super::manage::manage_page;
+use crate::http::form::{ErrorLink, Errs, Fields, error_links};
 use services::committee;
 
 use crate::http::Id;
@@ -79,7 +77,7 @@ pub struct CommitteeSection {
     pub form: SeatForm,
 }
 
-/// The section from what `calls::management` read: the members and
+/// The section from what `services::call_management` read: the members and
 /// their progress, the structures one may seat a member for.
 pub fn section(
     members: Vec<committee::Progress>,

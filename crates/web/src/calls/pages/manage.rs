@@ -22,15 +22,16 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
-    calls::{CallLink, FileView, ModuleView, with_message},
-    calls_form::{
+    CallLink, FileView, ModuleView,
+    committee::{self as committee_members, CommitteeSection},
+    form::{
         CallForm, DepartmentOption, department_options, draft_from, form_from_call, form_from_post,
         reference_contact,
     },
-    committee_members::{self, CommitteeSection},
-    form::{Errs, Fields},
+    with_message,
 };
 use crate::http::Id;
+use crate::http::form::{Errs, Fields};
 use crate::{
     AppError, AppState,
     auth::{Auth, CurrentUser},
@@ -187,7 +188,7 @@ async fn create(
             let form = form_from_post(&state, &p, &f, &[])
                 .await?
                 .with_errors(errors);
-            super::form::rejected(&NewPage {
+            crate::http::form::rejected(&NewPage {
                 layout: Layout::new(&auth, "Erreur : nouvel appel à candidatures"),
                 form,
             })
@@ -262,7 +263,7 @@ pub(super) async fn manage_page(
     message: Option<&str>,
 ) -> Result<Manage, AppError> {
     // One service call loads the call and all the page shows.
-    let m = calls::management(state, p, id).await?;
+    let m = services::call_management::management(state, p, id).await?;
     let v = &m.view;
     let form = match form {
         Some(f) => f,
@@ -368,7 +369,7 @@ async fn save(
                 None,
             )
             .await?;
-            super::form::rejected(&page)
+            crate::http::form::rejected(&page)
         }
     }
 }
@@ -501,7 +502,7 @@ async fn publish(
         }
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
             match publish_view(&state, &p, &auth, id, sentences(&e.message)).await? {
-                Ok(page) => super::form::rejected(&page),
+                Ok(page) => crate::http::form::rejected(&page),
                 Err(redirect) => Ok(redirect.into_response()),
             }
         }

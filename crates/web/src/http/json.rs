@@ -1,5 +1,5 @@
-//! What the API handlers of every area share: the page of a list, its
-//! paging query and the format of instants.
+//! What the API handlers of every area share: a page of a list, its
+//! paging parameters, instants as RFC 3339.
 
 use serde::Serialize;
 

@@ -7,8 +7,11 @@ use domain::Principal;
 use store::{applications::Application, structures::Structure};
 use uuid::Uuid;
 
-use super::{CallView, is_call_staff, manager};
-use crate::{Ctx, ServiceError, committee};
+use crate::{
+    Ctx, ServiceError,
+    calls::{self, CallView, is_call_staff, manager},
+    committee,
+};
 
 /// What the management page of a call shows.
 #[derive(Debug)]
@@ -36,7 +39,7 @@ pub async fn management(
     p: &Principal,
     call_id: Uuid,
 ) -> Result<Management, ServiceError> {
-    let view = super::call(ctx, Some(p), call_id).await?;
+    let view = calls::call(ctx, Some(p), call_id).await?;
     if !is_call_staff(p, &view.call) {
         return Err(ServiceError::NotFound);
     }
@@ -71,7 +74,7 @@ pub async fn management(
     }
     let relaunch_of = match view.call.relaunch_of {
         None => None,
-        Some(id) => match super::call(ctx, Some(p), id).await {
+        Some(id) => match calls::call(ctx, Some(p), id).await {
             Ok(v) => Some((id, v.call.title)),
             Err(ServiceError::NotFound) => None,
             Err(e) => return Err(e),

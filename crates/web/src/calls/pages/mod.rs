@@ -1,7 +1,13 @@
 //! Calls for applications, the public side: the list of published calls,
 //! one call with its modules, and its files to download. Also what the
-//! staff pages (`calls_manage`, `calls_modules`) show the same way. Every
+//! staff pages (`manage`, `modules`) show the same way. Every
 //! read goes through `crate::calls`, which decides who sees what.
+
+mod applications;
+mod committee;
+mod form;
+mod manage;
+mod modules;
 
 use askama::Template;
 use axum::{
@@ -31,9 +37,10 @@ pub fn router() -> Router<AppState> {
         .route("/appels", get(list))
         .route("/appels/{id}", get(show))
         .route("/appels/{id}/fichiers/{file_id}", get(file))
-        .merge(super::calls_manage::router())
-        .merge(super::calls_modules::router())
-        .merge(super::calls_applications::router())
+        .merge(manage::router())
+        .merge(modules::router())
+        .merge(applications::router())
+        .merge(committee::router())
 }
 
 /// A success message of the call pages, chosen by a code in the query

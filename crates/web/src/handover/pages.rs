@@ -20,9 +20,8 @@ use serde::Deserialize;
 use store::handovers::Handover;
 use uuid::Uuid;
 
-use super::form::{ErrorLink, Errs, Fields, error_links};
+use crate::http::form::{ErrorLink, Errs, Fields, error_links};
 use services::handover::{self, HandoverDraft};
-use services::network::departments_of;
 
 use crate::http::Id;
 use crate::{
@@ -177,7 +176,7 @@ async fn pilot_departments(
             "Seul un agent de la Caf du département organise le tuilage.",
         ));
     }
-    Ok(departments_of(state, p)
+    Ok(services::calls::staff_departments(state, p)
         .await?
         .into_iter()
         .filter(|d| DepartmentCode::parse(&d.code).is_ok_and(|c| p.pilot(&c).is_some()))
@@ -245,7 +244,7 @@ async fn create(
                 summary: error_links(&errors, FIELDS, &[]),
                 errors,
             };
-            super::form::rejected(&NewPage {
+            crate::http::form::rejected(&NewPage {
                 layout: Layout::new(&auth, "Erreur : organiser un tuilage"),
                 departments,
                 form,

@@ -7,12 +7,11 @@ use std::collections::BTreeMap;
 use domain::{DepartmentCode, Principal, access::DepartmentScope};
 use store::{calls::Call, reference::Department};
 
-use super::form::{ErrorLink, Errs, Fields, error_links};
+use crate::http::form::{ErrorLink, Errs, Fields, error_links};
 use crate::{
     AppError, AppState,
     calls::{CallDraft, ContactDraft},
 };
-use services::network::departments_of;
 
 /// A département the form offers, with its CAF's contact as placeholder.
 pub struct DepartmentOption {
@@ -57,7 +56,7 @@ pub async fn department_options(
     current: &[String],
 ) -> Result<Vec<Department>, AppError> {
     let all_scope = p.staff_scope() == DepartmentScope::All;
-    let mine = departments_of(state, p).await?;
+    let mine = services::calls::staff_departments(state, p).await?;
     Ok(mine
         .into_iter()
         .filter(|d| !all_scope || !d.contact_email.is_empty() || current.contains(&d.code))

@@ -3,21 +3,21 @@
 use axum::{
     Json,
     extract::{Path, State},
-    http::{StatusCode, header},
-    response::{IntoResponse, Response},
+    http::StatusCode,
+    response::Response,
 };
 use serde::{Deserialize, Serialize};
 use store::letters::Letter;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Page, rfc3339};
+use crate::http::json::{Page, rfc3339};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use services::letters;
 
 use crate::http::Id;
-use crate::{AppError, AppState, auth::CurrentUser, calls::exports::attachment};
+use crate::{AppError, AppState, auth::CurrentUser};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -116,30 +116,6 @@ pub async fn send(
     Ok(Json(SentOut { sent }))
 }
 
-/// A letter as a PDF attachment (pages and API).
-pub async fn pdf_response(
-    state: &AppState,
-    p: &domain::Principal,
-    id: Uuid,
-    kind: &str,
-) -> Result<Response, AppError> {
-    let bytes = letters::document(state, p, id, kind).await?;
-    let name = if kind == letters::CONVENTION {
-        "convention.pdf"
-    } else {
-        "courrier.pdf"
-    };
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (header::CONTENT_DISPOSITION, attachment(name)),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response())
-}
-
 #[utoipa::path(get, path = "/api/v1/applications/{id}/letter.pdf", tag = "committee", params(("id" = Uuid, Path, description = "Identifiant de la candidature")),
     responses((status = 200, content_type = "application/pdf"), (status = 404, description = "Pas encore envoyé")))]
 pub async fn letter_pdf(
@@ -147,7 +123,7 @@ pub async fn letter_pdf(
     CurrentUser(p, _): CurrentUser,
     Id(id): Id,
 ) -> Result<Response, AppError> {
-    pdf_response(&state, &p, id, letters::RESULT).await
+    crate::letters::pdf_response(&state, &p, id, letters::RESULT).await
 }
 
 #[utoipa::path(get, path = "/api/v1/applications/{id}/convention.pdf", tag = "committee", params(("id" = Uuid, Path, description = "Identifiant de la candidature")),
@@ -157,7 +133,7 @@ pub async fn convention_pdf(
     CurrentUser(p, _): CurrentUser,
     Id(id): Id,
 ) -> Result<Response, AppError> {
-    pdf_response(&state, &p, id, letters::CONVENTION).await
+    crate::letters::pdf_response(&state, &p, id, letters::CONVENTION).await
 }
 
 #[derive(Serialize, Deserialize, ToSchema, Default)]
@@ -170,7 +146,7 @@ pub struct TemplateIo {
     builtin: bool,
 }
 
-#[utoipa::path(get, operation_id = "letter_template", path = "/api/v1/letter-templates/{kind}", tag = "committee", params(("kind" = super::doc::TemplateKind, Path, description = "Le modèle")),
+#[utoipa::path(get, operation_id = "letter_template", path = "/api/v1/letter-templates/{kind}", tag = "committee", params(("kind" = crate::api::doc::TemplateKind, Path, description = "Le modèle")),
     responses((status = 200, body = TemplateIo), (status = 403), (status = 404)))]
 pub async fn template(
     State(state): State<AppState>,
@@ -187,7 +163,7 @@ pub async fn template(
     }))
 }
 
-#[utoipa::path(put, path = "/api/v1/letter-templates/{kind}", tag = "committee", params(("kind" = super::doc::TemplateKind, Path, description = "Le modèle")), request_body = TemplateIo,
+#[utoipa::path(put, path = "/api/v1/letter-templates/{kind}", tag = "committee", params(("kind" = crate::api::doc::TemplateKind, Path, description = "Le modèle")), request_body = TemplateIo,
     responses((status = 204), (status = 403), (status = 404), (status = 422, description = "Le modèle ne se compose pas : la ligne de l'erreur")))]
 pub async fn set_template(
     State(state): State<AppState>,

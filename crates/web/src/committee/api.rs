@@ -10,7 +10,7 @@ use store::committee::{Proposal, Review};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Page, rfc3339};
+use crate::http::json::{Page, rfc3339};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use services::committee::{self, ProposalDraft};

@@ -22,7 +22,7 @@ use serde::Deserialize;
 use store::auditions::Slot;
 use uuid::Uuid;
 
-use super::form::{ErrorLink, Errs, Fields, error_links};
+use crate::http::form::{ErrorLink, Errs, Fields, error_links};
 use services::auditions::{self, ModuleAuditions, SlotDraft};
 
 use crate::http::Id;
@@ -358,7 +358,7 @@ async fn create(
             let errors = Errs::from_error(e)?;
             let m = auditions::module_auditions(&state, &p, call_id, &code).await?;
             let form = form.with_errors(errors);
-            super::form::rejected(&page(
+            crate::http::form::rejected(&page(
                 &p,
                 &auth,
                 &m,

@@ -4,6 +4,8 @@
 //! in, the declaration of a conflict of interest). Every read and write
 //! goes through `services::committee`.
 
+mod results;
+
 use std::collections::BTreeMap;
 
 use askama::Template;
@@ -19,10 +21,8 @@ use serde::Deserialize;
 use store::committee::Review;
 use uuid::Uuid;
 
-use super::{
-    calls::french_size,
-    form::{ErrorLink, Errs, Fields, error_links},
-};
+use crate::calls::pages::french_size;
+use crate::http::form::{ErrorLink, Errs, Fields, error_links};
 use services::committee::{self, BoardItem, MemberApplication};
 
 use crate::http::Id;
@@ -35,6 +35,7 @@ use crate::{
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .merge(results::router())
         .route("/comite", get(mine))
         .route("/comite/candidatures/{id}", get(show).post(review))
         .route("/comite/candidatures/{id}/conflit", post(conflict))

@@ -19,11 +19,9 @@ use domain::{
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{
-    calls::{ModuleView, with_message},
-    form::{ErrorLink, Errs, Fields, error_links},
-};
+use super::{ModuleView, with_message};
 use crate::http::Id;
+use crate::http::form::{ErrorLink, Errs, Fields, error_links};
 use crate::{
     AppError, AppState,
     auth::{Auth, CurrentUser},
@@ -457,7 +455,7 @@ async fn create(
         Err(e) => {
             let errors = Errs::from_error(e)?;
             let page = page(&state, &p, &auth, &v, None, form, errors, None).await?;
-            super::form::rejected(&page)
+            crate::http::form::rejected(&page)
         }
     }
 }
@@ -520,7 +518,7 @@ async fn save(
         Err(e) => {
             let errors = Errs::from_error(e)?;
             let page = page(&state, &p, &auth, &v, Some(&code), form, errors, None).await?;
-            super::form::rejected(&page)
+            crate::http::form::rejected(&page)
         }
     }
 }

@@ -1,24 +1,19 @@
 //! Auditions over the API: slots of a module, given to applications, and
 //! the invitations e-mailed with an .ics file.
 
-use axum::{
-    Json,
-    extract::State,
-    http::{StatusCode, header},
-    response::{IntoResponse, Response},
-};
+use axum::{Json, extract::State, http::StatusCode, response::Response};
 use serde::{Deserialize, Serialize};
 use store::auditions::Slot;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Page, rfc3339};
+use crate::http::json::{Page, rfc3339};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use services::auditions::{self, SlotDraft};
 
 use crate::http::Id;
-use crate::{AppError, AppState, auth::CurrentUser, calls};
+use crate::{AppError, AppState, auth::CurrentUser};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -177,32 +172,5 @@ pub async fn ics(
     CurrentUser(p, _): CurrentUser,
     Id(id): Id,
 ) -> Result<Response, AppError> {
-    ics_response(&state, &p, id).await
-}
-
-/// The .ics of an application's audition, for the applicant and staff.
-pub async fn ics_response(
-    state: &AppState,
-    p: &domain::Principal,
-    id: Uuid,
-) -> Result<Response, AppError> {
-    let a = calls::application(state, p, id).await?;
-    let slot = store::auditions::slot_of(&state.db, a.id)
-        .await?
-        .ok_or_else(AppError::not_found)?;
-    let body = auditions::calendar(&slot, &a.call_title, state.now());
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "text/calendar; charset=utf-8".to_owned(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                calls::exports::attachment("audition.ics"),
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    crate::auditions::ics_response(&state, &p, id).await
 }

@@ -1,0 +1,528 @@
+//! One application: its form, its pieces, its filing, the complement
+//! asked, the withdrawal.
+
+use super::apply::{
+    DEPARTMENTS_ANCHOR, DepOption, QuestionField, department_options, draft_of, question_fields,
+};
+#[allow(clippy::wildcard_imports)]
+use super::*;
+
+pub(super) struct DocView {
+    id: Uuid,
+    file_name: String,
+    type_label: &'static str,
+    size: String,
+    sha256: String,
+    sha_short: String,
+    filed: bool,
+    uploaded: String,
+}
+
+impl DocView {
+    fn new(d: &Document) -> Self {
+        Self {
+            id: d.id,
+            file_name: d.file_name.clone(),
+            type_label: FileType::parse(&d.file_type).map_or("fichier", FileType::label),
+            size: french_size(u64::try_from(d.size).unwrap_or(0)),
+            sha_short: d.sha256.chars().take(12).collect(),
+            sha256: d.sha256.clone(),
+            filed: d.filed,
+            uploaded: french_instant(store::from_micros(d.uploaded_at)),
+        }
+    }
+}
+
+pub(super) struct PieceRow {
+    kind: String,
+    label: String,
+    docs: Vec<DocView>,
+    missing: bool,
+}
+
+pub(super) struct MessageView {
+    staff: bool,
+    author: String,
+    body: String,
+    at: String,
+}
+
+/// The audition slot given to the application.
+pub(super) struct AuditionView {
+    /// "jeudi 18 mars 2027 à 9 h 30".
+    when: String,
+    duration: i64,
+    place: String,
+    video_link: String,
+}
+
+pub(super) struct ReceiptLink {
+    id: Uuid,
+    number: String,
+    at: String,
+}
+
+/// What a refused action leaves on the page.
+#[derive(Default)]
+pub(super) struct Feedback {
+    /// Values typed in the form, kept after a refusal.
+    form: Option<ApplicationDraft>,
+    errors: Errs,
+    /// A refusal shown at the top of the page.
+    alert: Option<String>,
+    /// Why the application could not be sent (next to the button).
+    submit_error: Option<String>,
+    /// Kinds of the required pieces found missing.
+    missing: Vec<String>,
+    answer: String,
+    complement: String,
+    complement_error: Option<String>,
+    message: Option<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "applications/show.html")]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "what the page shows, by role and state"
+)]
+pub(super) struct Show {
+    layout: Layout,
+    a: Application,
+    status_label: &'static str,
+    status_class: &'static str,
+    module_title: String,
+    filed_version: i64,
+    current_version: i64,
+    deadline: String,
+    deadline_passed: bool,
+    departments_label: String,
+    submitted_at: Option<String>,
+    is_applicant: bool,
+    is_staff: bool,
+    editable: bool,
+    is_draft: bool,
+    answering: bool,
+    can_withdraw: bool,
+    can_request_complement: bool,
+    departments: Vec<DepOption>,
+    summary_text: String,
+    questions: Vec<QuestionField>,
+    pieces: Vec<PieceRow>,
+    others: Vec<DocView>,
+    messages: Vec<MessageView>,
+    receipts: Vec<ReceiptLink>,
+    audition: Option<AuditionView>,
+    /// The result letter and the convention, once the decision is
+    /// validated.
+    letter_sent: bool,
+    convention_sent: bool,
+    errors: Errs,
+    summary: Vec<ErrorLink>,
+    alert: Option<String>,
+    submit_error: Option<String>,
+    answer: String,
+    complement: String,
+    complement_error: Option<String>,
+}
+
+pub(super) async fn show_view(
+    state: &AppState,
+    p: &Principal,
+    auth: &Auth,
+    id: Uuid,
+    fb: Feedback,
+) -> Result<Show, AppError> {
+    let a = calls::application(state, p, id).await?;
+    let v = calls::call(state, Some(p), a.call_id).await?;
+    let (filed, current) = calls::modules_of(state, &a).await?;
+    let is_applicant = calls::is_applicant(p, &a);
+    let is_staff = calls::is_staff_of(p, &a);
+    let editable = is_applicant && a.status.editable();
+    let docs = store::applications::documents(&state.db, id).await?;
+    let required = &current.spec.required_documents;
+    let pieces = required
+        .iter()
+        .map(|r| PieceRow {
+            kind: r.kind.clone(),
+            label: r.label.clone(),
+            docs: docs
+                .iter()
+                .filter(|d| d.kind == r.kind)
+                .map(DocView::new)
+                .collect(),
+            missing: fb.missing.contains(&r.kind),
+        })
+        .collect();
+    let others = docs
+        .iter()
+        .filter(|d| !required.iter().any(|r| r.kind == d.kind))
+        .map(DocView::new)
+        .collect();
+    let messages = store::applications::messages(&state.db, id)
+        .await?
+        .into_iter()
+        .map(|m| MessageView {
+            staff: m.side == "staff",
+            author: m.author,
+            body: m.body,
+            at: french_instant(store::from_micros(m.created_at)),
+        })
+        .collect();
+    let receipts = store::applications::receipts(&state.db, id)
+        .await?
+        .into_iter()
+        .map(|r| ReceiptLink {
+            id: r.id,
+            number: r.number,
+            at: calls::french_instant_seconds(r.issued_at),
+        })
+        .collect();
+    let audition = services::auditions::audition_of(state, p, id)
+        .await?
+        .map(|s| AuditionView {
+            when: services::auditions::french_start(s.starts_at),
+            duration: s.duration_minutes,
+            place: s.place,
+            video_link: s.video_link,
+        });
+    // Once the decision is validated the letters are readable (made on
+    // the first download if the CAF has not prepared them yet); a retained
+    // application also has its convention.
+    let letter_sent = matches!(
+        a.status,
+        ApplicationStatus::Retained | ApplicationStatus::NotRetained
+    );
+    let convention_sent = a.status == ApplicationStatus::Retained;
+    let form = fb.form.unwrap_or_else(|| ApplicationDraft {
+        module: a.module_code.clone(),
+        departments: a.departments.clone(),
+        structure_id: Some(a.structure_id),
+        summary: a.summary.clone(),
+        answers: a.answers.clone(),
+    });
+    let mut questions = question_fields(&current, &form.answers, &fb.errors);
+    // Answers to questions the module no longer asks stay readable.
+    for (k, val) in &a.answers {
+        if !current.spec.questions.iter().any(|q| &q.key == k) && !val.is_empty() {
+            questions.push(QuestionField {
+                name: format!("answers.{k}"),
+                label: k.clone(),
+                value: val.clone(),
+                error: None,
+            });
+        }
+    }
+    let departments = department_options(&v.call, &form.departments);
+    let title = if fb.errors.any() || fb.alert.is_some() || fb.submit_error.is_some() {
+        format!(
+            "Erreur : candidature {} — {}",
+            a.module_code, a.structure_name
+        )
+    } else {
+        format!("Candidature {} — {}", a.module_code, a.structure_name)
+    };
+    let mut layout = Layout::new(auth, title);
+    if let Some(m) = fb.message {
+        layout = layout.with_flash("success", m);
+    }
+    let summary = error_links(
+        &fb.errors,
+        &["departments", "summary", "answers"],
+        &DEPARTMENTS_ANCHOR,
+    );
+    Ok(Show {
+        layout,
+        status_label: a.status.label(),
+        status_class: status_class(a.status),
+        module_title: current.spec.title.clone(),
+        filed_version: filed.version,
+        current_version: current.version,
+        deadline: current.spec.deadline.french(),
+        deadline_passed: !current.spec.deadline.accepts(state.now()),
+        departments_label: calls::departments_label(&v.call, &a.departments),
+        submitted_at: a.submitted_at.map(calls::french_instant_seconds),
+        is_applicant,
+        is_staff,
+        editable,
+        is_draft: a.status == ApplicationStatus::Draft,
+        answering: is_applicant && a.status == ApplicationStatus::ComplementRequested,
+        can_withdraw: is_applicant && !a.status.is_final(),
+        can_request_complement: is_staff
+            && matches!(
+                a.status,
+                ApplicationStatus::Submitted
+                    | ApplicationStatus::UnderReview
+                    | ApplicationStatus::ComplementRequested
+            ),
+        departments,
+        summary_text: form.summary,
+        questions,
+        pieces,
+        others,
+        messages,
+        receipts,
+        audition,
+        letter_sent,
+        convention_sent,
+        errors: fb.errors,
+        summary,
+        alert: fb.alert,
+        submit_error: fb.submit_error,
+        answer: fb.answer,
+        complement: fb.complement,
+        complement_error: fb.complement_error,
+        a,
+    })
+}
+
+pub(super) async fn render_show(
+    state: &AppState,
+    p: &Principal,
+    auth: &Auth,
+    id: Uuid,
+    status: StatusCode,
+    fb: Feedback,
+) -> Result<Response, AppError> {
+    let page = show_view(state, p, auth, id, fb).await?;
+    Ok((status, render(&page)?).into_response())
+}
+
+pub(super) async fn show(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Id(id): Id,
+    Query(q): Query<MessageQuery>,
+) -> Result<Response, AppError> {
+    let fb = Feedback {
+        message: message(q.message.as_deref()),
+        ..Feedback::default()
+    };
+    render_show(&state, &p, &auth, id, StatusCode::OK, fb).await
+}
+
+/// Errors a page shows in place (invalid fields, a state conflict, a
+/// refused file); others go to the error page.
+pub(super) fn shown_in_place(e: &AppError) -> bool {
+    matches!(
+        e.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+            | StatusCode::CONFLICT
+            | StatusCode::PAYLOAD_TOO_LARGE
+            | StatusCode::UNSUPPORTED_MEDIA_TYPE
+    )
+}
+
+pub(super) async fn save(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Id(id): Id,
+    fields: Fields,
+) -> Result<Response, AppError> {
+    let draft = draft_of(&fields);
+    match calls::save_form(&state, &p, id, &draft)
+        .await
+        .map_err(AppError::from)
+    {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/candidatures/{id}?message=enregistree")).into_response())
+        }
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            let fb = Feedback {
+                form: Some(draft),
+                errors: Errs::from_error(e)?,
+                ..Feedback::default()
+            };
+            render_show(&state, &p, &auth, id, StatusCode::UNPROCESSABLE_ENTITY, fb).await
+        }
+        Err(e) if shown_in_place(&e) => {
+            let status = e.status;
+            let fb = Feedback {
+                alert: Some(e.message),
+                ..Feedback::default()
+            };
+            render_show(&state, &p, &auth, id, status, fb).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub(super) async fn upload(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Id(id): Id,
+    form: Multipart,
+) -> Result<Response, AppError> {
+    // 404 before reading a byte of a file for an application not visible.
+    calls::application(&state, &p, id).await?;
+    let result = match calls::upload::read(&state, form, "file").await {
+        Ok((f, Some(file))) => calls::add_document(&state, &p, id, f.get("kind"), file)
+            .await
+            .map_err(AppError::from)
+            .map(|_| ()),
+        Ok((_, None)) => Err(AppError::invalid_field(
+            "file",
+            "Choisissez un fichier à déposer.",
+        )),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(
+            Redirect::to(&format!("/candidatures/{id}?message=piece-deposee#pieces"))
+                .into_response(),
+        ),
+        Err(e) if shown_in_place(&e) => {
+            let status = e.status;
+            let text = e
+                .fields
+                .values()
+                .next()
+                .cloned()
+                .filter(|_| status == StatusCode::UNPROCESSABLE_ENTITY)
+                .unwrap_or(e.message);
+            let fb = Feedback {
+                alert: Some(format!("Le fichier n'a pas été déposé. {text}")),
+                ..Feedback::default()
+            };
+            render_show(&state, &p, &auth, id, status, fb).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub(super) async fn download(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Id((id, doc)): Id<(Uuid, Uuid)>,
+) -> Result<Response, AppError> {
+    let (_, d) = calls::document(&state, &p, id, doc).await?;
+    exports::stored(&state, &d.sha256, d.size, &d.file_type, &d.file_name).await
+}
+
+pub(super) async fn delete_document(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Id((id, doc)): Id<(Uuid, Uuid)>,
+    _f: Fields,
+) -> Result<Response, AppError> {
+    match calls::delete_document(&state, &p, id, doc)
+        .await
+        .map_err(AppError::from)
+    {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/candidatures/{id}?message=piece-supprimee#pieces"
+        ))
+        .into_response()),
+        Err(e) if shown_in_place(&e) => {
+            let status = e.status;
+            let fb = Feedback {
+                alert: Some(e.message),
+                ..Feedback::default()
+            };
+            render_show(&state, &p, &auth, id, status, fb).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub(super) async fn submit(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Id(id): Id,
+    f: Fields,
+) -> Result<Response, AppError> {
+    let answer = f.get("message").trim().to_owned();
+    let msg = (!answer.is_empty()).then_some(answer.as_str());
+    match calls::submit(&state, &p, id, msg)
+        .await
+        .map_err(AppError::from)
+    {
+        Ok((_, r)) => {
+            Ok(Redirect::to(&format!("/candidatures/{id}/accuses/{}", r.id)).into_response())
+        }
+        Err(e) if shown_in_place(&e) => {
+            let status = e.status;
+            let missing = e
+                .fields
+                .keys()
+                .filter_map(|k| k.strip_prefix("documents."))
+                .map(str::to_owned)
+                .collect();
+            let fb = Feedback {
+                submit_error: Some(e.message),
+                missing,
+                answer,
+                ..Feedback::default()
+            };
+            render_show(&state, &p, &auth, id, status, fb).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub(super) async fn complement(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Id(id): Id,
+    f: Fields,
+) -> Result<Response, AppError> {
+    let text = f.get("complement_message").to_owned();
+    match calls::request_complement(&state, &p, id, &text)
+        .await
+        .map_err(AppError::from)
+    {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/candidatures/{id}?message=complement-demande")).into_response(),
+        ),
+        Err(e) if shown_in_place(&e) => {
+            let status = e.status;
+            let fb = Feedback {
+                complement_error: Some(e.fields.values().next().cloned().unwrap_or(e.message)),
+                complement: text,
+                ..Feedback::default()
+            };
+            render_show(&state, &p, &auth, id, status, fb).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "applications/withdraw.html")]
+pub(super) struct Withdraw {
+    layout: Layout,
+    a: Application,
+}
+
+pub(super) async fn withdraw_page(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Id(id): Id,
+) -> Result<Html<String>, AppError> {
+    let a = calls::application(&state, &p, id).await?;
+    if !calls::is_applicant(&p, &a) {
+        return Err(AppError::forbidden(
+            "Seule la structure candidate peut retirer sa candidature.",
+        ));
+    }
+    if a.status.is_final() {
+        return Err(AppError::conflict(
+            "status",
+            "Cette candidature est close : elle ne peut plus être retirée.",
+        ));
+    }
+    render(&Withdraw {
+        layout: Layout::new(&auth, "Retirer la candidature"),
+        a,
+    })
+}
+
+pub(super) async fn withdraw(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Id(id): Id,
+    _f: Fields,
+) -> Result<Redirect, AppError> {
+    calls::withdraw(&state, &p, id).await?;
+    Ok(Redirect::to(&format!("/candidatures/{id}?message=retiree")))
+}

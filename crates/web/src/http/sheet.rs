@@ -1,0 +1,27 @@
+//! A spreadsheet as a download, in the format asked (CSV, XLSX, ODS).
+
+use axum::{
+    http::header,
+    response::{IntoResponse, Response},
+};
+use documents::export::{ExportFormat, Sheet};
+
+use crate::AppError;
+
+/// `sheet` rendered in `format`, as the attachment `{stem}.{extension}`.
+pub fn send(sheet: &Sheet, format: ExportFormat, stem: &str) -> Result<Response, AppError> {
+    let bytes = format.render(sheet).map_err(AppError::internal)?;
+    let name = format!("{stem}.{}", format.extension());
+    Ok((
+        [
+            (header::CONTENT_TYPE, format.content_type().to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
