@@ -4,10 +4,9 @@
 //! returns a [`ServiceError`]: no HTTP status, no HTML page. The web layer,
 //! the worker and the command line call services; services never call them.
 //!
-//! Moved here so far: the reminders queued by the worker; the spreadsheet
-//! import (`imports`), the checking of network input it shares with the web
-//! layer (`network::input`), and the client of the sandbox child that reads
-//! untrusted files (`sandbox`).
+//! Every use case of the platform lives here, one module per area;
+//! `crates/web` reads requests, calls these modules and renders their
+//! answers (docs/architecture.md, "The house").
 
 pub mod accounts;
 pub mod applications;

@@ -1,6 +1,7 @@
 //! The HTTP layer: server-rendered French pages (work without JavaScript)
-//! and the JSON API of API.md, over the same services. Handlers extract,
-//! authorise, call the store, render; no SQL here.
+//! and the JSON API of API.md, over the same services. One folder per area
+//! holds its pages and its API side by side; `http/` holds what they share.
+//! Handlers read the request, call a service, render; no SQL here.
 
 mod accounts;
 mod admin;
