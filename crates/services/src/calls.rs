@@ -46,20 +46,6 @@ pub(crate) fn dep(code: &str) -> Option<DepartmentCode> {
     DepartmentCode::parse(code).ok()
 }
 
-/// The départements `p` is staff of (every one for an administrator), as
-/// the reference lists them: what a call or a handover may be organised for.
-pub async fn staff_departments(
-    ctx: &Ctx,
-    p: &Principal,
-) -> Result<Vec<store::reference::Department>, ServiceError> {
-    let scope = p.staff_scope();
-    Ok(store::reference::departments(&ctx.db)
-        .await?
-        .into_iter()
-        .filter(|d| dep(&d.code).is_some_and(|c| scope.contains(&c)))
-        .collect())
-}
-
 /// Staff who read a call: CAF agents and coordinators of one of its
 /// départements.
 pub fn is_call_staff(p: &Principal, call: &Call) -> bool {

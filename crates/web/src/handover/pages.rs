@@ -176,7 +176,7 @@ async fn pilot_departments(
             "Seul un agent de la Caf du département organise le tuilage.",
         ));
     }
-    Ok(services::calls::staff_departments(state, p)
+    Ok(services::network::departments_of(state, p)
         .await?
         .into_iter()
         .filter(|d| DepartmentCode::parse(&d.code).is_ok_and(|c| p.pilot(&c).is_some()))

@@ -56,7 +56,7 @@ pub async fn department_options(
     current: &[String],
 ) -> Result<Vec<Department>, AppError> {
     let all_scope = p.staff_scope() == DepartmentScope::All;
-    let mine = services::calls::staff_departments(state, p).await?;
+    let mine = services::network::departments_of(state, p).await?;
     Ok(mine
         .into_iter()
         .filter(|d| !all_scope || !d.contact_email.is_empty() || current.contains(&d.code))
