@@ -6,11 +6,6 @@ use serde_json::json;
 
 use crate::harness::*;
 
-const STRUCTURE: &str = "structure@demo.promeneurs.fr";
-const PROMENEUR: &str = "promeneur@demo.promeneurs.fr";
-const COMMITTEE: &str = "comite@demo.promeneurs.fr";
-const TRAINER: &str = "formation@demo.promeneurs.fr";
-
 #[derive(Debug, Clone, Copy)]
 enum Action {
     EditCaf03,
@@ -376,7 +371,7 @@ async fn a_deactivated_account_loses_its_sessions() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(agent.get("/compte").await.status, StatusCode::SEE_OTHER);
     assert_eq!(
-        agent.login(AGENT63, DEMO_PASSWORD).await.status,
+        agent.login(AGENT63, TEST_PASSWORD).await.status,
         StatusCode::UNAUTHORIZED
     );
 }

@@ -14,7 +14,7 @@ async fn a_coordinator_logs_in_sees_their_account_and_logs_out() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(r.location().starts_with("/connexion"));
 
-    let r = c.login(COORDINATOR, DEMO_PASSWORD).await;
+    let r = c.login(COORDINATOR, TEST_PASSWORD).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let cookie = r
         .headers
@@ -71,9 +71,9 @@ async fn a_wrong_password_and_an_unknown_address_get_the_same_answer() {
 async fn each_login_gets_a_new_session_id_and_the_old_one_ends() {
     let app = spawn_app().await;
     let mut c = app.client();
-    c.login(AGENT03, DEMO_PASSWORD).await;
+    c.login(AGENT03, TEST_PASSWORD).await;
     let first = c.cookie(web::auth::SESSION_COOKIE).unwrap();
-    c.login(AGENT03, DEMO_PASSWORD).await;
+    c.login(AGENT03, TEST_PASSWORD).await;
     let second = c.cookie(web::auth::SESSION_COOKIE).unwrap();
     assert_ne!(first, second);
     let mut old = app.client();
@@ -101,28 +101,28 @@ async fn ten_failures_lock_the_account_for_fifteen_minutes() {
         );
     }
     c.address = "198.51.100.200".into();
-    let r = c.login(AGENT63, DEMO_PASSWORD).await;
+    let r = c.login(AGENT63, TEST_PASSWORD).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(r.body.contains("Réessayez dans 15 minutes"));
     let api = c
         .json(
             "POST",
             "/api/v1/session",
-            &json!({"email": AGENT63, "password": DEMO_PASSWORD}),
+            &json!({"email": AGENT63, "password": TEST_PASSWORD}),
         )
         .await;
     assert_eq!(api.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(api.error_code(), "too_many_requests");
     // Another account from that address is not affected.
     assert_eq!(
-        c.login(AGENT03, DEMO_PASSWORD).await.status,
+        c.login(AGENT03, TEST_PASSWORD).await.status,
         StatusCode::SEE_OTHER
     );
     // After the window, the right password works again.
     app.clock.advance(SignedDuration::from_mins(16));
     let mut later = app.client();
     assert_eq!(
-        later.login(AGENT63, DEMO_PASSWORD).await.status,
+        later.login(AGENT63, TEST_PASSWORD).await.status,
         StatusCode::SEE_OTHER
     );
 }
@@ -137,12 +137,12 @@ async fn ten_failures_from_one_address_block_that_address() {
             .await;
     }
     assert_eq!(
-        c.login(ADMIN, DEMO_PASSWORD).await.status,
+        c.login(ADMIN, TEST_PASSWORD).await.status,
         StatusCode::TOO_MANY_REQUESTS
     );
     c.address = "203.0.113.10".into();
     assert_eq!(
-        c.login(ADMIN, DEMO_PASSWORD).await.status,
+        c.login(ADMIN, TEST_PASSWORD).await.status,
         StatusCode::SEE_OTHER
     );
 }
@@ -155,7 +155,7 @@ async fn forms_without_the_csrf_token_are_refused() {
     let r = c
         .post_form_raw(
             "/connexion",
-            &[("email", ADMIN), ("password", DEMO_PASSWORD)],
+            &[("email", ADMIN), ("password", TEST_PASSWORD)],
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
@@ -166,7 +166,7 @@ async fn forms_without_the_csrf_token_are_refused() {
             &[
                 ("csrf_token", "faux"),
                 ("email", ADMIN),
-                ("password", DEMO_PASSWORD),
+                ("password", TEST_PASSWORD),
             ],
         )
         .await;
@@ -204,7 +204,7 @@ async fn a_forgotten_password_is_reset_through_a_single_use_link() {
     let r = c
         .post_form(
             "/mot-de-passe-oublie",
-            &[("email", "AGENT03@demo.promeneurs.fr")],
+            &[("email", "AGENT03@test.promeneurs.fr")],
         )
         .await;
     assert_eq!(r.status, StatusCode::OK);
@@ -245,7 +245,7 @@ async fn a_forgotten_password_is_reset_through_a_single_use_link() {
     assert_eq!(r.location(), "/connexion?message=mot-de-passe-modifie");
 
     assert_eq!(
-        c.login(AGENT03, DEMO_PASSWORD).await.status,
+        c.login(AGENT03, TEST_PASSWORD).await.status,
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
@@ -293,7 +293,7 @@ async fn a_reset_link_expires_after_an_hour_and_unknown_addresses_get_no_mail() 
         .await;
     assert_eq!(r.status, StatusCode::GONE);
     assert_eq!(
-        c.login(AGENT63, DEMO_PASSWORD).await.status,
+        c.login(AGENT63, TEST_PASSWORD).await.status,
         StatusCode::SEE_OTHER,
         "password unchanged"
     );
@@ -320,7 +320,7 @@ async fn changing_ones_password_needs_the_current_one() {
         .post_form(
             "/compte/mot-de-passe",
             &[
-                ("current_password", DEMO_PASSWORD),
+                ("current_password", TEST_PASSWORD),
                 ("password", "nouvelle phrase sûre"),
                 ("password_confirm", "nouvelle phrase sûre"),
             ],
@@ -351,7 +351,7 @@ async fn the_api_session_endpoints_follow_the_contract() {
         .json(
             "POST",
             "/api/v1/session",
-            &json!({"email": AGENT03, "password": DEMO_PASSWORD}),
+            &json!({"email": AGENT03, "password": TEST_PASSWORD}),
         )
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);

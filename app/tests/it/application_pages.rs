@@ -252,10 +252,7 @@ async fn signing_up_with_a_known_siret_waits_for_the_caf_of_the_structure() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(r.location(), "/inscription/envoyee?cas=rattachement");
     // The CAF of the structure's département is told.
-    let (subject, body) = app
-        .last_email_to("contact-caf03@demo.promeneurs.fr")
-        .await
-        .unwrap();
+    let (subject, body) = app.last_email_to(CAF03_CONTACT).await.unwrap();
     assert!(subject.contains("Centre social de Vichy"), "{subject}");
     assert!(body.contains("paul@cs-vichy.fr"), "{body}");
     assert!(body.contains(&format!("/reseau/structures/{s}")), "{body}");

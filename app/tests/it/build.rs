@@ -358,8 +358,8 @@ impl TestApp {
             .post_form(
                 &path,
                 &[
-                    ("password", DEMO_PASSWORD),
-                    ("password_confirm", DEMO_PASSWORD),
+                    ("password", TEST_PASSWORD),
+                    ("password_confirm", TEST_PASSWORD),
                 ],
             )
             .await;

@@ -206,7 +206,7 @@ async fn an_agent_builds_a_call_through_the_forms_and_the_public_reads_it() {
         "Cahier des charges",
         "partenaires@demo.promeneurs.fr",
         "Adrien Couette",
-        "contact-caf63@demo.promeneurs.fr",
+        CAF63_CONTACT,
     ] {
         assert!(t.contains(expected), "missing {expected:?}");
     }

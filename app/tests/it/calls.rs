@@ -872,6 +872,7 @@ async fn an_interrupted_upload_leaves_a_temporary_file_that_the_start_removes() 
 #[tokio::test]
 async fn the_demo_holds_the_2024_call_decided_and_the_2027_renewal_open() {
     let app = spawn_app().await;
+    promeneurs::demo::load(&app.db).await.unwrap();
     promeneurs::demo_network::load(&app.db).await.unwrap();
     let blobs = store::blobs::BlobStore::new(app.files_dir());
     assert!(promeneurs::demo_calls::load(&app.db, &blobs).await.unwrap());
@@ -952,7 +953,10 @@ async fn the_demo_holds_the_2024_call_decided_and_the_2027_renewal_open() {
     // Two applications of the Allier to module 2, for the demo committee
     // member to score.
     let rid = renewal["id"].as_str().unwrap();
-    let mut member = app.logged_in("comite@demo.promeneurs.fr").await;
+    let mut member = app.client();
+    member
+        .login("comite@demo.promeneurs.fr", promeneurs::demo::PASSWORD)
+        .await;
     let res = member
         .get(&format!("/api/v1/calls/{rid}/modules/M2/results"))
         .await

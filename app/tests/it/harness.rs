@@ -57,7 +57,7 @@ pub async fn spawn_app() -> TestApp {
 /// `spawn_app` with settings changed by `configure`.
 pub async fn spawn_app_with(configure: impl FnOnce(&mut web::WebConfig)) -> TestApp {
     let (db, dir) = fresh_db().await;
-    promeneurs::demo::load(&db).await.unwrap();
+    load_accounts(&db).await;
     let clock = Arc::new(FixedClock::new("2026-11-26T09:00:00Z".parse().unwrap()));
     let mut config = web::WebConfig::new("http://promeneurs.test");
     config.trust_proxy = true;
@@ -84,11 +84,114 @@ pub fn sandbox_config() -> web::sandbox::SandboxConfig {
     }
 }
 
-pub const DEMO_PASSWORD: &str = promeneurs::demo::PASSWORD;
-pub const ADMIN: &str = "admin@demo.promeneurs.fr";
-pub const AGENT03: &str = "agent03@demo.promeneurs.fr";
-pub const AGENT63: &str = "agent63@demo.promeneurs.fr";
-pub const COORDINATOR: &str = "coordination@demo.promeneurs.fr";
+/// The password of every account the tests open.
+pub const TEST_PASSWORD: &str = "promeneurs-tests";
+pub const ADMIN: &str = "admin@test.promeneurs.fr";
+pub const AGENT03: &str = "agent03@test.promeneurs.fr";
+pub const AGENT63: &str = "agent63@test.promeneurs.fr";
+pub const COORDINATOR: &str = "coordination@test.promeneurs.fr";
+/// Accounts with a role and no structure, call or session behind it.
+pub const STRUCTURE: &str = "structure@test.promeneurs.fr";
+pub const PROMENEUR: &str = "promeneur@test.promeneurs.fr";
+pub const COMMITTEE: &str = "comite@test.promeneurs.fr";
+pub const TRAINER: &str = "formation@test.promeneurs.fr";
+/// The contact address each CAF's settings hold in every test database.
+pub const CAF03_CONTACT: &str = "contact-caf03@test.promeneurs.fr";
+pub const CAF63_CONTACT: &str = "contact-caf63@test.promeneurs.fr";
+
+/// The accounts and CAF settings every test starts with: one account per
+/// role and each CAF's contact. The tests' own, so that the demo data can
+/// change without moving them.
+async fn load_accounts(db: &Db) {
+    use domain::{AdminCap, DepartmentCode, Grant, Role};
+    use store::{audit::Actor, reference::CafSettings, users::NewUser};
+    let platform = |role| vec![Grant::platform(role)];
+    let departmental = |role, codes: &[&str]| {
+        codes
+            .iter()
+            .map(|c| Grant::departmental(role, DepartmentCode::parse(c).unwrap()))
+            .collect::<Vec<_>>()
+    };
+    let accounts = [
+        (ADMIN, "Camille Administratrice", platform(Role::Admin)),
+        (
+            AGENT03,
+            "Agent Caf de l'Allier",
+            departmental(Role::CafAgent, &["03"]),
+        ),
+        (
+            AGENT63,
+            "Agent Caf du Puy-de-Dôme",
+            departmental(Role::CafAgent, &["63"]),
+        ),
+        (
+            COORDINATOR,
+            "Coordination PDN 03-63",
+            departmental(Role::Coordinator, &["03", "63"]),
+        ),
+        (
+            COMMITTEE,
+            "Membre du comité technique",
+            platform(Role::CommitteeMember),
+        ),
+        (TRAINER, "Formatrice PDN", platform(Role::Trainer)),
+        (
+            STRUCTURE,
+            "Référent de structure",
+            platform(Role::StructureReferent),
+        ),
+        (PROMENEUR, "Promeneur de test", platform(Role::Promeneur)),
+    ];
+    let hash = domain::password::NewPassword::parse(TEST_PASSWORD)
+        .unwrap()
+        .hash();
+    let now = Timestamp::now();
+    let cap = AdminCap::for_console();
+    let actor = Actor::console();
+    let mut tx = db.begin().await.unwrap();
+    for (email, name, grants) in accounts {
+        let new = NewUser {
+            email: domain::Email::parse(email).unwrap(),
+            name: name.to_owned(),
+            grants,
+            password_hash: Some(hash.clone()),
+        };
+        store::users::create(&mut tx, &cap, &actor, now, new)
+            .await
+            .unwrap();
+    }
+    // The contacts published in the 2024 call, with test addresses.
+    let cafs = [
+        (
+            "03",
+            "Caf de l'Allier — Pôle partenaires\n03000 Moulins",
+            "Alexandra Meritet",
+            CAF03_CONTACT,
+            "04 70 08 49 38",
+        ),
+        (
+            "63",
+            "Caf du Puy-de-Dôme\n63000 Clermont-Ferrand",
+            "Adrien Couette",
+            CAF63_CONTACT,
+            "04 73 14 67 62",
+        ),
+    ];
+    for (code, address, contact, email, phone) in cafs {
+        let settings = CafSettings {
+            caf_address: Some(address.into()),
+            contact_name: Some(contact.into()),
+            contact_email: Some(email.into()),
+            contact_phone: Some(phone.into()),
+            ..Default::default()
+        };
+        let dcap = cap.pilot(&DepartmentCode::parse(code).unwrap());
+        store::reference::update_caf_settings(&mut tx, &dcap, &actor, now, &settings)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+}
 
 pub struct Resp {
     pub status: StatusCode,
@@ -138,7 +241,7 @@ impl TestApp {
 
     pub async fn logged_in(&self, email: &str) -> Client<'_> {
         let mut c = self.client();
-        let r = c.login(email, DEMO_PASSWORD).await;
+        let r = c.login(email, TEST_PASSWORD).await;
         assert_eq!(
             r.status,
             StatusCode::SEE_OTHER,
@@ -176,10 +279,10 @@ impl TestApp {
         self.dir.join("files")
     }
 
-    /// Creates an account with the demo password and the given grants.
+    /// Creates an account with the tests' password and the given grants.
     pub async fn add_user(&self, email: &str, grants: Vec<domain::Grant>) -> uuid::Uuid {
         let mut tx = self.db.begin().await.unwrap();
-        let hash = domain::password::NewPassword::parse(DEMO_PASSWORD)
+        let hash = domain::password::NewPassword::parse(TEST_PASSWORD)
             .unwrap()
             .hash();
         let user = store::users::create(

@@ -677,7 +677,7 @@ async fn import_writes_nothing_unless_every_row_is_valid() {
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
 
     // Someone without staff rights cannot import.
-    let mut agent63 = app.logged_in("structure@demo.promeneurs.fr").await;
+    let mut agent63 = app.logged_in(STRUCTURE).await;
     let r = agent63
         .bytes(
             "POST",

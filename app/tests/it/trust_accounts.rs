@@ -24,11 +24,11 @@ async fn rotating_the_forwarded_for_prefix_does_not_escape_the_login_throttle() 
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "attempt {i}");
     }
     c.address = "10.99.0.1, 203.0.113.9".into();
-    let r = c.login(AGENT03, DEMO_PASSWORD).await;
+    let r = c.login(AGENT03, TEST_PASSWORD).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
     // Another client behind the same proxy is not affected.
     c.address = "203.0.113.10".into();
-    let r = c.login(AGENT03, DEMO_PASSWORD).await;
+    let r = c.login(AGENT03, TEST_PASSWORD).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
 }
 
@@ -49,7 +49,7 @@ async fn the_return_path_after_login_never_leaves_the_site() {
                 "/connexion",
                 &[
                     ("email", AGENT03),
-                    ("password", DEMO_PASSWORD),
+                    ("password", TEST_PASSWORD),
                     ("suivant", next),
                 ],
             )
