@@ -174,7 +174,10 @@ async fn demo_data_loads_once() {
     let after = admin.get("/api/v1/users").await.json()["total"]
         .as_i64()
         .unwrap();
-    assert_eq!(after - before, promeneurs::demo::ACCOUNTS.len() as i64);
+    assert_eq!(
+        after - before,
+        i64::try_from(promeneurs::demo::ACCOUNTS.len()).unwrap()
+    );
 }
 
 #[tokio::test]
