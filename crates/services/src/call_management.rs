@@ -58,12 +58,17 @@ pub async fn management(
     let manages = manager(p, &view.call).is_some();
     let mut structures = Vec::new();
     if manages {
-        for d in &view.call.departments {
+        for d in view
+            .call
+            .departments
+            .iter()
+            .filter_map(|d| crate::calls::dep(&d.department))
+        {
             let (items, _) = store::structures::list(
                 &ctx.db,
                 &domain::NetworkScope::everything(),
                 &store::structures::Filter {
-                    department: Some(d.department.clone()),
+                    department: Some(d),
                     limit: 10_000,
                     ..Default::default()
                 },

@@ -4,7 +4,7 @@
 //! referents) or refuse. Every read is scoped by the département of the
 //! structure.
 
-use domain::{NetworkCap, Role, access::DepartmentScope};
+use domain::{DepartmentCode, NetworkCap, Role, access::DepartmentScope};
 use jiff::Timestamp;
 use serde_json::json;
 use uuid::Uuid;
@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::{
     Db, StoreError, Tx,
     audit::{self, Actor},
+    decode::decode,
     from_micros, micros,
     query::Sql,
 };
@@ -56,7 +57,7 @@ pub struct Claim {
     pub user_email: String,
     pub structure_id: Uuid,
     pub structure_name: String,
-    pub department: String,
+    pub department: DepartmentCode,
     pub status: ClaimStatus,
     pub created_at: Timestamp,
     pub decided_at: Option<Timestamp>,
@@ -85,7 +86,12 @@ impl Row {
             user_email: self.user_email,
             structure_id: self.structure_id,
             structure_name: self.structure_name,
-            department: self.department,
+            department: decode(
+                "structures",
+                "department",
+                self.structure_id,
+                &self.department,
+            )?,
             status: ClaimStatus::parse(&self.status)
                 .ok_or_else(|| StoreError::Invalid(format!("claim status {}", self.status)))?,
             created_at: from_micros(self.created_at),

@@ -1,7 +1,7 @@
 //! Promeneurs: identity, employer, mandate, social-network accounts,
 //! presence slots, themes, status history, and what the public directory
-//! reads. Values arrive parsed by the domain types of the web layer; this
-//! module stores them as plain columns.
+//! reads. Values arrive parsed by the domain types; this module stores
+//! them as plain columns and decodes them back into those types.
 //!
 //! `rows` decodes the rows, `reads` lists and finds, `writes` creates and
 //! changes records, `proposals` holds what referents propose for staff,
@@ -14,6 +14,7 @@ mod rows;
 mod themes;
 mod writes;
 
+use domain::{DepartmentCode, Email, Siret, promeneur::PromeneurStatus};
 use jiff::{Timestamp, civil::Date};
 use uuid::Uuid;
 
@@ -45,19 +46,19 @@ pub struct Promeneur {
     pub id: Uuid,
     pub first_name: String,
     pub last_name: String,
-    pub email: String,
+    pub email: Email,
     pub phone: Option<String>,
     pub structure_id: Uuid,
     pub structure_name: String,
-    pub structure_siret: Option<String>,
+    pub structure_siret: Option<Siret>,
     pub structure_commune: String,
-    pub department: String,
+    pub department: DepartmentCode,
     pub job_title: String,
     pub commune_insee: String,
     pub commune_name: String,
     pub lat: f64,
     pub lon: f64,
-    pub status: String,
+    pub status: PromeneurStatus,
     pub mandate_hours: Option<i64>,
     pub mandate_starts_on: Option<Date>,
     pub mandate_ends_on: Option<Date>,
@@ -100,8 +101,8 @@ pub struct Proposal {
 pub struct Current {
     pub id: Uuid,
     pub structure_id: Uuid,
-    pub department: String,
-    pub status: String,
+    pub department: DepartmentCode,
+    pub status: PromeneurStatus,
 }
 
 impl From<&Promeneur> for Current {
@@ -110,7 +111,7 @@ impl From<&Promeneur> for Current {
             id: p.id,
             structure_id: p.structure_id,
             department: p.department.clone(),
-            status: p.status.clone(),
+            status: p.status,
         }
     }
 }
@@ -120,11 +121,11 @@ impl From<&Promeneur> for Current {
 pub struct PromeneurInput {
     pub first_name: String,
     pub last_name: String,
-    pub email: String,
+    pub email: Email,
     pub phone: Option<String>,
     pub structure_id: Uuid,
     /// The structure's département (resolved by the caller).
-    pub department: String,
+    pub department: DepartmentCode,
     pub job_title: String,
     pub commune_insee: String,
     pub mandate_hours: Option<i64>,

@@ -23,7 +23,7 @@ pub async fn propose(
     current: &Current,
     proposal: &Proposal,
 ) -> Result<(), StoreError> {
-    if current.department != cap.department.as_str()
+    if current.department != cap.department
         || !(cap.staff || cap.structure == Some(current.structure_id))
     {
         return Err(StoreError::NotFound);
@@ -51,7 +51,7 @@ pub async fn propose(
         "propose",
         "promeneur",
         current.id,
-        Some(&current.department),
+        Some(current.department.as_str()),
         json!({
             "status": status, "mandate_hours": proposal.mandate_hours,
             "mandate_starts_on": opt(proposal.mandate_starts_on),
@@ -75,7 +75,7 @@ pub async fn decide_proposal(
     proposal: &Proposal,
     accept: bool,
 ) -> Result<(), StoreError> {
-    if current.department != cap.department.as_str() || !cap.staff {
+    if current.department != cap.department || !cap.staff {
         return Err(StoreError::NotFound);
     }
     let n = write!(&mut *tx, c => {
@@ -110,7 +110,7 @@ pub async fn decide_proposal(
         },
         "promeneur",
         current.id,
-        Some(&current.department),
+        Some(current.department.as_str()),
         json!({"proposed_by": proposal.proposed_by, "active": proposal.active}),
     )
     .await?;

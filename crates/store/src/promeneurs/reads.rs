@@ -1,7 +1,7 @@
 //! Reading promeneurs: lists, finds, the directory's candidates, the
 //! status history.
 
-use domain::{NetworkScope, text::search_key};
+use domain::{DepartmentCode, Email, NetworkScope, promeneur::PromeneurStatus, text::search_key};
 use uuid::Uuid;
 
 use super::{
@@ -10,6 +10,7 @@ use super::{
 };
 use crate::{
     Db, StoreError,
+    decode::decode,
     query::{Sql, scope_condition},
 };
 
@@ -17,7 +18,7 @@ use crate::{
 /// finds which rows update an existing record.
 pub async fn current_by_email(
     db: &Db,
-) -> Result<std::collections::HashMap<String, Current>, StoreError> {
+) -> Result<std::collections::HashMap<Email, Current>, StoreError> {
     #[derive(sqlx::FromRow)]
     struct EmailRow {
         id: Uuid,
@@ -31,26 +32,25 @@ pub async fn current_by_email(
             .fetch_all(c)
             .await?
     });
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|r| {
-            (
-                r.email,
+            Ok((
+                decode("promeneurs", "email", r.id, &r.email)?,
                 Current {
                     id: r.id,
                     structure_id: r.structure_id,
-                    department: r.department,
-                    status: r.status,
+                    department: decode("promeneurs", "department", r.id, &r.department)?,
+                    status: decode("promeneurs", "status", r.id, &r.status)?,
                 },
-            )
+            ))
         })
-        .collect())
+        .collect()
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    pub department: Option<String>,
-    pub status: Option<String>,
+    pub department: Option<DepartmentCode>,
+    pub status: Option<PromeneurStatus>,
     pub structure_id: Option<Uuid>,
     pub q: Option<String>,
     /// Only promeneurs with a proposal waiting for staff.
@@ -130,9 +130,9 @@ pub async fn find_any(db: &Db, id: Uuid) -> Result<Option<Promeneur>, StoreError
     one(db, &sql).await
 }
 
-pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<Promeneur>, StoreError> {
+pub async fn find_by_email(db: &Db, email: &Email) -> Result<Option<Promeneur>, StoreError> {
     let mut sql = Sql::new(SELECT);
-    let m = sql.arg(email);
+    let m = sql.arg(email.as_str());
     sql.push(&format!(" WHERE p.email = {m}"));
     one(db, &sql).await
 }
@@ -184,9 +184,9 @@ pub async fn directory_candidates(db: &Db) -> Result<Vec<Promeneur>, StoreError>
     Ok(items)
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct StatusChange {
-    pub status: String,
+    pub status: PromeneurStatus,
     pub on_date: String,
     pub reason: String,
     pub actor_label: String,
@@ -194,8 +194,28 @@ pub struct StatusChange {
 }
 
 pub async fn status_history(db: &Db, id: Uuid) -> Result<Vec<StatusChange>, StoreError> {
-    Ok(read!(db, c => {
-        sqlx::query_as("SELECT status, on_date, reason, actor_label, recorded_at FROM promeneur_status_history WHERE promeneur_id = $1 ORDER BY recorded_at, id")
+    #[derive(sqlx::FromRow)]
+    struct HistoryRow {
+        id: Uuid,
+        status: String,
+        on_date: String,
+        reason: String,
+        actor_label: String,
+        recorded_at: i64,
+    }
+    let rows: Vec<HistoryRow> = read!(db, c => {
+        sqlx::query_as("SELECT id, status, on_date, reason, actor_label, recorded_at FROM promeneur_status_history WHERE promeneur_id = $1 ORDER BY recorded_at, id")
             .bind(id).fetch_all(c).await?
-    }))
+    });
+    rows.into_iter()
+        .map(|r| {
+            Ok(StatusChange {
+                status: decode("promeneur_status_history", "status", r.id, &r.status)?,
+                on_date: r.on_date,
+                reason: r.reason,
+                actor_label: r.actor_label,
+                recorded_at: r.recorded_at,
+            })
+        })
+        .collect()
 }

@@ -7,6 +7,7 @@ use super::{NetworkRow, PresenceRow, Promeneur, Proposal};
 use crate::{
     Db, StoreError,
     conventions::date,
+    decode::{decode, decode_opt},
     from_micros,
     query::{ScopeColumns, Sql},
 };
@@ -71,25 +72,31 @@ impl Row {
             }),
             _ => None,
         };
+        let id = self.id;
         Ok(Promeneur {
             structure_approved: self.structure_approved_at.is_some(),
             proposal,
             id: self.id,
             first_name: self.first_name,
             last_name: self.last_name,
-            email: self.email,
+            email: decode("promeneurs", "email", id, &self.email)?,
             phone: self.phone,
             structure_id: self.structure_id,
             structure_name: self.structure_name,
-            structure_siret: self.structure_siret,
+            structure_siret: decode_opt(
+                "structures",
+                "siret",
+                self.structure_id,
+                self.structure_siret.as_deref(),
+            )?,
             structure_commune: self.structure_commune,
-            department: self.department,
+            department: decode("promeneurs", "department", id, &self.department)?,
             job_title: self.job_title,
             commune_insee: self.commune_insee,
             commune_name: self.commune_name,
             lat: self.lat,
             lon: self.lon,
-            status: self.status,
+            status: decode("promeneurs", "status", id, &self.status)?,
             mandate_hours: self.mandate_hours,
             mandate_starts_on: opt_date(self.mandate_starts_on.as_deref())?,
             mandate_ends_on: opt_date(self.mandate_ends_on.as_deref())?,

@@ -1,7 +1,7 @@
 //! Creating and changing promeneurs: the record, its profile, its status,
 //! its photo and its account.
 
-use domain::{NetworkCap, text::search_key};
+use domain::{NetworkCap, promeneur::PromeneurStatus, text::search_key};
 use jiff::{Timestamp, civil::Date};
 use serde_json::json;
 use uuid::Uuid;
@@ -40,7 +40,7 @@ pub async fn create(
     actor: &Actor,
     now: Timestamp,
     input: &PromeneurInput,
-    status: &str,
+    status: PromeneurStatus,
     status_on: Date,
 ) -> Result<Uuid, StoreError> {
     check_cap(cap, input)?;
@@ -64,7 +64,7 @@ pub async fn create(
         sql.arg(input.department.as_str()),
         sql.arg(input.job_title.as_str()),
         sql.arg(input.commune_insee.as_str()),
-        sql.arg(status),
+        sql.arg(status.as_str()),
         opt_int(&mut sql, input.mandate_hours),
         sql.arg(opt(input.mandate_starts_on)),
         sql.arg(opt(input.mandate_ends_on)),
@@ -82,7 +82,7 @@ pub async fn create(
     write_children(tx, id, &input.profile).await?;
     insert_history(tx, actor, now, id, status, status_on, "").await?;
     let mut f = fields(input);
-    f["status"] = json!(status);
+    f["status"] = json!(status.as_str());
     audit::log(
         tx,
         actor,
@@ -90,7 +90,7 @@ pub async fn create(
         "create",
         "promeneur",
         id,
-        Some(&input.department),
+        Some(input.department.as_str()),
         f,
     )
     .await?;
@@ -107,7 +107,7 @@ fn opt_int(sql: &mut Sql, v: Option<i64>) -> String {
 
 fn check_cap(cap: &NetworkCap, input: &PromeneurInput) -> Result<(), StoreError> {
     let structure_ok = cap.staff || cap.structure == Some(input.structure_id);
-    if cap.department.as_str() == input.department && structure_ok {
+    if cap.department == input.department && structure_ok {
         Ok(())
     } else {
         Err(StoreError::NotFound)
@@ -184,7 +184,7 @@ pub async fn update(
         "update",
         "promeneur",
         id,
-        Some(&input.department),
+        Some(input.department.as_str()),
         fields(input),
     )
     .await?;
@@ -271,13 +271,13 @@ async fn insert_history(
     actor: &Actor,
     now: Timestamp,
     id: Uuid,
-    status: &str,
+    status: PromeneurStatus,
     on: Date,
     reason: &str,
 ) -> Result<(), StoreError> {
     write!(tx, c => {
         sqlx::query("INSERT INTO promeneur_status_history (id, promeneur_id, status, on_date, reason, actor_label, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-            .bind(Uuid::now_v7()).bind(id).bind(status).bind(on.to_string()).bind(reason)
+            .bind(Uuid::now_v7()).bind(id).bind(status.as_str()).bind(on.to_string()).bind(reason)
             .bind(&actor.label).bind(micros(now))
             .execute(c).await?.rows_affected()
     });
@@ -292,11 +292,11 @@ pub async fn set_status(
     actor: &Actor,
     now: Timestamp,
     current: &Current,
-    status: &str,
+    status: PromeneurStatus,
     on: Date,
     reason: &str,
 ) -> Result<(), StoreError> {
-    if current.department != cap.department.as_str()
+    if current.department != cap.department
         || !(cap.staff || cap.structure == Some(current.structure_id))
     {
         return Err(StoreError::NotFound);
@@ -304,7 +304,7 @@ pub async fn set_status(
     // Guarded by the old status: of two concurrent moves, one wins.
     let n = write!(&mut *tx, c => {
         sqlx::query("UPDATE promeneurs SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4")
-            .bind(status).bind(micros(now)).bind(current.id).bind(&current.status)
+            .bind(status.as_str()).bind(micros(now)).bind(current.id).bind(current.status.as_str())
             .execute(c).await?.rows_affected()
     });
     if n == 0 {
@@ -318,8 +318,8 @@ pub async fn set_status(
         "set_status",
         "promeneur",
         current.id,
-        Some(&current.department),
-        json!({"from": current.status, "status": status, "on": on.to_string(), "reason": reason}),
+        Some(current.department.as_str()),
+        json!({"from": current.status.as_str(), "status": status.as_str(), "on": on.to_string(), "reason": reason}),
     )
     .await?;
     bump_directory(tx).await
@@ -348,7 +348,7 @@ pub async fn set_photo(
         "set_photo",
         "promeneur",
         current.id,
-        Some(&current.department),
+        Some(current.department.as_str()),
         json!({"photo": photo.is_some()}),
     )
     .await?;

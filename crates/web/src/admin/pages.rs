@@ -9,7 +9,7 @@ use axum::{
     response::{Html, IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use domain::{AdminCap, Principal, Role, clock::french_instant};
+use domain::{AdminCap, DepartmentCode, Principal, Role, clock::french_instant};
 use serde::Deserialize;
 use store::reference::Department;
 
@@ -117,8 +117,8 @@ struct NewUser {
 }
 
 impl NewUser {
-    fn checked(&self, code: &str) -> bool {
-        self.input.departments.iter().any(|d| d == code)
+    fn checked(&self, code: &DepartmentCode) -> bool {
+        self.input.departments.iter().any(|d| code == d)
     }
 }
 

@@ -12,7 +12,7 @@ use axum::{
     routing::{get, post},
 };
 use domain::{
-    DepartmentCode, Principal, Role,
+    Principal, Role,
     clock::{french_date, french_instant},
 };
 use jiff::{ToSpan, civil::Date};
@@ -63,7 +63,7 @@ async fn department_label(state: &AppState, code: &str) -> Result<String, AppErr
     Ok(store::reference::departments(&state.db)
         .await?
         .into_iter()
-        .find(|d| d.code == code)
+        .find(|d| d.code.as_str() == code)
         .map_or_else(|| code.to_owned(), |d| format!("{} ({})", d.name, d.code)))
 }
 
@@ -179,10 +179,10 @@ async fn pilot_departments(
     Ok(services::network::departments_of(state, p)
         .await?
         .into_iter()
-        .filter(|d| DepartmentCode::parse(&d.code).is_ok_and(|c| p.pilot(&c).is_some()))
+        .filter(|d| p.pilot(&d.code).is_some())
         .map(|d| DepartmentOption {
             label: format!("{} ({})", d.name, d.code),
-            code: d.code,
+            code: d.code.into(),
         })
         .collect())
 }
