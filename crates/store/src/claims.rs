@@ -4,7 +4,7 @@
 //! referents) or refuse. Every read is scoped by the département of the
 //! structure.
 
-use domain::{DepartmentCode, NetworkCap, Role, access::DepartmentScope};
+use domain::{DepartmentCode, Email, NetworkCap, Role, access::DepartmentScope};
 use jiff::Timestamp;
 use serde_json::json;
 use uuid::Uuid;
@@ -54,7 +54,7 @@ pub struct Claim {
     pub id: Uuid,
     pub user_id: Uuid,
     pub user_name: String,
-    pub user_email: String,
+    pub user_email: Email,
     pub structure_id: Uuid,
     pub structure_name: String,
     pub department: DepartmentCode,
@@ -83,7 +83,7 @@ impl Row {
             id: self.id,
             user_id: self.user_id,
             user_name: self.user_name,
-            user_email: self.user_email,
+            user_email: decode("users", "email", self.user_id, &self.user_email)?,
             structure_id: self.structure_id,
             structure_name: self.structure_name,
             department: decode(

@@ -512,7 +512,7 @@ pub async fn submit(
     mail::queue(
         ctx,
         &mut tx,
-        &user.email,
+        user.email.as_str(),
         &format!(
             "Accusé de réception de votre candidature n° {}",
             receipt.number

@@ -208,7 +208,7 @@ pub async fn sign_up(ctx: &Ctx, d: &SignupDraft) -> Result<SignupOutcome, Servic
                     store::claims::create(
                         &mut tx,
                         &cap,
-                        &Actor::user(user.id, &user.email),
+                        &Actor::user(user.id, user.email.as_str()),
                         now,
                         user.id,
                         s.id,
@@ -320,7 +320,7 @@ async fn tell_caf_of_claim(
     }
     let body = ClaimPending {
         name: &user.name,
-        email: &user.email,
+        email: user.email.as_str(),
         structure: &s.name,
         link: &format!("{}/reseau/structures/{}", ctx.settings.base_url, s.id),
     };
@@ -475,7 +475,7 @@ pub async fn decide_claim(
     mail::queue(
         ctx,
         &mut tx,
-        &claim.user_email,
+        claim.user_email.as_str(),
         if approve {
             "Promeneurs du Net : votre rattachement est confirmé"
         } else {

@@ -88,7 +88,7 @@ async fn users(
             id: u.id.to_string(),
             roles: accounts::roles_label(&u.grants),
             name: u.name,
-            email: u.email,
+            email: u.email.into(),
             active: u.active,
             activated: u.has_password,
             created: french_instant(u.created_at),
@@ -253,7 +253,7 @@ async fn tokens(
         .into_iter()
         .map(|t| TokenRow {
             id: t.id.to_string(),
-            user: t.user_email,
+            user: t.user_email.into(),
             label: t.label,
             prefix: t.prefix,
             created: french_instant(t.created_at),

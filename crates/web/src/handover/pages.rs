@@ -114,7 +114,7 @@ async fn list(
     for h in items {
         rows.push(Row {
             id: h.id,
-            department: department_label(&state, &h.department).await?,
+            department: department_label(&state, h.department.as_str()).await?,
             outgoing_progress: progress(&h, true),
             incoming_progress: progress(&h, false),
             starts_on: french_date(h.starts_on),
@@ -307,7 +307,7 @@ async fn show(
     Query(q): Query<MessageQuery>,
 ) -> Result<Html<String>, AppError> {
     let h = handover::handover(&state, &p, id).await?;
-    let department = department_label(&state, &h.department).await?;
+    let department = department_label(&state, h.department.as_str()).await?;
     let is_outgoing = p.user_id == h.outgoing_user_id;
     let is_incoming = p.user_id == h.incoming_user_id;
     let items = h
@@ -377,7 +377,7 @@ mod tests {
         };
         let h = Handover {
             id: Uuid::nil(),
-            department: "63".into(),
+            department: domain::DepartmentCode::parse("63").unwrap(),
             outgoing_user_id: Uuid::nil(),
             outgoing_name: String::new(),
             incoming_user_id: Uuid::nil(),

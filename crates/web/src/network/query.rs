@@ -102,7 +102,7 @@ impl ConventionQuery {
                 Some(s) => Some(parse_id(s)?),
                 None => None,
             },
-            department: self.department.clone().filter(|d| !d.is_empty()),
+            department: parse_department(self.department.as_deref())?,
             ending_before: self.to_renew.unwrap_or(false).then(|| {
                 today
                     .checked_add(jiff::ToSpan::days(domain::convention::RENEWAL_WINDOW_DAYS))

@@ -196,7 +196,7 @@ pub fn convention_out(
         id: c.id.to_string(),
         structure_id: c.structure_id.to_string(),
         structure_name: c.structure_name,
-        department: c.department,
+        department: c.department.into(),
         starts_on: c.starts_on.to_string(),
         ends_on: c.ends_on.to_string(),
         signed_on: c.signed_on.map(|d| d.to_string()),

@@ -9,7 +9,7 @@ use axum::{
     response::{Html, IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use domain::{Principal, clock::french_date};
+use domain::{DepartmentCode, Principal, clock::french_date};
 use serde::Deserialize;
 use store::{
     conventions::Convention, promeneurs::Promeneur, reference::Department, structures::Structure,
@@ -316,8 +316,8 @@ struct Show {
 }
 
 impl Show {
-    fn can_pilot(&self, department: &str) -> bool {
-        self.pilot_departments.iter().any(|d| d.code == department)
+    fn can_pilot(&self, department: &DepartmentCode) -> bool {
+        self.pilot_departments.iter().any(|d| &d.code == department)
     }
 }
 
