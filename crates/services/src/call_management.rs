@@ -58,17 +58,12 @@ pub async fn management(
     let manages = manager(p, &view.call).is_some();
     let mut structures = Vec::new();
     if manages {
-        for d in view
-            .call
-            .departments
-            .iter()
-            .filter_map(|d| crate::calls::dep(&d.department))
-        {
+        for d in &view.call.departments {
             let (items, _) = store::structures::list(
                 &ctx.db,
                 &domain::NetworkScope::everything(),
                 &store::structures::Filter {
-                    department: Some(d),
+                    department: Some(d.department.clone()),
                     limit: 10_000,
                     ..Default::default()
                 },
