@@ -5,7 +5,7 @@
 //! so the demo also exercises it.
 
 use anyhow::Context;
-use domain::{AdminCap, DepartmentCode, Grant, Principal, Role};
+use domain::{AdminCap, Grant, Principal, Role};
 use jiff::{Timestamp, ToSpan, civil::Date};
 use services::{
     imports::{self as import, Kind},
@@ -433,10 +433,10 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
     // Conventions: every structure has one; a few end within 90 days.
     let admin = AdminCap::for_console();
     for (i, s) in s03.iter().chain(&s63).enumerate() {
-        let found = store::structures::find_by_siret(db, &s.siret)
+        let found = store::structures::find_by_siret(db, &domain::Siret::parse(&s.siret)?)
             .await?
             .context("demo structure")?;
-        let cap = admin.pilot(&DepartmentCode::parse(&found.department)?);
+        let cap = admin.pilot(&found.department);
         let n = i64::try_from(i).unwrap_or(0);
         let ends = if i % 6 == 0 {
             today.saturating_add((20 + n % 60).days())
@@ -485,7 +485,7 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
         domain::text::search_key(LAST[0])
     );
     if let (Some(p), Some(u)) = (
-        store::promeneurs::find_by_email(db, &first).await?,
+        store::promeneurs::find_by_email(db, &domain::Email::parse(&first)?).await?,
         store::users::find_by_email(db, "promeneur@demo.promeneurs.fr").await?,
     ) {
         store::promeneurs::link_user(&mut tx, p.id, u).await?;

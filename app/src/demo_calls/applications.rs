@@ -170,7 +170,7 @@ async fn demo_structures(
             db,
             &scope,
             &store::structures::Filter {
-                department: Some(d.into()),
+                department: Some(domain::DepartmentCode::parse(d)?),
                 limit: 10,
                 ..Default::default()
             },

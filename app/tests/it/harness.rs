@@ -324,7 +324,7 @@ impl TestApp {
                 &store::audit::Actor::console(),
                 self.now(),
                 store::users::NewUser {
-                    email: domain::Email::parse(&p.email).unwrap(),
+                    email: p.email.clone(),
                     name: format!("{} {}", p.first_name, p.last_name),
                     grants: vec![domain::Grant::platform(domain::Role::Promeneur)],
                     password_hash: None,
@@ -347,7 +347,7 @@ impl TestApp {
         store::promeneurs::update_profile(
             &mut tx,
             owner,
-            &store::audit::Actor::user(owner, &p.email),
+            &store::audit::Actor::user(owner, p.email.as_str()),
             self.now(),
             id,
             &profile,

@@ -35,9 +35,8 @@ const MAX_LINES: usize = 600;
 /// when it is under the limit.
 const LONG_FILES: &[(&str, usize)] = &[
     ("crates/store/src/committee.rs", 627),
-    ("crates/store/src/promeneurs.rs", 1062),
-    ("crates/web/src/network/pages/promeneurs.rs", 923),
-    ("crates/web/src/network/pages/structures.rs", 687),
+    ("crates/web/src/network/pages/promeneurs.rs", 913),
+    ("crates/web/src/network/pages/structures.rs", 686),
 ];
 
 /// Import circles today, each as the sorted modules of one strongly
@@ -54,7 +53,7 @@ const PAGES_API: &[&str] = &[];
 /// The highest share of `crates/web` in the non-test Rust lines, in
 /// percent, to one decimal (a ratchet: lower it when the share falls; the
 /// target is under 35).
-const WEB_SHARE_MAX: f64 = 36.4;
+const WEB_SHARE_MAX: f64 = 36.2;
 
 // ---------------------------------------------------------------- sources
 

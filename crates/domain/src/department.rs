@@ -53,6 +53,26 @@ impl From<DepartmentCode> for String {
     }
 }
 
+/// A code compares with the text of a form or a query as it is written
+/// there (a select's value, a path segment), without parsing it again.
+impl PartialEq<str> for DepartmentCode {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for DepartmentCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<String> for DepartmentCode {
+    fn eq(&self, other: &String) -> bool {
+        &self.0 == other
+    }
+}
+
 impl fmt::Display for DepartmentCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

@@ -190,7 +190,7 @@ pub async fn request_reset(ctx: &Ctx, email: &str, address: &str) -> Result<(), 
     mail::queue(
         ctx,
         &mut tx,
-        &user.email,
+        user.email.as_str(),
         "Promeneurs du Net : changer votre mot de passe",
         "password_reset",
         &body,
@@ -243,7 +243,7 @@ pub async fn use_link(ctx: &Ctx, secret: &str, password: NewPassword) -> Result<
     let user = store::users::find(&ctx.db, user_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let by = Actor::user(user.id, &user.email);
+    let by = Actor::user(user.id, user.email.as_str());
     store::users::set_password(&mut tx, &by, now, user_id, &hash, None).await?;
     store::tokens::revoke_all_of(&mut tx, &by, now, user_id).await?;
     tx.commit().await?;
@@ -429,7 +429,7 @@ pub async fn send_activation(
     mail::queue(
         ctx,
         tx,
-        &user.email,
+        user.email.as_str(),
         "Promeneurs du Net : Activez votre compte",
         "activation",
         &body,

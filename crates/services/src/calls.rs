@@ -52,16 +52,12 @@ pub fn is_call_staff(p: &Principal, call: &Call) -> bool {
     let scope = p.staff_scope();
     call.departments
         .iter()
-        .filter_map(|d| dep(&d.department))
-        .any(|d| scope.contains(&d))
+        .any(|d| scope.contains(&d.department))
 }
 
 /// The right to manage a call: a CAF agent of one of its départements.
 pub fn manager(p: &Principal, call: &Call) -> Option<DepartmentCap> {
-    call.departments
-        .iter()
-        .filter_map(|d| dep(&d.department))
-        .find_map(|d| p.pilot(&d))
+    call.departments.iter().find_map(|d| p.pilot(&d.department))
 }
 
 async fn view(ctx: &Ctx, call: Call) -> Result<CallView, ServiceError> {
@@ -324,7 +320,7 @@ pub async fn update_call(
             !input
                 .departments
                 .iter()
-                .any(|n| n.department == old.department)
+                .any(|n| old.department == n.department)
         });
         if removed {
             return Err(ServiceError::invalid_field(

@@ -160,7 +160,7 @@ http://promeneurs.test/candidatures/00000000-0000-0000-0000-000000000000
                 id: Uuid::nil(),
                 structure_id: Uuid::nil(),
                 structure_name: "Centre social <L'Étoile> & co".into(),
-                department: "03".into(),
+                department: domain::DepartmentCode::parse("03").unwrap(),
                 starts_on: jiff::civil::date(2024, 1, 26),
                 ends_on: jiff::civil::date(2027, 1, 25),
                 signed_on: None,

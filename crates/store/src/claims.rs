@@ -4,7 +4,7 @@
 //! referents) or refuse. Every read is scoped by the département of the
 //! structure.
 
-use domain::{NetworkCap, Role, access::DepartmentScope};
+use domain::{DepartmentCode, Email, NetworkCap, Role, access::DepartmentScope};
 use jiff::Timestamp;
 use serde_json::json;
 use uuid::Uuid;
@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::{
     Db, StoreError, Tx,
     audit::{self, Actor},
+    decode::decode,
     from_micros, micros,
     query::Sql,
 };
@@ -53,10 +54,10 @@ pub struct Claim {
     pub id: Uuid,
     pub user_id: Uuid,
     pub user_name: String,
-    pub user_email: String,
+    pub user_email: Email,
     pub structure_id: Uuid,
     pub structure_name: String,
-    pub department: String,
+    pub department: DepartmentCode,
     pub status: ClaimStatus,
     pub created_at: Timestamp,
     pub decided_at: Option<Timestamp>,
@@ -82,10 +83,15 @@ impl Row {
             id: self.id,
             user_id: self.user_id,
             user_name: self.user_name,
-            user_email: self.user_email,
+            user_email: decode("users", "email", self.user_id, &self.user_email)?,
             structure_id: self.structure_id,
             structure_name: self.structure_name,
-            department: self.department,
+            department: decode(
+                "structures",
+                "department",
+                self.structure_id,
+                &self.department,
+            )?,
             status: ClaimStatus::parse(&self.status)
                 .ok_or_else(|| StoreError::Invalid(format!("claim status {}", self.status)))?,
             created_at: from_micros(self.created_at),

@@ -2,7 +2,7 @@
 //! e-mail reminders before they end.
 
 use domain::{
-    DepartmentCap, NetworkScope,
+    DepartmentCap, DepartmentCode, NetworkScope,
     convention::{ConventionStatus, REMINDER_DAYS},
 };
 use jiff::{Timestamp, ToSpan, civil::Date};
@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::{
     Db, StoreError, Tx,
     audit::{self, Actor},
+    decode::decode,
     query::{Sql, scope_condition},
     structures::{SCOPE, bump_directory},
 };
@@ -21,7 +22,7 @@ pub struct Convention {
     pub id: Uuid,
     pub structure_id: Uuid,
     pub structure_name: String,
-    pub department: String,
+    pub department: DepartmentCode,
     pub starts_on: Date,
     pub ends_on: Date,
     pub signed_on: Option<Date>,
@@ -59,7 +60,7 @@ impl Row {
             id: self.id,
             structure_id: self.structure_id,
             structure_name: self.structure_name,
-            department: self.department,
+            department: decode("conventions", "department", self.id, &self.department)?,
             starts_on: date(&self.starts_on)?,
             ends_on: date(&self.ends_on)?,
             signed_on: self.signed_on.as_deref().map(date).transpose()?,
@@ -78,7 +79,7 @@ const SELECT: &str =
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub structure_id: Option<Uuid>,
-    pub department: Option<String>,
+    pub department: Option<DepartmentCode>,
     /// Only conventions ending before this date (the "to renew" list).
     pub ending_before: Option<Date>,
     pub limit: i64,

@@ -3,7 +3,7 @@
 //! the day the new one starts and ends by itself after the read period;
 //! a checklist is ticked by both.
 
-use domain::{DepartmentCap, Grant, Role};
+use domain::{DepartmentCap, DepartmentCode, Grant, Role};
 use jiff::{Timestamp, civil::Date};
 use serde_json::json;
 use uuid::Uuid;
@@ -12,6 +12,7 @@ use crate::{
     Db, StoreError, Tx,
     audit::{self, Actor},
     conventions::date,
+    decode::decode,
     from_micros, micros,
 };
 
@@ -26,7 +27,7 @@ pub struct Item {
 #[derive(Debug, Clone)]
 pub struct Handover {
     pub id: Uuid,
-    pub department: String,
+    pub department: DepartmentCode,
     pub outgoing_user_id: Uuid,
     pub outgoing_name: String,
     pub incoming_user_id: Uuid,
@@ -88,7 +89,7 @@ async fn assemble(db: &Db, rows: Vec<Row>) -> Result<Vec<Handover>, StoreError> 
                 .collect();
             Ok(Handover {
                 id: r.id,
-                department: r.department,
+                department: decode("handovers", "department", r.id, &r.department)?,
                 outgoing_user_id: r.outgoing_user_id,
                 outgoing_name: r.outgoing_name,
                 incoming_user_id: r.incoming_user_id,

@@ -5,6 +5,7 @@
 
 #[macro_use]
 mod db;
+mod decode;
 #[macro_use]
 mod query;
 pub mod applications;

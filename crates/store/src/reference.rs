@@ -2,7 +2,7 @@
 //! communes of the départements served. The files of `data/reference/` are
 //! built into the binary and loaded at start when their version changes.
 
-use domain::{DepartmentCap, text::search_key};
+use domain::{DepartmentCap, DepartmentCode, text::search_key};
 use jiff::Timestamp;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -10,15 +10,16 @@ use sha2::{Digest, Sha256};
 use crate::{
     Db, StoreError, Tx,
     audit::{self, Actor, Change},
+    decode::decode,
     meta,
 };
 
 const DEPARTMENTS_CSV: &str = include_str!("../../../data/reference/departments.csv");
 const COMMUNES_CSV: &str = include_str!("../../../data/reference/communes.csv");
 
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Department {
-    pub code: String,
+    pub code: DepartmentCode,
     pub name: String,
     pub caf_name: String,
     pub caf_address: String,
@@ -27,17 +28,71 @@ pub struct Department {
     pub contact_phone: String,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct Commune {
     pub insee: String,
     pub name: String,
     pub postal_codes: String,
-    pub department: String,
+    pub department: DepartmentCode,
     pub population: i64,
     pub epci_code: Option<String>,
     pub epci_name: Option<String>,
     pub lat: f64,
     pub lon: f64,
+}
+
+#[derive(sqlx::FromRow)]
+struct DepartmentRow {
+    code: String,
+    name: String,
+    caf_name: String,
+    caf_address: String,
+    contact_name: String,
+    contact_email: String,
+    contact_phone: String,
+}
+
+impl DepartmentRow {
+    fn into_department(self) -> Result<Department, StoreError> {
+        Ok(Department {
+            code: decode("departments", "code", &self.code, &self.code)?,
+            name: self.name,
+            caf_name: self.caf_name,
+            caf_address: self.caf_address,
+            contact_name: self.contact_name,
+            contact_email: self.contact_email,
+            contact_phone: self.contact_phone,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct CommuneRow {
+    insee: String,
+    name: String,
+    postal_codes: String,
+    department: String,
+    population: i64,
+    epci_code: Option<String>,
+    epci_name: Option<String>,
+    lat: f64,
+    lon: f64,
+}
+
+impl CommuneRow {
+    fn into_commune(self) -> Result<Commune, StoreError> {
+        Ok(Commune {
+            department: decode("communes", "department", &self.insee, &self.department)?,
+            insee: self.insee,
+            name: self.name,
+            postal_codes: self.postal_codes,
+            population: self.population,
+            epci_code: self.epci_code,
+            epci_name: self.epci_name,
+            lat: self.lat,
+            lon: self.lon,
+        })
+    }
 }
 
 impl Commune {
@@ -142,14 +197,19 @@ const DEPARTMENT_COLUMNS: &str =
 
 pub async fn departments(db: &Db) -> Result<Vec<Department>, StoreError> {
     let sql = format!("SELECT {DEPARTMENT_COLUMNS} FROM departments ORDER BY code");
-    Ok(read!(db, c => { sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(c).await? }))
+    let rows: Vec<DepartmentRow> =
+        read!(db, c => { sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(c).await? });
+    rows.into_iter()
+        .map(DepartmentRow::into_department)
+        .collect()
 }
 
 pub async fn department(db: &Db, code: &str) -> Result<Option<Department>, StoreError> {
     let sql = format!("SELECT {DEPARTMENT_COLUMNS} FROM departments WHERE code = $1");
-    Ok(
-        read!(db, c => { sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(code).fetch_optional(c).await? }),
-    )
+    let row: Option<DepartmentRow> = read!(db, c => {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(code).fetch_optional(c).await?
+    });
+    row.map(DepartmentRow::into_department).transpose()
 }
 
 /// The CAF's own details for letters and contacts; only a CAF agent of that
@@ -243,32 +303,39 @@ pub async fn search_communes(
     );
     let count_sql = format!("SELECT COUNT(*) FROM communes {where_}");
     let key = key.replace(' ', if digits { "" } else { " " });
-    Ok(read!(db, c => {
+    let (rows, count) = read!(db, c => {
         (
-            sqlx::query_as::<_, Commune>(sqlx::AssertSqlSafe(sql.as_str())).bind(&key).bind(dep).fetch_all(c).await?,
+            sqlx::query_as::<_, CommuneRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(&key).bind(dep).fetch_all(c).await?,
             sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql.as_str())).bind(&key).bind(dep).fetch_one(c).await?,
         )
-    }))
+    });
+    let items = rows
+        .into_iter()
+        .map(CommuneRow::into_commune)
+        .collect::<Result<_, _>>()?;
+    Ok((items, count))
 }
 
 pub async fn commune(db: &Db, insee: &str) -> Result<Option<Commune>, StoreError> {
-    Ok(read!(db, c => {
+    let row: Option<CommuneRow> = read!(db, c => {
         sqlx::query_as(
             "SELECT insee, name, postal_codes, department, population, epci_code, epci_name, lat, lon FROM communes WHERE insee = $1",
         )
         .bind(insee)
         .fetch_optional(c)
         .await?
-    }))
+    });
+    row.map(CommuneRow::into_commune).transpose()
 }
 
 /// Every commune served.
 pub async fn all_communes(db: &Db) -> Result<Vec<Commune>, StoreError> {
-    Ok(read!(db, c => {
+    let rows: Vec<CommuneRow> = read!(db, c => {
         sqlx::query_as(
             "SELECT insee, name, postal_codes, department, population, epci_code, epci_name, lat, lon FROM communes ORDER BY insee",
         )
         .fetch_all(c)
         .await?
-    }))
+    });
+    rows.into_iter().map(CommuneRow::into_commune).collect()
 }

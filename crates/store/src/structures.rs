@@ -1,7 +1,10 @@
 //! Employer structures (centres sociaux, MJC, missions locales…): the
 //! organisations that mandate promeneurs under a convention with the CAF.
 
-use domain::{NetworkCap, NetworkScope, structure::StructureKind, text::search_key};
+use domain::{
+    DepartmentCode, Email, NetworkCap, NetworkScope, Siret, structure::StructureKind,
+    text::search_key,
+};
 use jiff::Timestamp;
 use serde_json::json;
 use uuid::Uuid;
@@ -9,6 +12,7 @@ use uuid::Uuid;
 use crate::{
     Db, StoreError, Tx,
     audit::{self, Actor},
+    decode::{decode, decode_opt},
     from_micros, micros,
     query::{ScopeColumns, Sql, scope_condition},
 };
@@ -18,13 +22,13 @@ pub struct Structure {
     pub id: Uuid,
     pub name: String,
     pub kind: StructureKind,
-    pub siret: Option<String>,
+    pub siret: Option<Siret>,
     pub commune_insee: String,
     pub commune_name: String,
-    pub department: String,
+    pub department: DepartmentCode,
     pub address: String,
     pub contact_name: String,
-    pub email: Option<String>,
+    pub email: Option<Email>,
     pub phone: Option<String>,
     pub website: Option<String>,
     pub archived_at: Option<Timestamp>,
@@ -43,12 +47,12 @@ pub struct Structure {
 pub struct StructureInput {
     pub name: String,
     pub kind: StructureKind,
-    pub siret: Option<String>,
+    pub siret: Option<Siret>,
     pub commune_insee: String,
-    pub department: String,
+    pub department: DepartmentCode,
     pub address: String,
     pub contact_name: String,
-    pub email: Option<String>,
+    pub email: Option<Email>,
     pub phone: Option<String>,
     pub website: Option<String>,
 }
@@ -82,13 +86,13 @@ impl Row {
             kind: StructureKind::parse(&self.kind)
                 .map_err(|e| StoreError::Invalid(e.to_string()))?,
             name: self.name,
-            siret: self.siret,
+            siret: decode_opt("structures", "siret", self.id, self.siret.as_deref())?,
             commune_insee: self.commune_insee,
             commune_name: self.commune_name,
-            department: self.department,
+            department: decode("structures", "department", self.id, &self.department)?,
             address: self.address,
             contact_name: self.contact_name,
-            email: self.email,
+            email: decode_opt("structures", "email", self.id, self.email.as_deref())?,
             phone: self.phone,
             website: self.website,
             archived_at: self.archived_at.map(from_micros),
@@ -117,7 +121,7 @@ pub(crate) const SCOPE: ScopeColumns<'static> = ScopeColumns {
 
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    pub department: Option<String>,
+    pub department: Option<DepartmentCode>,
     pub kind: Option<StructureKind>,
     pub q: Option<String>,
     pub include_archived: bool,
@@ -193,9 +197,9 @@ pub async fn find(
 
 /// Looks a structure up by SIRET, whatever the caller's scope: used by the
 /// import (within the caller's départements) and by sign-up.
-pub async fn find_by_siret(db: &Db, siret: &str) -> Result<Option<Structure>, StoreError> {
+pub async fn find_by_siret(db: &Db, siret: &Siret) -> Result<Option<Structure>, StoreError> {
     let mut sql = Sql::new(SELECT);
-    let m = sql.arg(siret);
+    let m = sql.arg(siret.as_str());
     sql.push(&format!(" WHERE s.siret = {m}"));
     sql.fetch_optional::<Row>(db)
         .await?
@@ -205,13 +209,15 @@ pub async fn find_by_siret(db: &Db, siret: &str) -> Result<Option<Structure>, St
 
 /// Every SIRET known, whatever the département (one query: the import
 /// tells a structure out of scope from a new one).
-pub async fn all_sirets(db: &Db) -> Result<std::collections::HashSet<String>, StoreError> {
-    let rows: Vec<String> = read!(db, c => {
-        sqlx::query_scalar("SELECT siret FROM structures WHERE siret IS NOT NULL")
+pub async fn all_sirets(db: &Db) -> Result<std::collections::HashSet<Siret>, StoreError> {
+    let rows: Vec<(Uuid, String)> = read!(db, c => {
+        sqlx::query_as("SELECT id, siret FROM structures WHERE siret IS NOT NULL")
             .fetch_all(c)
             .await?
     });
-    Ok(rows.into_iter().collect())
+    rows.into_iter()
+        .map(|(id, siret)| decode("structures", "siret", id, &siret))
+        .collect()
 }
 
 fn fields(input: &StructureInput) -> serde_json::Value {
@@ -233,7 +239,7 @@ pub async fn create(
     now: Timestamp,
     input: &StructureInput,
 ) -> Result<Uuid, StoreError> {
-    if cap.department.as_str() != input.department || !(cap.staff || cap.signup) {
+    if cap.department != input.department || !(cap.staff || cap.signup) {
         return Err(StoreError::NotFound);
     }
     let id = Uuid::now_v7();
@@ -245,12 +251,12 @@ pub async fn create(
         sql.arg(input.name.as_str()),
         sql.arg(search_key(&input.name)),
         sql.arg(input.kind.as_str()),
-        sql.arg(input.siret.clone()),
+        sql.arg(input.siret.as_ref().map(|s| s.as_str().to_owned())),
         sql.arg(input.commune_insee.as_str()),
         sql.arg(input.department.as_str()),
         sql.arg(input.address.as_str()),
         sql.arg(input.contact_name.as_str()),
-        sql.arg(input.email.clone()),
+        sql.arg(input.email.as_ref().map(|e| e.as_str().to_owned())),
         sql.arg(input.phone.clone()),
         sql.arg(input.website.clone()),
         if cap.signup {
@@ -271,7 +277,7 @@ pub async fn create(
         "create",
         "structure",
         id,
-        Some(&input.department),
+        Some(input.department.as_str()),
         fields(input),
     )
     .await?;
@@ -298,12 +304,18 @@ pub async fn update(
         format!("name = {}", sql.arg(input.name.as_str())),
         format!("search_key = {}", sql.arg(search_key(&input.name))),
         format!("kind = {}", sql.arg(input.kind.as_str())),
-        format!("siret = {}", sql.arg(input.siret.clone())),
+        format!(
+            "siret = {}",
+            sql.arg(input.siret.as_ref().map(|s| s.as_str().to_owned()))
+        ),
         format!("commune_insee = {}", sql.arg(input.commune_insee.as_str())),
         format!("department = {}", sql.arg(input.department.as_str())),
         format!("address = {}", sql.arg(input.address.as_str())),
         format!("contact_name = {}", sql.arg(input.contact_name.as_str())),
-        format!("email = {}", sql.arg(input.email.clone())),
+        format!(
+            "email = {}",
+            sql.arg(input.email.as_ref().map(|e| e.as_str().to_owned()))
+        ),
         format!("phone = {}", sql.arg(input.phone.clone())),
         format!("website = {}", sql.arg(input.website.clone())),
         format!("updated_at = {}", sql.arg(micros(now))),
@@ -329,7 +341,7 @@ pub async fn update(
         "update",
         "structure",
         id,
-        Some(&input.department),
+        Some(input.department.as_str()),
         fields(input),
     )
     .await?;

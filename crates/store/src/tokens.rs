@@ -1,7 +1,7 @@
 //! Secrets handed to people: single-use links (password reset, account
 //! activation) and API tokens. Only SHA-256 digests are stored.
 
-use domain::AdminCap;
+use domain::{AdminCap, Email};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
 use uuid::Uuid;
@@ -9,6 +9,7 @@ use uuid::Uuid;
 use crate::{
     Db, StoreError, Tx,
     audit::{self, Actor, Change},
+    decode::decode,
     from_micros, micros,
 };
 
@@ -96,7 +97,7 @@ pub async fn consume_link(
 pub struct ApiToken {
     pub id: Uuid,
     pub user_id: Uuid,
-    pub user_email: String,
+    pub user_email: Email,
     pub label: String,
     pub prefix: String,
     pub created_at: Timestamp,
@@ -206,19 +207,20 @@ pub async fn list_api_tokens(db: &Db, _cap: &AdminCap) -> Result<Vec<ApiToken>, 
         .fetch_all(c)
         .await?
     });
-    Ok(rows
-        .into_iter()
-        .map(|r| ApiToken {
-            id: r.id,
-            user_id: r.user_id,
-            user_email: r.user_email,
-            label: r.label,
-            prefix: r.prefix,
-            created_at: from_micros(r.created_at),
-            last_used_at: r.last_used_at.map(from_micros),
-            revoked_at: r.revoked_at.map(from_micros),
+    rows.into_iter()
+        .map(|r| {
+            Ok(ApiToken {
+                user_email: decode("users", "email", r.user_id, &r.user_email)?,
+                id: r.id,
+                user_id: r.user_id,
+                label: r.label,
+                prefix: r.prefix,
+                created_at: from_micros(r.created_at),
+                last_used_at: r.last_used_at.map(from_micros),
+                revoked_at: r.revoked_at.map(from_micros),
+            })
         })
-        .collect())
+        .collect()
 }
 
 pub async fn revoke_api_token(

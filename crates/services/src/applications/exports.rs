@@ -38,7 +38,9 @@ pub fn applications_sheet(items: &[Application], docs: &[Document]) -> Sheet {
                 vec![
                     Cell::Text(a.module_code.clone()),
                     Cell::Text(a.structure_name.clone()),
-                    a.structure_siret.clone().map_or(Cell::Empty, Cell::Text),
+                    a.structure_siret
+                        .clone()
+                        .map_or(Cell::Empty, |s| Cell::Text(s.into())),
                     Cell::Text(a.departments.join(" ")),
                     Cell::Text(a.status.label().to_owned()),
                     a.submitted_at.map_or(Cell::Empty, |t| {

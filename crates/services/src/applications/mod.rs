@@ -68,7 +68,7 @@ fn scope_of(v: &CallView, asked: &[String]) -> Result<Vec<String>, ServiceError>
         .call
         .departments
         .iter()
-        .filter_map(|d| dep(&d.department))
+        .map(|d| d.department.clone())
         .collect();
     let mut parsed = Vec::new();
     for a in asked {
@@ -512,7 +512,7 @@ pub async fn submit(
     mail::queue(
         ctx,
         &mut tx,
-        &user.email,
+        user.email.as_str(),
         &format!(
             "Accusé de réception de votre candidature n° {}",
             receipt.number

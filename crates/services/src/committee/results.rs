@@ -121,14 +121,12 @@ pub async fn results(
     let mut out = Vec::new();
     for d in &view.call.departments {
         // Staff see the départements of their scope; members all of them.
-        if matches!(seat, Seat::Staff)
-            && !DepartmentCode::parse(&d.department).is_ok_and(|c| staff_scope.contains(&c))
-        {
+        if matches!(seat, Seat::Staff) && !staff_scope.contains(&d.department) {
             continue;
         }
         let mut ranking: Vec<Ranked> = apps
             .iter()
-            .filter(|a| a.departments.contains(&d.department))
+            .filter(|a| a.departments.iter().any(|x| d.department == *x))
             .map(|a| {
                 let hidden_reason = match &seat {
                     Seat::Member(m) => {
@@ -183,10 +181,10 @@ pub async fn results(
         let proposal = proposals
             .iter()
             .rev()
-            .find(|p| p.department == d.department)
+            .find(|p| d.department == p.department)
             .cloned();
         out.push(DepartmentResult {
-            department: d.department.clone(),
+            department: d.department.to_string(),
             outcome,
             rule: rule.french(),
             ranking,

@@ -2,14 +2,14 @@
 
 use domain::{
     presence::{PresenceSlot, TimeOfDay, Weekday},
-    promeneur::{GateBlock, GateInput, Mandate, PromeneurStatus, directory_gate},
+    promeneur::{GateBlock, GateInput, Mandate, directory_gate},
 };
 use jiff::civil::Date;
 use store::promeneurs::Promeneur;
 
 pub fn gate_input(p: &Promeneur) -> GateInput {
     GateInput {
-        status: PromeneurStatus::parse(&p.status).unwrap_or(PromeneurStatus::Candidate),
+        status: p.status,
         mandate: match (p.mandate_hours, p.mandate_starts_on) {
             (Some(h), Some(starts_on)) => {
                 Mandate::new(u8::try_from(h).unwrap_or(0), starts_on, p.mandate_ends_on).ok()

@@ -321,7 +321,7 @@ fn entry(p: Promeneur) -> Entry {
         structure_commune: p.structure_commune,
         commune_insee: p.commune_insee,
         commune_name: p.commune_name,
-        department: p.department,
+        department: p.department.into(),
         lat: p.lat,
         lon: p.lon,
         networks,

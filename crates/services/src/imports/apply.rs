@@ -58,10 +58,8 @@ pub async fn apply(
     for (i, (row, payload)) in plan.rows.iter().zip(&plan.payloads).enumerate() {
         match payload {
             Payload::Structure(existing, input) => {
-                let dep = domain::DepartmentCode::parse(&input.department)
-                    .map_err(|e| StoreError::Invalid(e.to_string()))?;
                 let cap = principal
-                    .network_editor(&dep, *existing)
+                    .network_editor(&input.department, *existing)
                     .ok_or(StoreError::NotFound)?;
                 match existing {
                     Some(id) => {
@@ -73,10 +71,8 @@ pub async fn apply(
                 }
             }
             Payload::Promeneur(existing, valid) => {
-                let dep = domain::DepartmentCode::parse(&valid.input.department)
-                    .map_err(|e| StoreError::Invalid(e.to_string()))?;
                 let cap = principal
-                    .network_editor(&dep, Some(valid.input.structure_id))
+                    .network_editor(&valid.input.department, Some(valid.input.structure_id))
                     .ok_or(StoreError::NotFound)?;
                 let mut input = valid.input.clone();
                 let mut status = valid.status;
@@ -96,9 +92,7 @@ pub async fn apply(
                         gating_decision(editor, &now_values, &wanted)
                     {
                         crate::network::set_gating(&mut input, &now_values);
-                        let from = prior
-                            .and_then(|x| PromeneurStatus::parse(&x.status).ok())
-                            .unwrap_or(PromeneurStatus::Candidate);
+                        let from = prior.map_or(PromeneurStatus::Candidate, |x| x.status);
                         status = status_without_proposal(from, status);
                         proposal = Some(store::promeneurs::Proposal {
                             active: wanted.active && from != PromeneurStatus::Active,
@@ -117,7 +111,7 @@ pub async fn apply(
                     Some(current) => {
                         store::promeneurs::update(&mut tx, &cap, actor, now, current, input)
                             .await?;
-                        if current.status != status.as_str() {
+                        if current.status != status {
                             // As updated: its employer may have changed.
                             let updated = store::promeneurs::Current {
                                 structure_id: input.structure_id,
@@ -130,7 +124,7 @@ pub async fn apply(
                                 actor,
                                 now,
                                 &updated,
-                                status.as_str(),
+                                status,
                                 today,
                                 "Import d'un tableur",
                             )
@@ -139,16 +133,8 @@ pub async fn apply(
                         current.id
                     }
                     None => {
-                        store::promeneurs::create(
-                            &mut tx,
-                            &cap,
-                            actor,
-                            now,
-                            input,
-                            status.as_str(),
-                            today,
-                        )
-                        .await?
+                        store::promeneurs::create(&mut tx, &cap, actor, now, input, status, today)
+                            .await?
                     }
                 };
                 if let Some(proposal) = &proposal {
@@ -156,7 +142,7 @@ pub async fn apply(
                         id,
                         structure_id: input.structure_id,
                         department: input.department.clone(),
-                        status: status.as_str().to_owned(),
+                        status,
                     };
                     store::promeneurs::propose(&mut tx, &cap, actor, now, &current, proposal)
                         .await?;

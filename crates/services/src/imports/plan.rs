@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use domain::{
-    NetworkScope, Principal, date_input::parse_yes_no, network::NetworkAccount,
-    presence::PresenceSlot, siret::Siret,
+    DepartmentCode, Email, NetworkScope, Principal, date_input::parse_yes_no,
+    network::NetworkAccount, presence::PresenceSlot, siret::Siret,
 };
 use store::{Db, structures::Structure};
 use uuid::Uuid;
@@ -105,10 +105,7 @@ pub async fn plan(
                         }
                     }
                     Ok(input) => {
-                        if !scope.contains(
-                            &domain::DepartmentCode::parse(&input.department)
-                                .map_err(|e| FileError(e.to_string()))?,
-                        ) {
+                        if !scope.contains(&input.department) {
                             plan.errors.push(RowError {
                                 line: row.line,
                                 column: "commune".into(),
@@ -116,13 +113,16 @@ pub async fn plan(
                             });
                             continue;
                         }
-                        let identity = input.siret.clone().unwrap_or_else(|| {
-                            format!(
-                                "{}|{}",
-                                input.department,
-                                domain::text::search_key(&input.name)
-                            )
-                        });
+                        let identity = input.siret.as_ref().map_or_else(
+                            || {
+                                format!(
+                                    "{}|{}",
+                                    input.department,
+                                    domain::text::search_key(&input.name)
+                                )
+                            },
+                            |s| s.as_str().to_owned(),
+                        );
                         if let Some(first) = seen.insert(identity, row.line) {
                             plan.errors.push(RowError {
                                 line: row.line,
@@ -137,7 +137,7 @@ pub async fn plan(
                             continue;
                         }
                         let existing = all_structures.iter().find(|s| match &input.siret {
-                            Some(siret) => s.siret.as_deref() == Some(siret),
+                            Some(siret) => s.siret.as_ref() == Some(siret),
                             None => {
                                 s.siret.is_none()
                                     && s.department == input.department
@@ -181,14 +181,14 @@ pub async fn plan(
                 .filter(|t| !t.archived)
                 .map(|t| t.slug)
                 .collect();
-            let by_siret: HashMap<&str, &Structure> = all_structures
+            let by_siret: HashMap<&Siret, &Structure> = all_structures
                 .iter()
-                .filter_map(|s| s.siret.as_deref().map(|x| (x, s)))
+                .filter_map(|s| s.siret.as_ref().map(|x| (x, s)))
                 .collect();
-            let find_structure = |v: &str| -> Result<(Uuid, String), String> {
+            let find_structure = |v: &str| -> Result<(Uuid, DepartmentCode), String> {
                 if let Ok(siret) = Siret::parse(v) {
                     return by_siret
-                        .get(siret.as_str())
+                        .get(&siret)
                         .map(|s| (s.id, s.department.clone()))
                         .ok_or_else(|| {
                             format!(
@@ -220,7 +220,7 @@ pub async fn plan(
             let by_email = store::promeneurs::current_by_email(db)
                 .await
                 .map_err(|e| FileError(e.to_string()))?;
-            let mut seen: HashMap<String, usize> = HashMap::new();
+            let mut seen: HashMap<Email, usize> = HashMap::new();
             for row in &table.rows {
                 let mut cell_errors = Vec::new();
                 let networks = split_list(&cell(row, "reseaux"))
@@ -298,10 +298,7 @@ pub async fn plan(
                         }
                         let existing = by_email.get(&valid.input.email).cloned();
                         if let Some(p) = &existing
-                            && !scope.contains(
-                                &domain::DepartmentCode::parse(&p.department)
-                                    .map_err(|e| FileError(e.to_string()))?,
-                            )
+                            && !scope.contains(&p.department)
                         {
                             plan.errors.push(RowError {
                                 line: row.line,

@@ -71,7 +71,10 @@ pub(super) async fn make(
         // A retained letter comes from the CAFs where it is retained and
         // names only those départements; the others are told apart.
         let named = |codes: &dyn Fn(&str) -> bool| -> Vec<&Department> {
-            departments.iter().filter(|d| codes(&d.code)).collect()
+            departments
+                .iter()
+                .filter(|d| codes(d.code.as_str()))
+                .collect()
         };
         let applied = named(&|c| a.departments.iter().any(|d| d == c));
         let letter_deps = if outcome == LetterOutcome::Retained {
@@ -317,7 +320,7 @@ pub(super) async fn convention_of(
     };
     let signing: Vec<&Department> = departments
         .iter()
-        .filter(|d| plan.departments.contains(&d.code))
+        .filter(|d| plan.departments.iter().any(|c| c == d.code.as_str()))
         .collect();
     let codes: Vec<&str> = plan
         .modules
@@ -337,7 +340,7 @@ pub(super) async fn convention_of(
             service_ends_on: french_date(spec.service_ends_on),
             departments: departments
                 .iter()
-                .filter(|d| m.departments.contains(&d.code))
+                .filter(|d| m.departments.iter().any(|c| c == d.code.as_str()))
                 .map(|d| with_article(&d.name))
                 .collect(),
             handover_months: (spec.code == "M1").then_some(ctx.settings.handover_months),

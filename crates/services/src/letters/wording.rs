@@ -59,7 +59,7 @@ pub(super) fn caf_party(d: &Department) -> CafParty {
     .collect::<Vec<_>>()
     .join(" — ");
     CafParty {
-        department_code: d.code.clone(),
+        department_code: d.code.as_str().to_owned(),
         name: d.caf_name.clone(),
         short_name: format!("Caf {}", of(&d.name)),
         address,
@@ -177,7 +177,7 @@ pub(super) fn not_retained_in(
         .iter()
         .filter(|(_, v)| *v != Verdict::Retained)
         .filter_map(|(code, v)| {
-            let d = departments.iter().find(|d| d.code == *code)?;
+            let d = departments.iter().find(|d| d.code.as_str() == *code)?;
             let reason = match v {
                 Verdict::OtherRetained => "other_retained",
                 Verdict::Unsuccessful(Some(r)) => r.as_str(),

@@ -99,12 +99,9 @@ pub async fn sign_convention(
     let c = store::conventions::find(&ctx.db, &p.structure_scope(), id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let cap = DepartmentCode::parse(&c.department)
-        .ok()
-        .and_then(|d| p.pilot(&d))
-        .ok_or_else(|| {
-            ServiceError::forbidden("Seule la Caf de ce département peut enregistrer la signature.")
-        })?;
+    let cap = p.pilot(&c.department).ok_or_else(|| {
+        ServiceError::forbidden("Seule la Caf de ce département peut enregistrer la signature.")
+    })?;
     let on = if signed_on.trim().is_empty() {
         return Err(ServiceError::invalid_field(
             "signed_on",

@@ -4,7 +4,7 @@
 //! export re-imports.
 
 use documents::export::{Cell, Sheet};
-use domain::{Principal, promeneur::PromeneurStatus};
+use domain::Principal;
 
 use crate::{Ctx, ServiceError, directory::gate};
 
@@ -61,13 +61,13 @@ pub async fn structures(
                 vec![
                     text(s.name),
                     text(s.kind.label()),
-                    opt_text(s.siret),
+                    opt_text(s.siret.map(String::from)),
                     text(s.commune_name),
                     text(s.commune_insee),
-                    text(s.department),
+                    text(s.department.as_str()),
                     text(s.address),
                     text(s.contact_name),
-                    opt_text(s.email),
+                    opt_text(s.email.map(String::from)),
                     opt_text(s.phone.map(|x| display_phone(&x))),
                     opt_text(s.website),
                     Cell::Int(s.promeneur_count),
@@ -136,12 +136,12 @@ pub async fn promeneurs(
                 vec![
                     text(x.first_name),
                     text(x.last_name),
-                    text(x.email),
+                    text(x.email.as_str()),
                     opt_text(x.phone.map(|p| display_phone(&p))),
                     text(
                         x.structure_siret
-                            .clone()
-                            .unwrap_or_else(|| x.structure_name.clone()),
+                            .as_ref()
+                            .map_or_else(|| x.structure_name.clone(), |s| s.as_str().to_owned()),
                     ),
                     text(x.job_title),
                     text(format!("{} ({})", x.commune_name, x.commune_insee)),
@@ -153,15 +153,11 @@ pub async fn promeneurs(
                     date(x.mandate_ends_on),
                     date(x.charter_signed_on),
                     date(x.initial_training_on),
-                    text(
-                        PromeneurStatus::parse(&x.status)
-                            .map(PromeneurStatus::label)
-                            .unwrap_or_default(),
-                    ),
+                    text(x.status.label()),
                     Cell::Bool(x.public_consent),
                     text(x.public_bio),
                     text(x.structure_name),
-                    text(x.department),
+                    text(x.department.as_str()),
                     Cell::Bool(in_directory),
                     text(x.verification_code),
                 ]

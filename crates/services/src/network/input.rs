@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use domain::{
-    Email,
+    DepartmentCode, Email,
     network::{NetworkAccount, Platform},
     phone::Phone,
     presence::{PresenceSlot, TimeOfDay, Weekday},
@@ -179,11 +179,11 @@ impl StructureDraft {
         Self {
             name: s.name.clone(),
             kind: s.kind.as_str().to_owned(),
-            siret: s.siret.clone().unwrap_or_default(),
+            siret: s.siret.clone().map(String::from).unwrap_or_default(),
             commune: format!("{} ({})", s.commune_name, s.commune_insee),
             address: s.address.clone(),
             contact_name: s.contact_name.clone(),
-            email: s.email.clone().unwrap_or_default(),
+            email: s.email.clone().map(String::from).unwrap_or_default(),
             phone: s.phone.clone().unwrap_or_default(),
             website: s.website.clone().unwrap_or_default(),
         }
@@ -217,7 +217,7 @@ pub fn validate_structure(
     };
     let siret = match opt(&d.siret).map(|s| Siret::parse(&s)) {
         None => None,
-        Some(Ok(s)) => Some(s.as_str().to_owned()),
+        Some(Ok(s)) => Some(s),
         Some(Err(err)) => {
             e.insert("siret".into(), err.to_string());
             None
@@ -259,10 +259,10 @@ pub fn validate_structure(
     }
 }
 
-fn email_field(v: &str, field: &str, e: &mut Errors) -> Option<String> {
+fn email_field(v: &str, field: &str, e: &mut Errors) -> Option<Email> {
     match opt(v).map(|s| Email::parse(&s)) {
         None => None,
-        Some(Ok(m)) => Some(m.as_str().to_owned()),
+        Some(Ok(m)) => Some(m),
         Some(Err(err)) => {
             e.insert(field.into(), err.to_string());
             None
@@ -333,7 +333,7 @@ pub struct PromeneurDraft {
 
 /// Finds the employer structure named in a draft: its id and département,
 /// or a French message.
-pub type StructureLookup<'a> = &'a (dyn Fn(&str) -> Result<(Uuid, String), String> + Sync);
+pub type StructureLookup<'a> = &'a (dyn Fn(&str) -> Result<(Uuid, DepartmentCode), String> + Sync);
 
 /// What validation needs to know beyond the draft.
 pub struct Context<'a> {
@@ -470,17 +470,17 @@ pub fn validate_promeneur(d: &PromeneurDraft, ctx: &Context<'_>) -> Result<Valid
     let last_name = required(&d.last_name, "last_name", "le nom", &mut e);
     let job_title = required(&d.job_title, "job_title", "la fonction", &mut e);
     let email = match Email::parse(d.email.trim()) {
-        Ok(m) => m.as_str().to_owned(),
+        Ok(m) => Some(m),
         Err(_) if d.email.trim().is_empty() => {
             e.insert(
                 "email".into(),
                 "Indiquez l'adresse e-mail professionnelle.".into(),
             );
-            String::new()
+            None
         }
         Err(err) => {
             e.insert("email".into(), err.to_string());
-            String::new()
+            None
         }
     };
     let phone = phone_field(&d.phone, "phone", &mut e);
@@ -563,8 +563,8 @@ pub fn validate_promeneur(d: &PromeneurDraft, ctx: &Context<'_>) -> Result<Valid
         d.public_consent,
         &mut e,
     );
-    match (structure, commune) {
-        (Some((structure_id, department)), Some(commune_insee)) if e.is_empty() => {
+    match (structure, commune, email) {
+        (Some((structure_id, department)), Some(commune_insee), Some(email)) if e.is_empty() => {
             Ok(ValidPromeneur {
                 input: PromeneurInput {
                     first_name,

@@ -5,7 +5,7 @@
 //! the spreadsheet import); the gating helpers read and set the fields only
 //! staff confirm (status active, mandate, charter, training).
 
-use domain::{DepartmentCode, Principal, promeneur::PromeneurStatus, trust::GatingValues};
+use domain::{Principal, promeneur::PromeneurStatus, trust::GatingValues};
 use store::{
     promeneurs::{Promeneur, PromeneurInput},
     reference::Department,
@@ -28,7 +28,7 @@ pub async fn departments_of(ctx: &Ctx, p: &Principal) -> Result<Vec<Department>,
     Ok(store::reference::departments(&ctx.db)
         .await?
         .into_iter()
-        .filter(|d| DepartmentCode::parse(&d.code).is_ok_and(|c| scope.contains(&c)))
+        .filter(|d| scope.contains(&d.code))
         .collect())
 }
 
@@ -47,7 +47,7 @@ pub fn gating_of_input(input: &PromeneurInput, active: bool) -> GatingValues {
 /// The gating values of a stored promeneur.
 pub fn gating_of(p: &Promeneur) -> GatingValues {
     GatingValues {
-        active: p.status == PromeneurStatus::Active.as_str(),
+        active: p.status == PromeneurStatus::Active,
         mandate_hours: p.mandate_hours,
         mandate_starts_on: p.mandate_starts_on,
         mandate_ends_on: p.mandate_ends_on,
@@ -63,11 +63,6 @@ pub fn set_gating(input: &mut PromeneurInput, values: &GatingValues) {
     input.mandate_ends_on = values.mandate_ends_on;
     input.charter_signed_on = values.charter_signed_on;
     input.initial_training_on = values.initial_training_on;
-}
-
-/// A département read from a row, or 404.
-pub(crate) fn dep(code: &str) -> Result<DepartmentCode, ServiceError> {
-    DepartmentCode::parse(code).map_err(|_| ServiceError::NotFound)
 }
 
 pub(crate) fn conflict_message(what: &str) -> ServiceError {
@@ -101,7 +96,7 @@ pub fn draft_of(p: &store::promeneurs::Promeneur) -> input::PromeneurDraft {
     input::PromeneurDraft {
         first_name: p.first_name.clone(),
         last_name: p.last_name.clone(),
-        email: p.email.clone(),
+        email: p.email.as_str().to_owned(),
         phone: p.phone.clone().unwrap_or_default(),
         structure: p.structure_id.to_string(),
         job_title: p.job_title.clone(),

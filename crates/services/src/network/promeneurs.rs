@@ -3,7 +3,7 @@
 //! proposal, the photo, the own profile, the invitation to an account.
 
 use domain::{
-    NetworkCap, Principal,
+    DepartmentCode, NetworkCap, Principal,
     access::PromeneurRight,
     promeneur::PromeneurStatus,
     trust::{Editor, GatingDecision, GatingValues, gating_decision, status_without_proposal},
@@ -13,7 +13,7 @@ use store::promeneurs::{Promeneur, Proposal};
 use uuid::Uuid;
 
 use super::{
-    dep, gating_of, gating_of_input,
+    gating_of, gating_of_input,
     input::{
         Context, Errors, NetworkDraft, PromeneurDraft, SlotDraft, ValidPromeneur, validate_profile,
         validate_promeneur,
@@ -31,7 +31,7 @@ pub async fn promeneur(ctx: &Ctx, p: &Principal, id: Uuid) -> Result<Promeneur, 
 /// What `p` may change on `x`: the one rule ([`Principal::promeneur_right`])
 /// that the pages, the API and the services below apply.
 pub fn right(p: &Principal, x: &Promeneur) -> Result<PromeneurRight, ServiceError> {
-    Ok(p.promeneur_right(&dep(&x.department)?, x.structure_id, x.user_id))
+    Ok(p.promeneur_right(&x.department, x.structure_id, x.user_id))
 }
 
 /// The capability of a full editor of `x`, or 403.
@@ -59,7 +59,7 @@ async fn check_promeneur(
         Ok(id) => store::structures::find(&ctx.db, &p.network_scope(), id).await?,
         Err(_) => None,
     };
-    let lookup = |_: &str| -> Result<(Uuid, String), String> {
+    let lookup = |_: &str| -> Result<(Uuid, DepartmentCode), String> {
         match &structure {
             Some(s) if s.archived_at.is_none() => Ok((s.id, s.department.clone())),
             Some(_) => Err("Cette structure est archivée.".into()),
@@ -130,10 +130,7 @@ pub async fn create_promeneur(
 ) -> Result<(Uuid, Outcome), ServiceError> {
     let valid = check_promeneur(ctx, p, draft).await?;
     let cap = p
-        .network_editor(
-            &dep(&valid.input.department)?,
-            Some(valid.input.structure_id),
-        )
+        .network_editor(&valid.input.department, Some(valid.input.structure_id))
         .ok_or_else(|| ServiceError::invalid_field("structure_id", "Structure inconnue."))?;
     let mut input = valid.input.clone();
     input.profile.public_consent = false;
@@ -155,7 +152,7 @@ pub async fn create_promeneur(
         &actor(p),
         ctx.now(),
         &input,
-        status.as_str(),
+        status,
         ctx.today(),
     )
     .await
@@ -165,7 +162,7 @@ pub async fn create_promeneur(
             id,
             structure_id: input.structure_id,
             department: input.department.clone(),
-            status: status.as_str().to_owned(),
+            status,
         };
         store::promeneurs::propose(&mut tx, &cap, &actor(p), ctx.now(), &current, proposal).await?;
     }
@@ -193,10 +190,7 @@ pub async fn update_promeneur(
     let valid = check_promeneur(ctx, p, draft).await?;
     // …and so must the new one.
     let cap = p
-        .network_editor(
-            &dep(&valid.input.department)?,
-            Some(valid.input.structure_id),
-        )
+        .network_editor(&valid.input.department, Some(valid.input.structure_id))
         .ok_or_else(|| ServiceError::invalid_field("structure_id", "Structure inconnue."))?;
     let mut input = valid.input.clone();
     // Consent stays what the promeneur gave from its account.
@@ -296,8 +290,7 @@ pub async fn set_status(
     let cap = editor(p, &current)?;
     let next = PromeneurStatus::parse(status)
         .map_err(|e| ServiceError::invalid_field("status", e.to_string()))?;
-    let from = PromeneurStatus::parse(&current.status)
-        .map_err(|e| ServiceError::internal(e.to_string()))?;
+    let from = current.status;
     if !from.can_move_to(next) {
         return Err(ServiceError::invalid_field(
             "status",
@@ -366,7 +359,7 @@ pub async fn set_status(
         &actor(p),
         ctx.now(),
         &(&current).into(),
-        next.as_str(),
+        next,
         on,
         reason.trim(),
     )
@@ -402,8 +395,7 @@ pub async fn decide_proposal(
             "Aucune proposition n'attend de confirmation pour ce promeneur.",
         )
     })?;
-    let from = PromeneurStatus::parse(&current.status)
-        .map_err(|e| ServiceError::internal(e.to_string()))?;
+    let from = current.status;
     let activate = accept && proposal.active && from != PromeneurStatus::Active;
     if activate && !from.can_move_to(PromeneurStatus::Active) {
         return Err(ServiceError::invalid_field(
@@ -434,7 +426,7 @@ pub async fn decide_proposal(
             &actor(p),
             ctx.now(),
             &cur,
-            PromeneurStatus::Active.as_str(),
+            PromeneurStatus::Active,
             ctx.today(),
             &format!("Proposition de {} confirmée", proposal.proposed_by),
         )
@@ -513,8 +505,7 @@ pub async fn invite_promeneur(ctx: &Ctx, p: &Principal, id: Uuid) -> Result<(), 
             "Ce promeneur a déjà son compte.",
         ));
     }
-    let email = domain::Email::parse(&current.email)
-        .map_err(|e| ServiceError::invalid_field("email", e.to_string()))?;
+    let email = current.email.clone();
     let mut tx = ctx.db.begin().await?;
     let user = store::users::create_promeneur_account(
         &mut tx,

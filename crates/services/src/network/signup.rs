@@ -15,10 +15,7 @@ use crate::{
     Ctx, ServiceError,
     accounts::{actor, send_activation},
     mail,
-    network::{
-        dep,
-        input::{StructureDraft, validate_structure},
-    },
+    network::input::{StructureDraft, validate_structure},
 };
 
 /// What a visitor types on `/inscription`.
@@ -105,7 +102,7 @@ async fn check(ctx: &Ctx, d: &SignupDraft) -> Result<(String, Email, Target), Se
     };
     let mut target = None;
     if let Some(siret) = &siret {
-        if let Some(s) = store::structures::find_by_siret(&ctx.db, siret.as_str()).await? {
+        if let Some(s) = store::structures::find_by_siret(&ctx.db, siret).await? {
             target = Some(Target::Known(s));
         } else {
             let communes = ctx.communes().await?;
@@ -172,7 +169,7 @@ pub async fn sign_up(ctx: &Ctx, d: &SignupDraft) -> Result<SignupOutcome, Servic
     let mut tx = ctx.db.begin().await?;
     let created = match &target {
         Target::New(input) => {
-            let cap = NetworkCap::for_signup(dep(&input.department)?);
+            let cap = NetworkCap::for_signup(input.department.clone());
             let id = store::structures::create(&mut tx, &cap, &by, now, input)
                 .await
                 .map_err(|e| match e {
@@ -195,7 +192,7 @@ pub async fn sign_up(ctx: &Ctx, d: &SignupDraft) -> Result<SignupOutcome, Servic
             .await
         }
         Target::Known(s) => {
-            let cap = NetworkCap::for_signup(dep(&s.department)?);
+            let cap = NetworkCap::for_signup(s.department.clone());
             match store::users::create_referent_account(
                 &mut tx,
                 &cap,
@@ -211,7 +208,7 @@ pub async fn sign_up(ctx: &Ctx, d: &SignupDraft) -> Result<SignupOutcome, Servic
                     store::claims::create(
                         &mut tx,
                         &cap,
-                        &Actor::user(user.id, &user.email),
+                        &Actor::user(user.id, user.email.as_str()),
                         now,
                         user.id,
                         s.id,
@@ -263,9 +260,9 @@ async fn tell_agents_of_signup(
     name: &str,
     email: &Email,
 ) -> Result<(), store::StoreError> {
-    let mut to = store::users::caf_agent_emails(&ctx.db, &input.department).await?;
+    let mut to = store::users::caf_agent_emails(&ctx.db, input.department.as_str()).await?;
     if to.is_empty()
-        && let Some(d) = store::reference::department(&ctx.db, &input.department).await?
+        && let Some(d) = store::reference::department(&ctx.db, input.department.as_str()).await?
         && !d.contact_email.is_empty()
     {
         to.push(d.contact_email);
@@ -278,7 +275,7 @@ async fn tell_agents_of_signup(
         .unwrap_or_else(|| input.commune_insee.clone());
     let body = StructurePending {
         structure: &input.name,
-        siret: input.siret.as_deref().unwrap_or(""),
+        siret: input.siret.as_ref().map_or("", |x| x.as_str()),
         commune: &commune,
         name,
         email: email.as_str(),
@@ -315,7 +312,7 @@ async fn tell_caf_of_claim(
     s: &Structure,
     user: &User,
 ) -> Result<(), store::StoreError> {
-    let Some(d) = store::reference::department(&ctx.db, &s.department).await? else {
+    let Some(d) = store::reference::department(&ctx.db, s.department.as_str()).await? else {
         return Ok(());
     };
     if d.contact_email.is_empty() {
@@ -323,7 +320,7 @@ async fn tell_caf_of_claim(
     }
     let body = ClaimPending {
         name: &user.name,
-        email: &user.email,
+        email: user.email.as_str(),
         structure: &s.name,
         link: &format!("{}/reseau/structures/{}", ctx.settings.base_url, s.id),
     };
@@ -371,7 +368,7 @@ pub async fn invite_referent(
 ) -> Result<User, ServiceError> {
     let s = super::structures::structure(ctx, p, id).await?;
     let cap = p
-        .network_editor(&dep(&s.department)?, Some(s.id))
+        .network_editor(&s.department, Some(s.id))
         .ok_or_else(|| ServiceError::forbidden("Vous ne pouvez que consulter cette structure."))?;
     let mut errors = BTreeMap::new();
     let name = name.trim();
@@ -455,7 +452,7 @@ pub async fn decide_claim(
         .await?
         .ok_or(ServiceError::NotFound)?;
     let cap = p
-        .network_editor(&dep(&claim.department)?, Some(claim.structure_id))
+        .network_editor(&claim.department, Some(claim.structure_id))
         .filter(|c| c.staff)
         .ok_or(ServiceError::NotFound)?;
     let mut tx = ctx.db.begin().await?;
@@ -478,7 +475,7 @@ pub async fn decide_claim(
     mail::queue(
         ctx,
         &mut tx,
-        &claim.user_email,
+        claim.user_email.as_str(),
         if approve {
             "Promeneurs du Net : votre rattachement est confirmé"
         } else {

@@ -6,7 +6,6 @@ use store::structures::Structure;
 use uuid::Uuid;
 
 use super::{
-    dep,
     input::{StructureDraft, validate_structure},
     store_err,
 };
@@ -26,7 +25,7 @@ pub async fn create_structure(
     let communes = ctx.communes().await?;
     let input = validate_structure(draft, &communes).map_err(ServiceError::invalid)?;
     let cap = p
-        .network_editor(&dep(&input.department)?, None)
+        .network_editor(&input.department, None)
         .filter(|c| c.staff)
         .ok_or_else(|| {
             if p.network_scope().is_empty() {
@@ -55,12 +54,12 @@ pub async fn update_structure(
 ) -> Result<(), ServiceError> {
     let current = structure(ctx, p, id).await?;
     let cap = p
-        .network_editor(&dep(&current.department)?, Some(id))
+        .network_editor(&current.department, Some(id))
         .ok_or(ServiceError::NotFound)?;
     let communes = ctx.communes().await?;
     let input = validate_structure(draft, &communes).map_err(ServiceError::invalid)?;
     if input.department != current.department
-        && p.network_editor(&dep(&input.department)?, None)
+        && p.network_editor(&input.department, None)
             .is_none_or(|c| !c.staff)
     {
         return Err(ServiceError::invalid_field(
@@ -91,7 +90,7 @@ pub async fn archive_structure(
 ) -> Result<(), ServiceError> {
     let current = structure(ctx, p, id).await?;
     let cap = p
-        .network_editor(&dep(&current.department)?, Some(id))
+        .network_editor(&current.department, Some(id))
         .filter(|c| c.staff)
         .ok_or_else(|| {
             ServiceError::forbidden("Seule la coordination peut archiver une structure.")
@@ -127,7 +126,7 @@ pub async fn pending_structures(ctx: &Ctx, p: &Principal) -> Result<Vec<Structur
 pub async fn approve_structure(ctx: &Ctx, p: &Principal, id: Uuid) -> Result<(), ServiceError> {
     let current = structure(ctx, p, id).await?;
     let cap = p
-        .network_editor(&dep(&current.department)?, None)
+        .network_editor(&current.department, None)
         .filter(|c| c.staff)
         .ok_or(ServiceError::NotFound)?;
     if current.approved_at.is_some() {

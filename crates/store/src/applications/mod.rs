@@ -15,7 +15,7 @@ mod submit;
 use std::collections::BTreeMap;
 
 use domain::{
-    ApplicantCap, NetworkScope,
+    ApplicantCap, NetworkScope, Siret,
     call::{ApplicationStatus, Transition},
 };
 use jiff::Timestamp;
@@ -32,6 +32,7 @@ pub use submit::{Receipt, ReceiptDocument, SubmitOutcome, receipts, submit};
 use crate::{
     Db, StoreError, Tx,
     audit::{self, Actor},
+    decode::decode_opt,
     from_micros, micros,
     query::Sql,
 };
@@ -47,7 +48,7 @@ pub struct Application {
     pub module_version: i64,
     pub structure_id: Uuid,
     pub structure_name: String,
-    pub structure_siret: Option<String>,
+    pub structure_siret: Option<Siret>,
     pub status: ApplicationStatus,
     pub summary: String,
     pub answers: BTreeMap<String, String>,
@@ -101,7 +102,12 @@ impl Row {
             module_version: self.module_version,
             structure_id: self.structure_id,
             structure_name: self.structure_name,
-            structure_siret: self.structure_siret,
+            structure_siret: decode_opt(
+                "structures",
+                "siret",
+                self.structure_id,
+                self.structure_siret.as_deref(),
+            )?,
             status: parse_status(&self.status)?,
             summary: self.summary,
             answers: serde_json::from_str(&self.answers).unwrap_or_default(),

@@ -10,7 +10,7 @@
 mod files;
 mod modules;
 
-use domain::{DepartmentCap, call::CallStatus};
+use domain::{DepartmentCap, DepartmentCode, call::CallStatus};
 use jiff::Timestamp;
 use serde_json::json;
 use uuid::Uuid;
@@ -24,6 +24,7 @@ pub use modules::{
 use crate::{
     Db, StoreError, Tx,
     audit::{self, Actor},
+    decode::decode,
     from_micros, micros,
     query::Sql,
 };
@@ -46,7 +47,7 @@ impl Call {
     pub fn department_codes(&self) -> Vec<String> {
         self.departments
             .iter()
-            .map(|d| d.department.clone())
+            .map(|d| d.department.as_str().to_owned())
             .collect()
     }
 
@@ -56,11 +57,10 @@ impl Call {
 }
 
 /// A département of a call, with the contact at its CAF.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct CallDepartment {
-    #[sqlx(skip)]
     pub call_id: Uuid,
-    pub department: String,
+    pub department: DepartmentCode,
     pub name: String,
     pub caf_name: String,
     pub contact_name: String,
@@ -183,18 +183,19 @@ async fn departments_of(db: &Db, ids: &[Uuid]) -> Result<Vec<CallDepartment>, St
     sql.push(&inl);
     sql.push(" ORDER BY cd.department");
     let rows: Vec<DepRow> = sql.fetch_all(db).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| CallDepartment {
-            call_id: r.call_id,
-            department: r.department,
-            name: r.name,
-            caf_name: r.caf_name,
-            contact_name: r.contact_name,
-            contact_email: r.contact_email,
-            contact_phone: r.contact_phone,
+    rows.into_iter()
+        .map(|r| {
+            Ok(CallDepartment {
+                department: decode("call_departments", "department", r.call_id, &r.department)?,
+                call_id: r.call_id,
+                name: r.name,
+                caf_name: r.caf_name,
+                contact_name: r.contact_name,
+                contact_email: r.contact_email,
+                contact_phone: r.contact_phone,
+            })
         })
-        .collect())
+        .collect()
 }
 
 pub async fn find(db: &Db, id: Uuid) -> Result<Option<Call>, StoreError> {

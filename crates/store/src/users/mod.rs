@@ -16,13 +16,14 @@ pub use network::{Referent, create_promeneur_account, create_referent_account, r
 use crate::{
     Db, StoreError, Tx,
     audit::{self, Actor, Change},
+    decode::{decode, decode_opt},
     from_micros, micros,
 };
 
 #[derive(Debug, Clone)]
 pub struct User {
     pub id: Uuid,
-    pub email: String,
+    pub email: Email,
     pub name: String,
     pub active: bool,
     pub has_password: bool,
@@ -61,11 +62,12 @@ struct GrantRow {
 impl GrantRow {
     fn into_grant(self) -> Result<Grant, StoreError> {
         let role = Role::parse(&self.role).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let department = self
-            .department
-            .map(|d| DepartmentCode::parse(&d))
-            .transpose()
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let department = decode_opt(
+            "user_roles",
+            "department",
+            self.user_id,
+            self.department.as_deref(),
+        )?;
         Ok(Grant {
             role,
             department,
@@ -137,7 +139,7 @@ async fn insert(
     .await?;
     Ok(User {
         id,
-        email: new.email.as_str().to_owned(),
+        email: new.email,
         name: new.name,
         active: true,
         has_password: new.password_hash.is_some(),
@@ -230,9 +232,10 @@ pub async fn principal(db: &Db, id: Uuid, today: Date) -> Result<Option<Principa
     let mut grants = user.grants;
     let mut read_only = BTreeSet::new();
     for l in limits {
-        let Some(dep) = l.department.and_then(|d| DepartmentCode::parse(&d).ok()) else {
+        let Some(dep) = l.department else {
             continue;
         };
+        let dep: DepartmentCode = decode("user_roles", "department", id, &dep)?;
         let day = |s: Option<String>| s.and_then(|s| s.parse::<Date>().ok());
         if day(l.expires_on).is_some_and(|end| end < today) {
             grants
@@ -243,7 +246,7 @@ pub async fn principal(db: &Db, id: Uuid, today: Date) -> Result<Option<Principa
     }
     Ok(Some(Principal {
         user_id: user.id,
-        email: user.email,
+        email: user.email.into(),
         name: user.name,
         grants,
         read_only,
@@ -263,19 +266,19 @@ pub async fn find(db: &Db, id: Uuid) -> Result<Option<User>, StoreError> {
         .into_iter()
         .map(GrantRow::into_grant)
         .collect::<Result<_, _>>()?;
-    Ok(Some(to_user(row, grants)))
+    to_user(row, grants).map(Some)
 }
 
-fn to_user(r: UserRow, grants: Vec<Grant>) -> User {
-    User {
+fn to_user(r: UserRow, grants: Vec<Grant>) -> Result<User, StoreError> {
+    Ok(User {
+        email: decode("users", "email", r.id, &r.email)?,
         id: r.id,
-        email: r.email,
         name: r.name,
         active: r.active,
         has_password: r.password_hash.is_some(),
         created_at: from_micros(r.created_at),
         grants,
-    }
+    })
 }
 
 /// Every account, newest first (administrators only).
@@ -305,7 +308,7 @@ pub async fn list(
                 .extract_if(.., |g| g.user_id == r.id)
                 .map(GrantRow::into_grant)
                 .collect::<Result<_, _>>()?;
-            Ok(to_user(r, mine))
+            to_user(r, mine)
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
     Ok((users, total))

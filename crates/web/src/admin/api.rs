@@ -66,7 +66,7 @@ pub struct UserOut {
 fn user_out(u: store::users::User) -> UserOut {
     UserOut {
         id: u.id.to_string(),
-        email: u.email,
+        email: u.email.into(),
         name: u.name,
         active: u.active,
         activated: u.has_password,

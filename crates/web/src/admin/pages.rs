@@ -9,7 +9,7 @@ use axum::{
     response::{Html, IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use domain::{AdminCap, Principal, Role, clock::french_instant};
+use domain::{AdminCap, DepartmentCode, Principal, Role, clock::french_instant};
 use serde::Deserialize;
 use store::reference::Department;
 
@@ -88,7 +88,7 @@ async fn users(
             id: u.id.to_string(),
             roles: accounts::roles_label(&u.grants),
             name: u.name,
-            email: u.email,
+            email: u.email.into(),
             active: u.active,
             activated: u.has_password,
             created: french_instant(u.created_at),
@@ -117,8 +117,8 @@ struct NewUser {
 }
 
 impl NewUser {
-    fn checked(&self, code: &str) -> bool {
-        self.input.departments.iter().any(|d| d == code)
+    fn checked(&self, code: &DepartmentCode) -> bool {
+        self.input.departments.iter().any(|d| code == d)
     }
 }
 
@@ -253,7 +253,7 @@ async fn tokens(
         .into_iter()
         .map(|t| TokenRow {
             id: t.id.to_string(),
-            user: t.user_email,
+            user: t.user_email.into(),
             label: t.label,
             prefix: t.prefix,
             created: french_instant(t.created_at),

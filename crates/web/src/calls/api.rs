@@ -294,7 +294,7 @@ fn call_out(v: &CallView, now: jiff::Timestamp) -> CallOut {
             .departments
             .iter()
             .map(|d| DepartmentOut {
-                code: d.department.clone(),
+                code: d.department.to_string(),
                 name: d.name.clone(),
                 caf_name: d.caf_name.clone(),
                 contact_name: d.contact_name.clone(),

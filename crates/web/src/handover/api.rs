@@ -56,7 +56,7 @@ pub struct HandoverOut {
 fn out(h: Handover) -> HandoverOut {
     HandoverOut {
         id: h.id.to_string(),
-        department: h.department,
+        department: h.department.into(),
         outgoing_user_id: h.outgoing_user_id.to_string(),
         outgoing_name: h.outgoing_name,
         incoming_user_id: h.incoming_user_id.to_string(),

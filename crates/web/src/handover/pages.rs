@@ -12,7 +12,7 @@ use axum::{
     routing::{get, post},
 };
 use domain::{
-    DepartmentCode, Principal, Role,
+    Principal, Role,
     clock::{french_date, french_instant},
 };
 use jiff::{ToSpan, civil::Date};
@@ -63,7 +63,7 @@ async fn department_label(state: &AppState, code: &str) -> Result<String, AppErr
     Ok(store::reference::departments(&state.db)
         .await?
         .into_iter()
-        .find(|d| d.code == code)
+        .find(|d| d.code.as_str() == code)
         .map_or_else(|| code.to_owned(), |d| format!("{} ({})", d.name, d.code)))
 }
 
@@ -114,7 +114,7 @@ async fn list(
     for h in items {
         rows.push(Row {
             id: h.id,
-            department: department_label(&state, &h.department).await?,
+            department: department_label(&state, h.department.as_str()).await?,
             outgoing_progress: progress(&h, true),
             incoming_progress: progress(&h, false),
             starts_on: french_date(h.starts_on),
@@ -179,10 +179,10 @@ async fn pilot_departments(
     Ok(services::network::departments_of(state, p)
         .await?
         .into_iter()
-        .filter(|d| DepartmentCode::parse(&d.code).is_ok_and(|c| p.pilot(&c).is_some()))
+        .filter(|d| p.pilot(&d.code).is_some())
         .map(|d| DepartmentOption {
             label: format!("{} ({})", d.name, d.code),
-            code: d.code,
+            code: d.code.into(),
         })
         .collect())
 }
@@ -307,7 +307,7 @@ async fn show(
     Query(q): Query<MessageQuery>,
 ) -> Result<Html<String>, AppError> {
     let h = handover::handover(&state, &p, id).await?;
-    let department = department_label(&state, &h.department).await?;
+    let department = department_label(&state, h.department.as_str()).await?;
     let is_outgoing = p.user_id == h.outgoing_user_id;
     let is_incoming = p.user_id == h.incoming_user_id;
     let items = h
@@ -377,7 +377,7 @@ mod tests {
         };
         let h = Handover {
             id: Uuid::nil(),
-            department: "63".into(),
+            department: domain::DepartmentCode::parse("63").unwrap(),
             outgoing_user_id: Uuid::nil(),
             outgoing_name: String::new(),
             incoming_user_id: Uuid::nil(),

@@ -4,7 +4,7 @@
 //! (a bad id 404, a bad value 422), so an export checks the caller's scope
 //! before the query, as it always did.
 
-use domain::promeneur::PromeneurStatus;
+use domain::{DepartmentCode, promeneur::PromeneurStatus};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -15,6 +15,16 @@ use crate::http::json::Paging;
 
 fn parse_id(s: &str) -> Result<Uuid, ServiceError> {
     Uuid::parse_str(s).map_err(|_| ServiceError::NotFound)
+}
+
+/// The département of a filter: none when empty, 422 when not a code.
+fn parse_department(d: Option<&str>) -> Result<Option<DepartmentCode>, ServiceError> {
+    match d.map(str::trim).filter(|d| !d.is_empty()) {
+        None => Ok(None),
+        Some(d) => DepartmentCode::parse(d).map(Some).map_err(|_| {
+            ServiceError::invalid_field("department", format!("Département inconnu : « {d} »."))
+        }),
+    }
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -39,7 +49,7 @@ impl StructureQuery {
             offset: self.offset,
         };
         Ok(store::structures::Filter {
-            department: self.department.clone().filter(|d| !d.is_empty()),
+            department: parse_department(self.department.as_deref())?,
             kind: match self.kind.as_deref().filter(|k| !k.is_empty()) {
                 None => None,
                 Some(k) => Some(
@@ -92,7 +102,7 @@ impl ConventionQuery {
                 Some(s) => Some(parse_id(s)?),
                 None => None,
             },
-            department: self.department.clone().filter(|d| !d.is_empty()),
+            department: parse_department(self.department.as_deref())?,
             ending_before: self.to_renew.unwrap_or(false).then(|| {
                 today
                     .checked_add(jiff::ToSpan::days(domain::convention::RENEWAL_WINDOW_DAYS))
@@ -124,13 +134,11 @@ impl PromeneurQuery {
             offset: self.offset,
         };
         Ok(store::promeneurs::Filter {
-            department: self.department.clone().filter(|d| !d.is_empty()),
+            department: parse_department(self.department.as_deref())?,
             status: match self.status.as_deref().filter(|s| !s.is_empty()) {
                 Some(s) => Some(
                     PromeneurStatus::parse(s)
-                        .map_err(|e| ServiceError::invalid_field("status", e.to_string()))?
-                        .as_str()
-                        .to_owned(),
+                        .map_err(|e| ServiceError::invalid_field("status", e.to_string()))?,
                 ),
                 None => None,
             },

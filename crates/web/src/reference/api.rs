@@ -34,7 +34,7 @@ pub struct DepartmentOut {
 impl From<store::reference::Department> for DepartmentOut {
     fn from(d: store::reference::Department) -> Self {
         Self {
-            code: d.code,
+            code: d.code.into(),
             name: d.name,
             caf_name: d.caf_name,
             caf_address: d.caf_address,
@@ -172,7 +172,7 @@ pub async fn communes(
             postal_codes: c.postal_code_list(),
             insee: c.insee,
             name: c.name,
-            department: c.department,
+            department: c.department.into(),
             lat: c.lat,
             lon: c.lon,
             population: c.population,

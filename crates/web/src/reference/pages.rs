@@ -39,7 +39,7 @@ async fn list(
     let departments: Vec<Department> = store::reference::departments(&state.db)
         .await?
         .into_iter()
-        .filter(|d| pilot(&p, &d.code).is_ok())
+        .filter(|d| p.pilot(&d.code).is_some())
         .collect();
     if departments.is_empty() {
         return Err(AppError::not_found());

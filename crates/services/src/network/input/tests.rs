@@ -5,7 +5,7 @@ fn commune(insee: &str, name: &str, postal: &str) -> Commune {
         insee: insee.into(),
         name: name.into(),
         postal_codes: postal.into(),
-        department: insee[..2].into(),
+        department: domain::DepartmentCode::parse(&insee[..2]).unwrap(),
         population: 1000,
         epci_code: None,
         epci_name: None,

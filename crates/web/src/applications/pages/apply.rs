@@ -109,8 +109,8 @@ pub(super) fn department_options(call: &Call, checked: &[String]) -> Vec<DepOpti
         .iter()
         .map(|d| DepOption {
             label: format!("{} ({})", d.name, d.department),
-            checked: single || checked.contains(&d.department),
-            code: d.department.clone(),
+            checked: single || checked.iter().any(|c| d.department == *c),
+            code: d.department.to_string(),
         })
         .collect()
 }

@@ -121,7 +121,7 @@ async fn departments_names(state: &AppState, codes: &[String]) -> Result<String,
         .iter()
         .map(|c| {
             all.iter()
-                .find(|d| &d.code == c)
+                .find(|d| d.code.as_str() == c)
                 .map_or_else(|| c.clone(), |d| format!("{} ({c})", d.name))
         })
         .collect();

@@ -158,7 +158,7 @@ async fn list(
             .departments
             .iter()
             .map(|d| Choice {
-                value: d.department.clone(),
+                value: d.department.to_string(),
                 label: format!("{} ({})", d.name, d.department),
             })
             .collect(),

@@ -121,7 +121,7 @@ async fn structure_of(state: &AppState, form: &SeatForm) -> Result<Option<Uuid>,
     }
     let siret = Siret::parse(&form.structure_siret)
         .map_err(|e| AppError::invalid_field("structure_siret", e.to_string()))?;
-    let found = store::structures::find_by_siret(&state.db, siret.as_str())
+    let found = store::structures::find_by_siret(&state.db, &siret)
         .await?
         .ok_or_else(|| {
             AppError::invalid_field(

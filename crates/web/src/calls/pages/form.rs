@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use domain::{DepartmentCode, Principal, access::DepartmentScope};
+use domain::{Principal, access::DepartmentScope};
 use store::{calls::Call, reference::Department};
 
 use crate::http::form::{ErrorLink, Errs, Fields, error_links};
@@ -59,15 +59,18 @@ pub async fn department_options(
     let mine = services::network::departments_of(state, p).await?;
     Ok(mine
         .into_iter()
-        .filter(|d| !all_scope || !d.contact_email.is_empty() || current.contains(&d.code))
+        .filter(|d| {
+            !all_scope
+                || !d.contact_email.is_empty()
+                || current.iter().any(|c| c == d.code.as_str())
+        })
         .chain(
             store::reference::departments(&state.db)
                 .await?
                 .into_iter()
                 .filter(|d| {
-                    current.contains(&d.code)
-                        && DepartmentCode::parse(&d.code)
-                            .is_ok_and(|c| !p.staff_scope().contains(&c))
+                    current.iter().any(|c| c == d.code.as_str())
+                        && !p.staff_scope().contains(&d.code)
                 }),
         )
         .collect())
@@ -130,10 +133,14 @@ pub async fn form_from_post(
         .await?
         .into_iter()
         .map(|dep| DepartmentOption {
-            checked: checked.contains(&dep.code),
-            contact: d.contacts.get(&dep.code).cloned().unwrap_or_default(),
+            checked: checked.iter().any(|c| c == dep.code.as_str()),
+            contact: d
+                .contacts
+                .get(dep.code.as_str())
+                .cloned()
+                .unwrap_or_default(),
             reference: reference_contact(&dep),
-            code: dep.code,
+            code: dep.code.into(),
             name: dep.name,
             caf_name: dep.caf_name,
         })
@@ -164,7 +171,7 @@ pub async fn form_from_call(
             let contact = c
                 .departments
                 .iter()
-                .find(|x| x.department == dep.code)
+                .find(|x| x.department == dep.code.as_str())
                 .map(|x| {
                     let own = |v: &str, r: &str| if v == r { String::new() } else { v.to_owned() };
                     ContactDraft {
@@ -175,10 +182,10 @@ pub async fn form_from_call(
                 })
                 .unwrap_or_default();
             DepartmentOption {
-                checked: codes.contains(&dep.code),
+                checked: codes.iter().any(|c| c == dep.code.as_str()),
                 contact,
                 reference,
-                code: dep.code,
+                code: dep.code.into(),
                 name: dep.name,
                 caf_name: dep.caf_name,
             }

@@ -151,7 +151,7 @@ async fn new_page(
             checked: only_one,
             contact: ContactDraft::default(),
             reference: reference_contact(&dep),
-            code: dep.code,
+            code: dep.code.into(),
             name: dep.name,
             caf_name: dep.caf_name,
         })

@@ -364,7 +364,7 @@ async fn directory_page(
 
     let department = departments
         .iter()
-        .find(|d| d.code == search.department)
+        .find(|d| d.code.as_str() == search.department)
         .map(|d| d.name.clone());
     let network = Platform::parse(&search.network).ok();
     let theme = themes
@@ -486,7 +486,7 @@ async fn directory_page(
         departments: departments
             .iter()
             .map(|d| Choice {
-                value: d.code.clone(),
+                value: d.code.as_str().to_owned(),
                 label: format!("{} — {}", d.code, d.name),
             })
             .collect(),

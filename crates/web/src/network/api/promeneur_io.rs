@@ -1,6 +1,6 @@
 //! A promeneur as the API reads and writes it.
 
-use domain::{GateBlock, promeneur::PromeneurStatus};
+use domain::GateBlock;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -128,10 +128,7 @@ pub fn promeneur_out(state: &AppState, p: store::promeneurs::Promeneur) -> Prome
             id: p.structure_id.to_string(),
             name: p.structure_name.clone(),
         },
-        status_label: PromeneurStatus::parse(&p.status)
-            .map(PromeneurStatus::label)
-            .unwrap_or_default()
-            .to_owned(),
+        status_label: p.status.label().to_owned(),
         networks: p
             .networks
             .iter()
@@ -178,13 +175,13 @@ pub fn promeneur_out(state: &AppState, p: store::promeneurs::Promeneur) -> Prome
         updated_at: rfc3339(p.updated_at),
         first_name: p.first_name,
         last_name: p.last_name,
-        email: p.email,
+        email: p.email.into(),
         phone: p.phone,
         job_title: p.job_title,
         commune_insee: p.commune_insee,
         commune_name: p.commune_name,
-        department: p.department,
-        status: p.status,
+        department: p.department.into(),
+        status: p.status.as_str().to_owned(),
         themes: p.themes,
         public_consent: p.public_consent,
         public_bio: p.public_bio,

@@ -8,7 +8,7 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use domain::{access::PromeneurRight, promeneur::PromeneurStatus};
+use domain::access::PromeneurRight;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -252,11 +252,8 @@ pub async fn history(
         .await?
         .into_iter()
         .map(|h| StatusChangeOut {
-            status_label: PromeneurStatus::parse(&h.status)
-                .map(PromeneurStatus::label)
-                .unwrap_or_default()
-                .to_owned(),
-            status: h.status,
+            status_label: h.status.label().to_owned(),
+            status: h.status.as_str().to_owned(),
             on: h.on_date,
             reason: h.reason,
             by: h.actor_label,

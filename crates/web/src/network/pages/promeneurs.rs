@@ -10,7 +10,7 @@ use axum::{
     routing::{get, post},
 };
 use domain::{
-    DepartmentCode, Platform, Principal, Weekday,
+    Platform, Principal, Weekday,
     clock::{french_date, french_instant},
     promeneur::PromeneurStatus,
 };
@@ -119,12 +119,7 @@ async fn editable_structures(state: &AppState, p: &Principal) -> Result<Vec<Stru
     .await?;
     Ok(all
         .into_iter()
-        .filter(|s| {
-            DepartmentCode::parse(&s.department)
-                .ok()
-                .and_then(|d| p.network_editor(&d, Some(s.id)))
-                .is_some()
-        })
+        .filter(|s| p.network_editor(&s.department, Some(s.id)).is_some())
         .collect())
 }
 
@@ -215,9 +210,7 @@ async fn list(
         items: items
             .into_iter()
             .map(|x| Row {
-                status_label: PromeneurStatus::parse(&x.status)
-                    .map(PromeneurStatus::label)
-                    .unwrap_or_default(),
+                status_label: x.status.label(),
                 in_directory: gate::visible(&x, today),
                 p: x,
             })
@@ -520,16 +513,13 @@ async fn show_page(
     let can_confirm = editor.is_some_and(|c| c.staff);
     let proposal = x.proposal.as_ref().map(ProposalView::new);
     let today = state.today();
-    let status = PromeneurStatus::parse(&x.status).unwrap_or(PromeneurStatus::Candidate);
+    let status = x.status;
     let history = store::promeneurs::status_history(&state.db, x.id)
         .await?
         .into_iter()
         .rev()
         .map(|h| HistoryRow {
-            label: PromeneurStatus::parse(&h.status)
-                .map(PromeneurStatus::label)
-                .unwrap_or_default()
-                .to_owned(),
+            label: h.status.label().to_owned(),
             on: h
                 .on_date
                 .parse()

@@ -316,8 +316,8 @@ struct Show {
 }
 
 impl Show {
-    fn can_pilot(&self, department: &str) -> bool {
-        self.pilot_departments.iter().any(|d| d.code == department)
+    fn can_pilot(&self, department: &DepartmentCode) -> bool {
+        self.pilot_departments.iter().any(|d| &d.code == department)
     }
 }
 
@@ -333,8 +333,7 @@ async fn show_page(
     message: Option<&str>,
 ) -> Result<Show, AppError> {
     let s = structures::structure(state, p, id).await?;
-    let dep = DepartmentCode::parse(&s.department).map_err(|_| AppError::not_found())?;
-    let cap = p.network_editor(&dep, Some(s.id));
+    let cap = p.network_editor(&s.department, Some(s.id));
     let scope = p.network_scope();
     let (promeneurs, _) = store::promeneurs::list(
         &state.db,
@@ -360,7 +359,7 @@ async fn show_page(
     let pilot_departments = store::reference::departments(&state.db)
         .await?
         .into_iter()
-        .filter(|d| DepartmentCode::parse(&d.code).is_ok_and(|c| p.pilot(&c).is_some()))
+        .filter(|d| p.pilot(&d.code).is_some())
         .collect();
     let title = if errors.any() || convention_errors.any() {
         format!("Erreur : {}", s.name)
