@@ -18,6 +18,7 @@ pub mod input;
 pub mod promeneurs;
 pub mod signup;
 pub mod structures;
+pub mod themes;
 
 use crate::{Ctx, ServiceError};
 

@@ -293,10 +293,9 @@ fn distance_words(km: f64) -> String {
 }
 
 async fn theme_labels(state: &AppState) -> Result<Vec<Choice>, AppError> {
-    Ok(store::promeneurs::themes(&state.db)
+    Ok(services::network::themes::active_themes(state)
         .await?
         .into_iter()
-        .filter(|t| !t.archived)
         .map(|t| Choice {
             value: t.slug,
             label: t.label,
@@ -358,7 +357,7 @@ async fn directory_page(
 ) -> Result<Html<String>, AppError> {
     let search = search.tidy();
     let communes = state.communes().await?;
-    let departments = store::reference::departments(&state.db).await?;
+    let departments = services::reference::departments(state).await?;
     let themes = theme_labels(state).await?;
     let place = locate(&communes, &search.ou, &search.commune);
 

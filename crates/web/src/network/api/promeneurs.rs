@@ -301,7 +301,8 @@ pub async fn get_photo(
     Id(id): Id,
 ) -> Result<Response, AppError> {
     let x = promeneurs::promeneur(&state, &p, id).await?;
-    photo_response(&state, x.photo_id, "private, max-age=60").await
+    let file = services::files::stored(&state, x.photo_id).await?;
+    Ok(photo_response(file, "private, max-age=60"))
 }
 
 #[derive(Serialize, ToSchema)]

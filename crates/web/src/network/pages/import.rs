@@ -180,17 +180,7 @@ async fn upload(
         )
             .into_response());
     }
-    let mut tx = state.db.begin().await?;
-    let batch = store::imports::create(
-        &mut tx,
-        state.now(),
-        p.user_id,
-        kind.as_str(),
-        &file_name,
-        &bytes,
-    )
-    .await?;
-    tx.commit().await?;
+    let batch = import::keep_batch(&state, p.user_id, kind, &file_name, &bytes).await?;
     render(&report(&auth, &plan, &file_name, Some(batch))).map(IntoResponse::into_response)
 }
 
@@ -201,9 +191,7 @@ async fn confirm(
     _f: Fields,
 ) -> Result<Response, AppError> {
     staff(&p)?;
-    let batch = store::imports::find(&state.db, p.user_id, id)
-        .await?
-        .ok_or_else(AppError::not_found)?;
+    let batch = import::batch(&state, p.user_id, id).await?;
     let running = state
         .import_progress
         .0
@@ -300,9 +288,7 @@ async fn status_page(
     Id(id): Id,
 ) -> Result<Html<String>, AppError> {
     staff(&p)?;
-    let batch = store::imports::find(&state.db, p.user_id, id)
-        .await?
-        .ok_or_else(AppError::not_found)?;
+    let batch = import::batch(&state, p.user_id, id).await?;
     let progress = state
         .import_progress
         .0
