@@ -36,8 +36,6 @@ const MAX_LINES: usize = 600;
 const LONG_FILES: &[(&str, usize)] = &[
     ("crates/store/src/committee.rs", 627),
     ("crates/store/src/promeneurs.rs", 1062),
-    ("crates/web/src/network/pages/promeneurs.rs", 923),
-    ("crates/web/src/network/pages/structures.rs", 687),
 ];
 
 /// Import circles today, each as the sorted modules of one strongly

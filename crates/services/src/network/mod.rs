@@ -15,6 +15,7 @@ pub mod caf;
 pub mod conventions;
 pub mod exports;
 pub mod input;
+pub mod lists;
 pub mod promeneurs;
 pub mod signup;
 pub mod structures;

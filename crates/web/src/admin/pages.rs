@@ -184,9 +184,8 @@ async fn create_user(
     {
         Ok(_) => Ok(Redirect::to("/admin/utilisateurs?message=compte-cree").into_response()),
         Err(e) => {
-            let errors = Errs::from_error(e)?;
-            let page = new_user_form(&state, &auth, input, errors).await?;
-            crate::http::form::rejected(&page)
+            crate::http::form::redisplay(e, |errors| new_user_form(&state, &auth, input, errors))
+                .await
         }
     }
 }

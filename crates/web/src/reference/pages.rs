@@ -86,15 +86,16 @@ async fn save(
             Redirect::to(&format!("/caf/{}?message=enregistre", cap.department)).into_response(),
         ),
         Err(e) => {
-            let errors = Errs::from_error(e.into())?;
-            let mut d = reference::department(&state, cap.department.as_str()).await?;
-            d.contact_email = form.contact_email.unwrap_or_default();
-            let page = Edit {
-                layout: Layout::new(&auth, d.caf_name.clone()),
-                d,
-                errors,
-            };
-            crate::http::form::rejected(&page)
+            crate::http::form::redisplay(e, |errors| async move {
+                let mut d = reference::department(&state, cap.department.as_str()).await?;
+                d.contact_email = form.contact_email.unwrap_or_default();
+                Ok::<_, AppError>(Edit {
+                    layout: Layout::new(&auth, d.caf_name.clone()),
+                    d,
+                    errors,
+                })
+            })
+            .await
         }
     }
 }
