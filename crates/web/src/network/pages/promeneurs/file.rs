@@ -45,28 +45,8 @@ pub struct ProposalView {
 
 impl ProposalView {
     fn new(x: &store::promeneurs::Proposal) -> Self {
-        let day = |d: Option<jiff::civil::Date>| d.map_or_else(|| "aucune".to_owned(), french_date);
-        let mut lines = Vec::new();
-        if x.active {
-            lines.push("Statut : Actif".to_owned());
-        }
-        lines.push(match (x.mandate_hours, x.mandate_starts_on) {
-            (Some(h), Some(s)) => format!(
-                "Mandat : {h} h par semaine, du {}{}",
-                french_date(s),
-                x.mandate_ends_on
-                    .map(|e| format!(" au {}", french_date(e)))
-                    .unwrap_or_default()
-            ),
-            _ => "Mandat : aucun".to_owned(),
-        });
-        lines.push(format!("Charte signée le : {}", day(x.charter_signed_on)));
-        lines.push(format!(
-            "Formation initiale le : {}",
-            day(x.initial_training_on)
-        ));
         Self {
-            lines,
+            lines: services::network::proposal_lines(x),
             by: x.proposed_by.clone(),
             at: french_instant(x.proposed_at),
         }
