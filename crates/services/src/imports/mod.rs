@@ -15,6 +15,7 @@
 //! are in the submodules.
 
 mod apply;
+pub mod batch;
 mod columns;
 mod plan;
 
