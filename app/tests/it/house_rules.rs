@@ -33,11 +33,7 @@ const MAX_LINES: usize = 600;
 /// (by use case, or its tests into a sibling `tests.rs`) rather than
 /// raise a figure; lower the figure when a file shrinks, remove the entry
 /// when it is under the limit.
-const LONG_FILES: &[(&str, usize)] = &[
-    ("crates/store/src/committee.rs", 627),
-    ("crates/web/src/network/pages/promeneurs.rs", 913),
-    ("crates/web/src/network/pages/structures.rs", 686),
-];
+const LONG_FILES: &[(&str, usize)] = &[("crates/store/src/committee.rs", 627)];
 
 /// Import circles today, each as the sorted modules of one strongly
 /// connected component (`web: a, b` means `a` and `b` of `crates/web`
@@ -53,7 +49,7 @@ const PAGES_API: &[&str] = &[];
 /// The highest share of `crates/web` in the non-test Rust lines, in
 /// percent, to one decimal (a ratchet: lower it when the share falls; the
 /// target is under 35).
-const WEB_SHARE_MAX: f64 = 36.2;
+const WEB_SHARE_MAX: f64 = 34.9;
 
 // ---------------------------------------------------------------- sources
 

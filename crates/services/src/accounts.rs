@@ -116,6 +116,59 @@ pub async fn login(
     Ok(NewSession { secret, principal })
 }
 
+/// The caller of a live API token (not revoked, not expired, its account
+/// active); its use is recorded at most once a minute, not once per call.
+pub async fn token_caller(ctx: &Ctx, token: &str) -> Result<Option<Principal>, ServiceError> {
+    let now = ctx.now();
+    let d = digest(token);
+    let Some((user_id, last_used)) =
+        store::tokens::api_token_user(&ctx.db, &d, now - ctx.settings.token_lifetime).await?
+    else {
+        return Ok(None);
+    };
+    let Ok(Some(p)) = store::users::principal(&ctx.db, user_id, ctx.today()).await else {
+        return Ok(None);
+    };
+    if last_used.is_none_or(|t| now.duration_since(t).as_secs() > 60) {
+        let _ = store::tokens::mark_api_token_used(&ctx.db, &d, now).await;
+    }
+    Ok(Some(p))
+}
+
+/// The caller of a live session, with the session's CSRF token.
+pub struct SessionCaller {
+    pub principal: Principal,
+    pub csrf_token: String,
+    /// What is stored in place of the session id.
+    pub digest: String,
+}
+
+/// The caller of a session cookie; past its absolute limit a session is
+/// over, however active. The expiry slides, at most once a minute, never
+/// past that limit.
+pub async fn session_caller(ctx: &Ctx, sid: &str) -> Result<Option<SessionCaller>, ServiceError> {
+    let now = ctx.now();
+    let d = digest(sid);
+    let Some(s) = store::sessions::find(&ctx.db, &d, now).await? else {
+        return Ok(None);
+    };
+    if now.duration_since(s.created_at) >= ctx.settings.session_max {
+        return Ok(None);
+    }
+    let Ok(Some(p)) = store::users::principal(&ctx.db, s.user_id, ctx.today()).await else {
+        return Ok(None);
+    };
+    if now.duration_since(s.last_seen_at).as_secs() > 60 {
+        let until = (now + ctx.settings.session_ttl).min(s.created_at + ctx.settings.session_max);
+        let _ = store::sessions::touch(&ctx.db, &d, now, until).await;
+    }
+    Ok(Some(SessionCaller {
+        principal: p,
+        csrf_token: s.csrf_token,
+        digest: d,
+    }))
+}
+
 pub async fn logout(ctx: &Ctx, session_digest: &str) -> Result<(), ServiceError> {
     let mut tx = ctx.db.begin().await?;
     store::sessions::delete(&mut tx, session_digest).await?;

@@ -34,3 +34,16 @@ impl Received {
         Ok((blob, self.file_name, self.file_type))
     }
 }
+
+/// A small file kept in the database (a photo, a scanned convention);
+/// none, or gone: not found.
+pub async fn stored(
+    ctx: &crate::Ctx,
+    id: Option<uuid::Uuid>,
+) -> Result<store::files::StoredFile, ServiceError> {
+    match id {
+        Some(id) => store::files::get(&ctx.db, id).await?,
+        None => None,
+    }
+    .ok_or(ServiceError::NotFound)
+}

@@ -9,6 +9,7 @@
 //! answers (docs/architecture.md, "The house").
 
 pub mod accounts;
+pub mod admin;
 pub mod applications;
 pub mod auditions;
 pub mod call_management;
@@ -23,6 +24,7 @@ pub mod imports;
 pub mod letters;
 pub mod mail;
 pub mod network;
+pub mod reference;
 pub mod relaunch;
 pub mod reminders;
 pub mod sandbox;

@@ -23,6 +23,7 @@ use uuid::Uuid;
 
 pub mod gate;
 pub mod map;
+pub mod public;
 
 use gate::{slots_of, visible};
 

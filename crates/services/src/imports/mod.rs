@@ -15,6 +15,7 @@
 //! are in the submodules.
 
 mod apply;
+pub mod batch;
 mod columns;
 mod plan;
 
@@ -25,6 +26,42 @@ pub use apply::{Summary, apply};
 pub use columns::template;
 use columns::{PROMENEUR_COLUMNS, STRUCTURE_COLUMNS};
 pub use plan::plan;
+
+use crate::{Ctx, ServiceError};
+
+/// Keeps a checked file of `user_id` between the preview and the
+/// confirmation (pending files older than a day go); returns its batch.
+pub async fn keep_batch(
+    ctx: &Ctx,
+    user_id: Uuid,
+    kind: Kind,
+    file_name: &str,
+    content: &[u8],
+) -> Result<Uuid, ServiceError> {
+    let mut tx = ctx.db.begin().await?;
+    let batch = store::imports::create(
+        &mut tx,
+        ctx.now(),
+        user_id,
+        kind.as_str(),
+        file_name,
+        content,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(batch)
+}
+
+/// A batch of `user_id` (others' batches do not exist for them).
+pub async fn batch(
+    ctx: &Ctx,
+    user_id: Uuid,
+    id: Uuid,
+) -> Result<store::imports::Batch, ServiceError> {
+    store::imports::find(&ctx.db, user_id, id)
+        .await?
+        .ok_or(ServiceError::NotFound)
+}
 
 /// The most rows one file may hold.
 pub const MAX_ROWS: usize = 20_000;

@@ -14,10 +14,14 @@ use store::{
 pub mod caf;
 pub mod conventions;
 pub mod exports;
+pub mod filters;
 pub mod input;
+pub mod lists;
+pub mod place;
 pub mod promeneurs;
 pub mod signup;
 pub mod structures;
+pub mod themes;
 
 use crate::{Ctx, ServiceError};
 
@@ -137,4 +141,30 @@ pub fn draft_of(p: &store::promeneurs::Promeneur) -> input::PromeneurDraft {
         public_bio: p.public_bio.clone(),
         status: String::new(),
     }
+}
+
+/// A referent's proposal waiting for staff, line by line, in French.
+pub fn proposal_lines(x: &store::promeneurs::Proposal) -> Vec<String> {
+    use domain::clock::french_date;
+    let day = |d: Option<jiff::civil::Date>| d.map_or_else(|| "aucune".to_owned(), french_date);
+    let mut lines = Vec::new();
+    if x.active {
+        lines.push("Statut : Actif".to_owned());
+    }
+    lines.push(match (x.mandate_hours, x.mandate_starts_on) {
+        (Some(h), Some(s)) => format!(
+            "Mandat : {h} h par semaine, du {}{}",
+            french_date(s),
+            x.mandate_ends_on
+                .map(|e| format!(" au {}", french_date(e)))
+                .unwrap_or_default()
+        ),
+        _ => "Mandat : aucun".to_owned(),
+    });
+    lines.push(format!("Charte signée le : {}", day(x.charter_signed_on)));
+    lines.push(format!(
+        "Formation initiale le : {}",
+        day(x.initial_training_on)
+    ));
+    lines
 }

@@ -148,6 +148,29 @@ async fn check(ctx: &Ctx, d: &SignupDraft) -> Result<(String, Email, Target), Se
     }
 }
 
+/// Sign-ups accepted from one address per hour: each sends an e-mail to
+/// the address typed, so a flood would make the platform a spam relay.
+pub const SIGNUPS_PER_HOUR: i64 = 5;
+
+/// Counts a sign-up from `address` and refuses it past the hourly limit.
+pub async fn throttle(ctx: &Ctx, address: &str) -> Result<(), ServiceError> {
+    let now = ctx.now();
+    let n = store::sessions::count_event(
+        &ctx.db,
+        "signup",
+        address,
+        now,
+        now - jiff::SignedDuration::from_hours(1),
+    )
+    .await?;
+    if n > SIGNUPS_PER_HOUR {
+        return Err(ServiceError::too_many(
+            "Trop d'inscriptions ont été envoyées depuis votre connexion : réessayez dans une heure.",
+        ));
+    }
+    Ok(())
+}
+
 /// Signs a visitor up. An address that already has an account gets an
 /// e-mail saying so, and the visitor the same answer as a new one: the
 /// page never tells which addresses are registered.

@@ -12,6 +12,7 @@ use crate::http::json::{Page, Paging};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use services::accounts::{self, actor};
+use services::admin::{self, admin};
 
 use crate::http::Id;
 use crate::{AppError, AppState, auth::CurrentUser};
@@ -91,8 +92,8 @@ pub async fn list_users(
     CurrentUser(p, _): CurrentUser,
     Query(pg): Query<Paging>,
 ) -> Result<Json<Page<UserOut>>, AppError> {
-    let cap = p.admin().ok_or_else(AppError::not_found)?;
-    let (list, total) = store::users::list(&state.db, &cap, pg.limit(), pg.offset()).await?;
+    let cap = admin(&p)?;
+    let (list, total) = admin::users(&state, &cap, pg.limit(), pg.offset()).await?;
     Ok(Json(Page {
         items: list.into_iter().map(user_out).collect(),
         total,
@@ -107,7 +108,7 @@ pub async fn create_user(
     CurrentUser(p, _): CurrentUser,
     Json(input): Json<UserInput>,
 ) -> Result<(StatusCode, Json<UserOut>), AppError> {
-    let cap = p.admin().ok_or_else(AppError::not_found)?;
+    let cap = admin(&p)?;
     let user = accounts::create_user(&state, &cap, &actor(&p), &input.into()).await?;
     Ok((StatusCode::CREATED, Json(user_out(user))))
 }
@@ -159,16 +160,13 @@ pub async fn audit(
     CurrentUser(p, _): CurrentUser,
     Query(q): Query<AuditQuery>,
 ) -> Result<Json<Page<AuditOut>>, AppError> {
-    let scope = p.staff_scope();
-    if scope.is_empty() {
-        return Err(AppError::not_found());
-    }
+    admin::journal_reader(&p)?;
     let paging = Paging {
         limit: q.limit,
         offset: q.offset,
     };
     let filter = store::audit::Filter {
-        departments: scope.codes(),
+        departments: None,
         entity: q.entity.clone(),
         entity_id: q.entity_id.clone(),
         action: q.action.clone(),
@@ -178,7 +176,7 @@ pub async fn audit(
         limit: paging.limit(),
         offset: paging.offset(),
     };
-    let (list, total) = store::audit::list(&state.db, &filter).await?;
+    let (list, total) = admin::journal(&state, &p, filter).await?;
     let items = list
         .into_iter()
         .map(|e| AuditOut {
@@ -224,13 +222,13 @@ pub async fn emails(
     CurrentUser(p, _): CurrentUser,
     Query(q): Query<EmailQuery>,
 ) -> Result<Json<Page<EmailOut>>, AppError> {
-    let cap = p.admin().ok_or_else(AppError::not_found)?;
+    let cap = admin(&p)?;
     let paging = Paging {
         limit: q.limit,
         offset: q.offset,
     };
-    let (list, total) = store::outbox::list_emails(
-        &state.db,
+    let (list, total) = admin::emails(
+        &state,
         &cap,
         q.status.as_deref(),
         paging.limit(),
@@ -260,9 +258,7 @@ pub async fn revoke_token(
     CurrentUser(p, _): CurrentUser,
     Id(id): Id,
 ) -> Result<StatusCode, AppError> {
-    let cap = p.admin().ok_or_else(AppError::not_found)?;
-    let mut tx = state.db.begin().await?;
-    store::tokens::revoke_api_token(&mut tx, &cap, &actor(&p), state.now(), id).await?;
-    tx.commit().await?;
+    let cap = admin(&p)?;
+    admin::revoke_token(&state, &p, &cap, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -9,11 +9,12 @@ use axum::{
     response::{Html, IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use domain::{AdminCap, DepartmentCode, Principal, Role, clock::french_instant};
+use domain::{DepartmentCode, Role, clock::french_instant};
 use serde::Deserialize;
 use store::reference::Department;
 
 use services::accounts::{self, UserInput, actor};
+use services::admin::{self, admin};
 
 use crate::http::Id;
 use crate::http::form::Errs;
@@ -35,11 +36,6 @@ pub fn router() -> Router<AppState> {
         .route("/admin/jetons/{id}/revocation", post(revoke_token))
         .route("/admin/emails", get(emails))
         .route("/journal", get(journal))
-}
-
-/// Administrators only; anyone else is told the page does not exist.
-fn admin(p: &Principal) -> Result<AdminCap, AppError> {
-    p.admin().ok_or_else(AppError::not_found)
 }
 
 const PAGE: i64 = 50;
@@ -81,14 +77,14 @@ async fn users(
     Query(q): Query<ListQuery>,
 ) -> Result<Html<String>, AppError> {
     let cap = admin(&p)?;
-    let (list, total) = store::users::list(&state.db, &cap, PAGE, q.offset()).await?;
+    let (list, total) = admin::users(&state, &cap, PAGE, q.offset()).await?;
     let users = list
         .into_iter()
         .map(|u| UserRow {
             id: u.id.to_string(),
             roles: accounts::roles_label(&u.grants),
             name: u.name,
-            email: u.email.into(),
+            email: u.email.to_string(),
             active: u.active,
             activated: u.has_password,
             created: french_instant(u.created_at),
@@ -118,7 +114,7 @@ struct NewUser {
 
 impl NewUser {
     fn checked(&self, code: &DepartmentCode) -> bool {
-        self.input.departments.iter().any(|d| code == d)
+        self.input.departments.iter().any(|d| code == d.as_str())
     }
 }
 
@@ -142,7 +138,7 @@ async fn new_user_form(
                 label: r.label(),
             })
             .collect(),
-        departments: store::reference::departments(&state.db).await?,
+        departments: services::reference::departments(state).await?,
         input,
         errors,
     })
@@ -188,9 +184,8 @@ async fn create_user(
     {
         Ok(_) => Ok(Redirect::to("/admin/utilisateurs?message=compte-cree").into_response()),
         Err(e) => {
-            let errors = Errs::from_error(e)?;
-            let page = new_user_form(&state, &auth, input, errors).await?;
-            crate::http::form::rejected(&page)
+            crate::http::form::redisplay(e, |errors| new_user_form(&state, &auth, input, errors))
+                .await
         }
     }
 }
@@ -207,16 +202,8 @@ async fn set_active(
     Form(form): Form<ActiveForm>,
 ) -> Result<Response, AppError> {
     let cap = admin(&p)?;
-    if id == p.user_id {
-        return Err(AppError::conflict(
-            "own_account",
-            "Vous ne pouvez pas désactiver votre propre compte.",
-        ));
-    }
     let active = form.active == "1";
-    let mut tx = state.db.begin().await?;
-    store::users::set_active(&mut tx, &cap, &actor(&p), state.now(), id, active).await?;
-    tx.commit().await?;
+    admin::set_active(&state, &p, &cap, id, active).await?;
     let msg = if active {
         "compte-reactive"
     } else {
@@ -248,12 +235,12 @@ async fn tokens(
     Query(q): Query<ListQuery>,
 ) -> Result<Html<String>, AppError> {
     let cap = admin(&p)?;
-    let tokens = store::tokens::list_api_tokens(&state.db, &cap)
+    let tokens = admin::api_tokens(&state, &cap)
         .await?
         .into_iter()
         .map(|t| TokenRow {
             id: t.id.to_string(),
-            user: t.user_email.into(),
+            user: t.user_email.to_string(),
             label: t.label,
             prefix: t.prefix,
             created: french_instant(t.created_at),
@@ -275,9 +262,7 @@ async fn revoke_token(
     Id(id): Id,
 ) -> Result<Response, AppError> {
     let cap = admin(&p)?;
-    let mut tx = state.db.begin().await?;
-    store::tokens::revoke_api_token(&mut tx, &cap, &actor(&p), state.now(), id).await?;
-    tx.commit().await?;
+    admin::revoke_token(&state, &p, &cap, id).await?;
     Ok(Redirect::to("/admin/jetons?message=jeton-revoque").into_response())
 }
 
@@ -319,8 +304,7 @@ async fn emails(
         .statut
         .clone()
         .filter(|s| ["sent", "failed", "pending"].contains(&s.as_str()));
-    let (list, total) =
-        store::outbox::list_emails(&state.db, &cap, status.as_deref(), PAGE, q.offset()).await?;
+    let (list, total) = admin::emails(&state, &cap, status.as_deref(), PAGE, q.offset()).await?;
     let emails = list
         .into_iter()
         .map(|e| EmailRow {
@@ -372,47 +356,24 @@ struct Journal {
     error: Option<String>,
 }
 
-fn opt(s: Option<&String>) -> Option<String> {
-    s.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
-}
-
-/// A date from a filter, as the start of that day in Paris.
-fn day_start(s: Option<&String>, field: &str) -> Result<Option<jiff::Timestamp>, String> {
-    let Some(v) = opt(s) else { return Ok(None) };
-    let d: jiff::civil::Date = v
-        .parse()
-        .map_err(|_| format!("Date invalide pour « {field} » : utilisez le format AAAA-MM-JJ."))?;
-    d.to_zoned(domain::clock::paris())
-        .map(|z| Some(z.timestamp()))
-        .map_err(|e| e.to_string())
-}
-
 async fn journal(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
     Query(q): Query<JournalQuery>,
 ) -> Result<Html<String>, AppError> {
-    let scope = p.staff_scope();
-    if scope.is_empty() {
-        return Err(AppError::not_found());
-    }
-    let from = day_start(q.du.as_ref(), "du");
-    let to = day_start(q.au.as_ref(), "au")
-        .map(|t| t.and_then(|t| t.checked_add(jiff::SignedDuration::from_hours(24)).ok()));
-    let (rows, total, error) = match (from, to) {
-        (Ok(from), Ok(to)) => {
-            let filter = store::audit::Filter {
-                departments: scope.codes(),
-                entity: opt(q.entite.as_ref()),
-                action: opt(q.action.as_ref()),
-                actor: opt(q.auteur.as_ref()),
-                from,
-                to,
-                limit: PAGE,
-                offset: (q.page.unwrap_or(1).max(1) - 1) * PAGE,
-                ..Default::default()
-            };
-            let (list, total) = store::audit::list(&state.db, &filter).await?;
+    admin::journal_reader(&p)?;
+    let filter = admin::journal_filter(
+        q.entite.as_deref(),
+        q.action.as_deref(),
+        q.auteur.as_deref(),
+        q.du.as_deref(),
+        q.au.as_deref(),
+        PAGE,
+        (q.page.unwrap_or(1).max(1) - 1) * PAGE,
+    );
+    let (rows, total, error) = match filter {
+        Ok(filter) => {
+            let (list, total) = admin::journal(&state, &p, filter).await?;
             let rows = list
                 .into_iter()
                 .map(|e| JournalRow {
@@ -427,7 +388,7 @@ async fn journal(
                 .collect();
             (rows, total, None)
         }
-        (Err(e), _) | (_, Err(e)) => (Vec::new(), 0, Some(e)),
+        Err(e) => (Vec::new(), 0, Some(e)),
     };
     render(&Journal {
         layout: Layout::new(&auth, "Journal des modifications"),

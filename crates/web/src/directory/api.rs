@@ -1,23 +1,18 @@
 //! The public directory over the API (API.md "Public pages").
 
 use axum::{
-    body::Bytes,
     extract::{Query, State},
     http::header,
     response::{IntoResponse, Response},
 };
-use domain::Platform;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::http::json::Paging;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{
-    AppError, AppState,
-    auth::MaybeUser,
-    network::directory::{DirectoryQuery, json_page},
-};
+use crate::{AppError, AppState, auth::MaybeUser};
+use services::directory::public::{self, PublicTerms};
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(public_promeneurs))
 }
@@ -37,36 +32,15 @@ pub struct PublicQuery {
 }
 
 impl PublicQuery {
-    /// The directory query; unknown values are 422 for the API.
-    pub async fn to_query(&self, state: &AppState) -> Result<DirectoryQuery, AppError> {
-        let nonempty = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
-        let origin = match nonempty(&self.commune) {
-            Some(c) => {
-                let communes = state.communes().await?;
-                let c = communes
-                    .get(c.trim())
-                    .ok_or_else(|| AppError::invalid_field("commune", "Commune inconnue."))?;
-                Some((c.lat, c.lon))
-            }
-            None => None,
-        };
-        Ok(DirectoryQuery {
-            origin,
-            department: nonempty(&self.department),
-            network: match nonempty(&self.network) {
-                Some(n) => Some(
-                    Platform::parse(&n)
-                        .map_err(|e| AppError::invalid_field("network", e.to_string()))?,
-                ),
-                None => None,
-            },
-            theme: nonempty(&self.theme),
-            q: nonempty(&self.q),
-            online_now: matches!(
-                self.online_now.as_deref(),
-                Some("true" | "1" | "on" | "oui")
-            ),
-        })
+    fn terms(&self) -> PublicTerms {
+        PublicTerms {
+            commune: self.commune.clone(),
+            department: self.department.clone(),
+            network: self.network.clone(),
+            theme: self.theme.clone(),
+            q: self.q.clone(),
+            online_now: self.online_now.clone(),
+        }
     }
 }
 
@@ -79,9 +53,6 @@ pub async fn public_promeneurs(
     MaybeUser(_): MaybeUser,
     Query(q): Query<PublicQuery>,
 ) -> Result<Response, AppError> {
-    let now = state.now();
-    let snapshot = state.directory.snapshot(&state.db, now).await?;
-    let query = q.to_query(&state).await?;
     let pg = Paging {
         limit: q.limit,
         offset: q.offset,
@@ -90,15 +61,7 @@ pub async fn public_promeneurs(
         usize::try_from(pg.offset()).unwrap_or(0),
         usize::try_from(pg.limit()).unwrap_or(50),
     );
-    let key = format!("api:{offset}:{limit}:{}", query.cache_key(now, false));
-    let body = if let Some(body) = snapshot.cached(&key) {
-        body
-    } else {
-        let (total, hits) = snapshot.search(&query, now, offset, limit);
-        let body = Bytes::from(json_page(total, &hits));
-        snapshot.remember(key, body.clone());
-        body
-    };
+    let body = public::json_search(&state, &q.terms(), offset, limit).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/json"),

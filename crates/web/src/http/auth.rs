@@ -130,24 +130,11 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
         .map(str::to_owned);
-    let now = state.now();
     if let Some(token) = bearer {
-        let d = digest(&token);
-        match store::tokens::api_token_user(&state.db, &d, now - state.settings.token_lifetime)
-            .await
-        {
-            Ok(Some((user_id, last_used))) => {
-                if let Ok(Some(p)) =
-                    store::users::principal(&state.db, user_id, state.today()).await
-                {
-                    auth.principal = Some(p);
-                    auth.via = Some(Via::Token);
-                    // A script may call many times a second: record the
-                    // use at most once a minute, not one write per call.
-                    if last_used.is_none_or(|t| now.duration_since(t).as_secs() > 60) {
-                        let _ = store::tokens::mark_api_token_used(&state.db, &d, now).await;
-                    }
-                }
+        match services::accounts::token_caller(&state, &token).await {
+            Ok(Some(p)) => {
+                auth.principal = Some(p);
+                auth.via = Some(Via::Token);
             }
             Ok(None) => {}
             Err(e) => return AppError::from(e).into_response_with(&auth),
@@ -162,31 +149,18 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
             .into_response_with(&auth);
         }
     } else if let Some(sid) = cookie(headers, SESSION_COOKIE) {
-        let d = digest(sid);
-        match store::sessions::find(&state.db, &d, now).await {
-            // Past its absolute limit a session is over, however active.
-            Ok(Some(s)) if now.duration_since(s.created_at) < state.settings.session_max => {
-                if let Ok(Some(p)) =
-                    store::users::principal(&state.db, s.user_id, state.today()).await
-                {
-                    auth.principal = Some(p);
-                    auth.via = Some(Via::Session);
-                    auth.csrf = Some(CsrfToken {
-                        value: s.csrf_token,
-                        fresh: false,
-                        used: Arc::default(),
-                    });
-                    // Slide the expiry, at most once a minute, never past
-                    // the absolute limit.
-                    if now.duration_since(s.last_seen_at).as_secs() > 60 {
-                        let until = (now + state.settings.session_ttl)
-                            .min(s.created_at + state.settings.session_max);
-                        let _ = store::sessions::touch(&state.db, &d, now, until).await;
-                    }
-                    auth.session_digest = Some(d);
-                }
+        match services::accounts::session_caller(&state, sid).await {
+            Ok(Some(s)) => {
+                auth.principal = Some(s.principal);
+                auth.via = Some(Via::Session);
+                auth.csrf = Some(CsrfToken {
+                    value: s.csrf_token,
+                    fresh: false,
+                    used: Arc::default(),
+                });
+                auth.session_digest = Some(s.digest);
             }
-            Ok(_) => {}
+            Ok(None) => {}
             Err(e) => return AppError::from(e).into_response_with(&auth),
         }
     }

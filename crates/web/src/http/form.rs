@@ -167,6 +167,21 @@ pub fn rejected(page: &impl askama::Template) -> Result<axum::response::Response
         .into_response())
 }
 
+/// A form refused: on invalid fields (422) the page shown again, built by
+/// `page` with the errors by field, with a 422; any other error as it is.
+pub async fn redisplay<P, F, Fut>(
+    e: impl Into<AppError>,
+    page: F,
+) -> Result<axum::response::Response, AppError>
+where
+    P: askama::Template,
+    F: FnOnce(Errs) -> Fut,
+    Fut: std::future::Future<Output = Result<P, AppError>>,
+{
+    let errors = Errs::from_error(e.into())?;
+    rejected(&page(errors).await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,8 +15,6 @@ pub mod pages;
 pub mod photo;
 pub mod query;
 
-use axum::http::StatusCode;
-
 use crate::AppError;
 
 /// A kind of structure as the forms offer it.
@@ -38,12 +36,5 @@ pub fn kinds() -> Vec<KindOption> {
 
 /// A refused file: too large (413), not a spreadsheet (415), else 422.
 pub fn import_file_error(e: services::imports::FileError) -> AppError {
-    let m = e.0;
-    if m.contains("trop gros") {
-        AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", m)
-    } else if m.contains("tableur reconnu") {
-        AppError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_type", m)
-    } else {
-        AppError::invalid_field("file", m)
-    }
+    services::ServiceError::from(e).into()
 }

@@ -5,22 +5,11 @@ use axum::{
     http::header,
     response::{IntoResponse, Response},
 };
-use uuid::Uuid;
-
-use crate::{AppError, AppState};
+use store::files::StoredFile;
 
 /// A stored photo as a JPEG response.
-pub async fn photo_response(
-    state: &AppState,
-    photo: Option<Uuid>,
-    cache: &'static str,
-) -> Result<Response, AppError> {
-    let file = match photo {
-        Some(id) => store::files::get(&state.db, id).await?,
-        None => None,
-    }
-    .ok_or_else(AppError::not_found)?;
-    Ok((
+pub fn photo_response(file: StoredFile, cache: &'static str) -> Response {
+    (
         [
             (header::CONTENT_TYPE, "image/jpeg"),
             (header::CACHE_CONTROL, cache),
@@ -31,5 +20,5 @@ pub async fn photo_response(
         ],
         file.content,
     )
-        .into_response())
+        .into_response()
 }

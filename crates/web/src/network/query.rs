@@ -4,26 +4,20 @@
 //! (a bad id 404, a bad value 422), so an export checks the caller's scope
 //! before the query, as it always did.
 
-use domain::{DepartmentCode, promeneur::PromeneurStatus};
 use serde::Deserialize;
 use utoipa::IntoParams;
-use uuid::Uuid;
 
-use services::ServiceError;
+use services::{ServiceError, network::filters};
 
 use crate::http::json::Paging;
 
-fn parse_id(s: &str) -> Result<Uuid, ServiceError> {
-    Uuid::parse_str(s).map_err(|_| ServiceError::NotFound)
-}
-
-/// The département of a filter: none when empty, 422 when not a code.
-fn parse_department(d: Option<&str>) -> Result<Option<DepartmentCode>, ServiceError> {
-    match d.map(str::trim).filter(|d| !d.is_empty()) {
-        None => Ok(None),
-        Some(d) => DepartmentCode::parse(d).map(Some).map_err(|_| {
-            ServiceError::invalid_field("department", format!("Département inconnu : « {d} »."))
-        }),
+/// The page asked for, or everything (up to `all`) for an export.
+fn window(limit: Option<i64>, offset: Option<i64>, paging: bool, all: i64) -> (i64, i64) {
+    let pg = Paging { limit, offset };
+    if paging {
+        (pg.limit(), pg.offset())
+    } else {
+        (all, 0)
     }
 }
 
@@ -44,35 +38,16 @@ pub struct StructureQuery {
 
 impl StructureQuery {
     pub fn filter(&self, paging: bool) -> Result<store::structures::Filter, ServiceError> {
-        let pg = Paging {
-            limit: self.limit,
-            offset: self.offset,
-        };
-        Ok(store::structures::Filter {
-            department: parse_department(self.department.as_deref())?,
-            kind: match self.kind.as_deref().filter(|k| !k.is_empty()) {
-                None => None,
-                Some(k) => Some(
-                    domain::StructureKind::parse(k)
-                        .map_err(|e| ServiceError::invalid_field("kind", e.to_string()))?,
-                ),
-            },
-            q: self.q.clone(),
-            include_archived: self.archived.unwrap_or(false),
-            approved: match self.approval.as_deref().unwrap_or("").trim() {
-                "" => None,
-                "pending" => Some(false),
-                "approved" => Some(true),
-                _ => {
-                    return Err(ServiceError::invalid_field(
-                        "approval",
-                        "Valeurs possibles : pending (à valider) ou approved (validées).",
-                    ));
-                }
-            },
-            limit: if paging { pg.limit() } else { 100_000 },
-            offset: if paging { pg.offset() } else { 0 },
-        })
+        let (limit, offset) = window(self.limit, self.offset, paging, 100_000);
+        filters::structures(
+            self.department.as_deref(),
+            self.kind.as_deref(),
+            self.q.as_deref(),
+            self.archived.unwrap_or(false),
+            self.approval.as_deref(),
+            limit,
+            offset,
+        )
     }
 }
 
@@ -93,24 +68,15 @@ impl ConventionQuery {
         today: jiff::civil::Date,
         paging: bool,
     ) -> Result<store::conventions::Filter, ServiceError> {
-        let pg = Paging {
-            limit: self.limit,
-            offset: self.offset,
-        };
-        Ok(store::conventions::Filter {
-            structure_id: match self.structure_id.as_deref().filter(|s| !s.is_empty()) {
-                Some(s) => Some(parse_id(s)?),
-                None => None,
-            },
-            department: parse_department(self.department.as_deref())?,
-            ending_before: self.to_renew.unwrap_or(false).then(|| {
-                today
-                    .checked_add(jiff::ToSpan::days(domain::convention::RENEWAL_WINDOW_DAYS))
-                    .unwrap_or(today)
-            }),
-            limit: if paging { pg.limit() } else { 100_000 },
-            offset: if paging { pg.offset() } else { 0 },
-        })
+        let (limit, offset) = window(self.limit, self.offset, paging, 100_000);
+        filters::conventions(
+            self.department.as_deref(),
+            self.structure_id.as_deref(),
+            self.to_renew.unwrap_or(false),
+            today,
+            limit,
+            offset,
+        )
     }
 }
 
@@ -129,27 +95,15 @@ pub struct PromeneurQuery {
 
 impl PromeneurQuery {
     pub fn filter(&self, paging: bool) -> Result<store::promeneurs::Filter, ServiceError> {
-        let pg = Paging {
-            limit: self.limit,
-            offset: self.offset,
-        };
-        Ok(store::promeneurs::Filter {
-            department: parse_department(self.department.as_deref())?,
-            status: match self.status.as_deref().filter(|s| !s.is_empty()) {
-                Some(s) => Some(
-                    PromeneurStatus::parse(s)
-                        .map_err(|e| ServiceError::invalid_field("status", e.to_string()))?,
-                ),
-                None => None,
-            },
-            structure_id: match self.structure_id.as_deref().filter(|s| !s.is_empty()) {
-                Some(s) => Some(parse_id(s)?),
-                None => None,
-            },
-            q: self.q.clone(),
-            to_confirm: self.to_confirm.unwrap_or(false),
-            limit: if paging { pg.limit() } else { 20_000 },
-            offset: if paging { pg.offset() } else { 0 },
-        })
+        let (limit, offset) = window(self.limit, self.offset, paging, 20_000);
+        filters::promeneurs(
+            self.department.as_deref(),
+            self.status.as_deref(),
+            self.structure_id.as_deref(),
+            self.q.as_deref(),
+            self.to_confirm.unwrap_or(false),
+            limit,
+            offset,
+        )
     }
 }

@@ -36,7 +36,7 @@ async fn home(
     State(state): State<AppState>,
     MaybeUser(auth): MaybeUser,
 ) -> Result<Html<String>, AppError> {
-    let departments = store::reference::departments(&state.db).await?;
+    let departments = services::reference::departments(&state).await?;
     render(&Home {
         layout: Layout::new(&auth, "Accueil"),
         departments,
@@ -68,7 +68,7 @@ async fn communes(
     Query(query): Query<CommuneQuery>,
 ) -> Result<Html<String>, AppError> {
     let q = query.q.trim().chars().take(100).collect::<String>();
-    let departments = store::reference::departments(&state.db).await?;
+    let departments = services::reference::departments(&state).await?;
     let department = if departments.iter().any(|d| d.code == query.department) {
         query.department
     } else {
@@ -77,16 +77,7 @@ async fn communes(
     let (communes, total) = if q.is_empty() {
         (Vec::new(), 0)
     } else {
-        store::reference::search_communes(
-            &state.db,
-            &q,
-            Some(&department)
-                .filter(|d| !d.is_empty())
-                .map(String::as_str),
-            100,
-            0,
-        )
-        .await?
+        services::reference::communes(&state, &q, &department, 100, 0).await?
     };
     let title = if q.is_empty() {
         "Rechercher une commune".to_owned()

@@ -10,8 +10,10 @@ use utoipa::{IntoParams, ToSchema};
 use crate::http::json::{Page, Paging};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::CafForm;
 use crate::{AppError, AppState, auth::CurrentUser};
-use services::network::caf::{CafDraft, pilot, update};
+use services::network::caf::{pilot, update};
+use services::reference;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -50,7 +52,7 @@ impl From<store::reference::Department> for DepartmentOut {
 pub async fn departments(
     State(state): State<AppState>,
 ) -> Result<Json<Page<DepartmentOut>>, AppError> {
-    let items: Vec<DepartmentOut> = store::reference::departments(&state.db)
+    let items: Vec<DepartmentOut> = reference::departments(&state)
         .await?
         .into_iter()
         .map(Into::into)
@@ -66,9 +68,7 @@ pub async fn department(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> Result<Json<DepartmentOut>, AppError> {
-    let d = store::reference::department(&state.db, &code)
-        .await?
-        .ok_or_else(AppError::not_found)?;
+    let d = reference::department(&state, &code).await?;
     Ok(Json(d.into()))
 }
 
@@ -84,42 +84,8 @@ pub async fn update_department(
 ) -> Result<Json<DepartmentOut>, AppError> {
     let cap = pilot(&p, &code)?;
     update(&state, &p, &cap, &form.into()).await?;
-    let d = store::reference::department(&state.db, cap.department.as_str())
-        .await?
-        .ok_or_else(AppError::not_found)?;
+    let d = reference::department(&state, cap.department.as_str()).await?;
     Ok(Json(d.into()))
-}
-
-/// A CAF's details to change; a field left out stays as it is.
-#[derive(Deserialize, Clone, Default, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CafForm {
-    #[serde(default)]
-    pub caf_name: Option<String>,
-    #[serde(default)]
-    pub caf_address: Option<String>,
-    #[serde(default)]
-    pub contact_name: Option<String>,
-    #[serde(default)]
-    pub contact_email: Option<String>,
-    #[serde(default)]
-    pub contact_phone: Option<String>,
-    /// Accepted and ignored (the pages' form sends it).
-    #[serde(default, skip_serializing)]
-    #[schema(ignore)]
-    pub csrf_token: Option<String>,
-}
-
-impl From<CafForm> for CafDraft {
-    fn from(f: CafForm) -> Self {
-        Self {
-            caf_name: f.caf_name,
-            caf_address: f.caf_address,
-            contact_name: f.contact_name,
-            contact_email: f.contact_email,
-            contact_phone: f.contact_phone,
-        }
-    }
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -157,15 +123,8 @@ pub async fn communes(
         limit: q.limit,
         offset: q.offset,
     };
-    let dep = Some(q.department.trim()).filter(|d| !d.is_empty());
-    let (list, total) = store::reference::search_communes(
-        &state.db,
-        q.q.trim(),
-        dep,
-        paging.limit(),
-        paging.offset(),
-    )
-    .await?;
+    let (list, total) =
+        reference::communes(&state, &q.q, &q.department, paging.limit(), paging.offset()).await?;
     let items = list
         .into_iter()
         .map(|c| CommuneOut {

@@ -1,6 +1,7 @@
 //! "Ma Caf": each CAF's own details (name, address, contact), used on
 //! letters and public pages; edited by the CAF's agents.
 
+use super::CafForm;
 use askama::Template;
 use axum::{
     Form, Router,
@@ -9,7 +10,8 @@ use axum::{
     routing::get,
 };
 use serde::Deserialize;
-use services::network::caf::{CafDraft, pilot, update};
+use services::network::caf::{pilot, update};
+use services::reference;
 use store::reference::Department;
 
 use crate::http::form::Errs;
@@ -36,14 +38,7 @@ async fn list(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
 ) -> Result<Html<String>, AppError> {
-    let departments: Vec<Department> = store::reference::departments(&state.db)
-        .await?
-        .into_iter()
-        .filter(|d| p.pilot(&d.code).is_some())
-        .collect();
-    if departments.is_empty() {
-        return Err(AppError::not_found());
-    }
+    let departments = reference::piloted(&state, &p).await?;
     render(&List {
         layout: Layout::new(&auth, "Ma Caf"),
         departments,
@@ -70,46 +65,13 @@ async fn edit_page(
     Query(q): Query<MessageQuery>,
 ) -> Result<Html<String>, AppError> {
     let cap = pilot(&p, &code)?;
-    let d = store::reference::department(&state.db, cap.department.as_str())
-        .await?
-        .ok_or_else(AppError::not_found)?;
+    let d = reference::department(&state, cap.department.as_str()).await?;
     let layout = Layout::new(&auth, d.caf_name.clone()).with_message(q.message.as_deref());
     render(&Edit {
         layout,
         d,
         errors: Errs::default(),
     })
-}
-
-/// The form of the page (its CSRF token included).
-#[derive(Deserialize, Clone, Default)]
-#[serde(deny_unknown_fields)]
-struct CafForm {
-    #[serde(default)]
-    pub caf_name: Option<String>,
-    #[serde(default)]
-    pub caf_address: Option<String>,
-    #[serde(default)]
-    pub contact_name: Option<String>,
-    #[serde(default)]
-    pub contact_email: Option<String>,
-    #[serde(default)]
-    pub contact_phone: Option<String>,
-    #[serde(default)]
-    #[allow(dead_code)]
-    pub csrf_token: Option<String>,
-}
-
-impl From<CafForm> for CafDraft {
-    fn from(f: CafForm) -> Self {
-        Self {
-            caf_name: f.caf_name,
-            caf_address: f.caf_address,
-            contact_name: f.contact_name,
-            contact_email: f.contact_email,
-            contact_phone: f.contact_phone,
-        }
-    }
 }
 
 async fn save(
@@ -124,17 +86,16 @@ async fn save(
             Redirect::to(&format!("/caf/{}?message=enregistre", cap.department)).into_response(),
         ),
         Err(e) => {
-            let errors = Errs::from_error(e.into())?;
-            let mut d = store::reference::department(&state.db, cap.department.as_str())
-                .await?
-                .ok_or_else(AppError::not_found)?;
-            d.contact_email = form.contact_email.unwrap_or_default();
-            let page = Edit {
-                layout: Layout::new(&auth, d.caf_name.clone()),
-                d,
-                errors,
-            };
-            crate::http::form::rejected(&page)
+            crate::http::form::redisplay(e, |errors| async move {
+                let mut d = reference::department(&state, cap.department.as_str()).await?;
+                d.contact_email = form.contact_email.unwrap_or_default();
+                Ok::<_, AppError>(Edit {
+                    layout: Layout::new(&auth, d.caf_name.clone()),
+                    d,
+                    errors,
+                })
+            })
+            .await
         }
     }
 }

@@ -48,30 +48,13 @@ async fn page(MaybeUser(auth): MaybeUser) -> Result<Response, AppError> {
     .into_response())
 }
 
-/// Sign-ups accepted from one address per hour: each sends an e-mail to
-/// the address typed, so a flood would make the platform a spam relay.
-pub const SIGNUPS_PER_HOUR: i64 = 5;
-
 async fn submit(
     State(state): State<AppState>,
     MaybeUser(auth): MaybeUser,
     ClientAddress(address): ClientAddress,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let now = state.now();
-    let n = store::sessions::count_event(
-        &state.db,
-        "signup",
-        &address,
-        now,
-        now - jiff::SignedDuration::from_hours(1),
-    )
-    .await?;
-    if n > SIGNUPS_PER_HOUR {
-        return Err(AppError::too_many(
-            "Trop d'inscriptions ont été envoyées depuis votre connexion : réessayez dans une heure.",
-        ));
-    }
+    signup::throttle(&state, &address).await?;
     let d = SignupDraft {
         name: f.get("name").to_owned(),
         email: f.get("email").to_owned(),

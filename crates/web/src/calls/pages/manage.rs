@@ -184,14 +184,14 @@ async fn create(
             Ok(Redirect::to(&format!("/gestion/appels/{id}?message=appel-cree")).into_response())
         }
         Err(e) => {
-            let errors = Errs::from_error(e)?;
-            let form = form_from_post(&state, &p, &f, &[])
-                .await?
-                .with_errors(errors);
-            crate::http::form::rejected(&NewPage {
-                layout: Layout::new(&auth, "Erreur : nouvel appel à candidatures"),
-                form,
+            crate::http::form::redisplay(e, |errors| async move {
+                let form = form_from_post(&state, &p, &f, &[]).await?;
+                Ok::<_, AppError>(NewPage {
+                    layout: Layout::new(&auth, "Erreur : nouvel appel à candidatures"),
+                    form: form.with_errors(errors),
+                })
             })
+            .await
         }
     }
 }

@@ -13,21 +13,17 @@ use axum::{
     response::{Html, IntoResponse, Response},
     routing::get,
 };
-use domain::{Platform, presence::open_now, text::search_key};
+use domain::{Platform, presence::open_now};
 use jiff::Timestamp;
 use serde::Deserialize;
-use store::reference::Commune;
 use uuid::Uuid;
 
 use crate::{
     AppError, AppState,
     auth::MaybeUser,
-    network::{
-        directory::{
-            DirectoryQuery, Entry,
-            map::{self, Marker, Origin},
-        },
-        input::CommuneIndex,
+    network::directory::{
+        DirectoryQuery, Entry,
+        map::{self, Marker, Origin},
     },
     view::{Layout, render},
 };
@@ -109,91 +105,6 @@ impl Search {
         }
         pairs.retain(|(_, v)| !v.is_empty());
         serde_urlencoded::to_string(pairs).unwrap_or_default()
-    }
-}
-
-/// Where the distances are measured from, and what to say when the place
-/// typed is not one commune.
-#[derive(Default)]
-struct Place<'a> {
-    origin: Option<&'a Commune>,
-    notice: Option<String>,
-    suggestions: Vec<&'a Commune>,
-}
-
-/// Resolves the place typed (`ou`: a name, a postal code, "03200 Vichy") or
-/// given by a link (`commune`: an INSEE code).
-fn locate<'a>(communes: &'a CommuneIndex, ou: &str, insee: &str) -> Place<'a> {
-    if ou.is_empty() {
-        return match (insee.is_empty(), communes.get(insee)) {
-            (true, _) => Place::default(),
-            (false, Some(c)) => Place {
-                origin: Some(c),
-                ..Place::default()
-            },
-            (false, None) => Place {
-                notice: Some(
-                    "Cette commune n'est pas dans l'Allier ni dans le Puy-de-Dôme : voici tous les promeneurs."
-                        .to_owned(),
-                ),
-                ..Place::default()
-            },
-        };
-    }
-    // Five digits typed by a person are a postal code (03200 is Vichy's,
-    // and also the INSEE code of Neuvy): several communes may share it.
-    if ou.len() == 5 && ou.bytes().all(|b| b.is_ascii_digit()) {
-        let shared: Vec<&Commune> = communes
-            .suggest(ou, 20)
-            .into_iter()
-            .filter(|c| c.postal_codes.split_whitespace().any(|p| p == ou))
-            .collect();
-        match shared.as_slice() {
-            [] => {}
-            [one] => {
-                return Place {
-                    origin: Some(one),
-                    ..Place::default()
-                };
-            }
-            [first, others @ ..] => {
-                // Neighbours: the most populous one is a fair centre.
-                return Place {
-                    origin: Some(first),
-                    notice: Some(format!(
-                        "Le code postal {ou} couvre plusieurs communes : les distances sont comptées depuis {}. Tu habites ailleurs ? Choisis ta commune :",
-                        first.name
-                    )),
-                    suggestions: others.iter().take(8).copied().collect(),
-                };
-            }
-        }
-    }
-    if let Ok(c) = communes.resolve(ou) {
-        return Place {
-            origin: Some(c),
-            ..Place::default()
-        };
-    }
-    let suggestions = communes.suggest(ou, 6);
-    let key = search_key(ou);
-    let homonyms = suggestions
-        .iter()
-        .filter(|c| search_key(&c.name) == key)
-        .count();
-    let notice = if homonyms > 1 {
-        format!("Plusieurs communes s'appellent « {ou} ». Choisis la tienne :")
-    } else if suggestions.is_empty() {
-        format!(
-            "On ne trouve pas « {ou} » dans l'Allier ni dans le Puy-de-Dôme. Vérifie l'orthographe ou essaie ton code postal. En attendant, voici tous les promeneurs."
-        )
-    } else {
-        format!("On ne trouve pas exactement « {ou} ». Tu voulais dire :")
-    };
-    Place {
-        origin: None,
-        notice: Some(notice),
-        suggestions,
     }
 }
 
@@ -293,10 +204,9 @@ fn distance_words(km: f64) -> String {
 }
 
 async fn theme_labels(state: &AppState) -> Result<Vec<Choice>, AppError> {
-    Ok(store::promeneurs::themes(&state.db)
+    Ok(services::network::themes::active_themes(state)
         .await?
         .into_iter()
-        .filter(|t| !t.archived)
         .map(|t| Choice {
             value: t.slug,
             label: t.label,
@@ -358,9 +268,9 @@ async fn directory_page(
 ) -> Result<Html<String>, AppError> {
     let search = search.tidy();
     let communes = state.communes().await?;
-    let departments = store::reference::departments(&state.db).await?;
+    let departments = services::reference::departments(state).await?;
     let themes = theme_labels(state).await?;
-    let place = locate(&communes, &search.ou, &search.commune);
+    let place = services::network::place::locate(&communes, &search.ou, &search.commune);
 
     let department = departments
         .iter()

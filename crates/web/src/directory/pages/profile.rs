@@ -55,12 +55,6 @@ pub(super) async fn photo(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let id = public_id(&id)?;
-    let snapshot = state.directory.snapshot(&state.db, state.now()).await?;
-    if !snapshot.get(id).is_some_and(|e| e.has_photo) {
-        return Err(AppError::not_found());
-    }
-    let promeneur = store::promeneurs::find_any(&state.db, id)
-        .await?
-        .ok_or_else(AppError::not_found)?;
-    photo_response(&state, promeneur.photo_id, "public, max-age=300").await
+    let file = services::directory::public::photo(&state, id).await?;
+    Ok(photo_response(file, "public, max-age=300"))
 }

@@ -16,6 +16,7 @@ use crate::{
     auth::MaybeUser,
     view::{Layout, render},
 };
+use services::directory::public;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -52,7 +53,7 @@ pub(super) async fn verify_form(
         })?
         .into_response());
     }
-    match store::promeneurs::normalise_code(&typed) {
+    match public::normalise_code(&typed) {
         Some(code) => Ok(Redirect::to(&format!("/verifier/{code}")).into_response()),
         None => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -84,7 +85,7 @@ pub(super) async fn verify(
     MaybeUser(auth): MaybeUser,
     Path(typed): Path<String>,
 ) -> Result<Response, AppError> {
-    let Some(code) = store::promeneurs::normalise_code(&typed) else {
+    let Some(code) = public::normalise_code(&typed) else {
         return unknown_code(&auth, &typed);
     };
     if code != typed {
@@ -106,17 +107,12 @@ pub(super) async fn verify(
         })?
         .into_response());
     }
-    // A structure waiting for the CAF's approval has nothing public, not
-    // even the names of its promeneurs: their codes are unknown.
-    match store::promeneurs::find_by_code(&state.db, &code)
-        .await?
-        .filter(|p| p.structure_approved)
-    {
-        Some(p) => Ok(render(&VerifyPage {
+    match public::name_behind_code(&state, &code).await? {
+        Some(name) => Ok(render(&VerifyPage {
             layout: Layout::new(&auth, "Pas ou plus Promeneur du Net"),
             code,
             genuine: None,
-            not_active: Some(format!("{} {}", p.first_name, p.last_name)),
+            not_active: Some(name),
         })?
         .into_response()),
         None => unknown_code(&auth, &code),
@@ -139,7 +135,7 @@ pub(super) async fn qr(
     State(state): State<AppState>,
     Path(typed): Path<String>,
 ) -> Result<Response, AppError> {
-    let code = store::promeneurs::normalise_code(&typed).ok_or_else(AppError::not_found)?;
+    let code = public::normalise_code(&typed).ok_or_else(AppError::not_found)?;
     let snapshot = state.directory.snapshot(&state.db, state.now()).await?;
     let entry = snapshot.by_code(&code).ok_or_else(AppError::not_found)?;
     let url = format!("{}/verifier/{code}", state.settings.base_url);

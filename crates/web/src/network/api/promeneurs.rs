@@ -22,7 +22,7 @@ use crate::{
     network::{input::PromeneurDraft, photo::photo_response, query::PromeneurQuery},
 };
 use services::network::draft_of;
-use services::network::promeneurs;
+use services::network::{lists, promeneurs};
 
 #[utoipa::path(get, path = "/api/v1/promeneurs", tag = "network", params(PromeneurQuery),
     responses((status = 200, body = Page<PromeneurOut>)))]
@@ -31,11 +31,10 @@ pub async fn list_promeneurs(
     CurrentUser(p, _): CurrentUser,
     Query(q): Query<PromeneurQuery>,
 ) -> Result<Json<Page<PromeneurOut>>, AppError> {
-    let scope = p.network_scope();
-    if scope.is_empty() {
+    if p.network_scope().is_empty() {
         return Err(AppError::not_found());
     }
-    let (items, total) = store::promeneurs::list(&state.db, &scope, &q.filter(true)?).await?;
+    let (items, total) = lists::promeneurs(&state, &p, &q.filter(true)?).await?;
     Ok(Json(Page {
         items: items
             .into_iter()
@@ -248,7 +247,7 @@ pub async fn history(
     Id(id): Id,
 ) -> Result<Json<Page<StatusChangeOut>>, AppError> {
     let x = promeneurs::promeneur(&state, &p, id).await?;
-    let items: Vec<StatusChangeOut> = store::promeneurs::status_history(&state.db, x.id)
+    let items: Vec<StatusChangeOut> = lists::status_history(&state, &x)
         .await?
         .into_iter()
         .map(|h| StatusChangeOut {
@@ -298,7 +297,8 @@ pub async fn get_photo(
     Id(id): Id,
 ) -> Result<Response, AppError> {
     let x = promeneurs::promeneur(&state, &p, id).await?;
-    photo_response(&state, x.photo_id, "private, max-age=60").await
+    let file = services::files::stored(&state, x.photo_id).await?;
+    Ok(photo_response(file, "private, max-age=60"))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -309,10 +309,9 @@ pub struct ThemeOut {
 
 #[utoipa::path(get, path = "/api/v1/themes", tag = "network", responses((status = 200, body = Page<ThemeOut>)))]
 pub async fn themes(State(state): State<AppState>) -> Result<Json<Page<ThemeOut>>, AppError> {
-    let items: Vec<ThemeOut> = store::promeneurs::themes(&state.db)
+    let items: Vec<ThemeOut> = services::network::themes::active_themes(&state)
         .await?
         .into_iter()
-        .filter(|t| !t.archived)
         .map(|t| ThemeOut {
             slug: t.slug,
             label: t.label,

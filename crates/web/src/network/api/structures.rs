@@ -20,7 +20,7 @@ use crate::{
         query::{ConventionQuery, StructureQuery},
     },
 };
-use services::network::{conventions, structures};
+use services::network::{conventions, lists, structures};
 
 #[derive(Serialize, ToSchema)]
 pub struct StructureOut {
@@ -112,11 +112,10 @@ pub async fn list_structures(
     CurrentUser(p, _): CurrentUser,
     Query(q): Query<StructureQuery>,
 ) -> Result<Json<Page<StructureOut>>, AppError> {
-    let scope = p.structure_scope();
-    if scope.is_empty() {
+    if p.structure_scope().is_empty() {
         return Err(AppError::not_found());
     }
-    let (items, total) = store::structures::list(&state.db, &scope, &q.filter(true)?).await?;
+    let (items, total) = lists::structures(&state, &p, &q.filter(true)?).await?;
     Ok(Json(Page {
         items: items.into_iter().map(structure_out).collect(),
         total,
@@ -236,9 +235,7 @@ pub async fn create_convention(
         None,
     )
     .await?;
-    let c = store::conventions::find(&state.db, &p.structure_scope(), cid)
-        .await?
-        .ok_or_else(AppError::not_found)?;
+    let c = lists::convention(&state, &p, cid).await?;
     Ok((StatusCode::CREATED, Json(convention_out(c, state.today()))))
 }
 
@@ -259,9 +256,7 @@ pub async fn sign_convention(
     Json(input): Json<SignatureIn>,
 ) -> Result<Json<ConventionOut>, AppError> {
     conventions::sign_convention(&state, &p, id, &input.signed_on, None).await?;
-    let c = store::conventions::find(&state.db, &p.structure_scope(), id)
-        .await?
-        .ok_or_else(AppError::not_found)?;
+    let c = lists::convention(&state, &p, id).await?;
     Ok(Json(convention_out(c, state.today())))
 }
 
@@ -272,13 +267,11 @@ pub async fn list_conventions(
     CurrentUser(p, _): CurrentUser,
     Query(q): Query<ConventionQuery>,
 ) -> Result<Json<Page<ConventionOut>>, AppError> {
-    let scope = p.structure_scope();
-    if scope.is_empty() {
+    if p.structure_scope().is_empty() {
         return Err(AppError::not_found());
     }
     let today = state.today();
-    let (items, total) =
-        store::conventions::list(&state.db, &scope, &q.filter(today, true)?).await?;
+    let (items, total) = lists::conventions(&state, &p, &q.filter(today, true)?).await?;
     Ok(Json(Page {
         items: items
             .into_iter()
@@ -297,16 +290,7 @@ pub async fn structure_conventions(
 ) -> Result<Json<Page<ConventionOut>>, AppError> {
     let s = structures::structure(&state, &p, id).await?;
     let today = state.today();
-    let (items, total) = store::conventions::list(
-        &state.db,
-        &p.structure_scope(),
-        &store::conventions::Filter {
-            structure_id: Some(s.id),
-            limit: 500,
-            ..Default::default()
-        },
-    )
-    .await?;
+    let (items, total) = lists::conventions_of(&state, &p, &s, 500).await?;
     Ok(Json(Page {
         items: items
             .into_iter()

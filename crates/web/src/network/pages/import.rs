@@ -2,8 +2,6 @@
 //! by row and column (nothing written), confirmation, progress for large
 //! files, the result.
 
-use std::sync::Arc;
-
 use askama::Template;
 use axum::{
     Router,
@@ -13,8 +11,7 @@ use axum::{
     routing::get,
 };
 use domain::Principal;
-use services::accounts::actor;
-use services::imports::{self as import, Kind, Plan, PlannedRow, RowError};
+use services::imports::{self as import, Kind, Plan, PlannedRow, RowError, batch::Confirmed};
 use uuid::Uuid;
 
 use super::read_multipart;
@@ -26,9 +23,6 @@ use crate::{
     network::import_file_error,
     view::{Layout, render},
 };
-
-/// Above this many rows, the import runs in the background with progress.
-const BACKGROUND_ROWS: usize = 300;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -180,17 +174,7 @@ async fn upload(
         )
             .into_response());
     }
-    let mut tx = state.db.begin().await?;
-    let batch = store::imports::create(
-        &mut tx,
-        state.now(),
-        p.user_id,
-        kind.as_str(),
-        &file_name,
-        &bytes,
-    )
-    .await?;
-    tx.commit().await?;
+    let batch = import::keep_batch(&state, p.user_id, kind, &file_name, &bytes).await?;
     render(&report(&auth, &plan, &file_name, Some(batch))).map(IntoResponse::into_response)
 }
 
@@ -201,83 +185,14 @@ async fn confirm(
     _f: Fields,
 ) -> Result<Response, AppError> {
     staff(&p)?;
-    let batch = store::imports::find(&state.db, p.user_id, id)
-        .await?
-        .ok_or_else(AppError::not_found)?;
-    let running = state
-        .import_progress
-        .0
-        .lock()
-        .expect("progress lock")
-        .contains_key(&id);
-    if batch.status != "pending" || running {
-        // A second click: show where the first one is.
-        return Ok(Redirect::to(&format!("/reseau/import/{id}")).into_response());
-    }
-    let kind = Kind::parse(&batch.kind).ok_or_else(AppError::not_found)?;
-    let communes = state.communes().await?;
-    // The data may have changed since the preview: check again.
-    let plan = import::plan(
-        &state.db,
-        &p,
-        &communes,
-        kind,
-        &batch.content,
-        &state.settings.sandbox,
-    )
-    .await
-    .map_err(import_file_error)?;
-    if !plan.is_valid() {
-        return Ok((
+    match import::batch::confirm(&state, &p, id, &state.import_progress).await? {
+        Confirmed::Invalid(plan, file_name) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            render(&report(&auth, &plan, &batch.file_name, None))?,
+            render(&report(&auth, &plan, &file_name, None))?,
         )
-            .into_response());
+            .into_response()),
+        Confirmed::Started => Ok(Redirect::to(&format!("/reseau/import/{id}")).into_response()),
     }
-    let total = plan.rows.len();
-    state
-        .import_progress
-        .0
-        .lock()
-        .expect("progress lock")
-        .insert(id, (0, total));
-    let task_state = state.clone();
-    let task = async move {
-        let progress = Arc::clone(&task_state.import_progress);
-        let report = move |done: usize| {
-            if let Some(e) = progress.0.lock().expect("progress lock").get_mut(&id) {
-                e.0 = done;
-            }
-        };
-        let result = import::apply(
-            &task_state.db,
-            &p,
-            &actor(&p),
-            task_state.now(),
-            task_state.today(),
-            &plan,
-            Some(id),
-            &report,
-        )
-        .await;
-        task_state.directory.invalidate();
-        task_state
-            .import_progress
-            .0
-            .lock()
-            .expect("progress lock")
-            .remove(&id);
-        if let Err(e) = &result {
-            tracing::error!(error = %e, batch = %id, "import failed");
-        }
-        result
-    };
-    if total > BACKGROUND_ROWS {
-        tokio::spawn(task);
-        return Ok(Redirect::to(&format!("/reseau/import/{id}")).into_response());
-    }
-    task.await?;
-    Ok(Redirect::to(&format!("/reseau/import/{id}")).into_response())
 }
 
 #[derive(Template)]
@@ -300,16 +215,8 @@ async fn status_page(
     Id(id): Id,
 ) -> Result<Html<String>, AppError> {
     staff(&p)?;
-    let batch = store::imports::find(&state.db, p.user_id, id)
-        .await?
-        .ok_or_else(AppError::not_found)?;
-    let progress = state
-        .import_progress
-        .0
-        .lock()
-        .expect("progress lock")
-        .get(&id)
-        .copied();
+    let batch = import::batch(&state, p.user_id, id).await?;
+    let progress = state.import_progress.of(id);
     let running = progress.is_some();
     let (done, total) = progress.unwrap_or((0, 0));
     let title = if running {

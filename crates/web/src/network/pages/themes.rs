@@ -17,7 +17,7 @@ use crate::{
     auth::{Auth, CurrentUser},
     view::{Layout, render},
 };
-use services::accounts::actor;
+use services::network::themes::{self, ThemeDraft};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/admin/themes", get(page).post(save))
@@ -49,7 +49,7 @@ async fn render_page(
     };
     render(&Page {
         layout: Layout::new(auth, title).with_message(message),
-        themes: store::promeneurs::themes(&state.db).await?,
+        themes: themes::themes(state).await?,
         error,
     })
 }
@@ -69,37 +69,17 @@ async fn save(
     CurrentUser(p, auth): CurrentUser,
     fields: Fields,
 ) -> Result<Response, AppError> {
-    let cap = p.admin().ok_or_else(AppError::not_found)?;
-    let label = fields.get("label").trim().to_owned();
-    let slug = match fields.get("slug").trim() {
-        "" => domain::text::search_key(&label).replace(' ', "_"),
-        s => s.to_owned(),
+    p.admin().ok_or_else(AppError::not_found)?;
+    let d = ThemeDraft {
+        slug: fields.get("slug").to_owned(),
+        label: fields.get("label").to_owned(),
+        position: fields.get("position").to_owned(),
+        archived: fields.checked("archived"),
     };
-    let bad = |m: &str| -> Result<Response, AppError> { Err(AppError::invalid_field("label", m)) };
-    let outcome = if label.is_empty() || label.chars().count() > 80 {
-        bad("Le libellé doit compter de 1 à 80 caractères.")
-    } else if slug.is_empty()
-        || !slug
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-    {
-        bad(
-            "Le code ne peut contenir que des lettres minuscules sans accent, des chiffres et « _ ».",
-        )
-    } else {
-        let position = fields.get("position").trim().parse().unwrap_or(100);
-        let theme = Theme {
-            slug,
-            label,
-            position,
-            archived: fields.checked("archived"),
-        };
-        let mut tx = state.db.begin().await?;
-        store::promeneurs::save_theme(&mut tx, &cap, &actor(&p), state.now(), &theme).await?;
-        tx.commit().await?;
-        state.directory.invalidate();
-        Ok(Redirect::to("/admin/themes?message=enregistre").into_response())
-    };
+    let outcome = themes::save_theme(&state, &p, &d)
+        .await
+        .map(|()| Redirect::to("/admin/themes?message=enregistre").into_response())
+        .map_err(AppError::from);
     match outcome {
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
             let msg = e.fields.values().next().cloned().unwrap_or(e.message);

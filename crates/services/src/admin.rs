@@ -1,0 +1,153 @@
+//! Administration: accounts (list, deactivation), API tokens, the e-mail
+//! log, and the audit journal (also open to CAF agents and coordinators,
+//! scoped to their départements). Pages and API call the same functions.
+
+use domain::{AdminCap, Principal};
+use jiff::{SignedDuration, Timestamp, civil::Date};
+use store::{
+    audit::{Entry, Filter},
+    outbox::EmailLog,
+    tokens::ApiToken,
+    users::User,
+};
+use uuid::Uuid;
+
+use crate::{Ctx, ServiceError, accounts::actor};
+
+/// The capability of an administrator; anyone else is told the thing does
+/// not exist.
+pub fn admin(p: &Principal) -> Result<AdminCap, ServiceError> {
+    p.admin().ok_or(ServiceError::NotFound)
+}
+
+/// Every account, newest first.
+pub async fn users(
+    ctx: &Ctx,
+    cap: &AdminCap,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<User>, i64), ServiceError> {
+    Ok(store::users::list(&ctx.db, cap, limit, offset).await?)
+}
+
+/// Deactivates or reactivates an account (never one's own).
+pub async fn set_active(
+    ctx: &Ctx,
+    p: &Principal,
+    cap: &AdminCap,
+    user_id: Uuid,
+    active: bool,
+) -> Result<(), ServiceError> {
+    if user_id == p.user_id {
+        return Err(ServiceError::conflict(
+            "own_account",
+            "Vous ne pouvez pas désactiver votre propre compte.",
+        ));
+    }
+    let mut tx = ctx.db.begin().await?;
+    store::users::set_active(&mut tx, cap, &actor(p), ctx.now(), user_id, active).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Every API token, newest first.
+pub async fn api_tokens(ctx: &Ctx, cap: &AdminCap) -> Result<Vec<ApiToken>, ServiceError> {
+    Ok(store::tokens::list_api_tokens(&ctx.db, cap).await?)
+}
+
+/// Revokes a live token (unknown or already revoked: not found).
+pub async fn revoke_token(
+    ctx: &Ctx,
+    p: &Principal,
+    cap: &AdminCap,
+    id: Uuid,
+) -> Result<(), ServiceError> {
+    let mut tx = ctx.db.begin().await?;
+    store::tokens::revoke_api_token(&mut tx, cap, &actor(p), ctx.now(), id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The e-mail log, newest first, optionally by status.
+pub async fn emails(
+    ctx: &Ctx,
+    cap: &AdminCap,
+    status: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<EmailLog>, i64), ServiceError> {
+    Ok(store::outbox::list_emails(&ctx.db, cap, status, limit, offset).await?)
+}
+
+/// Who may read the journal: staff (its départements; administrators all).
+pub fn journal_reader(p: &Principal) -> Result<(), ServiceError> {
+    if p.staff_scope().is_empty() {
+        return Err(ServiceError::NotFound);
+    }
+    Ok(())
+}
+
+/// The journal within the caller's scope (`filter.departments` is set
+/// here).
+pub async fn journal(
+    ctx: &Ctx,
+    p: &Principal,
+    mut filter: Filter,
+) -> Result<(Vec<Entry>, i64), ServiceError> {
+    journal_reader(p)?;
+    filter.departments = p.staff_scope().codes();
+    Ok(store::audit::list(&ctx.db, &filter).await?)
+}
+
+fn non_empty(s: Option<&str>) -> Option<String> {
+    s.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// A date of a filter, as the start of that day in Paris (`plus_one`: of
+/// the next day, for an inclusive end), or a French message.
+fn paris_day(s: Option<&str>, field: &str, plus_one: bool) -> Result<Option<Timestamp>, String> {
+    let Some(v) = non_empty(s) else {
+        return Ok(None);
+    };
+    let d: Date = v
+        .parse()
+        .map_err(|_| format!("Date invalide pour « {field} » : utilisez le format AAAA-MM-JJ."))?;
+    let start = d
+        .to_zoned(domain::clock::paris())
+        .map(|z| z.timestamp())
+        .map_err(|e| e.to_string())?;
+    Ok(if plus_one {
+        start.checked_add(SignedDuration::from_hours(24)).ok()
+    } else {
+        Some(start)
+    })
+}
+
+/// The journal's filter as a page types it (words and days), or the French
+/// message of a date that cannot be read.
+pub fn journal_filter(
+    entity: Option<&str>,
+    action: Option<&str>,
+    actor: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<Filter, String> {
+    let from = paris_day(from, "du", false);
+    let to = paris_day(to, "au", true);
+    let (from, to) = match (from, to) {
+        (Ok(f), Ok(t)) => (f, t),
+        (Err(e), _) | (_, Err(e)) => return Err(e),
+    };
+    Ok(Filter {
+        entity: non_empty(entity),
+        action: non_empty(action),
+        actor: non_empty(actor),
+        from,
+        to,
+        limit,
+        offset,
+        ..Filter::default()
+    })
+}

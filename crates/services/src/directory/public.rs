@@ -1,0 +1,99 @@
+//! What the public pages and API of the directory read: the search as
+//! JSON, the verification codes, the photos.
+
+use bytes::Bytes;
+use domain::Platform;
+use store::files::StoredFile;
+use uuid::Uuid;
+
+use super::{DirectoryQuery, json_page};
+use crate::{Ctx, ServiceError};
+
+/// A verification code as typed ("7kx4 9qpm"), in its printed form
+/// ("7KX4-9QPM"), or `None` when it cannot be one.
+pub fn normalise_code(typed: &str) -> Option<String> {
+    store::promeneurs::normalise_code(typed)
+}
+
+/// The name of a promeneur who has this code but is not (or no longer)
+/// public. A structure waiting for the CAF's approval has nothing public,
+/// not even the names of its promeneurs: their codes are unknown.
+pub async fn name_behind_code(ctx: &Ctx, code: &str) -> Result<Option<String>, ServiceError> {
+    Ok(store::promeneurs::find_by_code(&ctx.db, code)
+        .await?
+        .filter(|p| p.structure_approved)
+        .map(|p| format!("{} {}", p.first_name, p.last_name)))
+}
+
+/// The photo of a public promeneur (anyone else: not found).
+pub async fn photo(ctx: &Ctx, id: Uuid) -> Result<StoredFile, ServiceError> {
+    let snapshot = ctx.directory.snapshot(&ctx.db, ctx.now()).await?;
+    if !snapshot.get(id).is_some_and(|e| e.has_photo) {
+        return Err(ServiceError::NotFound);
+    }
+    let promeneur = store::promeneurs::find_any(&ctx.db, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    crate::files::stored(ctx, promeneur.photo_id).await
+}
+
+/// The public search as the API's query string types it.
+#[derive(Debug, Clone, Default)]
+pub struct PublicTerms {
+    /// INSEE code of the commune to sort by distance from.
+    pub commune: Option<String>,
+    pub department: Option<String>,
+    pub network: Option<String>,
+    pub theme: Option<String>,
+    pub q: Option<String>,
+    pub online_now: Option<String>,
+}
+
+/// The directory query of `t`; unknown values are invalid fields.
+pub async fn query_of(ctx: &Ctx, t: &PublicTerms) -> Result<DirectoryQuery, ServiceError> {
+    let nonempty = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+    let origin = match nonempty(&t.commune) {
+        Some(c) => {
+            let communes = ctx.communes().await?;
+            let c = communes
+                .get(c.trim())
+                .ok_or_else(|| ServiceError::invalid_field("commune", "Commune inconnue."))?;
+            Some((c.lat, c.lon))
+        }
+        None => None,
+    };
+    Ok(DirectoryQuery {
+        origin,
+        department: nonempty(&t.department),
+        network: nonempty(&t.network)
+            .map(|n| {
+                Platform::parse(&n)
+                    .map_err(|e| ServiceError::invalid_field("network", e.to_string()))
+            })
+            .transpose()?,
+        theme: nonempty(&t.theme),
+        q: nonempty(&t.q),
+        online_now: matches!(t.online_now.as_deref(), Some("true" | "1" | "on" | "oui")),
+    })
+}
+
+/// A page of the public directory as JSON (`{items, total}`), from the
+/// snapshot's cache when it holds the answer.
+pub async fn json_search(
+    ctx: &Ctx,
+    t: &PublicTerms,
+    offset: usize,
+    limit: usize,
+) -> Result<Bytes, ServiceError> {
+    let now = ctx.now();
+    let snapshot = ctx.directory.snapshot(&ctx.db, now).await?;
+    let query = query_of(ctx, t).await?;
+    let key = format!("api:{offset}:{limit}:{}", query.cache_key(now, false));
+    if let Some(body) = snapshot.cached(&key) {
+        return Ok(body);
+    }
+    let (total, hits) = snapshot.search(&query, now, offset, limit);
+    let body = Bytes::from(json_page(total, &hits));
+    snapshot.remember(key, body.clone());
+    Ok(body)
+}
