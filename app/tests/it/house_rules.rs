@@ -34,7 +34,6 @@ const MAX_LINES: usize = 600;
 /// raise a figure; lower the figure when a file shrinks, remove the entry
 /// when it is under the limit.
 const LONG_FILES: &[(&str, usize)] = &[
-    ("crates/store/src/committee.rs", 627),
     ("crates/store/src/promeneurs.rs", 1062),
     ("crates/web/src/network/pages/promeneurs.rs", 923),
     ("crates/web/src/network/pages/structures.rs", 687),
@@ -54,7 +53,7 @@ const PAGES_API: &[&str] = &[];
 /// The highest share of `crates/web` in the non-test Rust lines, in
 /// percent, to one decimal (a ratchet: lower it when the share falls; the
 /// target is under 35).
-const WEB_SHARE_MAX: f64 = 36.4;
+const WEB_SHARE_MAX: f64 = 35.7;
 
 // ---------------------------------------------------------------- sources
 

@@ -6,7 +6,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use domain::{
-    ApplicantCap,
+    ApplicantCap, CallStaffCap,
     call::{ApplicationStatus, Transition},
 };
 
@@ -47,16 +47,19 @@ pub async fn messages(db: &Db, application_id: Uuid) -> Result<Vec<Message>, Sto
     }))
 }
 
-async fn add_message(
+/// Adds a message to the thread from `side`, with its audit entry
+/// `action`.
+async fn post(
     tx: &mut Tx,
     actor: &Actor,
     now: Timestamp,
     application_id: Uuid,
     side: &str,
+    action: &str,
     body: &str,
 ) -> Result<Uuid, StoreError> {
     let id = Uuid::now_v7();
-    write!(tx, c => {
+    write!(&mut *tx, c => {
         sqlx::query("INSERT INTO application_messages (id, application_id, author_id, side, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(id)
             .bind(application_id)
@@ -68,18 +71,32 @@ async fn add_message(
             .await?
             .rows_affected()
     });
+    audit::log(
+        tx,
+        actor,
+        now,
+        action,
+        "application",
+        application_id,
+        None,
+        json!({"message_id": id}),
+    )
+    .await?;
     Ok(id)
 }
 
-/// Staff ask for a complement: the status moves and the message is kept
-/// (`Conflict("status")` when the application is not filed).
+/// Staff of the application's call ask for a complement: the status moves
+/// and the message is kept (`Conflict("status")` when the application is
+/// not filed).
 pub async fn request_complement(
     tx: &mut Tx,
+    cap: &CallStaffCap,
     actor: &Actor,
     now: Timestamp,
     application_id: Uuid,
     message: &str,
 ) -> Result<Uuid, StoreError> {
+    crate::staff::check_application(tx, cap, application_id).await?;
     let n = write!(&mut *tx, c => {
         sqlx::query(sqlx::AssertSqlSafe(transition_sql(Transition::RequestComplement, "updated_at = $2")))
             .bind(application_id)
@@ -91,19 +108,16 @@ pub async fn request_complement(
     if n == 0 {
         return Err(StoreError::Conflict("status"));
     }
-    let id = add_message(tx, actor, now, application_id, "staff", message).await?;
-    audit::log(
+    post(
         tx,
         actor,
         now,
-        "request_complement",
-        "application",
         application_id,
-        None,
-        json!({"message_id": id}),
+        "staff",
+        "request_complement",
+        message,
     )
-    .await?;
-    Ok(id)
+    .await
 }
 
 /// The applicant's answer in the thread (while a complement is asked).
@@ -125,19 +139,16 @@ pub async fn answer(
     if asked == 0 {
         return Err(StoreError::Conflict("status"));
     }
-    let id = add_message(tx, actor, now, application_id, "applicant", message).await?;
-    audit::log(
+    post(
         tx,
         actor,
         now,
-        "answer",
-        "application",
         application_id,
-        None,
-        json!({"message_id": id}),
+        "applicant",
+        "answer",
+        message,
     )
-    .await?;
-    Ok(id)
+    .await
 }
 
 /// The applicant withdraws (`Conflict("status")` once final).
@@ -173,13 +184,16 @@ pub async fn withdraw(
     .await
 }
 
-/// Staff start examining a filed application (`submitted → under_review`).
+/// Staff of the application's call start examining it (`submitted →
+/// under_review`).
 pub async fn start_review(
     tx: &mut Tx,
+    cap: &CallStaffCap,
     actor: &Actor,
     now: Timestamp,
     application_id: Uuid,
 ) -> Result<(), StoreError> {
+    crate::staff::check_application(tx, cap, application_id).await?;
     let n = write!(&mut *tx, c => {
         sqlx::query(sqlx::AssertSqlSafe(transition_sql(Transition::StartReview, "updated_at = $2")))
             .bind(application_id)
