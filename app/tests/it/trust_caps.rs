@@ -113,6 +113,37 @@ async fn call_staff_act_only_on_their_call_and_departements() {
     store::committee::add_member(&mut tx, &managed, &actor, now, user, "Caf 03", None)
         .await
         .unwrap();
+    let slot = store::auditions::create(
+        &mut tx,
+        &managed,
+        &actor,
+        now,
+        &store::auditions::NewSlot {
+            call_id: call,
+            ..slot
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    // The manager of the other call reaches none of this call's slots.
+    let agent63 = principal(&app, AGENT63).await;
+    let elsewhere = agent63.call_manager(other, &[dep("63")]).unwrap();
+    let actor63 = Actor::user(agent63.user_id, "agent63");
+    let found = store::auditions::slot(&app.db, slot)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut tx = app.db.begin().await.unwrap();
+    not_found(store::auditions::assign(&mut tx, &elsewhere, &actor63, now, slot, Some(b)).await);
+    not_found(
+        store::auditions::mark_invited(&mut tx, &elsewhere, &actor63, now, &found, &[]).await,
+    );
+    not_found(store::auditions::delete(&mut tx, &elsewhere, &actor63, now, slot).await);
+    store::auditions::delete(&mut tx, &managed, &actor, now, slot)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
 }
 
