@@ -69,6 +69,17 @@ async fn call_staff_act_only_on_their_call_and_departements() {
     store::applications::request_complement(&mut tx, &cap, &actor, now, c, "Pièce ?")
         .await
         .unwrap();
+    // Nor writes B's letters.
+    let pdf = store::files::put(&mut tx, now, "courrier.pdf", "application/pdf", b"%PDF-1.4")
+        .await
+        .unwrap();
+    let by = store::letters::LetterWriter::Staff(&cap);
+    not_found(store::letters::insert(&mut tx, by, b, "result", "retained", pdf, now).await);
+    not_found(store::letters::mark_queued(&mut tx, &cap, b, Uuid::now_v7(), now).await);
+    // Nor does the applicant of another structure.
+    let stranger = domain::ApplicantCap::for_console(s.b_structure.parse().unwrap());
+    let by = store::letters::LetterWriter::Applicant(&stranger);
+    not_found(store::letters::insert(&mut tx, by, c, "result", "retained", pdf, now).await);
     // Proposing for the Puy-de-Dôme as staff of the Allier.
     let proposal = store::committee::NewProposal {
         call_id: call,
