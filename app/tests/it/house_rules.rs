@@ -53,7 +53,7 @@ const PAGES_API: &[&str] = &[];
 /// The highest share of `crates/web` in the non-test Rust lines, in
 /// percent, to one decimal (a ratchet: lower it when the share falls; the
 /// target is under 35).
-const WEB_SHARE_MAX: f64 = 35.7;
+const WEB_SHARE_MAX: f64 = 35.6;
 
 // ---------------------------------------------------------------- sources
 
