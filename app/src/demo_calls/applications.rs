@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use anyhow::Context;
 use documents::text_pdf::{TextBlock, TextDocument};
-use domain::{AdminCap, DepartmentCode, NetworkScope, call::receipt_number};
+use domain::{
+    AdminCap, CallStaffCap, DepartmentCode, NetworkScope, ReviewerCap, call::receipt_number,
+};
 use jiff::Timestamp;
 use store::{
     Db,
@@ -189,23 +191,16 @@ async fn seat_committee(
     members: &[(&str, &str)],
     at: Timestamp,
 ) -> anyhow::Result<Vec<(Uuid, Uuid)>> {
-    let cap = AdminCap::for_console().pilot(&DepartmentCode::parse("03")?);
+    let cap = CallStaffCap::for_console(call_id, &[DepartmentCode::parse("03")?])
+        .context("demo call staff")?;
     let mut out = Vec::new();
     for (email, institution) in members {
         let user = store::users::find_by_email(db, email)
             .await?
             .context("demo committee member")?;
-        let member = store::committee::add_member(
-            tx,
-            &cap,
-            &Actor::system(),
-            at,
-            call_id,
-            user,
-            institution,
-            None,
-        )
-        .await?;
+        let member =
+            store::committee::add_member(tx, &cap, &Actor::system(), at, user, institution, None)
+                .await?;
         out.push((member, user));
     }
     Ok(out)
@@ -259,6 +254,11 @@ pub(super) async fn past_applications(
     )
     .await?;
     let staff = Actor::system();
+    let staff_cap = CallStaffCap::for_console(
+        call_id,
+        &[DepartmentCode::parse("03")?, DepartmentCode::parse("63")?],
+    )
+    .context("demo call staff")?;
     for (n, (p, id)) in filed.iter().enumerate() {
         let m = store::calls::current_module_in(tx, call_id, p.module)
             .await?
@@ -268,7 +268,7 @@ pub(super) async fn past_applications(
         } else {
             ts("2024-04-30T11:00:00+02:00")
         };
-        store::applications::start_review(tx, &staff, reviewed, *id).await?;
+        store::applications::start_review(tx, &staff_cap, &staff, reviewed, *id).await?;
         for (k, (member, user)) in members.iter().enumerate() {
             // Retained applications score 15 to 18 out of 20, the others
             // 9 to 13: a ranking that matches the decision.
@@ -286,10 +286,10 @@ pub(super) async fn past_applications(
             let score = domain::scoring::review_score(&m.spec.criteria, &scores);
             store::committee::put_review(
                 tx,
+                &ReviewerCap::for_console(*member, call_id),
                 &Actor::user(*user, "comité"),
                 reviewed,
                 *id,
-                *member,
                 1,
                 &scores,
                 "Évaluation du dossier avant l'audition.",
@@ -323,8 +323,13 @@ pub(super) async fn past_applications(
                 .await?
                 .context("demo committee member")?;
             let motivation = "Le projet le mieux noté par le comité, bi-départemental, avec une équipe expérimentée.";
+            let seat = members
+                .iter()
+                .find(|(_, user)| *user == proposer_id)
+                .context("demo committee seat")?;
             let pid = store::committee::propose(
                 tx,
+                store::committee::Proposer::Member(&ReviewerCap::for_console(seat.0, call_id)),
                 &Actor::user(proposer_id, proposer),
                 decided.saturating_sub(jiff::SignedDuration::from_hours(24 * 7))?,
                 &store::committee::NewProposal {

@@ -13,7 +13,9 @@
 //!   `crate::api::…`, `web/src/api/*` no `crate::pages::…`, and in an area
 //!   folder `web/src/<area>/{pages, api}` neither uses the other;
 //! - `crates/web` holds at most the share of the non-test Rust lines
-//!   recorded below (the target is under 35 %).
+//!   recorded below (the target is under 35 %);
+//! - `crates/web` calls no function of `store` (`store::area::f(…)`):
+//!   a handler asks a service; the store's row types may be named.
 //!
 //! The redesign is in progress: what breaks a rule today is listed below,
 //! each entry as it stands. A list only shrinks: the test fails on a new
@@ -33,7 +35,7 @@ const MAX_LINES: usize = 600;
 /// (by use case, or its tests into a sibling `tests.rs`) rather than
 /// raise a figure; lower the figure when a file shrinks, remove the entry
 /// when it is under the limit.
-const LONG_FILES: &[(&str, usize)] = &[("crates/store/src/committee.rs", 627)];
+const LONG_FILES: &[(&str, usize)] = &[];
 
 /// Import circles today, each as the sorted modules of one strongly
 /// connected component (`web: a, b` means `a` and `b` of `crates/web`
@@ -49,7 +51,7 @@ const PAGES_API: &[&str] = &[];
 /// The highest share of `crates/web` in the non-test Rust lines, in
 /// percent, to one decimal (a ratchet: lower it when the share falls; the
 /// target is under 35).
-const WEB_SHARE_MAX: f64 = 34.9;
+const WEB_SHARE_MAX: f64 = 34.0;
 
 // ---------------------------------------------------------------- sources
 
@@ -745,6 +747,63 @@ fn the_web_crate_holds_at_most_its_recorded_share_of_the_lines() {
 }
 
 // ------------------------------------------------------ the checker itself
+
+/// The calls of a store function in `code`: paths `store::…::f(` whose
+/// last segment is a function (lower case), as "line: path".
+fn store_calls(code: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (n, line) in code.lines().enumerate() {
+        let mut rest = line;
+        while let Some(i) = rest.find("store::") {
+            let before = rest[..i].chars().next_back();
+            let tail = &rest[i..];
+            let end = tail
+                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+                .unwrap_or(tail.len());
+            let path = &tail[..end];
+            // A function of a module: every segment lower case (a type's
+            // associated function, `store::blobs::BlobStore::new`, is not).
+            let is_call = tail[end..].starts_with('(')
+                && path
+                    .split("::")
+                    .all(|seg| seg.chars().next().is_some_and(|c| c.is_ascii_lowercase()));
+            if is_call && !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+                out.push(format!("{}: {path}", n + 1));
+            }
+            rest = &tail[end.max(1)..];
+        }
+    }
+    out
+}
+
+#[test]
+fn the_web_crate_calls_no_store_function() {
+    let mut found = Vec::new();
+    for s in sources() {
+        if s.krate != "web" || s.test_file {
+            continue;
+        }
+        for c in store_calls(&non_test_code(&s)) {
+            found.push(format!("{}:{c}", s.rel));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "crates/web calls the store directly: ask a service in crates/services instead\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_checker_finds_store_calls_and_not_types() {
+    let code = "let a = store::users::find(&db, id);\nlet b: store::users::User = x;\n\
+                let c = store::blobs::BlobStore::new(dir);\nlet d = mystore::x::f();";
+    assert_eq!(
+        store_calls(code),
+        vec!["1: store::users::find".to_owned()],
+        "a type, a type's constructor and another crate's path are not store calls"
+    );
+}
 
 fn source(module: &[&str], text: &str) -> Source {
     Source {

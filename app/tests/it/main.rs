@@ -24,6 +24,7 @@ mod openapi;
 mod outbox;
 mod platform;
 mod trust_accounts;
+mod trust_caps;
 mod trust_committee;
 mod trust_directory;
 mod trust_letters;

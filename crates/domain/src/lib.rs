@@ -30,6 +30,7 @@ pub mod trust;
 pub use access::{
     AdminCap, ApplicantCap, DepartmentCap, Grant, NetworkCap, NetworkScope, Principal,
 };
+pub use access::{CallStaffCap, ReviewerCap, SeatFacts};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use date_input::{DateInputError, YesNoError, parse_french_date, parse_yes_no};
 pub use department::DepartmentCode;

@@ -117,7 +117,7 @@ pub async fn create_slot(
     code: &str,
     d: &SlotDraft,
 ) -> Result<Uuid, ServiceError> {
-    let (view, cap) = calls::managed_call(ctx, p, call_id).await?;
+    let (view, cap) = calls::managed_call_staff(ctx, p, call_id).await?;
     let module = view.module(code).ok_or(ServiceError::NotFound)?;
     let (starts_at, duration_minutes, place, video_link) = check(d, module.spec.audition_on)?;
     let mut tx = ctx.db.begin().await?;
@@ -144,11 +144,11 @@ async fn managed_slot(
     ctx: &Ctx,
     p: &Principal,
     slot_id: Uuid,
-) -> Result<(Slot, domain::DepartmentCap), ServiceError> {
+) -> Result<(Slot, domain::CallStaffCap), ServiceError> {
     let slot = store::auditions::slot(&ctx.db, slot_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let (_, cap) = calls::managed_call(ctx, p, slot.call_id).await?;
+    let (_, cap) = calls::managed_call_staff(ctx, p, slot.call_id).await?;
     Ok((slot, cap))
 }
 
@@ -272,7 +272,7 @@ pub async fn invite(
     call_id: Uuid,
     code: &str,
 ) -> Result<usize, ServiceError> {
-    let (view, cap) = calls::managed_call(ctx, p, call_id).await?;
+    let (view, cap) = calls::managed_call_staff(ctx, p, call_id).await?;
     let module = view.module(code).ok_or(ServiceError::NotFound)?;
     let now = ctx.now();
     let slots = store::auditions::slots(&ctx.db, call_id, &module.spec.code).await?;
@@ -401,4 +401,23 @@ pub async fn audition_of(
 ) -> Result<Option<Slot>, ServiceError> {
     let a = applications::application(ctx, p, application_id).await?;
     Ok(store::auditions::slot_of(&ctx.db, a.id).await?)
+}
+
+/// The .ics of the audition of an application `p` reads (404 without a
+/// slot).
+pub async fn audition_ics(
+    ctx: &Ctx,
+    p: &Principal,
+    application_id: Uuid,
+) -> Result<String, ServiceError> {
+    let a = applications::application(ctx, p, application_id).await?;
+    let slot = store::auditions::slot_of(&ctx.db, a.id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    Ok(calendar(&slot, &a.call_title, ctx.now()))
+}
+
+/// A slot of a call `p` manages (404 otherwise).
+pub async fn slot(ctx: &Ctx, p: &Principal, slot_id: Uuid) -> Result<Slot, ServiceError> {
+    Ok(managed_slot(ctx, p, slot_id).await?.0)
 }

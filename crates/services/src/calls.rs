@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use domain::{
-    DepartmentCap, DepartmentCode, Principal,
+    CallStaffCap, DepartmentCap, DepartmentCode, Principal,
     call::{CallStatus, ModuleDraft},
     clock::{french_date_with_weekday, in_paris},
 };
@@ -134,6 +134,28 @@ pub async fn managed_call(
             "Seul un agent de la Caf d'un département de l'appel peut le modifier.",
         )
     })?;
+    Ok((v, cap))
+}
+
+/// The départements of a call.
+pub(crate) fn departments(call: &Call) -> Vec<DepartmentCode> {
+    call.departments
+        .iter()
+        .map(|d| d.department.clone())
+        .collect()
+}
+
+/// A call `p` manages, with the capability its committee seats and
+/// auditions take (the checks and errors of [`managed_call`]).
+pub async fn managed_call_staff(
+    ctx: &Ctx,
+    p: &Principal,
+    id: Uuid,
+) -> Result<(CallView, CallStaffCap), ServiceError> {
+    let (v, _) = managed_call(ctx, p, id).await?;
+    let cap = p
+        .call_manager(v.call.id, &departments(&v.call))
+        .ok_or(ServiceError::NotFound)?;
     Ok((v, cap))
 }
 
@@ -475,4 +497,50 @@ pub fn deadline_passed(m: &Module) -> ServiceError {
             m.spec.deadline.french()
         ),
     )
+}
+
+/// The calls relaunching a call `p` sees (`v` from [`call`]): id and
+/// title.
+pub async fn relaunches(ctx: &Ctx, v: &CallView) -> Result<Vec<(Uuid, String)>, ServiceError> {
+    Ok(store::calls::relaunches(&ctx.db, v.call.id).await?)
+}
+
+/// One version of a module of a call `p` sees (404 otherwise).
+pub async fn module_version(
+    ctx: &Ctx,
+    p: Option<&Principal>,
+    call_id: Uuid,
+    version_id: Uuid,
+) -> Result<Module, ServiceError> {
+    let v = call(ctx, p, call_id).await?;
+    store::calls::module(&ctx.db, version_id)
+        .await?
+        .filter(|m| m.call_id == v.call.id)
+        .ok_or(ServiceError::NotFound)
+}
+
+/// Every version of module `code` of a call `p` sees, oldest first (404
+/// when the module never existed).
+pub async fn module_versions(
+    ctx: &Ctx,
+    p: Option<&Principal>,
+    call_id: Uuid,
+    code: &str,
+) -> Result<Vec<Module>, ServiceError> {
+    let v = call(ctx, p, call_id).await?;
+    let versions = store::calls::module_versions(&ctx.db, v.call.id, code).await?;
+    if versions.is_empty() {
+        return Err(ServiceError::NotFound);
+    }
+    Ok(versions)
+}
+
+/// Each version of module `code` of a call already loaded (`v`), with the
+/// instant it was written.
+pub async fn module_version_dates(
+    ctx: &Ctx,
+    v: &CallView,
+    code: &str,
+) -> Result<Vec<(i64, Timestamp)>, ServiceError> {
+    Ok(store::calls::module_version_dates(&ctx.db, v.call.id, code).await?)
 }

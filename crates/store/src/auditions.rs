@@ -1,7 +1,7 @@
 //! Audition slots of a module: a date, a time, a place or a video link,
 //! given to at most one application, and when its invitation was sent.
 
-use domain::DepartmentCap;
+use domain::CallStaffCap;
 use jiff::Timestamp;
 use serde_json::json;
 use uuid::Uuid;
@@ -105,11 +105,12 @@ pub struct NewSlot<'a> {
 
 pub async fn create(
     tx: &mut Tx,
-    cap: &DepartmentCap,
+    cap: &CallStaffCap,
     actor: &Actor,
     now: Timestamp,
     s: &NewSlot<'_>,
 ) -> Result<Uuid, StoreError> {
+    crate::staff::check_call(tx, cap, s.call_id, true).await?;
     let id = Uuid::now_v7();
     write!(&mut *tx, c => {
         sqlx::query("INSERT INTO audition_slots (id, call_id, module_code, starts_at, duration_minutes, place, video_link, created_at)
@@ -133,7 +134,7 @@ pub async fn create(
         "create",
         "audition_slot",
         id,
-        Some(cap.department.as_str()),
+        Some(cap.department().as_str()),
         json!({"call_id": s.call_id, "module": s.module_code, "starts_at": s.starts_at.to_string(),
                "duration_minutes": s.duration_minutes, "place": s.place, "video_link": s.video_link}),
     )
@@ -146,12 +147,13 @@ pub async fn create(
 /// another slot.
 pub async fn assign(
     tx: &mut Tx,
-    cap: &DepartmentCap,
+    cap: &CallStaffCap,
     actor: &Actor,
     now: Timestamp,
     slot_id: Uuid,
     application_id: Option<Uuid>,
 ) -> Result<(), StoreError> {
+    crate::staff::check_slot(tx, cap, slot_id).await?;
     let n = write!(&mut *tx, c => {
         sqlx::query("UPDATE audition_slots SET application_id = $2, invited_at = NULL WHERE id = $1")
             .bind(slot_id)
@@ -171,7 +173,7 @@ pub async fn assign(
         "assign",
         "audition_slot",
         slot_id,
-        Some(cap.department.as_str()),
+        Some(cap.department().as_str()),
         json!({"application_id": application_id}),
     )
     .await
@@ -179,11 +181,12 @@ pub async fn assign(
 
 pub async fn delete(
     tx: &mut Tx,
-    cap: &DepartmentCap,
+    cap: &CallStaffCap,
     actor: &Actor,
     now: Timestamp,
     slot_id: Uuid,
 ) -> Result<(), StoreError> {
+    crate::staff::check_slot(tx, cap, slot_id).await?;
     let n = write!(&mut *tx, c => {
         sqlx::query("DELETE FROM audition_slots WHERE id = $1").bind(slot_id).execute(c).await?.rows_affected()
     });
@@ -197,7 +200,7 @@ pub async fn delete(
         "delete",
         "audition_slot",
         slot_id,
-        Some(cap.department.as_str()),
+        Some(cap.department().as_str()),
         json!({}),
     )
     .await
@@ -207,12 +210,13 @@ pub async fn delete(
 /// its audit entry.
 pub async fn mark_invited(
     tx: &mut Tx,
-    cap: &DepartmentCap,
+    cap: &CallStaffCap,
     actor: &Actor,
     now: Timestamp,
     slot: &Slot,
     recipients: &[String],
 ) -> Result<(), StoreError> {
+    crate::staff::check_slot(tx, cap, slot.id).await?;
     write!(&mut *tx, c => {
         sqlx::query("UPDATE audition_slots SET invited_at = $2 WHERE id = $1")
             .bind(slot.id)
@@ -228,7 +232,7 @@ pub async fn mark_invited(
         "send_invitation",
         "audition_slot",
         slot.id,
-        Some(cap.department.as_str()),
+        Some(cap.department().as_str()),
         json!({"call_id": slot.call_id, "module": slot.module_code,
                "application_id": slot.application_id, "starts_at": slot.starts_at.to_string(),
                "recipients": recipients}),

@@ -1,7 +1,7 @@
 //! Result letters and conventions of a module's applications, kept as
 //! stored files, and the templates administrators edit.
 
-use domain::AdminCap;
+use domain::{AdminCap, ApplicantCap, CallStaffCap};
 use jiff::Timestamp;
 use serde_json::json;
 use uuid::Uuid;
@@ -91,17 +91,36 @@ pub async fn of_application(db: &Db, application_id: Uuid) -> Result<Vec<Letter>
     Ok(rows.into_iter().map(Row::into_letter).collect())
 }
 
-/// Records a letter made; a second one of the same kind for the same
-/// application is ignored (a run made twice keeps the first). Returns
-/// whether it was recorded.
+/// Who records a letter: the staff of the application's call and
+/// départements (the CAF's run) or, when it first downloads the letter of
+/// its decided application, the applicant.
+#[derive(Debug, Clone, Copy)]
+pub enum LetterWriter<'a> {
+    Staff(&'a CallStaffCap),
+    Applicant(&'a ApplicantCap),
+}
+
+/// Records a letter made (`NotFound` for an application `by` does not
+/// reach); a second one of the same kind for the same application is
+/// ignored (a run made twice keeps the first). Returns whether it was
+/// recorded.
 pub async fn insert(
     tx: &mut Tx,
+    by: LetterWriter<'_>,
     application_id: Uuid,
     kind: &str,
     outcome: &str,
     file_id: Uuid,
     now: Timestamp,
 ) -> Result<bool, StoreError> {
+    match by {
+        LetterWriter::Staff(cap) => {
+            crate::staff::check_application(tx, cap, application_id).await?;
+        }
+        LetterWriter::Applicant(cap) => {
+            crate::applications::check_applicant(tx, cap, application_id).await?;
+        }
+    }
     let n = write!(tx, c => {
         sqlx::query("INSERT INTO letters (id, application_id, kind, outcome, file_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)
                      ON CONFLICT (application_id, kind) DO NOTHING")
@@ -118,14 +137,17 @@ pub async fn insert(
     Ok(n == 1)
 }
 
-/// Marks the letters of an application as queued with `email_id`, unless
-/// they already were (returns false then: nothing is sent twice).
+/// Marks the letters of an application of `cap`'s call and départements
+/// as queued with `email_id`, unless they already were (returns false
+/// then: nothing is sent twice).
 pub async fn mark_queued(
     tx: &mut Tx,
+    cap: &CallStaffCap,
     application_id: Uuid,
     email_id: Uuid,
     now: Timestamp,
 ) -> Result<bool, StoreError> {
+    crate::staff::check_application(tx, cap, application_id).await?;
     let n = write!(tx, c => {
         sqlx::query("UPDATE letters SET queued_at = $2, email_id = $3 WHERE application_id = $1 AND queued_at IS NULL")
             .bind(application_id)

@@ -25,6 +25,7 @@ pub mod outbox;
 pub mod promeneurs;
 pub mod reference;
 pub mod sessions;
+mod staff;
 pub mod structures;
 pub mod tokens;
 pub mod users;

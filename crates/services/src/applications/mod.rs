@@ -2,9 +2,14 @@
 //! deadline to the second, DESIGN §4), complements, withdrawal.
 
 pub mod exports;
+mod reads;
 mod receipt;
 mod review;
 
+pub use reads::{
+    Details, Listed, applicant_structures, details, filed_applications, messages, own_applications,
+    receipts, with_documents,
+};
 pub use receipt::{ReceiptView, departments_label, receipt, receipt_pdf};
 pub use review::{request_complement, withdraw};
 

@@ -27,16 +27,13 @@ pub async fn request_complement(
     message: &str,
 ) -> Result<Uuid, ServiceError> {
     let a = application(ctx, p, id).await?;
-    let writes = a
-        .departments
-        .iter()
-        .filter_map(|d| dep(d))
-        .any(|d| p.staff_writes(&d));
-    if !writes {
-        return Err(ServiceError::forbidden(
+    // The application's départements are among its call's.
+    let departments: Vec<_> = a.departments.iter().filter_map(|d| dep(d)).collect();
+    let cap = p.call_staff(a.call_id, &departments).ok_or_else(|| {
+        ServiceError::forbidden(
             "Seuls les agents de la Caf et les coordinateurs de l'appel peuvent demander un complément.",
-        ));
-    }
+        )
+    })?;
     let message = message.trim();
     if message.is_empty() || message.chars().count() > 10_000 {
         return Err(ServiceError::invalid_field(
@@ -49,15 +46,16 @@ pub async fn request_complement(
         .map_err(|e| ServiceError::conflict("status", e.message))?;
     let to = store::applications::referent_emails(&ctx.db, a.structure_id, a.created_by).await?;
     let mut tx = ctx.db.begin().await?;
-    let msg = store::applications::request_complement(&mut tx, &actor(p), ctx.now(), id, message)
-        .await
-        .map_err(|e| match e {
-            store::StoreError::Conflict(_) => ServiceError::conflict(
-                "status",
-                "Cette candidature vient de changer d'état : rechargez la page.",
-            ),
-            other => other.into(),
-        })?;
+    let msg =
+        store::applications::request_complement(&mut tx, &cap, &actor(p), ctx.now(), id, message)
+            .await
+            .map_err(|e| match e {
+                store::StoreError::Conflict(_) => ServiceError::conflict(
+                    "status",
+                    "Cette candidature vient de changer d'état : rechargez la page.",
+                ),
+                other => other.into(),
+            })?;
     let body = ComplementMail {
         structure: &a.structure_name,
         call: &a.call_title,

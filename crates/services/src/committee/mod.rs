@@ -8,11 +8,12 @@
 
 mod board;
 mod results;
+mod seating;
 
 use std::collections::BTreeMap;
 
 use domain::{
-    NetworkScope, Principal,
+    NetworkScope, Principal, ReviewerCap, SeatFacts,
     call::ApplicationStatus,
     committee::{Candidate, Declared, Seated},
     independence::Ties,
@@ -25,7 +26,10 @@ use store::{
 use uuid::Uuid;
 
 pub use board::{BoardItem, MemberApplication, member_board, member_document, member_view};
-pub use results::{DepartmentResult, ProposalDraft, Ranked, proposals, propose, results, validate};
+pub use results::{
+    DepartmentResult, ProposalDraft, Ranked, proposal, proposals, propose, results, validate,
+};
+pub use seating::{SeatDraft, seat_from_form};
 
 use crate::{
     Ctx, ServiceError,
@@ -92,7 +96,7 @@ pub async fn add_member(
     institution: &str,
     structure_id: Option<Uuid>,
 ) -> Result<Uuid, ServiceError> {
-    let (_, cap) = calls::managed_call(ctx, p, call_id).await?;
+    let (_, cap) = calls::managed_call_staff(ctx, p, call_id).await?;
     // API.md seats a member with its `user_id` alone: the institution is
     // optional there (the page asks for it).
     let institution = institution.trim();
@@ -124,7 +128,6 @@ pub async fn add_member(
         &cap,
         &actor(p),
         ctx.now(),
-        call_id,
         user_id,
         institution,
         structure_id,
@@ -269,6 +272,16 @@ pub(crate) async fn member_application(
     Ok((a, m))
 }
 
+/// The capability of `p`'s seat `m` (the member row loaded for `p`).
+pub(crate) fn reviewer_cap(p: &Principal, m: &Member) -> Result<ReviewerCap, ServiceError> {
+    p.reviewer(SeatFacts {
+        member_id: m.id,
+        call_id: m.call_id,
+        user_id: m.user_id,
+    })
+    .ok_or(ServiceError::NotFound)
+}
+
 pub(crate) fn conflicted(reason: &str) -> ServiceError {
     ServiceError::forbidden(format!(
         "Vous avez un conflit d'intérêts avec cette candidature ({reason}) : vous ne l'évaluez pas et ne voyez pas ses notes."
@@ -291,7 +304,8 @@ pub async fn declare_conflict(
         ));
     }
     let mut tx = ctx.db.begin().await?;
-    store::committee::declare_conflict(&mut tx, &actor(p), ctx.now(), a.id, m.id, reason)
+    let cap = reviewer_cap(p, &m)?;
+    store::committee::declare_conflict(&mut tx, &cap, &actor(p), ctx.now(), a.id, reason)
         .await
         .map_err(|e| match e {
             store::StoreError::Conflict(_) => ServiceError::conflict(
@@ -362,10 +376,10 @@ pub async fn put_review(
     let mut tx = ctx.db.begin().await?;
     store::committee::put_review(
         &mut tx,
+        &reviewer_cap(p, &m)?,
         &actor(p),
         ctx.now(),
         a.id,
-        m.id,
         round,
         &checked,
         comment.trim(),

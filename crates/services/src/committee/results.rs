@@ -17,8 +17,12 @@ use store::{
 };
 use uuid::Uuid;
 
-use super::{Seat, conflict_of, filed, seat};
-use crate::{Ctx, ServiceError, accounts::actor, calls::CallView};
+use super::{Seat, conflict_of, filed, reviewer_cap, seat};
+use crate::{
+    Ctx, ServiceError,
+    accounts::actor,
+    calls::{self, CallView},
+};
 
 /// One application in a département's ranking.
 #[derive(Debug, Clone)]
@@ -220,6 +224,18 @@ pub async fn proposals(
     )
 }
 
+/// One proposal, for the call's committee and the staff of its
+/// département (404 for anyone else).
+pub async fn proposal(ctx: &Ctx, p: &Principal, id: Uuid) -> Result<Proposal, ServiceError> {
+    let proposal = store::committee::proposal(&ctx.db, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let (_, seat) = seat(ctx, p, proposal.call_id).await?;
+    let readable = matches!(seat, Seat::Member(_))
+        || DepartmentCode::parse(&proposal.department).is_ok_and(|d| p.staff_scope().contains(&d));
+    readable.then_some(proposal).ok_or(ServiceError::NotFound)
+}
+
 /// What the committee proposes for a module in one département.
 #[derive(Debug, Clone, Default)]
 pub struct ProposalDraft {
@@ -317,9 +333,23 @@ pub async fn propose(
             (Some(id), None)
         }
     };
+    let (member_cap, staff_cap);
+    let by = match &seat {
+        Seat::Member(m) => {
+            member_cap = reviewer_cap(p, m)?;
+            store::committee::Proposer::Member(&member_cap)
+        }
+        Seat::Staff => {
+            staff_cap = p
+                .call_staff(call_id, &calls::departments(&view.call))
+                .ok_or(ServiceError::NotFound)?;
+            store::committee::Proposer::Staff(&staff_cap)
+        }
+    };
     let mut tx = ctx.db.begin().await?;
     let id = store::committee::propose(
         &mut tx,
+        by,
         &actor(p),
         ctx.now(),
         &store::committee::NewProposal {

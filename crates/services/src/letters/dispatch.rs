@@ -17,7 +17,7 @@ pub async fn send_all(
     call_id: Uuid,
     code: &str,
 ) -> Result<usize, ServiceError> {
-    let (view, module, filed) = decided(ctx, p, call_id, code).await?;
+    let (view, module, filed, cap) = decided(ctx, p, call_id, code).await?;
     let all = store::letters::of_module(&ctx.db, call_id, &module.spec.code).await?;
     let now = ctx.now();
     let mut sent = 0;
@@ -88,7 +88,7 @@ pub async fn send_all(
             first.get_or_insert(id);
         }
         if let Some(email) = first
-            && store::letters::mark_queued(&mut tx, a.id, email, now).await?
+            && store::letters::mark_queued(&mut tx, &cap, a.id, email, now).await?
         {
             sent += 1;
             store::audit::log(

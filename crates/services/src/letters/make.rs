@@ -11,7 +11,10 @@ use domain::{
     decision::{self, ProposalStatus, Verdict},
 };
 use store::{
-    applications::Application, calls::Module, committee::Proposal, letters::Letter,
+    applications::Application,
+    calls::Module,
+    committee::Proposal,
+    letters::{Letter, LetterWriter},
     reference::Department,
 };
 use uuid::Uuid;
@@ -39,6 +42,7 @@ pub(super) struct Job {
 pub(super) async fn make(
     ctx: &Ctx,
     p: &Principal,
+    by: LetterWriter<'_>,
     view: &calls::CallView,
     module_code: &str,
     filed: &[Application],
@@ -182,7 +186,16 @@ pub(super) async fn make(
     for (app_id, outcome, letter, convention) in made {
         let file =
             store::files::put(&mut tx, now, "courrier.pdf", "application/pdf", &letter).await?;
-        if store::letters::insert(&mut tx, app_id, RESULT, outcome_code(outcome), file, now).await?
+        if store::letters::insert(
+            &mut tx,
+            by,
+            app_id,
+            RESULT,
+            outcome_code(outcome),
+            file,
+            now,
+        )
+        .await?
         {
             count += 1;
         }
@@ -191,6 +204,7 @@ pub(super) async fn make(
                 store::files::put(&mut tx, now, "convention.pdf", "application/pdf", &pdf).await?;
             if store::letters::insert(
                 &mut tx,
+                by,
                 app_id,
                 CONVENTION,
                 outcome_code(outcome),

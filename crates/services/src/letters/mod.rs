@@ -14,8 +14,12 @@ mod templates;
 mod wording;
 
 use documents::letters::{CONVENTION_TEMPLATE, LetterOutcome, RESULT_LETTER_TEMPLATE};
-use domain::{Principal, call::ApplicationStatus};
-use store::{applications::Application, calls::Module, letters::Letter};
+use domain::{CallStaffCap, Principal, call::ApplicationStatus};
+use store::{
+    applications::Application,
+    calls::Module,
+    letters::{Letter, LetterWriter},
+};
 use uuid::Uuid;
 
 pub use dispatch::send_all;
@@ -51,16 +55,20 @@ fn outcome_code(o: LetterOutcome) -> &'static str {
     }
 }
 
-/// The module of a call the caller manages, and its filed applications in
-/// the caller's départements, all decided (409 otherwise: nothing is
-/// announced before validation). Each CAF waits only for its own.
+/// The module of a call the caller manages, its filed applications in the
+/// départements the caller writes in, all decided (409 otherwise: nothing
+/// is announced before validation; each CAF waits only for its own), and
+/// the capability that writes their letters.
 async fn decided(
     ctx: &Ctx,
     p: &Principal,
     call_id: Uuid,
     code: &str,
-) -> Result<(calls::CallView, Module, Vec<Application>), ServiceError> {
+) -> Result<(calls::CallView, Module, Vec<Application>, CallStaffCap), ServiceError> {
     let (view, _) = calls::managed_call(ctx, p, call_id).await?;
+    let cap = p
+        .call_staff(view.call.id, &calls::departments(&view.call))
+        .ok_or(ServiceError::NotFound)?;
     let module = view.module(code).ok_or(ServiceError::NotFound)?.clone();
     let (items, _) = store::applications::list(
         &ctx.db,
@@ -76,7 +84,13 @@ async fn decided(
     .await?;
     let filed: Vec<Application> = items
         .into_iter()
-        .filter(|a| a.status != ApplicationStatus::Withdrawn && in_scope(p, a))
+        .filter(|a| {
+            a.status != ApplicationStatus::Withdrawn
+                && in_scope(p, a)
+                && a.departments
+                    .iter()
+                    .any(|d| calls::dep(d).is_some_and(|d| cap.covers(&d)))
+        })
         .collect();
     if filed.is_empty() {
         return Err(ServiceError::conflict(
@@ -90,7 +104,7 @@ async fn decided(
             "Les décisions de ce module ne sont pas toutes validées par les Caf : les courriers attendent.",
         ));
     }
-    Ok((view, module, filed))
+    Ok((view, module, filed, cap))
 }
 
 /// Makes the letters (and conventions) not yet made for a module; returns
@@ -101,8 +115,16 @@ pub async fn generate(
     call_id: Uuid,
     code: &str,
 ) -> Result<usize, ServiceError> {
-    let (view, module, filed) = decided(ctx, p, call_id, code).await?;
-    make(ctx, p, &view, &module.spec.code, &filed).await
+    let (view, module, filed, cap) = decided(ctx, p, call_id, code).await?;
+    make(
+        ctx,
+        p,
+        LetterWriter::Staff(&cap),
+        &view,
+        &module.spec.code,
+        &filed,
+    )
+    .await
 }
 
 /// The letters made for a module (staff of the call), of the applications
@@ -167,7 +189,20 @@ pub async fn document(
     let mut letters = store::letters::of_application(&ctx.db, a.id).await?;
     if letters.is_empty() {
         let view = calls::call(ctx, Some(p), a.call_id).await?;
-        make(ctx, p, &view, &a.module_code, std::slice::from_ref(&a)).await?;
+        // Its applicant, or staff of its call (an outgoing coordinator
+        // only reads: it makes nothing).
+        let (applicant, staff);
+        let by = if let Some(cap) = p.applicant_for(a.structure_id) {
+            applicant = cap;
+            LetterWriter::Applicant(&applicant)
+        } else {
+            let departments: Vec<_> = a.departments.iter().filter_map(|d| calls::dep(d)).collect();
+            staff = p
+                .call_staff(a.call_id, &departments)
+                .ok_or(ServiceError::NotFound)?;
+            LetterWriter::Staff(&staff)
+        };
+        make(ctx, p, by, &view, &a.module_code, std::slice::from_ref(&a)).await?;
         letters = store::letters::of_application(&ctx.db, a.id).await?;
     }
     let mut letter = letters.into_iter().find(|l| l.kind == kind);

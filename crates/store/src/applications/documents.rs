@@ -11,12 +11,12 @@ use super::{check_applicant, editable};
 use crate::{
     Db, StoreError, Tx,
     audit::{self, Actor},
-    micros,
+    from_micros, micros,
     query::Sql,
 };
 
 /// A document of an application.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct Document {
     pub id: Uuid,
     pub application_id: Uuid,
@@ -26,7 +26,37 @@ pub struct Document {
     pub size: i64,
     pub sha256: String,
     pub filed: bool,
-    pub uploaded_at: i64,
+    pub uploaded_at: Timestamp,
+}
+
+/// A document as stored (`DOC_COLUMNS`).
+#[derive(sqlx::FromRow)]
+pub(super) struct DocumentRow {
+    pub(super) id: Uuid,
+    pub(super) application_id: Uuid,
+    pub(super) kind: String,
+    pub(super) file_name: String,
+    pub(super) file_type: String,
+    pub(super) size: i64,
+    pub(super) sha256: String,
+    pub(super) filed: bool,
+    pub(super) uploaded_at: i64,
+}
+
+impl From<DocumentRow> for Document {
+    fn from(r: DocumentRow) -> Self {
+        Self {
+            id: r.id,
+            application_id: r.application_id,
+            kind: r.kind,
+            file_name: r.file_name,
+            file_type: r.file_type,
+            size: r.size,
+            sha256: r.sha256,
+            filed: r.filed,
+            uploaded_at: from_micros(r.uploaded_at),
+        }
+    }
 }
 
 pub(super) const DOC_COLUMNS: &str =
@@ -47,7 +77,8 @@ pub async fn documents_of(db: &Db, ids: &[Uuid]) -> Result<Vec<Document>, StoreE
     let inl = sql.in_list("application_id", ids);
     sql.push(&inl);
     sql.push(" ORDER BY uploaded_at, id");
-    sql.fetch_all(db).await
+    let rows: Vec<DocumentRow> = sql.fetch_all(db).await?;
+    Ok(rows.into_iter().map(Document::from).collect())
 }
 
 #[derive(Debug, Clone)]

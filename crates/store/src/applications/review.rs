@@ -6,7 +6,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use domain::{
-    ApplicantCap,
+    ApplicantCap, CallStaffCap,
     call::{ApplicationStatus, Transition},
 };
 
@@ -14,7 +14,7 @@ use super::{check_applicant, sources_of};
 use crate::{
     Db, StoreError, Tx,
     audit::{self, Actor},
-    micros,
+    from_micros, micros,
 };
 
 /// `UPDATE applications SET status = <target>, <also> WHERE id = $1 AND
@@ -28,35 +28,56 @@ fn transition_sql(t: Transition, also: &str) -> String {
 }
 
 /// A message of the thread between staff and the applicant.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct Message {
     pub id: Uuid,
     pub side: String,
     pub author: String,
     pub body: String,
-    pub created_at: i64,
+    pub created_at: Timestamp,
 }
 
 pub async fn messages(db: &Db, application_id: Uuid) -> Result<Vec<Message>, StoreError> {
-    Ok(read!(db, c => {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: Uuid,
+        side: String,
+        author: String,
+        body: String,
+        created_at: i64,
+    }
+    let rows: Vec<Row> = read!(db, c => {
         sqlx::query_as("SELECT m.id, m.side, u.name AS author, m.body, m.created_at FROM application_messages m
                         JOIN users u ON u.id = m.author_id WHERE m.application_id = $1 ORDER BY m.created_at, m.id")
             .bind(application_id)
             .fetch_all(c)
             .await?
-    }))
+    });
+    Ok(rows
+        .into_iter()
+        .map(|r| Message {
+            id: r.id,
+            side: r.side,
+            author: r.author,
+            body: r.body,
+            created_at: from_micros(r.created_at),
+        })
+        .collect())
 }
 
-async fn add_message(
+/// Adds a message to the thread from `side`, with its audit entry
+/// `action`.
+async fn post(
     tx: &mut Tx,
     actor: &Actor,
     now: Timestamp,
     application_id: Uuid,
     side: &str,
+    action: &str,
     body: &str,
 ) -> Result<Uuid, StoreError> {
     let id = Uuid::now_v7();
-    write!(tx, c => {
+    write!(&mut *tx, c => {
         sqlx::query("INSERT INTO application_messages (id, application_id, author_id, side, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(id)
             .bind(application_id)
@@ -68,18 +89,32 @@ async fn add_message(
             .await?
             .rows_affected()
     });
+    audit::log(
+        tx,
+        actor,
+        now,
+        action,
+        "application",
+        application_id,
+        None,
+        json!({"message_id": id}),
+    )
+    .await?;
     Ok(id)
 }
 
-/// Staff ask for a complement: the status moves and the message is kept
-/// (`Conflict("status")` when the application is not filed).
+/// Staff of the application's call ask for a complement: the status moves
+/// and the message is kept (`Conflict("status")` when the application is
+/// not filed).
 pub async fn request_complement(
     tx: &mut Tx,
+    cap: &CallStaffCap,
     actor: &Actor,
     now: Timestamp,
     application_id: Uuid,
     message: &str,
 ) -> Result<Uuid, StoreError> {
+    crate::staff::check_application(tx, cap, application_id).await?;
     let n = write!(&mut *tx, c => {
         sqlx::query(sqlx::AssertSqlSafe(transition_sql(Transition::RequestComplement, "updated_at = $2")))
             .bind(application_id)
@@ -91,19 +126,16 @@ pub async fn request_complement(
     if n == 0 {
         return Err(StoreError::Conflict("status"));
     }
-    let id = add_message(tx, actor, now, application_id, "staff", message).await?;
-    audit::log(
+    post(
         tx,
         actor,
         now,
-        "request_complement",
-        "application",
         application_id,
-        None,
-        json!({"message_id": id}),
+        "staff",
+        "request_complement",
+        message,
     )
-    .await?;
-    Ok(id)
+    .await
 }
 
 /// The applicant's answer in the thread (while a complement is asked).
@@ -125,19 +157,16 @@ pub async fn answer(
     if asked == 0 {
         return Err(StoreError::Conflict("status"));
     }
-    let id = add_message(tx, actor, now, application_id, "applicant", message).await?;
-    audit::log(
+    post(
         tx,
         actor,
         now,
-        "answer",
-        "application",
         application_id,
-        None,
-        json!({"message_id": id}),
+        "applicant",
+        "answer",
+        message,
     )
-    .await?;
-    Ok(id)
+    .await
 }
 
 /// The applicant withdraws (`Conflict("status")` once final).
@@ -173,13 +202,16 @@ pub async fn withdraw(
     .await
 }
 
-/// Staff start examining a filed application (`submitted → under_review`).
+/// Staff of the application's call start examining it (`submitted →
+/// under_review`).
 pub async fn start_review(
     tx: &mut Tx,
+    cap: &CallStaffCap,
     actor: &Actor,
     now: Timestamp,
     application_id: Uuid,
 ) -> Result<(), StoreError> {
+    crate::staff::check_application(tx, cap, application_id).await?;
     let n = write!(&mut *tx, c => {
         sqlx::query(sqlx::AssertSqlSafe(transition_sql(Transition::StartReview, "updated_at = $2")))
             .bind(application_id)

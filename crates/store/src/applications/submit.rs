@@ -10,7 +10,7 @@ use domain::{ApplicantCap, call::Transition};
 
 use super::{
     check_applicant,
-    documents::{DOC_COLUMNS, Document},
+    documents::{DOC_COLUMNS, DocumentRow},
     sources_of,
 };
 use crate::{
@@ -115,7 +115,7 @@ pub async fn submit(
     if n == 0 {
         return Ok(SubmitOutcome::AlreadyFiled);
     }
-    let docs: Vec<Document> = write!(&mut *tx, c => {
+    let docs: Vec<DocumentRow> = write!(&mut *tx, c => {
         sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {DOC_COLUMNS} FROM application_documents WHERE application_id = $1 ORDER BY uploaded_at, id")))
             .bind(application_id)
             .fetch_all(c)

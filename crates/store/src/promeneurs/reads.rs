@@ -190,7 +190,7 @@ pub struct StatusChange {
     pub on_date: String,
     pub reason: String,
     pub actor_label: String,
-    pub recorded_at: i64,
+    pub recorded_at: jiff::Timestamp,
 }
 
 pub async fn status_history(db: &Db, id: Uuid) -> Result<Vec<StatusChange>, StoreError> {
@@ -214,7 +214,7 @@ pub async fn status_history(db: &Db, id: Uuid) -> Result<Vec<StatusChange>, Stor
                 on_date: r.on_date,
                 reason: r.reason,
                 actor_label: r.actor_label,
-                recorded_at: r.recorded_at,
+                recorded_at: crate::from_micros(r.recorded_at),
             })
         })
         .collect()

@@ -70,7 +70,7 @@ fn document_out(d: &Document) -> DocumentOut {
         size: d.size,
         sha256: d.sha256.clone(),
         filed: d.filed,
-        uploaded_at: rfc3339(store::from_micros(d.uploaded_at)),
+        uploaded_at: rfc3339(d.uploaded_at),
     }
 }
 
@@ -121,13 +121,25 @@ fn application_out(a: Application, docs: &[Document]) -> ApplicationOut {
     }
 }
 
+/// A page of the API from a listing of the service.
+fn page(listed: calls::Listed) -> Page<ApplicationOut> {
+    let docs = listed.documents;
+    Page {
+        items: listed
+            .items
+            .into_iter()
+            .map(|a| application_out(a, &docs))
+            .collect(),
+        total: listed.total,
+    }
+}
+
 async fn application_json(
     state: &AppState,
     p: &domain::Principal,
     id: Uuid,
 ) -> Result<ApplicationOut, AppError> {
-    let a = calls::application(state, p, id).await?;
-    let docs = store::applications::documents(&state.db, id).await?;
+    let (a, docs) = calls::with_documents(state, p, id).await?;
     Ok(application_out(a, &docs))
 }
 
@@ -219,21 +231,10 @@ pub async fn call_applications(
     Query(paging): Query<Paging>,
 ) -> Result<Json<Page<ApplicationOut>>, AppError> {
     let v = calls::staff_call(&state, &p, id).await?;
-    let (items, total) = store::applications::list(
-        &state.db,
-        &p.application_scope(),
-        &q.filter(v.call.id, &paging)?,
-    )
-    .await?;
-    let ids: Vec<Uuid> = items.iter().map(|a| a.id).collect();
-    let docs = store::applications::documents_of(&state.db, &ids).await?;
-    Ok(Json(Page {
-        items: items
-            .into_iter()
-            .map(|a| application_out(a, &docs))
-            .collect(),
-        total,
-    }))
+    let filter = q.filter(v.call.id, &paging)?;
+    Ok(Json(page(
+        calls::filed_applications(&state, &p, &v, filter).await?,
+    )))
 }
 
 #[utoipa::path(get, path = "/api/v1/calls/{id}/applications/export", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de l'appel"), ApplicationQuery),
@@ -257,10 +258,8 @@ pub async fn export_applications(
     };
     let mut filter = q.filter(v.call.id, &paging)?;
     filter.limit = 10_000;
-    let (items, _) = store::applications::list(&state.db, &p.application_scope(), &filter).await?;
-    let ids: Vec<Uuid> = items.iter().map(|a| a.id).collect();
-    let docs = store::applications::documents_of(&state.db, &ids).await?;
-    exports::applications_sheet(&items, &docs, format, "candidatures")
+    let listed = calls::filed_applications(&state, &p, &v, filter).await?;
+    exports::applications_sheet(&listed.items, &listed.documents, format, "candidatures")
 }
 
 #[utoipa::path(get, path = "/api/v1/calls/{id}/modules/{code}/documents.zip", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de l'appel"), ("code" = String, Path, description = "Code du module")),
@@ -280,14 +279,9 @@ pub async fn my_applications(
     CurrentUser(p, _): CurrentUser,
     Query(paging): Query<Paging>,
 ) -> Result<Json<Page<ApplicationOut>>, AppError> {
-    let scope = domain::NetworkScope {
-        departments: domain::access::DepartmentScope::Some(std::collections::BTreeSet::new()),
-        structures: p.referent_structures(),
-        own_user: None,
-    };
-    let (items, total) = store::applications::list(
-        &state.db,
-        &scope,
+    let listed = calls::own_applications(
+        &state,
+        &p,
         &store::applications::Filter {
             limit: paging.limit(),
             offset: paging.offset(),
@@ -295,15 +289,7 @@ pub async fn my_applications(
         },
     )
     .await?;
-    let ids: Vec<Uuid> = items.iter().map(|a| a.id).collect();
-    let docs = store::applications::documents_of(&state.db, &ids).await?;
-    Ok(Json(Page {
-        items: items
-            .into_iter()
-            .map(|a| application_out(a, &docs))
-            .collect(),
-        total,
-    }))
+    Ok(Json(page(listed)))
 }
 
 #[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de la candidature")),
@@ -446,8 +432,7 @@ pub async fn receipts(
     CurrentUser(p, _): CurrentUser,
     Id(id): Id,
 ) -> Result<Json<Page<ReceiptOut>>, AppError> {
-    let a = calls::application(&state, &p, id).await?;
-    let list = store::applications::receipts(&state.db, a.id).await?;
+    let list = calls::receipts(&state, &p, id).await?;
     let items: Vec<ReceiptOut> = list.iter().map(receipt_out).collect();
     let total = i64::try_from(items.len()).unwrap_or(0);
     Ok(Json(Page { items, total }))
@@ -500,8 +485,7 @@ pub async fn messages(
     CurrentUser(p, _): CurrentUser,
     Id(id): Id,
 ) -> Result<Json<Page<MessageOut>>, AppError> {
-    let a = calls::application(&state, &p, id).await?;
-    let items: Vec<MessageOut> = store::applications::messages(&state.db, a.id)
+    let items: Vec<MessageOut> = calls::messages(&state, &p, id)
         .await?
         .into_iter()
         .map(|m| MessageOut {
@@ -509,7 +493,7 @@ pub async fn messages(
             side: m.side,
             author: m.author,
             body: m.body,
-            created_at: rfc3339(store::from_micros(m.created_at)),
+            created_at: rfc3339(m.created_at),
         })
         .collect();
     let total = i64::try_from(items.len()).unwrap_or(0);

@@ -83,9 +83,7 @@ pub async fn create(
         video_link: input.video_link,
     };
     let sid = auditions::create_slot(&state, &p, id, &code, &draft).await?;
-    let slot = store::auditions::slot(&state.db, sid)
-        .await?
-        .ok_or_else(AppError::not_found)?;
+    let slot = auditions::slot(&state, &p, sid).await?;
     Ok((StatusCode::CREATED, Json(slot_out(slot))))
 }
 
@@ -96,10 +94,9 @@ pub async fn list(
     CurrentUser(p, _): CurrentUser,
     Id((id, code)): Id<(Uuid, String)>,
 ) -> Result<Json<Page<SlotOut>>, AppError> {
-    let (view, _) = services::committee::seat(&state, &p, id).await?;
-    let module = view.module(&code).ok_or_else(AppError::not_found)?;
-    let items: Vec<SlotOut> = store::auditions::slots(&state.db, view.call.id, &module.spec.code)
+    let items: Vec<SlotOut> = auditions::module_auditions(&state, &p, id, &code)
         .await?
+        .slots
         .into_iter()
         .map(slot_out)
         .collect();
@@ -130,9 +127,7 @@ pub async fn assign(
         })?),
     };
     auditions::assign(&state, &p, slot_id, application).await?;
-    let slot = store::auditions::slot(&state.db, slot_id)
-        .await?
-        .ok_or_else(AppError::not_found)?;
+    let slot = auditions::slot(&state, &p, slot_id).await?;
     Ok(Json(slot_out(slot)))
 }
 

@@ -19,11 +19,7 @@ pub async fn ics_response(
     p: &domain::Principal,
     id: Uuid,
 ) -> Result<Response, AppError> {
-    let a = calls::application(state, p, id).await?;
-    let slot = store::auditions::slot_of(&state.db, a.id)
-        .await?
-        .ok_or_else(AppError::not_found)?;
-    let body = auditions::calendar(&slot, &a.call_title, state.now());
+    let body = auditions::audition_ics(state, p, id).await?;
     Ok((
         [
             (

@@ -327,7 +327,7 @@ fn call_out(v: &CallView, now: jiff::Timestamp) -> CallOut {
 async fn call_json(state: &AppState, v: &CallView) -> Result<CallOut, AppError> {
     let mut out = call_out(v, state.now());
     out.relaunches = Some(
-        store::calls::relaunches(&state.db, v.call.id)
+        calls::relaunches(state, v)
             .await?
             .into_iter()
             .map(|(id, title)| RelaunchOut {
@@ -440,9 +440,7 @@ pub async fn put_module(
 ) -> Result<Json<ModuleOut>, AppError> {
     input.code = code;
     let version = calls::put_module(&state, &p, id, &input.draft()).await?;
-    let m = store::calls::module(&state.db, version)
-        .await?
-        .ok_or_else(AppError::not_found)?;
+    let m = calls::module_version(&state, Some(&p), id, version).await?;
     Ok(Json(module_out(&m, state.now())))
 }
 
@@ -464,11 +462,7 @@ pub async fn module_versions(
     MaybeUser(p): MaybeUser,
     Id((id, code)): Id<(Uuid, String)>,
 ) -> Result<Json<Page<ModuleOut>>, AppError> {
-    let v = calls::call(&state, p.principal.as_ref(), id).await?;
-    let versions = store::calls::module_versions(&state.db, v.call.id, &code).await?;
-    if versions.is_empty() {
-        return Err(AppError::not_found());
-    }
+    let versions = calls::module_versions(&state, p.principal.as_ref(), id, &code).await?;
     let items: Vec<ModuleOut> = versions
         .iter()
         .map(|m| module_out(m, state.now()))
@@ -491,8 +485,9 @@ pub async fn add_file(
     let (fields, file) = upload::read(&state, form, "file").await?;
     let file = file.ok_or_else(|| AppError::invalid_field("file", "Joignez un fichier."))?;
     let file_id = calls::add_call_file(&state, &p, id, fields.get("label"), file).await?;
-    let f = store::calls::files(&state.db, id)
+    let f = calls::call(&state, Some(&p), id)
         .await?
+        .files
         .into_iter()
         .find(|f| f.id == file_id)
         .ok_or_else(AppError::not_found)?;

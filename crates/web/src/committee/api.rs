@@ -349,9 +349,7 @@ pub async fn propose(
         motivation: input.motivation,
     };
     let pid = committee::propose(&state, &p, id, &code, &draft).await?;
-    let made = store::committee::proposal(&state.db, pid)
-        .await?
-        .ok_or_else(AppError::not_found)?;
+    let made = committee::proposal(&state, &p, pid).await?;
     Ok((StatusCode::CREATED, Json(proposal_out(made))))
 }
 

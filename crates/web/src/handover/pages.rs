@@ -60,7 +60,7 @@ fn organises(p: &Principal) -> bool {
 
 /// "Allier (03)", from the reference data.
 async fn department_label(state: &AppState, code: &str) -> Result<String, AppError> {
-    Ok(store::reference::departments(&state.db)
+    Ok(services::reference::departments(state)
         .await?
         .into_iter()
         .find(|d| d.code.as_str() == code)

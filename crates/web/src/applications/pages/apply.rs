@@ -168,19 +168,9 @@ pub(super) async fn apply_view(
             .collect(),
     });
     let questions = module.map_or_else(Vec::new, |m| question_fields(m, &d.answers, &errors));
-    let mine = p.referent_structures();
-    let (own, _) = store::structures::list(
-        &state.db,
-        &own_scope(p),
-        &store::structures::Filter {
-            limit: 100,
-            ..Default::default()
-        },
-    )
-    .await?;
-    let structures: Vec<StructureOption> = own
+    let structures: Vec<StructureOption> = calls::applicant_structures(state, p)
+        .await?
         .iter()
-        .filter(|s| mine.contains(&s.id))
         .map(|s| StructureOption {
             id: s.id,
             name: s.name.clone(),
@@ -191,7 +181,7 @@ pub(super) async fn apply_view(
         [one] => one.name.clone(),
         _ => String::new(),
     };
-    let no_structure = mine.is_empty();
+    let no_structure = p.referent_structures().is_empty();
     let pending_claim = if no_structure {
         pending_claim(state, p).await?
     } else {
@@ -292,9 +282,9 @@ pub(super) async fn existing(
         let mine = p.referent_structures();
         (mine.len() == 1).then(|| *mine.iter().next().expect("one"))
     });
-    let (items, _) = store::applications::list(
-        &state.db,
-        &own_scope(p),
+    let listed = calls::own_applications(
+        state,
+        p,
         &store::applications::Filter {
             call_id: Some(call_id),
             module_code: Some(d.module.trim().to_uppercase()),
@@ -304,7 +294,8 @@ pub(super) async fn existing(
         },
     )
     .await?;
-    Ok(items
+    Ok(listed
+        .items
         .into_iter()
         .find(|a| a.status != ApplicationStatus::Withdrawn)
         .map(|a| a.id))

@@ -3,7 +3,7 @@
 //! file it and read the receipt, answer a complement request, withdraw.
 //! Every check is in `calls::*`; these handlers read forms and render.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::{
@@ -14,10 +14,7 @@ use axum::{
     routing::{get, post},
 };
 use documents::{filetype::FileType, receipt::french_size};
-use domain::{
-    NetworkScope, Principal, access::DepartmentScope, call::ApplicationStatus,
-    clock::french_instant,
-};
+use domain::{Principal, call::ApplicationStatus, clock::french_instant};
 use serde::Deserialize;
 use store::{
     applications::{Application, Document},
@@ -104,19 +101,9 @@ struct MessageQuery {
     message: Option<String>,
 }
 
-/// Only the applications of `p`'s own structures (not those it reads as
-/// staff).
-fn own_scope(p: &Principal) -> NetworkScope {
-    NetworkScope {
-        departments: DepartmentScope::Some(BTreeSet::new()),
-        structures: p.referent_structures(),
-        own_user: None,
-    }
-}
-
 /// "Allier (03) et Puy-de-Dôme (63)" from the reference data.
 async fn departments_names(state: &AppState, codes: &[String]) -> Result<String, AppError> {
-    let all = store::reference::departments(&state.db).await?;
+    let all = services::reference::departments(state).await?;
     let names: Vec<String> = codes
         .iter()
         .map(|c| {
@@ -171,9 +158,9 @@ async fn mine(
     if structures.is_empty() && p.is_staff() {
         return Ok(Redirect::to("/gestion/appels").into_response());
     }
-    let (items, _) = store::applications::list(
-        &state.db,
-        &own_scope(&p),
+    let listed = calls::own_applications(
+        &state,
+        &p,
         &store::applications::Filter {
             limit: 500,
             ..Default::default()
@@ -181,7 +168,7 @@ async fn mine(
     )
     .await?;
     let mut rows = Vec::new();
-    for a in items {
+    for a in listed.items {
         rows.push(MineRow {
             departments: departments_names(&state, &a.departments).await?,
             status_label: a.status.label(),

@@ -28,7 +28,7 @@ impl DocView {
             sha_short: d.sha256.chars().take(12).collect(),
             sha256: d.sha256.clone(),
             filed: d.filed,
-            uploaded: french_instant(store::from_micros(d.uploaded_at)),
+            uploaded: french_instant(d.uploaded_at),
         }
     }
 }
@@ -133,13 +133,17 @@ pub(super) async fn show_view(
     id: Uuid,
     fb: Feedback,
 ) -> Result<Show, AppError> {
-    let a = calls::application(state, p, id).await?;
+    let calls::Details {
+        application: a,
+        documents: docs,
+        messages,
+        receipts,
+    } = calls::details(state, p, id).await?;
     let v = calls::call(state, Some(p), a.call_id).await?;
     let (filed, current) = calls::modules_of(state, &a).await?;
     let is_applicant = calls::is_applicant(p, &a);
     let is_staff = calls::is_staff_of(p, &a);
     let editable = is_applicant && a.status.editable();
-    let docs = store::applications::documents(&state.db, id).await?;
     let required = &current.spec.required_documents;
     let pieces = required
         .iter()
@@ -159,18 +163,16 @@ pub(super) async fn show_view(
         .filter(|d| !required.iter().any(|r| r.kind == d.kind))
         .map(DocView::new)
         .collect();
-    let messages = store::applications::messages(&state.db, id)
-        .await?
+    let messages = messages
         .into_iter()
         .map(|m| MessageView {
             staff: m.side == "staff",
             author: m.author,
             body: m.body,
-            at: french_instant(store::from_micros(m.created_at)),
+            at: french_instant(m.created_at),
         })
         .collect();
-    let receipts = store::applications::receipts(&state.db, id)
-        .await?
+    let receipts = receipts
         .into_iter()
         .map(|r| ReceiptLink {
             id: r.id,
@@ -288,6 +290,39 @@ pub(super) async fn render_show(
     Ok((status, render(&page)?).into_response())
 }
 
+impl Feedback {
+    /// A refusal shown at the top of the page.
+    fn alert(text: String) -> Self {
+        Self {
+            alert: Some(text),
+            ..Self::default()
+        }
+    }
+}
+
+/// The answer to a form of the application's page: the redirection `to`
+/// makes of a success; the page again, under the refusal's status, with
+/// what `feedback` makes of a refusal shown in place; any other error as
+/// it is.
+async fn answer_form<T>(
+    state: &AppState,
+    p: &Principal,
+    auth: &Auth,
+    id: Uuid,
+    result: Result<T, AppError>,
+    to: impl FnOnce(T) -> String,
+    feedback: impl FnOnce(AppError) -> Result<Feedback, AppError>,
+) -> Result<Response, AppError> {
+    match result {
+        Ok(done) => Ok(Redirect::to(&to(done)).into_response()),
+        Err(e) if shown_in_place(&e) => {
+            let status = e.status;
+            render_show(state, p, auth, id, status, feedback(e)?).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
 pub(super) async fn show(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
@@ -320,31 +355,29 @@ pub(super) async fn save(
     fields: Fields,
 ) -> Result<Response, AppError> {
     let draft = draft_of(&fields);
-    match calls::save_form(&state, &p, id, &draft)
+    let result = calls::save_form(&state, &p, id, &draft)
         .await
-        .map_err(AppError::from)
-    {
-        Ok(()) => {
-            Ok(Redirect::to(&format!("/candidatures/{id}?message=enregistree")).into_response())
-        }
-        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
-            let fb = Feedback {
-                form: Some(draft),
-                errors: Errs::from_error(e)?,
-                ..Feedback::default()
-            };
-            render_show(&state, &p, &auth, id, StatusCode::UNPROCESSABLE_ENTITY, fb).await
-        }
-        Err(e) if shown_in_place(&e) => {
-            let status = e.status;
-            let fb = Feedback {
-                alert: Some(e.message),
-                ..Feedback::default()
-            };
-            render_show(&state, &p, &auth, id, status, fb).await
-        }
-        Err(e) => Err(e),
-    }
+        .map_err(AppError::from);
+    answer_form(
+        &state,
+        &p,
+        &auth,
+        id,
+        result,
+        |()| format!("/candidatures/{id}?message=enregistree"),
+        |e| {
+            Ok(if e.status == StatusCode::UNPROCESSABLE_ENTITY {
+                Feedback {
+                    form: Some(draft),
+                    errors: Errs::from_error(e)?,
+                    ..Feedback::default()
+                }
+            } else {
+                Feedback::alert(e.message)
+            })
+        },
+    )
+    .await
 }
 
 pub(super) async fn upload(
@@ -366,28 +399,27 @@ pub(super) async fn upload(
         )),
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(
-            Redirect::to(&format!("/candidatures/{id}?message=piece-deposee#pieces"))
-                .into_response(),
-        ),
-        Err(e) if shown_in_place(&e) => {
-            let status = e.status;
+    answer_form(
+        &state,
+        &p,
+        &auth,
+        id,
+        result,
+        |()| format!("/candidatures/{id}?message=piece-deposee#pieces"),
+        |e| {
             let text = e
                 .fields
                 .values()
                 .next()
                 .cloned()
-                .filter(|_| status == StatusCode::UNPROCESSABLE_ENTITY)
+                .filter(|_| e.status == StatusCode::UNPROCESSABLE_ENTITY)
                 .unwrap_or(e.message);
-            let fb = Feedback {
-                alert: Some(format!("Le fichier n'a pas été déposé. {text}")),
-                ..Feedback::default()
-            };
-            render_show(&state, &p, &auth, id, status, fb).await
-        }
-        Err(e) => Err(e),
-    }
+            Ok(Feedback::alert(format!(
+                "Le fichier n'a pas été déposé. {text}"
+            )))
+        },
+    )
+    .await
 }
 
 pub(super) async fn download(
@@ -405,24 +437,19 @@ pub(super) async fn delete_document(
     Id((id, doc)): Id<(Uuid, Uuid)>,
     _f: Fields,
 ) -> Result<Response, AppError> {
-    match calls::delete_document(&state, &p, id, doc)
+    let result = calls::delete_document(&state, &p, id, doc)
         .await
-        .map_err(AppError::from)
-    {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/candidatures/{id}?message=piece-supprimee#pieces"
-        ))
-        .into_response()),
-        Err(e) if shown_in_place(&e) => {
-            let status = e.status;
-            let fb = Feedback {
-                alert: Some(e.message),
-                ..Feedback::default()
-            };
-            render_show(&state, &p, &auth, id, status, fb).await
-        }
-        Err(e) => Err(e),
-    }
+        .map_err(AppError::from);
+    answer_form(
+        &state,
+        &p,
+        &auth,
+        id,
+        result,
+        |()| format!("/candidatures/{id}?message=piece-supprimee#pieces"),
+        |e| Ok(Feedback::alert(e.message)),
+    )
+    .await
 }
 
 pub(super) async fn submit(
@@ -433,31 +460,32 @@ pub(super) async fn submit(
 ) -> Result<Response, AppError> {
     let answer = f.get("message").trim().to_owned();
     let msg = (!answer.is_empty()).then_some(answer.as_str());
-    match calls::submit(&state, &p, id, msg)
+    let result = calls::submit(&state, &p, id, msg)
         .await
-        .map_err(AppError::from)
-    {
-        Ok((_, r)) => {
-            Ok(Redirect::to(&format!("/candidatures/{id}/accuses/{}", r.id)).into_response())
-        }
-        Err(e) if shown_in_place(&e) => {
-            let status = e.status;
+        .map_err(AppError::from);
+    answer_form(
+        &state,
+        &p,
+        &auth,
+        id,
+        result,
+        |(_, r)| format!("/candidatures/{id}/accuses/{}", r.id),
+        |e| {
             let missing = e
                 .fields
                 .keys()
                 .filter_map(|k| k.strip_prefix("documents."))
                 .map(str::to_owned)
                 .collect();
-            let fb = Feedback {
+            Ok(Feedback {
                 submit_error: Some(e.message),
                 missing,
                 answer,
                 ..Feedback::default()
-            };
-            render_show(&state, &p, &auth, id, status, fb).await
-        }
-        Err(e) => Err(e),
-    }
+            })
+        },
+    )
+    .await
 }
 
 pub(super) async fn complement(
@@ -467,24 +495,25 @@ pub(super) async fn complement(
     f: Fields,
 ) -> Result<Response, AppError> {
     let text = f.get("complement_message").to_owned();
-    match calls::request_complement(&state, &p, id, &text)
+    let result = calls::request_complement(&state, &p, id, &text)
         .await
-        .map_err(AppError::from)
-    {
-        Ok(_) => Ok(
-            Redirect::to(&format!("/candidatures/{id}?message=complement-demande")).into_response(),
-        ),
-        Err(e) if shown_in_place(&e) => {
-            let status = e.status;
-            let fb = Feedback {
+        .map_err(AppError::from);
+    answer_form(
+        &state,
+        &p,
+        &auth,
+        id,
+        result,
+        |_| format!("/candidatures/{id}?message=complement-demande"),
+        |e| {
+            Ok(Feedback {
                 complement_error: Some(e.fields.values().next().cloned().unwrap_or(e.message)),
                 complement: text,
                 ..Feedback::default()
-            };
-            render_show(&state, &p, &auth, id, status, fb).await
-        }
-        Err(e) => Err(e),
-    }
+            })
+        },
+    )
+    .await
 }
 
 #[derive(Template)]

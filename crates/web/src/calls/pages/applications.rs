@@ -60,7 +60,6 @@ async fn applications(
     v: &CallView,
     q: &ListQuery,
 ) -> Result<(Vec<Application>, Vec<Document>), AppError> {
-    let scope = p.application_scope();
     let known = |s: &str| (!s.is_empty()).then(|| s.to_owned());
     let filter = Filter {
         call_id: Some(v.call.id),
@@ -71,10 +70,8 @@ async fn applications(
         limit: 10_000,
         ..Default::default()
     };
-    let (items, _) = store::applications::list(&state.db, &scope, &filter).await?;
-    let ids: Vec<Uuid> = items.iter().map(|a| a.id).collect();
-    let docs = store::applications::documents_of(&state.db, &ids).await?;
-    Ok((items, docs))
+    let listed = calls::filed_applications(state, p, v, filter).await?;
+    Ok((listed.items, listed.documents))
 }
 
 struct Row {

@@ -11,7 +11,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::post,
 };
-use domain::{Email, Principal, siret::Siret};
+use domain::Principal;
 use uuid::Uuid;
 
 use super::manage::manage_page;
@@ -19,7 +19,7 @@ use crate::http::form::{ErrorLink, Errs, Fields, error_links};
 use services::committee;
 
 use crate::http::Id;
-use crate::{AppError, AppState, auth::CurrentUser, calls, view::render};
+use crate::{AppError, AppState, auth::CurrentUser, view::render};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/gestion/appels/{id}/comite", post(seat))
@@ -107,37 +107,6 @@ pub fn section(
     }
 }
 
-/// The structure the form names, by SIRET or from the list (422 on the
-/// field at fault).
-async fn structure_of(state: &AppState, form: &SeatForm) -> Result<Option<Uuid>, AppError> {
-    let listed = match form.structure_id.as_str() {
-        "" => None,
-        s => Some(Uuid::parse_str(s).map_err(|_| {
-            AppError::invalid_field("structure_id", "Choisissez une structure de la liste.")
-        })?),
-    };
-    if form.structure_siret.is_empty() {
-        return Ok(listed);
-    }
-    let siret = Siret::parse(&form.structure_siret)
-        .map_err(|e| AppError::invalid_field("structure_siret", e.to_string()))?;
-    let found = store::structures::find_by_siret(&state.db, &siret)
-        .await?
-        .ok_or_else(|| {
-            AppError::invalid_field(
-                "structure_siret",
-                "Aucune structure enregistrée n'a ce SIRET.",
-            )
-        })?;
-    match listed {
-        Some(id) if id != found.id => Err(AppError::invalid_field(
-            "structure_siret",
-            "Le SIRET et la structure choisie dans la liste ne désignent pas la même structure : n'en indiquez qu'une.",
-        )),
-        _ => Ok(Some(found.id)),
-    }
-}
-
 /// Seats the member the form describes.
 async fn seat_member(
     state: &AppState,
@@ -145,58 +114,14 @@ async fn seat_member(
     call_id: Uuid,
     form: &SeatForm,
 ) -> Result<(), AppError> {
-    // Only a CAF agent of the call looks accounts up.
-    calls::managed_call(state, p, call_id).await?;
-    let mut errors = BTreeMap::new();
-    let user = match Email::parse(&form.email) {
-        Err(_) => {
-            errors.insert(
-                "email".to_owned(),
-                "Indiquez l'adresse e-mail du compte de la personne (prenom.nom@exemple.fr)."
-                    .to_owned(),
-            );
-            None
-        }
-        Ok(e) => {
-            let found = store::users::find_by_email(&state.db, e.as_str()).await?;
-            if found.is_none() {
-                errors.insert(
-                    "email".to_owned(),
-                    "Aucun compte n'a cette adresse e-mail : la personne doit d'abord avoir un compte sur la plateforme.".to_owned(),
-                );
-            }
-            found
-        }
+    let draft = committee::SeatDraft {
+        email: form.email.clone(),
+        institution: form.institution.clone(),
+        structure_siret: form.structure_siret.clone(),
+        structure_id: form.structure_id.clone(),
     };
-    if form.institution.trim().is_empty() {
-        errors.insert(
-            "institution".to_owned(),
-            "Indiquez l'institution du membre (Caf 03, Caf 63, Conseil départemental, DSDEN, MSA, SDJES…)."
-                .to_owned(),
-        );
-    }
-    let structure = match structure_of(state, form).await {
-        Ok(s) => s,
-        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
-            errors.extend(e.fields);
-            None
-        }
-        Err(e) => return Err(e),
-    };
-    let Some(user) = user.filter(|_| errors.is_empty()) else {
-        return Err(AppError::invalid(errors));
-    };
-    committee::add_member(state, p, call_id, user, &form.institution, structure)
-        .await
-        .map(|_| ())
-        .map_err(|e| {
-            let mut e = AppError::from(e);
-            // The account was given by its e-mail.
-            if let Some(m) = e.fields.remove("user_id") {
-                e.fields.insert("email".to_owned(), m);
-            }
-            e
-        })
+    committee::seat_from_form(state, p, call_id, &draft).await?;
+    Ok(())
 }
 
 async fn seat(

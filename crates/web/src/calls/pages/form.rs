@@ -65,7 +65,7 @@ pub async fn department_options(
                 || current.iter().any(|c| c == d.code.as_str())
         })
         .chain(
-            store::reference::departments(&state.db)
+            services::reference::departments(state)
                 .await?
                 .into_iter()
                 .filter(|d| {

@@ -338,9 +338,7 @@ async fn page(
     let module = code.and_then(|c| v.module(c));
     let mut versions = Vec::new();
     if let Some(m) = module {
-        for (version, at) in
-            store::calls::module_version_dates(&state.db, v.call.id, &m.spec.code).await?
-        {
+        for (version, at) in calls::module_version_dates(state, v, &m.spec.code).await? {
             versions.push(VersionRow {
                 version,
                 at: french_instant(at),

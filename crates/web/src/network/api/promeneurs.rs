@@ -256,7 +256,7 @@ pub async fn history(
             on: h.on_date,
             reason: h.reason,
             by: h.actor_label,
-            recorded_at: rfc3339(store::from_micros(h.recorded_at)),
+            recorded_at: rfc3339(h.recorded_at),
         })
         .collect();
     let total = i64::try_from(items.len()).unwrap_or(i64::MAX);

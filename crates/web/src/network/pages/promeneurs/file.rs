@@ -106,7 +106,7 @@ async fn show_page(
                 .unwrap_or(h.on_date.clone()),
             reason: h.reason,
             by: h.actor_label,
-            at: french_instant(store::from_micros(h.recorded_at)),
+            at: french_instant(h.recorded_at),
         })
         .collect();
     let structures = if can_edit {
