@@ -343,12 +343,13 @@ pub(super) async fn past_applications(
                 },
             )
             .await?;
-            let cap = AdminCap::for_console().pilot(&DepartmentCode::parse(dep)?);
+            let code = DepartmentCode::parse(dep)?;
+            let cap = AdminCap::for_console().pilot(&code);
             let proposal = store::committee::Proposal {
                 id: pid,
                 call_id,
                 module_code: module.into(),
-                department: dep.into(),
+                department: code,
                 application_id: Some(*winner),
                 structure_name: None,
                 unsuccessful: false,

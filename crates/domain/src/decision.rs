@@ -4,7 +4,7 @@
 
 use uuid::Uuid;
 
-use crate::scoring::Score;
+use crate::{DepartmentCode, scoring::Score};
 
 /// Why a (module, département) is unsuccessful.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -186,7 +186,7 @@ impl Verdict {
 /// département) reads the first one.
 pub fn verdicts<'d>(
     application_id: Uuid,
-    departments: &'d [String],
+    departments: &'d [DepartmentCode],
     validated: &[Validated<'_>],
 ) -> Vec<(&'d str, Verdict)> {
     departments
@@ -384,8 +384,14 @@ mod tests {
         }
     }
 
-    fn deps(list: &[&str]) -> Vec<String> {
+    fn codes(list: &[&str]) -> Vec<String> {
         list.iter().map(|d| (*d).to_owned()).collect()
+    }
+
+    fn deps(list: &[&str]) -> Vec<DepartmentCode> {
+        list.iter()
+            .map(|d| DepartmentCode::parse(d).unwrap())
+            .collect()
     }
 
     #[test]
@@ -480,16 +486,16 @@ mod tests {
                 PlannedModule {
                     module_code: "M1".into(),
                     application_id: m1,
-                    departments: deps(&["03"]),
+                    departments: codes(&["03"]),
                 },
                 PlannedModule {
                     module_code: "M2".into(),
                     application_id: m2,
-                    departments: deps(&["03", "63"]),
+                    departments: codes(&["03", "63"]),
                 },
             ]
         );
-        assert_eq!(plan.departments, deps(&["03", "63"]));
+        assert_eq!(plan.departments, codes(&["03", "63"]));
         // Retained in 03 for M1 only: the convention names 03 only.
         let plan = convention_plan(&[
             (
@@ -501,7 +507,7 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(plan.modules.len(), 1);
-        assert_eq!(plan.departments, deps(&["03"]));
+        assert_eq!(plan.departments, codes(&["03"]));
         assert_eq!(
             convention_plan(&[("M1", m1, vec![("03", Verdict::OtherRetained)])]),
             None

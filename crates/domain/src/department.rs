@@ -38,6 +38,15 @@ impl DepartmentCode {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The codes written one after the other: `"03, 63"`.
+    pub fn join(codes: &[DepartmentCode], separator: &str) -> String {
+        codes
+            .iter()
+            .map(DepartmentCode::as_str)
+            .collect::<Vec<_>>()
+            .join(separator)
+    }
 }
 
 impl TryFrom<String> for DepartmentCode {

@@ -137,14 +137,6 @@ pub async fn managed_call(
     Ok((v, cap))
 }
 
-/// The départements of a call.
-pub(crate) fn departments(call: &Call) -> Vec<DepartmentCode> {
-    call.departments
-        .iter()
-        .map(|d| d.department.clone())
-        .collect()
-}
-
 /// A call `p` manages, with the capability its committee seats and
 /// auditions take (the checks and errors of [`managed_call`]).
 pub async fn managed_call_staff(
@@ -154,7 +146,7 @@ pub async fn managed_call_staff(
 ) -> Result<(CallView, CallStaffCap), ServiceError> {
     let (v, _) = managed_call(ctx, p, id).await?;
     let cap = p
-        .call_manager(v.call.id, &departments(&v.call))
+        .call_manager(v.call.id, &v.call.department_codes())
         .ok_or(ServiceError::NotFound)?;
     Ok((v, cap))
 }

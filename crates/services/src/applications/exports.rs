@@ -9,7 +9,7 @@ use documents::{
     export::{Cell, Sheet},
     filename::unique,
 };
-use domain::{Principal, call::ApplicationStatus};
+use domain::{DepartmentCode, Principal, call::ApplicationStatus};
 use store::applications::{Application, Document};
 use uuid::Uuid;
 
@@ -41,7 +41,7 @@ pub fn applications_sheet(items: &[Application], docs: &[Document]) -> Sheet {
                     a.structure_siret
                         .clone()
                         .map_or(Cell::Empty, |s| Cell::Text(s.into())),
-                    Cell::Text(a.departments.join(" ")),
+                    Cell::Text(DepartmentCode::join(&a.departments, " ")),
                     Cell::Text(a.status.label().to_owned()),
                     a.submitted_at.map_or(Cell::Empty, |t| {
                         Cell::Text(calls::french_instant_seconds(t))

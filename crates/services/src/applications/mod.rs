@@ -182,10 +182,7 @@ pub fn is_applicant(p: &Principal, a: &Application) -> bool {
 /// Staff of one of the application's départements.
 pub fn is_staff_of(p: &Principal, a: &Application) -> bool {
     let scope = p.staff_scope();
-    a.departments
-        .iter()
-        .filter_map(|d| dep(d))
-        .any(|d| scope.contains(&d))
+    a.departments.iter().any(|d| scope.contains(d))
 }
 
 /// The capability of the applicant of `a` (that `own` checked).

@@ -1,6 +1,6 @@
 //! The receipt of a filed application, and its PDF.
 
-use domain::Principal;
+use domain::{DepartmentCode, Principal};
 use store::{
     applications::{Application, Receipt},
     calls::{Call, Module},
@@ -75,14 +75,14 @@ pub fn receipt_pdf(a: &Application, module: &Module, r: &Receipt, departments: &
 }
 
 /// "Allier (03) et Puy-de-Dôme (63)".
-pub fn departments_label(call: &Call, codes: &[String]) -> String {
+pub fn departments_label(call: &Call, codes: &[DepartmentCode]) -> String {
     let names: Vec<String> = codes
         .iter()
         .map(|c| {
             call.departments
                 .iter()
                 .find(|d| &d.department == c)
-                .map_or_else(|| c.clone(), |d| format!("{} ({})", d.name, c))
+                .map_or_else(|| c.to_string(), |d| format!("{} ({})", d.name, c))
         })
         .collect();
     match names.as_slice() {

@@ -6,7 +6,7 @@ use domain::Principal;
 use uuid::Uuid;
 
 use super::{applicant_cap, application, own};
-use crate::{Ctx, ServiceError, accounts::actor, calls::dep, mail};
+use crate::{Ctx, ServiceError, accounts::actor, mail};
 
 #[derive(Template)]
 #[template(path = "emails/complement_request.txt")]
@@ -28,7 +28,7 @@ pub async fn request_complement(
 ) -> Result<Uuid, ServiceError> {
     let a = application(ctx, p, id).await?;
     // The application's départements are among its call's.
-    let departments: Vec<_> = a.departments.iter().filter_map(|d| dep(d)).collect();
+    let departments = a.departments.clone();
     let cap = p.call_staff(a.call_id, &departments).ok_or_else(|| {
         ServiceError::forbidden(
             "Seuls les agents de la Caf et les coordinateurs de l'appel peuvent demander un complément.",

@@ -18,11 +18,7 @@ use store::{
 use uuid::Uuid;
 
 use super::{Seat, conflict_of, filed, reviewer_cap, seat};
-use crate::{
-    Ctx, ServiceError,
-    accounts::actor,
-    calls::{self, CallView},
-};
+use crate::{Ctx, ServiceError, accounts::actor, calls::CallView};
 
 /// One application in a département's ranking.
 #[derive(Debug, Clone)]
@@ -42,7 +38,7 @@ pub struct Ranked {
 /// A module in one département.
 #[derive(Debug, Clone)]
 pub struct DepartmentResult {
-    pub department: String,
+    pub department: DepartmentCode,
     pub outcome: Outcome,
     pub rule: String,
     pub ranking: Vec<Ranked>,
@@ -130,7 +126,7 @@ pub async fn results(
         }
         let mut ranking: Vec<Ranked> = apps
             .iter()
-            .filter(|a| a.departments.iter().any(|x| d.department == *x))
+            .filter(|a| a.departments.contains(&d.department))
             .map(|a| {
                 let hidden_reason = match &seat {
                     Seat::Member(m) => {
@@ -188,7 +184,7 @@ pub async fn results(
             .find(|p| d.department == p.department)
             .cloned();
         out.push(DepartmentResult {
-            department: d.department.to_string(),
+            department: d.department.clone(),
             outcome,
             rule: rule.french(),
             ranking,
@@ -216,10 +212,7 @@ pub async fn proposals(
         store::committee::proposals(&ctx.db, view.call.id, &module.spec.code)
             .await?
             .into_iter()
-            .filter(|x| {
-                matches!(seat, Seat::Member(_))
-                    || DepartmentCode::parse(&x.department).is_ok_and(|d| scope.contains(&d))
-            })
+            .filter(|x| matches!(seat, Seat::Member(_)) || scope.contains(&x.department))
             .collect(),
     )
 }
@@ -231,8 +224,8 @@ pub async fn proposal(ctx: &Ctx, p: &Principal, id: Uuid) -> Result<Proposal, Se
         .await?
         .ok_or(ServiceError::NotFound)?;
     let (_, seat) = seat(ctx, p, proposal.call_id).await?;
-    let readable = matches!(seat, Seat::Member(_))
-        || DepartmentCode::parse(&proposal.department).is_ok_and(|d| p.staff_scope().contains(&d));
+    let readable =
+        matches!(seat, Seat::Member(_)) || p.staff_scope().contains(&proposal.department);
     readable.then_some(proposal).ok_or(ServiceError::NotFound)
 }
 
@@ -341,7 +334,7 @@ pub async fn propose(
         }
         Seat::Staff => {
             staff_cap = p
-                .call_staff(call_id, &calls::departments(&view.call))
+                .call_staff(call_id, &view.call.department_codes())
                 .ok_or(ServiceError::NotFound)?;
             store::committee::Proposer::Staff(&staff_cap)
         }
@@ -387,8 +380,7 @@ pub async fn validate(
         .ok_or(ServiceError::NotFound)?;
     // Seen by the call's staff and committee; 404 for anyone else.
     let (_, seat) = seat(ctx, p, proposal.call_id).await?;
-    let dep = DepartmentCode::parse(&proposal.department).map_err(|_| ServiceError::NotFound)?;
-    let cap = p.pilot(&dep).ok_or_else(|| {
+    let cap = p.pilot(&proposal.department).ok_or_else(|| {
         ServiceError::forbidden(format!(
             "Seule la Caf de ce département ({}) valide cette proposition.",
             proposal.department

@@ -67,7 +67,7 @@ async fn decided(
 ) -> Result<(calls::CallView, Module, Vec<Application>, CallStaffCap), ServiceError> {
     let (view, _) = calls::managed_call(ctx, p, call_id).await?;
     let cap = p
-        .call_staff(view.call.id, &calls::departments(&view.call))
+        .call_staff(view.call.id, &view.call.department_codes())
         .ok_or(ServiceError::NotFound)?;
     let module = view.module(code).ok_or(ServiceError::NotFound)?.clone();
     let (items, _) = store::applications::list(
@@ -87,9 +87,7 @@ async fn decided(
         .filter(|a| {
             a.status != ApplicationStatus::Withdrawn
                 && in_scope(p, a)
-                && a.departments
-                    .iter()
-                    .any(|d| calls::dep(d).is_some_and(|d| cap.covers(&d)))
+                && a.departments.iter().any(|d| cap.covers(d))
         })
         .collect();
     if filed.is_empty() {
@@ -196,7 +194,7 @@ pub async fn document(
             applicant = cap;
             LetterWriter::Applicant(&applicant)
         } else {
-            let departments: Vec<_> = a.departments.iter().filter_map(|d| calls::dep(d)).collect();
+            let departments = a.departments.clone();
             staff = p
                 .call_staff(a.call_id, &departments)
                 .ok_or(ServiceError::NotFound)?;

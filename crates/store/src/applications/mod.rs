@@ -15,7 +15,7 @@ mod submit;
 use std::collections::BTreeMap;
 
 use domain::{
-    ApplicantCap, NetworkScope, Siret,
+    ApplicantCap, DepartmentCode, NetworkScope, Siret,
     call::{ApplicationStatus, Transition},
 };
 use jiff::Timestamp;
@@ -32,7 +32,7 @@ pub use submit::{Receipt, ReceiptDocument, SubmitOutcome, receipts, submit};
 use crate::{
     Db, StoreError, Tx,
     audit::{self, Actor},
-    decode::decode_opt,
+    decode::{decode, decode_opt},
     from_micros, micros,
     query::Sql,
 };
@@ -52,7 +52,7 @@ pub struct Application {
     pub status: ApplicationStatus,
     pub summary: String,
     pub answers: BTreeMap<String, String>,
-    pub departments: Vec<String>,
+    pub departments: Vec<DepartmentCode>,
     pub created_by: Uuid,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
@@ -92,7 +92,7 @@ fn parse_status(s: &str) -> Result<ApplicationStatus, StoreError> {
 }
 
 impl Row {
-    fn into_application(self, departments: Vec<String>) -> Result<Application, StoreError> {
+    fn into_application(self, departments: &[String]) -> Result<Application, StoreError> {
         Ok(Application {
             id: self.id,
             call_id: self.call_id,
@@ -111,7 +111,10 @@ impl Row {
             status: parse_status(&self.status)?,
             summary: self.summary,
             answers: serde_json::from_str(&self.answers).unwrap_or_default(),
-            departments,
+            departments: departments
+                .iter()
+                .map(|d| decode("application_departments", "department", self.id, d))
+                .collect::<Result<_, _>>()?,
             created_by: self.created_by,
             created_at: from_micros(self.created_at),
             updated_at: from_micros(self.updated_at),
@@ -163,11 +166,11 @@ async fn assemble(db: &Db, rows: Vec<Row>) -> Result<Vec<Application>, StoreErro
     let mut deps = departments_of(db, &ids).await?;
     rows.into_iter()
         .map(|r| {
-            let mine = deps
+            let mine: Vec<String> = deps
                 .extract_if(.., |(id, _)| *id == r.id)
                 .map(|(_, d)| d)
                 .collect();
-            r.into_application(mine)
+            r.into_application(&mine)
         })
         .collect()
 }

@@ -44,10 +44,10 @@ pub struct Call {
 }
 
 impl Call {
-    pub fn department_codes(&self) -> Vec<String> {
+    pub fn department_codes(&self) -> Vec<DepartmentCode> {
         self.departments
             .iter()
-            .map(|d| d.department.as_str().to_owned())
+            .map(|d| d.department.clone())
             .collect()
     }
 

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use domain::{
-    CallStaffCap, DepartmentCap, ReviewerCap,
+    CallStaffCap, DepartmentCap, DepartmentCode, ReviewerCap,
     decision::{ProposalStatus, Reason},
 };
 use jiff::Timestamp;
@@ -15,6 +15,7 @@ use uuid::Uuid;
 use crate::{
     Db, StoreError, Tx,
     audit::{self, Actor},
+    decode::decode,
     from_micros, micros,
 };
 
@@ -23,7 +24,7 @@ pub struct Proposal {
     pub id: Uuid,
     pub call_id: Uuid,
     pub module_code: String,
-    pub department: String,
+    pub department: DepartmentCode,
     pub application_id: Option<Uuid>,
     pub structure_name: Option<String>,
     pub unsuccessful: bool,
@@ -65,7 +66,7 @@ impl ProposalRow {
             id: self.id,
             call_id: self.call_id,
             module_code: self.module_code,
-            department: self.department,
+            department: decode("proposals", "department", self.id, &self.department)?,
             application_id: self.application_id,
             structure_name: self.structure_name,
             unsuccessful: self.unsuccessful,

@@ -102,7 +102,7 @@ fn application_out(a: Application, docs: &[Document]) -> ApplicationOut {
         call_title: a.call_title,
         module: a.module_code,
         module_version: a.module_version,
-        departments: a.departments,
+        departments: a.departments.iter().map(ToString::to_string).collect(),
         structure_id: a.structure_id.to_string(),
         structure_name: a.structure_name,
         status: a.status.as_str().to_owned(),

@@ -217,7 +217,11 @@ fn page(
         .applications
         .iter()
         .map(|a| {
-            let label = format!("{} ({})", a.structure_name, a.departments.join(", "));
+            let label = format!(
+                "{} ({})",
+                a.structure_name,
+                domain::DepartmentCode::join(&a.departments, ", ")
+            );
             let label = match given.get(&a.id) {
                 Some(when) => format!("{label} — a le créneau du {when}"),
                 None => label,

@@ -246,7 +246,7 @@ pub struct ProposalOut {
 fn proposal_out(p: Proposal) -> ProposalOut {
     ProposalOut {
         id: p.id.to_string(),
-        department: p.department,
+        department: p.department.to_string(),
         application_id: p.application_id.map(|a| a.to_string()),
         structure_name: p.structure_name,
         unsuccessful: p.unsuccessful,
@@ -319,7 +319,7 @@ pub async fn results(
                     .collect(),
                 proposal: d.proposal.map(proposal_out),
                 review_complete: d.complete,
-                department: d.department,
+                department: d.department.to_string(),
             })
             .collect(),
     }))

@@ -14,7 +14,7 @@ use axum::{
     routing::{get, post},
 };
 use documents::{filetype::FileType, receipt::french_size};
-use domain::{Principal, call::ApplicationStatus, clock::french_instant};
+use domain::{DepartmentCode, Principal, call::ApplicationStatus, clock::french_instant};
 use serde::Deserialize;
 use store::{
     applications::{Application, Document},
@@ -102,14 +102,14 @@ struct MessageQuery {
 }
 
 /// "Allier (03) et Puy-de-Dôme (63)" from the reference data.
-async fn departments_names(state: &AppState, codes: &[String]) -> Result<String, AppError> {
+async fn departments_names(state: &AppState, codes: &[DepartmentCode]) -> Result<String, AppError> {
     let all = services::reference::departments(state).await?;
     let names: Vec<String> = codes
         .iter()
         .map(|c| {
             all.iter()
-                .find(|d| d.code.as_str() == c)
-                .map_or_else(|| c.clone(), |d| format!("{} ({c})", d.name))
+                .find(|d| &d.code == c)
+                .map_or_else(|| c.to_string(), |d| format!("{} ({c})", d.name))
         })
         .collect();
     Ok(match names.as_slice() {

@@ -198,7 +198,7 @@ pub(super) async fn show_view(
     let convention_sent = a.status == ApplicationStatus::Retained;
     let form = fb.form.unwrap_or_else(|| ApplicationDraft {
         module: a.module_code.clone(),
-        departments: a.departments.clone(),
+        departments: a.departments.iter().map(ToString::to_string).collect(),
         structure_id: Some(a.structure_id),
         summary: a.summary.clone(),
         answers: a.answers.clone(),

@@ -11,7 +11,7 @@ use axum::{
     routing::get,
 };
 use documents::export::ExportFormat;
-use domain::{Principal, call::ApplicationStatus};
+use domain::{DepartmentCode, Principal, call::ApplicationStatus};
 use serde::Deserialize;
 use store::applications::{Application, Document, Filter};
 use uuid::Uuid;
@@ -120,7 +120,7 @@ async fn list(
             id: a.id,
             structure: a.structure_name.clone(),
             module: a.module_code.clone(),
-            departments: a.departments.join(", "),
+            departments: DepartmentCode::join(&a.departments, ", "),
             status: a.status.as_str(),
             status_label: a.status.label(),
             // To the second, as on the receipt: the deadline is.

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use domain::{Principal, access::DepartmentScope};
+use domain::{DepartmentCode, Principal, access::DepartmentScope};
 use store::{calls::Call, reference::Department};
 
 use crate::http::form::{ErrorLink, Errs, Fields, error_links};
@@ -53,25 +53,18 @@ impl CallForm {
 pub async fn department_options(
     state: &AppState,
     p: &Principal,
-    current: &[String],
+    current: &[DepartmentCode],
 ) -> Result<Vec<Department>, AppError> {
     let all_scope = p.staff_scope() == DepartmentScope::All;
     let mine = services::network::departments_of(state, p).await?;
     Ok(mine
         .into_iter()
-        .filter(|d| {
-            !all_scope
-                || !d.contact_email.is_empty()
-                || current.iter().any(|c| c == d.code.as_str())
-        })
+        .filter(|d| !all_scope || !d.contact_email.is_empty() || current.contains(&d.code))
         .chain(
             services::reference::departments(state)
                 .await?
                 .into_iter()
-                .filter(|d| {
-                    current.iter().any(|c| c == d.code.as_str())
-                        && !p.staff_scope().contains(&d.code)
-                }),
+                .filter(|d| current.contains(&d.code) && !p.staff_scope().contains(&d.code)),
         )
         .collect())
 }
@@ -125,7 +118,7 @@ pub async fn form_from_post(
     state: &AppState,
     p: &Principal,
     f: &Fields,
-    current: &[String],
+    current: &[DepartmentCode],
 ) -> Result<CallForm, AppError> {
     let (d, partners) = draft_from(f);
     let checked = f.all("departments");

@@ -290,7 +290,7 @@ fn dep_view(
                 rank,
                 id: r.application.id,
                 structure: r.application.structure_name.clone(),
-                departments: r.application.departments.join(", "),
+                departments: DepartmentCode::join(&r.application.departments, ", "),
                 hidden: r.hidden,
                 hidden_reason: r.hidden_reason.unwrap_or_default(),
                 aggregate: r.aggregate.map(AggregateView::new),
@@ -325,19 +325,19 @@ fn dep_view(
         .proposal
         .as_ref()
         .is_some_and(|p| p.status != ProposalStatus::Rejected);
-    let pilot = DepartmentCode::parse(&d.department).is_ok_and(|c| p.pilot(&c).is_some());
+    let pilot = p.pilot(&d.department).is_some();
     let own_proposal = d
         .proposal
         .as_ref()
         .is_some_and(|x| x.proposed_by_id == p.user_id);
     let can_validate = pending && pilot && !own_proposal;
-    let form = form.filter(|f| f.department == d.department);
+    let form = form.filter(|f| d.department == f.department);
     let relaunch = d
         .proposal
         .as_ref()
         .is_some_and(|x| x.unsuccessful && x.status == ProposalStatus::Validated && pilot)
         .then(|| {
-            let typed = typed.filter(|r| r.department == d.department);
+            let typed = typed.filter(|r| d.department == r.department);
             RelaunchView {
                 deadline: typed.map(|r| r.deadline.clone()).unwrap_or_default(),
                 error: typed.and_then(|r| r.error.clone()),
@@ -384,7 +384,7 @@ fn dep_view(
                 .or_else(|| f.errors.get("department").cloned())
         }),
         rows,
-        code: d.department,
+        code: d.department.to_string(),
         name,
     }
 }
@@ -421,7 +421,7 @@ async fn results_page(
                 .iter()
                 .find(|c| c.department == d.department)
                 .map_or_else(
-                    || d.department.clone(),
+                    || d.department.to_string(),
                     |c| format!("{} ({})", c.name, c.department),
                 );
             dep_view(p, open, d, name, form.as_ref(), typed.as_ref())
