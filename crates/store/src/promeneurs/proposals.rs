@@ -14,7 +14,7 @@ use crate::{
 };
 
 /// Stores (or replaces) the proposal of a referent for the gating fields
-/// of promeneur `id`; staff confirm it with [`accept_proposal`].
+/// of promeneur `id`; staff confirm it with [`decide_proposal`].
 pub async fn propose(
     tx: &mut Tx,
     cap: &NetworkCap,
