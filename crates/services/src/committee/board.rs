@@ -33,7 +33,7 @@ pub async fn member_board(
     };
     let apps = filed(ctx, call_id).await?;
     let declared = store::committee::conflicts(&ctx.db, call_id).await?;
-    let reviews = store::committee::reviews(&ctx.db, call_id, None).await?;
+    let reviews = store::committee::scores(&ctx.db, call_id, None).await?;
     let items = apps
         .into_iter()
         .map(|a| {

@@ -230,7 +230,7 @@ async fn progress(ctx: &Ctx, call_id: Uuid) -> Result<Vec<Progress>, ServiceErro
     let members = store::committee::members(&ctx.db, call_id).await?;
     let apps = filed(ctx, call_id).await?;
     let conflicts = store::committee::conflicts(&ctx.db, call_id).await?;
-    let reviews = store::committee::reviews(&ctx.db, call_id, None).await?;
+    let reviews = store::committee::scores(&ctx.db, call_id, None).await?;
     Ok(members
         .into_iter()
         .map(|m| {

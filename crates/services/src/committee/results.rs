@@ -13,7 +13,7 @@ use domain::{
 };
 use store::{
     applications::Application,
-    committee::{Member, Proposal, Review},
+    committee::{Member, Proposal, ReviewScore},
 };
 use uuid::Uuid;
 
@@ -55,7 +55,7 @@ pub struct DepartmentResult {
 fn aggregates(
     apps: &[Application],
     members: &[Member],
-    reviews: &[Review],
+    reviews: &[ReviewScore],
     declared: &[store::committee::Conflict],
 ) -> BTreeMap<Uuid, Aggregate> {
     apps.iter()
@@ -66,7 +66,7 @@ fn aggregates(
                 .map(|r| RoundScore {
                     member_id: r.member_id,
                     round: r.round,
-                    score: r.score,
+                    score: u32::try_from(r.score).unwrap_or(0),
                 });
             let counts = |member_id: Uuid| {
                 members
@@ -94,7 +94,7 @@ pub async fn results(
         .filter(|a| a.module_code == module.spec.code)
         .collect();
     let members = store::committee::members(&ctx.db, call_id).await?;
-    let reviews = store::committee::reviews(&ctx.db, call_id, Some(&module.spec.code)).await?;
+    let reviews = store::committee::scores(&ctx.db, call_id, Some(&module.spec.code)).await?;
     let declared = store::committee::conflicts(&ctx.db, call_id).await?;
     let proposals = store::committee::proposals(&ctx.db, call_id, &module.spec.code).await?;
     let aggs = aggregates(&apps, &members, &reviews, &declared);

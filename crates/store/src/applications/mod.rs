@@ -163,13 +163,14 @@ async fn departments_of(db: &Db, ids: &[Uuid]) -> Result<Vec<(Uuid, String)>, St
 
 async fn assemble(db: &Db, rows: Vec<Row>) -> Result<Vec<Application>, StoreError> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let mut deps = departments_of(db, &ids).await?;
+    // Each application's départements, in the order read (by code).
+    let mut deps: BTreeMap<Uuid, Vec<String>> = BTreeMap::new();
+    for (id, d) in departments_of(db, &ids).await? {
+        deps.entry(id).or_default().push(d);
+    }
     rows.into_iter()
         .map(|r| {
-            let mine: Vec<String> = deps
-                .extract_if(.., |(id, _)| *id == r.id)
-                .map(|(_, d)| d)
-                .collect();
+            let mine = deps.remove(&r.id).unwrap_or_default();
             r.into_application(&mine)
         })
         .collect()

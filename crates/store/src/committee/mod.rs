@@ -16,7 +16,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 pub use proposals::{NewProposal, Proposal, Proposer, decide, proposal, proposals, propose};
-pub use reviews::{Review, put_review, reviews, reviews_of};
+pub use reviews::{Review, ReviewScore, put_review, reviews_of, scores};
 
 use crate::{
     Db, StoreError, Tx,

@@ -64,23 +64,34 @@ const REVIEW_SELECT: &str =
     r.round, r.scores, r.comment, r.score, r.submitted_at
     FROM reviews r JOIN committee_members m ON m.id = r.member_id JOIN users u ON u.id = m.user_id";
 
-/// The reviews of a call (optionally of one module), every round.
-pub async fn reviews(
+/// What the committee's lists need of a review: who scored what, in
+/// which round (no comment, no grid, no name: the lists read hundreds).
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub struct ReviewScore {
+    pub application_id: Uuid,
+    pub member_id: Uuid,
+    pub round: i64,
+    /// Hundredths, 0..=10 000.
+    pub score: i64,
+}
+
+/// The scores of a call's reviews (optionally of one module), every round.
+pub async fn scores(
     db: &Db,
     call_id: Uuid,
     module_code: Option<&str>,
-) -> Result<Vec<Review>, StoreError> {
-    let mut sql = Sql::new(REVIEW_SELECT);
-    sql.push(" JOIN applications a ON a.id = r.application_id WHERE ");
+) -> Result<Vec<ReviewScore>, StoreError> {
+    let mut sql = Sql::new(
+        "SELECT r.application_id, r.member_id, r.round, r.score FROM reviews r
+         JOIN applications a ON a.id = r.application_id WHERE ",
+    );
     let c = sql.arg(call_id);
     sql.push(&format!("a.call_id = {c}"));
     if let Some(code) = module_code {
         let m = sql.arg(code);
         sql.push(&format!(" AND a.module_code = {m}"));
     }
-    sql.push(" ORDER BY r.submitted_at");
-    let rows: Vec<ReviewRow> = sql.fetch_all(db).await?;
-    rows.into_iter().map(ReviewRow::into_review).collect()
+    sql.fetch_all(db).await
 }
 
 /// The reviews of one application, every round.
