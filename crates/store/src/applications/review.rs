@@ -178,26 +178,13 @@ pub async fn withdraw(
     application_id: Uuid,
 ) -> Result<(), StoreError> {
     check_applicant(tx, cap, application_id).await?;
-    let n = write!(&mut *tx, c => {
-        sqlx::query(sqlx::AssertSqlSafe(transition_sql(Transition::Withdraw, "withdrawn_at = $2, updated_at = $2")))
-            .bind(application_id)
-            .bind(micros(now))
-            .execute(c)
-            .await?
-            .rows_affected()
-    });
-    if n == 0 {
-        return Err(StoreError::Conflict("status"));
-    }
-    audit::log(
+    transition(
         tx,
         actor,
         now,
-        "withdraw",
-        "application",
         application_id,
-        None,
-        json!({}),
+        (Transition::Withdraw, "withdrawn_at = $2, updated_at = $2"),
+        "withdraw",
     )
     .await
 }
@@ -212,8 +199,30 @@ pub async fn start_review(
     application_id: Uuid,
 ) -> Result<(), StoreError> {
     crate::staff::check_application(tx, cap, application_id).await?;
+    transition(
+        tx,
+        actor,
+        now,
+        application_id,
+        (Transition::StartReview, "updated_at = $2"),
+        "start_review",
+    )
+    .await
+}
+
+/// Moves an application along `t` (`also`: the other columns set, `$2`
+/// being the instant), with its audit entry `action`;
+/// `Conflict("status")` from a state `t` does not leave.
+async fn transition(
+    tx: &mut Tx,
+    actor: &Actor,
+    now: Timestamp,
+    application_id: Uuid,
+    (t, also): (Transition, &str),
+    action: &str,
+) -> Result<(), StoreError> {
     let n = write!(&mut *tx, c => {
-        sqlx::query(sqlx::AssertSqlSafe(transition_sql(Transition::StartReview, "updated_at = $2")))
+        sqlx::query(sqlx::AssertSqlSafe(transition_sql(t, also)))
             .bind(application_id)
             .bind(micros(now))
             .execute(c)
@@ -227,7 +236,7 @@ pub async fn start_review(
         tx,
         actor,
         now,
-        "start_review",
+        action,
         "application",
         application_id,
         None,
