@@ -9,6 +9,7 @@ mod build;
 mod call_pages;
 mod calls;
 mod committee;
+mod committee_cache;
 mod committee_pages;
 mod crash;
 mod decision_pages;

@@ -60,7 +60,7 @@ pub fn manager(p: &Principal, call: &Call) -> Option<DepartmentCap> {
     call.departments.iter().find_map(|d| p.pilot(&d.department))
 }
 
-async fn view(ctx: &Ctx, call: Call) -> Result<CallView, ServiceError> {
+pub(crate) async fn view(ctx: &Ctx, call: Call) -> Result<CallView, ServiceError> {
     let modules = store::calls::modules(&ctx.db, call.id).await?;
     let files = store::calls::files(&ctx.db, call.id).await?;
     Ok(CallView {
@@ -76,12 +76,16 @@ pub async fn call(ctx: &Ctx, p: Option<&Principal>, id: Uuid) -> Result<CallView
     let call = store::calls::find(&ctx.db, id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let visible =
-        call.status == CallStatus::Published || p.is_some_and(|p| is_call_staff(p, &call));
-    if !visible {
+    if !visible(p, &call) {
         return Err(ServiceError::NotFound);
     }
     view(ctx, call).await
+}
+
+/// Published calls are public; drafts are seen by the staff of their
+/// départements.
+pub(crate) fn visible(p: Option<&Principal>, call: &Call) -> bool {
+    call.status == CallStatus::Published || p.is_some_and(|p| is_call_staff(p, call))
 }
 
 /// A call for its staff only (404 for anyone else, published or not; 403

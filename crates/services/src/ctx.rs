@@ -7,7 +7,10 @@ use jiff::{SignedDuration, Timestamp, civil::Date};
 use store::{Db, blobs::BlobStore};
 use tokio::sync::{Notify, OnceCell};
 
-use crate::{directory::Directory, network::input::CommuneIndex, sandbox::SandboxConfig};
+use crate::{
+    committee::CommitteeCache, directory::Directory, network::input::CommuneIndex,
+    sandbox::SandboxConfig,
+};
 
 /// The settings of the services (the web layer adds its own: cookies,
 /// proxies).
@@ -71,6 +74,8 @@ pub struct Ctx {
     pub directory: Arc<Directory>,
     /// Wakes the in-process worker when a job is queued.
     pub jobs_queued: Arc<Notify>,
+    /// What the calls' committees read, per call revision.
+    pub(crate) committee: Arc<CommitteeCache>,
     communes: Arc<OnceCell<Arc<CommuneIndex>>>,
 }
 
@@ -87,6 +92,7 @@ impl Ctx {
             blobs: BlobStore::new(settings.files_dir.clone()),
             directory: Arc::new(Directory::with_cache(settings.directory_cache_entries)),
             jobs_queued: Arc::new(Notify::new()),
+            committee: Arc::default(),
             communes: Arc::default(),
             settings: Arc::new(settings),
         }

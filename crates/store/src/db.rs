@@ -165,6 +165,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "trust",
         include_str!("../migrations/sqlite/0005_trust.sql"),
     ),
+    (
+        6,
+        "revisions",
+        include_str!("../migrations/sqlite/0006_revisions.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -191,6 +196,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         5,
         "trust",
         include_str!("../migrations/postgres/0005_trust.sql"),
+    ),
+    (
+        6,
+        "revisions",
+        include_str!("../migrations/postgres/0006_revisions.sql"),
     ),
 ];
 
@@ -381,13 +391,23 @@ mod tests {
 
     /// The PostgreSQL migrations are the SQLite ones with PostgreSQL column
     /// types (`scripts/pg-migrations` writes them); the first one was written
-    /// by hand and differs only in its booleans.
+    /// by hand and differs only in its booleans. Triggers differ by dialect:
+    /// from the line `TRIGGERS` on, the two files need only put triggers on
+    /// the same events of the same tables.
     #[test]
     fn postgres_migrations_follow_sqlite() {
         assert_eq!(SQLITE_MIGRATIONS.len(), POSTGRES_MIGRATIONS.len());
         for (lite, pg) in SQLITE_MIGRATIONS.iter().zip(POSTGRES_MIGRATIONS) {
             assert_eq!((lite.0, lite.1), (pg.0, pg.1));
-            let text = lite.2.replace(
+            let (lite_schema, lite_triggers) = lite.2.split_once(TRIGGERS).unwrap_or((lite.2, ""));
+            let (pg_schema, pg_triggers) = pg.2.split_once(TRIGGERS).unwrap_or((pg.2, ""));
+            assert_eq!(
+                triggered(lite_triggers),
+                triggered(pg_triggers),
+                "migration {}: triggers differ",
+                lite.1
+            );
+            let text = lite_schema.replace(
                 "INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))",
                 "BOOLEAN NOT NULL DEFAULT TRUE",
             );
@@ -409,7 +429,24 @@ mod tests {
                 }
             }
             converted.push_str(&postgres_type(&word));
-            assert_eq!(converted, pg.2, "migration {} differs", lite.1);
+            assert_eq!(converted, pg_schema, "migration {} differs", lite.1);
         }
+    }
+
+    /// The line after which a migration's triggers are written per dialect.
+    const TRIGGERS: &str = "-- TRIGGERS\n";
+
+    /// (table, event) of every `CREATE TRIGGER … AFTER E1 OR E2 ON table`.
+    fn triggered(sql: &str) -> std::collections::BTreeSet<(String, String)> {
+        let mut out = std::collections::BTreeSet::new();
+        for line in sql.lines().filter(|l| l.starts_with("CREATE TRIGGER ")) {
+            let (_, after) = line.split_once(" AFTER ").expect("AFTER triggers only");
+            let (events, rest) = after.split_once(" ON ").expect("ON table");
+            let table = rest.split_whitespace().next().unwrap_or_default();
+            for e in events.split(" OR ") {
+                out.insert((table.to_owned(), e.to_owned()));
+            }
+        }
+        out
     }
 }

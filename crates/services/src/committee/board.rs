@@ -6,7 +6,7 @@ use domain::Principal;
 use store::{applications::Application, committee::Member};
 use uuid::Uuid;
 
-use super::{Seat, conflict_of, conflicted, default_round, filed, member_application, seat};
+use super::{Seat, conflict_of, conflicted, default_round, member_application, seat_state};
 use crate::{Ctx, ServiceError, applications, calls::CallView};
 
 /// A filed application in a member's list: its conflict, if any, and the
@@ -27,36 +27,35 @@ pub async fn member_board(
     p: &Principal,
     call_id: Uuid,
 ) -> Result<(CallView, Member, Vec<BoardItem>), ServiceError> {
-    let (view, seat) = seat(ctx, p, call_id).await?;
+    let (state, seat) = seat_state(ctx, p, call_id).await?;
     let Seat::Member(m) = seat else {
         return Err(ServiceError::NotFound);
     };
-    let apps = filed(ctx, call_id).await?;
-    let declared = store::committee::conflicts(&ctx.db, call_id).await?;
-    let reviews = store::committee::scores(&ctx.db, call_id, None).await?;
-    let items = apps
-        .into_iter()
+    let items = state
+        .apps
+        .iter()
         .map(|a| {
-            let conflict = conflict_of(&m, &a, &declared);
+            let conflict = conflict_of(&m, a, &state.conflicts);
             let mut rounds: Vec<i64> = if conflict.is_some() {
                 Vec::new()
             } else {
-                reviews
+                state
+                    .scores_of(a.id)
                     .iter()
-                    .filter(|r| r.member_id == m.id && r.application_id == a.id)
+                    .filter(|r| r.member_id == m.id)
                     .map(|r| r.round)
                     .collect()
             };
             rounds.sort_unstable();
             rounds.dedup();
             BoardItem {
-                application: a,
+                application: a.clone(),
                 conflict,
                 rounds,
             }
         })
         .collect();
-    Ok((view, m, items))
+    Ok((state.view.clone(), m, items))
 }
 
 /// An application as a member of its committee reads it to score it.

@@ -9,8 +9,9 @@
 mod board;
 mod results;
 mod seating;
+mod state;
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, sync::Arc};
 
 use domain::{
     NetworkScope, Principal, ReviewerCap, SeatFacts,
@@ -30,6 +31,8 @@ pub use results::{
     DepartmentResult, ProposalDraft, Ranked, proposal, proposals, propose, results, validate,
 };
 pub use seating::{SeatDraft, seat_from_form};
+use state::CallState;
+pub use state::CommitteeCache;
 
 use crate::{
     Ctx, ServiceError,
@@ -62,10 +65,23 @@ pub async fn seat(
     p: &Principal,
     call_id: Uuid,
 ) -> Result<(CallView, Seat), ServiceError> {
-    let member = store::committee::member_of(&ctx.db, call_id, p.user_id).await?;
-    let view = calls::call(ctx, Some(p), call_id).await?;
-    let seat = seat_on(ctx, p, &view, member).await?;
-    Ok((view, seat))
+    let (state, seat) = seat_state(ctx, p, call_id).await?;
+    Ok((state.view.clone(), seat))
+}
+
+/// [`seat`], with the call's committee data it was read from.
+pub(crate) async fn seat_state(
+    ctx: &Ctx,
+    p: &Principal,
+    call_id: Uuid,
+) -> Result<(Arc<CallState>, Seat), ServiceError> {
+    let state = state::state(ctx, call_id).await?;
+    if !calls::visible(Some(p), &state.view.call) {
+        return Err(ServiceError::NotFound);
+    }
+    let member = state.member_of(p.user_id).cloned();
+    let seat = seat_on(ctx, p, &state.view, member).await?;
+    Ok((state, seat))
 }
 
 /// `p`'s seat on a call already loaded, `member` its row on the committee.
@@ -209,8 +225,8 @@ pub async fn members(
     p: &Principal,
     call_id: Uuid,
 ) -> Result<Vec<Progress>, ServiceError> {
-    seat(ctx, p, call_id).await?;
-    progress(ctx, call_id).await
+    let (state, _) = seat_state(ctx, p, call_id).await?;
+    Ok(progress(&state))
 }
 
 /// The committee of a call already loaded for `p` (the management page),
@@ -220,39 +236,30 @@ pub async fn members_in(
     p: &Principal,
     view: &CallView,
 ) -> Result<Vec<Progress>, ServiceError> {
-    let member = store::committee::member_of(&ctx.db, view.call.id, p.user_id).await?;
-    seat_on(ctx, p, view, member).await?;
-    progress(ctx, view.call.id).await
+    let state = state::state(ctx, view.call.id).await?;
+    seat_on(ctx, p, view, state.member_of(p.user_id).cloned()).await?;
+    Ok(progress(&state))
 }
 
 /// Each member of a call's committee and how far it got.
-async fn progress(ctx: &Ctx, call_id: Uuid) -> Result<Vec<Progress>, ServiceError> {
-    let members = store::committee::members(&ctx.db, call_id).await?;
-    let apps = filed(ctx, call_id).await?;
-    let conflicts = store::committee::conflicts(&ctx.db, call_id).await?;
-    let reviews = store::committee::scores(&ctx.db, call_id, None).await?;
-    Ok(members
-        .into_iter()
+fn progress(state: &CallState) -> Vec<Progress> {
+    state
+        .members
+        .iter()
         .map(|m| {
-            let mine: Vec<&Application> = apps
+            let mine: Vec<&Application> = state
+                .apps
                 .iter()
-                .filter(|a| conflict_of(&m, a, &conflicts).is_none())
+                .filter(|a| conflict_of(m, a, &state.conflicts).is_none())
                 .collect();
-            let reviewed = mine
-                .iter()
-                .filter(|a| {
-                    reviews
-                        .iter()
-                        .any(|r| r.member_id == m.id && r.application_id == a.id)
-                })
-                .count();
+            let reviewed = mine.iter().filter(|a| state.reviewed(m.id, a.id)).count();
             Progress {
                 to_review: mine.len(),
                 reviewed,
-                member: m,
+                member: m.clone(),
             }
         })
-        .collect())
+        .collect()
 }
 
 /// A filed application of a call whose committee `p` sits on (404 for

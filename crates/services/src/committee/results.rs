@@ -2,7 +2,7 @@
 //! from the current data), the committee's proposals and their validation
 //! by the CAF of each département.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use domain::{
     DepartmentCode, Principal,
@@ -13,11 +13,11 @@ use domain::{
 };
 use store::{
     applications::Application,
-    committee::{Member, Proposal, ReviewScore},
+    committee::{Member, Proposal},
 };
 use uuid::Uuid;
 
-use super::{Seat, conflict_of, filed, reviewer_cap, seat};
+use super::{Seat, conflict_of, filed, reviewer_cap, seat, seat_state, state::CallState};
 use crate::{Ctx, ServiceError, accounts::actor, calls::CallView};
 
 /// One application in a département's ranking.
@@ -53,63 +53,56 @@ pub struct DepartmentResult {
 /// The score of each application: for each member without a conflict,
 /// its latest round; then the mean (`domain::committee::aggregate`).
 fn aggregates(
-    apps: &[Application],
+    apps: &[&Application],
     members: &[Member],
-    reviews: &[ReviewScore],
-    declared: &[store::committee::Conflict],
-) -> BTreeMap<Uuid, Aggregate> {
+    state: &CallState,
+) -> HashMap<Uuid, Aggregate> {
     apps.iter()
         .filter_map(|a| {
-            let of_a = reviews
-                .iter()
-                .filter(|r| r.application_id == a.id)
-                .map(|r| RoundScore {
-                    member_id: r.member_id,
-                    round: r.round,
-                    score: u32::try_from(r.score).unwrap_or(0),
-                });
+            let of_a = state.scores_of(a.id).iter().map(|r| RoundScore {
+                member_id: r.member_id,
+                round: r.round,
+                score: u32::try_from(r.score).unwrap_or(0),
+            });
             let counts = |member_id: Uuid| {
                 members
                     .iter()
                     .find(|m| m.id == member_id)
-                    .is_some_and(|m| conflict_of(m, a, declared).is_none())
+                    .is_some_and(|m| conflict_of(m, a, &state.conflicts).is_none())
             };
             domain::committee::aggregate(of_a, counts).map(|agg| (a.id, agg))
         })
         .collect()
 }
 
-/// The results of a module per département, from the current data.
+/// The results of a module per département, from the current data, with
+/// the call and the seat of `p` they were read for.
 pub async fn results(
     ctx: &Ctx,
     p: &Principal,
     call_id: Uuid,
     code: &str,
-) -> Result<(CallView, Vec<DepartmentResult>), ServiceError> {
-    let (view, seat) = seat(ctx, p, call_id).await?;
-    let module = view.module(code).ok_or(ServiceError::NotFound)?.clone();
-    let apps: Vec<Application> = filed(ctx, call_id)
-        .await?
-        .into_iter()
+) -> Result<(CallView, Seat, Vec<DepartmentResult>), ServiceError> {
+    let (state, seat) = seat_state(ctx, p, call_id).await?;
+    let view = &state.view;
+    let module = view.module(code).ok_or(ServiceError::NotFound)?;
+    let declared = &state.conflicts;
+    let apps: Vec<&Application> = state
+        .apps
+        .iter()
         .filter(|a| a.module_code == module.spec.code)
         .collect();
-    let members = store::committee::members(&ctx.db, call_id).await?;
-    let reviews = store::committee::scores(&ctx.db, call_id, Some(&module.spec.code)).await?;
-    let declared = store::committee::conflicts(&ctx.db, call_id).await?;
+    let members = &state.members;
     let proposals = store::committee::proposals(&ctx.db, call_id, &module.spec.code).await?;
-    let aggs = aggregates(&apps, &members, &reviews, &declared);
-    let done: BTreeMap<Uuid, Completeness> = apps
+    let aggs = aggregates(&apps, members, &state);
+    let done: HashMap<Uuid, Completeness> = apps
         .iter()
         .map(|a| {
             let fair = members
                 .iter()
-                .filter(|m| conflict_of(m, a, &declared).is_none())
+                .filter(|m| conflict_of(m, a, declared).is_none())
                 .map(|m| m.id);
-            let reviewed = |member_id: Uuid| {
-                reviews
-                    .iter()
-                    .any(|r| r.member_id == member_id && r.application_id == a.id)
-            };
+            let reviewed = |member_id: Uuid| state.reviewed(member_id, a.id);
             (a.id, domain::committee::completeness(fair, reviewed))
         })
         .collect();
@@ -130,10 +123,8 @@ pub async fn results(
             .map(|a| {
                 let hidden_reason = match &seat {
                     Seat::Member(m) => {
-                        let conflicted = conflict_of(m, a, &declared).is_some();
-                        let reviewed = reviews
-                            .iter()
-                            .any(|r| r.member_id == m.id && r.application_id == a.id);
+                        let conflicted = conflict_of(m, a, declared).is_some();
+                        let reviewed = state.reviewed(m.id, a.id);
                         if conflicted {
                             Some("Notes masquées : vous avez un conflit d'intérêts avec cette candidature.")
                         } else if !independence::member_sees_scores(conflicted, reviewed) {
@@ -146,7 +137,7 @@ pub async fn results(
                 };
                 let hidden = hidden_reason.is_some();
                 Ranked {
-                    application: a.clone(),
+                    application: (*a).clone(),
                     aggregate: if hidden {
                         None
                     } else {
@@ -171,7 +162,7 @@ pub async fn results(
         let member_conflicted = match &seat {
             Seat::Member(m) => ranking
                 .iter()
-                .any(|r| conflict_of(m, &r.application, &declared).is_some()),
+                .any(|r| conflict_of(m, &r.application, declared).is_some()),
             Seat::Staff => false,
         };
         domain::committee::rank(&mut ranking, |r| RankKey {
@@ -193,7 +184,7 @@ pub async fn results(
             member_conflicted,
         });
     }
-    Ok((view, out))
+    Ok((view.clone(), seat, out))
 }
 
 /// The proposals of a module `p` may read: the committee reads them all;
@@ -279,7 +270,7 @@ pub async fn propose(
             ),
         ));
     }
-    let (_, results) = results(ctx, p, call_id, code).await?;
+    let (_, _, results) = results(ctx, p, call_id, code).await?;
     let here = results
         .iter()
         .find(|r| r.department == department)

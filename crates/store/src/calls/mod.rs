@@ -214,6 +214,18 @@ pub async fn find(db: &Db, id: Uuid) -> Result<Option<Call>, StoreError> {
     }
 }
 
+/// The revision of a call: a number that triggers increase with every
+/// change of what its committee reads (migration 0006). `None`: no such
+/// call.
+pub async fn revision(db: &Db, id: Uuid) -> Result<Option<i64>, StoreError> {
+    Ok(read!(db, c => {
+        sqlx::query_scalar("SELECT revision FROM call_revisions WHERE call_id = $1")
+            .bind(id)
+            .fetch_optional(c)
+            .await?
+    }))
+}
+
 async fn write_departments(
     tx: &mut Tx,
     id: Uuid,

@@ -43,7 +43,7 @@ pub struct Member {
     pub account_ties: BTreeSet<Uuid>,
 }
 
-/// The structures these accounts are tied to, in two queries: a role
+/// The structures these accounts are tied to, in one query: a role
 /// granted with a structure (referent, coordinator of a structure…) or a
 /// promeneur profile of it.
 async fn ties_of(db: &Db, users: &[Uuid]) -> Result<Vec<(Uuid, Uuid)>, StoreError> {
@@ -55,13 +55,10 @@ async fn ties_of(db: &Db, users: &[Uuid]) -> Result<Vec<(Uuid, Uuid)>, StoreErro
     );
     let inl = sql.in_list("user_id", users);
     sql.push(&inl);
-    let mut rows: Vec<(Uuid, Uuid)> = sql.fetch_all(db).await?;
-    let mut sql = Sql::new("SELECT user_id, structure_id FROM promeneurs WHERE ");
+    sql.push(" UNION ALL SELECT user_id, structure_id FROM promeneurs WHERE ");
     let inl = sql.in_list("user_id", users);
     sql.push(&inl);
-    let more: Vec<(Uuid, Uuid)> = sql.fetch_all(db).await?;
-    rows.extend(more);
-    Ok(rows)
+    sql.fetch_all(db).await
 }
 
 /// The structures an account belongs to: those of its roles granted with

@@ -290,7 +290,7 @@ pub async fn results(
     CurrentUser(p, _): CurrentUser,
     Id((id, code)): Id<(Uuid, String)>,
 ) -> Result<Json<ResultsOut>, AppError> {
-    let (_, list) = committee::results(&state, &p, id, &code).await?;
+    let (_, _, list) = committee::results(&state, &p, id, &code).await?;
     let score = |s: domain::scoring::Score| s.as_f64();
     Ok(Json(ResultsOut {
         outcomes: list

@@ -132,12 +132,14 @@ fn seated_calls(p: &Principal) -> Vec<Uuid> {
 
 async fn board(state: &AppState, p: &Principal, call_id: Uuid) -> Result<CallBoard, AppError> {
     let (view, member, items) = committee::member_board(state, p, call_id).await?;
-    let progress = committee::members(state, p, call_id)
-        .await?
-        .into_iter()
-        .find(|g| g.member.id == member.id)
-        .map(|g| format!("{} sur {} évaluées", g.reviewed, g.to_review))
-        .unwrap_or_default();
+    // The member's own progress: the applications it is not in conflict
+    // with, and those it reviewed.
+    let mine = items.iter().filter(|i| i.conflict.is_none());
+    let progress = format!(
+        "{} sur {} évaluées",
+        mine.clone().filter(|i| !i.rounds.is_empty()).count(),
+        mine.count()
+    );
     let modules = view
         .modules
         .iter()

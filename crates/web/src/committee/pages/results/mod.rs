@@ -407,8 +407,7 @@ async fn results_page(
         Some(Refused::Relaunch(r)) => (None, Some(r)),
         None => (None, None),
     };
-    let (view, list) = committee::results(state, p, call_id, code).await?;
-    let (_, seat) = committee::seat(state, p, call_id).await?;
+    let (view, seat, list) = committee::results(state, p, call_id, code).await?;
     let module = view.module(code).ok_or_else(AppError::not_found)?;
     // The committee proposes once the deadline has passed.
     let open = !module.spec.deadline.accepts(state.now());
