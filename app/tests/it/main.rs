@@ -19,6 +19,7 @@ mod hostile_files;
 mod house_imports;
 mod house_rules;
 mod letter_pages;
+mod list_pages;
 mod network;
 mod network_pages;
 mod openapi;

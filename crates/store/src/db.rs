@@ -170,6 +170,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "revisions",
         include_str!("../migrations/sqlite/0006_revisions.sql"),
     ),
+    (
+        7,
+        "list_order",
+        include_str!("../migrations/sqlite/0007_list_order.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -201,6 +206,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         6,
         "revisions",
         include_str!("../migrations/postgres/0006_revisions.sql"),
+    ),
+    (
+        7,
+        "list_order",
+        include_str!("../migrations/postgres/0007_list_order.sql"),
     ),
 ];
 

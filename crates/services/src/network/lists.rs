@@ -114,6 +114,30 @@ pub async fn editable_structures(ctx: &Ctx, p: &Principal) -> Result<Vec<Structu
         .collect())
 }
 
+/// Whether `p` may attach a promeneur to some structure (the link to the
+/// form): [`editable_structures`] is not empty, without reading every
+/// structure of a département (one row per département `p` writes in).
+pub async fn may_add_promeneur(ctx: &Ctx, p: &Principal) -> Result<bool, ServiceError> {
+    let scope = p.network_scope();
+    for d in store::reference::departments(&ctx.db).await? {
+        if !p.staff_writes(&d.code) {
+            continue;
+        }
+        let f = structures::Filter {
+            department: Some(d.code),
+            limit: 1,
+            ..Default::default()
+        };
+        if !structures::list(&ctx.db, &scope, &f).await?.0.is_empty() {
+            return Ok(true);
+        }
+    }
+    if p.referent_structures().is_empty() {
+        return Ok(false);
+    }
+    Ok(!editable_structures(ctx, p).await?.is_empty())
+}
+
 /// The referents of a structure `p` sees.
 pub async fn referents(ctx: &Ctx, s: &Structure) -> Result<Vec<Referent>, ServiceError> {
     Ok(store::users::referents(&ctx.db, s.id).await?)

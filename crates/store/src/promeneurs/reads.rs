@@ -91,11 +91,15 @@ pub async fn list(
     let mut count = Sql::new("SELECT COUNT(*) FROM promeneurs p");
     count.push(&where_);
     count.args.clone_from(&w.args);
+    // The page's ids first, from the index on (department, search_key,
+    // id), then their rows: sorting the joined rows of every promeneur in
+    // scope cost 30 ms at 10 000.
     let mut sql = Sql::new(SELECT);
+    sql.push(" WHERE p.id IN (SELECT p.id FROM promeneurs p");
     sql.push(&where_);
     sql.args = w.args;
     sql.push(&format!(
-        " ORDER BY p.search_key, p.id LIMIT {} OFFSET {}",
+        " ORDER BY p.search_key, p.id LIMIT {} OFFSET {}) ORDER BY p.search_key, p.id",
         f.limit.clamp(1, 20_000),
         f.offset.max(0)
     ));

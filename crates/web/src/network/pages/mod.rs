@@ -2,6 +2,7 @@
 //! spreadsheet import and the themes; the exports' downloads.
 
 mod import;
+mod pager;
 mod promeneurs;
 mod structures;
 mod themes;

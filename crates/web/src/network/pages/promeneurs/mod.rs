@@ -8,6 +8,8 @@ mod form;
 mod profile;
 
 use askama::Template;
+
+use super::pager::{PAGE_ROWS, Pager, offset_of, page_number};
 use axum::{
     Router,
     extract::{DefaultBodyLimit, Query, State},
@@ -127,6 +129,7 @@ pub(super) struct List {
     to_confirm_count: i64,
     can_create: bool,
     export_query: String,
+    pager: Pager,
 }
 
 #[derive(Deserialize, Default)]
@@ -141,6 +144,8 @@ pub(super) struct ListParams {
     structure_id: String,
     #[serde(default)]
     to_confirm: String,
+    #[serde(default)]
+    page: String,
 }
 
 async fn list(
@@ -152,16 +157,30 @@ async fn list(
     if p.network_scope().is_empty() {
         return Err(AppError::not_found());
     }
+    let page = page_number(&f.page);
     let query = PromeneurQuery {
         department: Some(f.department.clone()),
         status: Some(f.status.clone()),
         structure_id: Some(f.structure_id.clone()),
         q: Some(f.q.clone()),
         to_confirm: Some(f.to_confirm == "on"),
-        limit: Some(500),
-        offset: Some(0),
+        limit: Some(PAGE_ROWS),
+        offset: Some(offset_of(page)),
     };
     let (items, total) = lists::promeneurs(&state, &p, &query.filter(true)?).await?;
+    let pager = Pager::new(
+        "/reseau/promeneurs",
+        &[
+            ("q", f.q.as_str()),
+            ("department", f.department.as_str()),
+            ("status", f.status.as_str()),
+            ("structure_id", f.structure_id.as_str()),
+            ("to_confirm", f.to_confirm.as_str()),
+        ],
+        page,
+        items.len(),
+        total,
+    );
     let today = state.today();
     let to_confirm_count = lists::to_confirm(&state, &p).await?;
     let export_query = serde_urlencoded::to_string([
@@ -189,7 +208,8 @@ async fn list(
         status: f.status,
         to_confirm: f.to_confirm == "on",
         to_confirm_count,
-        can_create: !lists::editable_structures(&state, &p).await?.is_empty(),
+        can_create: lists::may_add_promeneur(&state, &p).await?,
         export_query,
+        pager,
     })
 }

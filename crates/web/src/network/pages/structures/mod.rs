@@ -7,6 +7,8 @@ mod conventions;
 mod file;
 
 use askama::Template;
+
+use super::pager::{PAGE_ROWS, Pager, offset_of, page_number};
 use axum::{
     Router,
     extract::{DefaultBodyLimit, Query, State},
@@ -73,6 +75,7 @@ pub(super) struct List {
     export_query: String,
     claims: Vec<ClaimRow>,
     pending: usize,
+    pager: Pager,
 }
 
 #[derive(Deserialize, Default)]
@@ -86,6 +89,8 @@ pub(super) struct ListParams {
     #[serde(default)]
     archived: String,
     message: Option<String>,
+    #[serde(default)]
+    page: String,
 }
 
 async fn list(
@@ -98,16 +103,29 @@ async fn list(
         return Err(AppError::not_found());
     }
     let archived = f.archived == "on";
+    let page = page_number(&f.page);
     let query = StructureQuery {
         department: Some(f.department.clone()),
         kind: Some(f.kind.clone()),
         q: Some(f.q.clone()),
         archived: Some(archived),
         approval: None,
-        limit: Some(500),
-        offset: Some(0),
+        limit: Some(PAGE_ROWS),
+        offset: Some(offset_of(page)),
     };
     let (items, total) = lists::structures(&state, &p, &query.filter(true)?).await?;
+    let pager = Pager::new(
+        "/reseau/structures",
+        &[
+            ("q", f.q.as_str()),
+            ("department", f.department.as_str()),
+            ("kind", f.kind.as_str()),
+            ("archived", f.archived.as_str()),
+        ],
+        page,
+        items.len(),
+        total,
+    );
     let export_query = serde_urlencoded::to_string([
         ("q", f.q.as_str()),
         ("department", f.department.as_str()),
@@ -129,6 +147,7 @@ async fn list(
         export_query,
         claims: claim_rows(signup::all_pending_claims(&state, &p).await?),
         pending: structures::pending_structures(&state, &p).await?.len(),
+        pager,
     })
 }
 

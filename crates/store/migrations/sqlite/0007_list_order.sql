@@ -1,0 +1,4 @@
+-- The staff's list of promeneurs is read a page at a time in name order:
+-- its page of ids comes from this index alone (no sort of the joined rows
+-- of every promeneur in scope).
+CREATE INDEX promeneurs_department_search ON promeneurs(department, search_key, id);
