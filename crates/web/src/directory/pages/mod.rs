@@ -203,17 +203,6 @@ fn distance_words(km: f64) -> String {
     }
 }
 
-async fn theme_labels(state: &AppState) -> Result<Vec<Choice>, AppError> {
-    Ok(services::network::themes::active_themes(state)
-        .await?
-        .into_iter()
-        .map(|t| Choice {
-            value: t.slug,
-            label: t.label,
-        })
-        .collect())
-}
-
 #[derive(Template)]
 #[template(path = "public/annuaire.html")]
 struct DirectoryPage {
@@ -249,15 +238,19 @@ async fn directory(
     let snapshot = state.directory.snapshot(&state.db, now).await?;
     // The key is made of the parameters the page reads, tidied; the minute
     // is in it because cards say who is online now.
-    let tidy = search.clone().tidy();
-    let page = tidy.page.parse::<usize>().unwrap_or(1).max(1);
-    let key = format!("html:{}:{}", now.as_second() / 60, tidy.query(None, page));
-    if let Some(body) = snapshot.cached(&key) {
+    let key = snapshot.keeps_answers().then(|| {
+        let tidy = search.clone().tidy();
+        let page = tidy.page.parse::<usize>().unwrap_or(1).max(1);
+        format!("html:{}:{}", now.as_second() / 60, tidy.query(None, page))
+    });
+    if let Some(body) = key.as_deref().and_then(|k| snapshot.cached(k)) {
         return Ok(Html(body).into_response());
     }
     let Html(page) = directory_page(&state, &auth, search).await?;
     let body = axum::body::Bytes::from(page);
-    snapshot.remember(key, body.clone());
+    if let Some(key) = key {
+        snapshot.remember(key, body.clone());
+    }
     Ok(Html(body).into_response())
 }
 
@@ -268,8 +261,17 @@ async fn directory_page(
 ) -> Result<Html<String>, AppError> {
     let search = search.tidy();
     let communes = state.communes().await?;
-    let departments = services::reference::departments(state).await?;
-    let themes = theme_labels(state).await?;
+    let now = state.now();
+    let snapshot = state.directory.snapshot(&state.db, now).await?;
+    let departments = snapshot.departments();
+    let themes: Vec<Choice> = snapshot
+        .themes()
+        .iter()
+        .map(|t| Choice {
+            value: t.slug.clone(),
+            label: t.label.clone(),
+        })
+        .collect();
     let place = services::network::place::locate(&communes, &search.ou, &search.commune);
 
     let department = departments
@@ -289,8 +291,6 @@ async fn directory_page(
         q: Some(search.q.clone()).filter(|q| !q.is_empty()),
         online_now: search.online_now(),
     };
-    let now = state.now();
-    let snapshot = state.directory.snapshot(&state.db, now).await?;
     let asked = search.page.parse::<usize>().unwrap_or(1).max(1);
     let (mut total, mut hits) =
         snapshot.search(&query, now, (asked - 1).saturating_mul(PER_PAGE), PER_PAGE);
@@ -300,13 +300,9 @@ async fn directory_page(
         (total, hits) = snapshot.search(&query, now, (page - 1) * PER_PAGE, PER_PAGE);
     }
     let shown = &hits[..];
-    let theme_map: HashMap<String, String> = themes
-        .iter()
-        .map(|t| (t.value.clone(), t.label.clone()))
-        .collect();
     let cards: Vec<Card> = shown
         .iter()
-        .map(|h| Card::new(h.entry, h.distance_km, &theme_map, now))
+        .map(|h| Card::new(h.entry, h.distance_km, snapshot.theme_labels(), now))
         .collect();
     let markers: Vec<Marker<'_>> = shown
         .iter()
