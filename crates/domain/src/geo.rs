@@ -37,6 +37,20 @@ impl GeoPoint {
         self.lon
     }
 
+    /// Whether the latitude is a latitude (finite, within ±90°): then
+    /// [`GeoPoint::distance_floor_km`] holds.
+    pub fn has_latitude(&self) -> bool {
+        (-90.0..=90.0).contains(&self.lat)
+    }
+
+    /// A cheap lower bound of [`GeoPoint::distance_km`] (no trigonometry):
+    /// the distance along a meridian between the two latitudes, a hair
+    /// shorter to absorb rounding. Holds when both points have a latitude
+    /// (see [`GeoPoint::has_latitude`]).
+    pub fn distance_floor_km(&self, to: &Self) -> f64 {
+        (to.lat - self.lat).to_radians().abs() * EARTH_RADIUS_KM * (1.0 - 1e-9)
+    }
+
     /// The haversine distance in kilometres (see [`distance_km`]).
     pub fn distance_km(&self, to: &Self) -> f64 {
         let half_dphi = (to.lat - self.lat).to_radians() / 2.0;
@@ -106,6 +120,34 @@ mod tests {
             d.to_bits(),
             distance_km(VICHY.0, VICHY.1, CLERMONT.0, CLERMONT.1).to_bits()
         );
+    }
+
+    #[test]
+    fn the_floor_is_never_above_the_distance() {
+        let mut seed: u64 = 12_345;
+        let mut next = |span: f64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            #[expect(clippy::cast_precision_loss, reason = "a test's random numbers")]
+            let unit = (seed >> 11) as f64 / (1_u64 << 53) as f64;
+            (unit - 0.5) * span
+        };
+        for i in 0..20_000 {
+            // Far apart, then close together (down to a few metres).
+            let span = if i % 2 == 0 { 180.0 } else { 1e-4 };
+            let a = GeoPoint::new(next(180.0), next(360.0));
+            let b = GeoPoint::new(
+                (a.lat() + next(span)).clamp(-90.0, 90.0),
+                a.lon() + next(span),
+            );
+            assert!(a.has_latitude() && b.has_latitude());
+            assert!(a.distance_floor_km(&b) <= a.distance_km(&b), "{a:?} {b:?}");
+        }
+        let (a, b) = (GeoPoint::new(90.0, 0.0), GeoPoint::new(-90.0, 0.0));
+        assert!(a.distance_floor_km(&b) <= a.distance_km(&b));
+        assert!(!GeoPoint::new(f64::NAN, 0.0).has_latitude());
+        assert!(!GeoPoint::new(91.0, 0.0).has_latitude());
     }
 
     #[test]

@@ -72,10 +72,13 @@ pub struct Snapshot {
     pub version: i64,
     pub day: Date,
     pub entries: Vec<Entry>,
-    /// The distinct positions (communes) of the entries, each with its
-    /// entries' indices in `by_place[place.members]`, ascending.
+    /// The distinct positions (communes) of the entries by latitude, each
+    /// with its entries' indices in `by_place[place.members]`, ascending;
+    /// those with a latitude (see `GeoPoint::has_latitude`) are
+    /// `places[with_latitude]`.
     places: Vec<Place>,
     by_place: Vec<usize>,
+    with_latitude: std::ops::Range<usize>,
     /// What the pages name the filters with, read with the entries (a
     /// change of themes bumps the same version).
     departments: Vec<DepartmentName>,
@@ -182,6 +185,8 @@ impl Snapshot {
                 .then_with(|| a.id.cmp(&b.id))
         });
         let (places, by_place) = group_by_place(&entries);
+        let with_latitude = places.partition_point(|p| p.at.lat().total_cmp(&-90.0).is_lt())
+            ..places.partition_point(|p| p.at.lat().total_cmp(&90.0).is_le());
         let themes: Vec<Theme> = labels.themes.into_iter().filter(|t| !t.archived).collect();
         let theme_labels = themes
             .iter()
@@ -193,6 +198,7 @@ impl Snapshot {
             entries,
             places,
             by_place,
+            with_latitude,
             departments: labels.departments,
             themes,
             theme_labels,
@@ -248,8 +254,9 @@ impl Snapshot {
     }
 }
 
-/// The entries' communes, in order of first appearance, and their entries'
-/// indices grouped by commune (ascending within each).
+/// The entries' communes by latitude (`f64::total_cmp`: not a number at
+/// either end), and their entries' indices grouped by commune (ascending
+/// within each).
 fn group_by_place(entries: &[Entry]) -> (Vec<Place>, Vec<usize>) {
     let mut first: Vec<GeoPoint> = Vec::new();
     let mut members: Vec<Vec<usize>> = Vec::new();
@@ -263,9 +270,10 @@ fn group_by_place(entries: &[Entry]) -> (Vec<Place>, Vec<usize>) {
         members[n].push(i);
     }
     let mut by_place = Vec::with_capacity(entries.len());
-    let places = first
+    let mut places: Vec<(GeoPoint, Vec<usize>)> = first.into_iter().zip(members).collect();
+    places.sort_by(|a, b| a.0.lat().total_cmp(&b.0.lat()));
+    let places = places
         .into_iter()
-        .zip(members)
         .map(|(at, m)| {
             let start = by_place.len();
             by_place.extend(m);

@@ -2,12 +2,13 @@
 //! window of them a page shows — by distance from the origin when there is
 //! one (then by name), else by name.
 //!
-//! Entries are kept in name order and grouped by commune, so a search from
-//! an origin computes one distance per commune and walks the communes from
-//! the nearest until the window is full: it touches the entries of a few
-//! communes, not all of them. Communes at exactly the same distance are
-//! walked together, their entries merged by name order, which is the order
-//! a full sort by (distance, name) gives.
+//! Entries are kept in name order and grouped by commune, and the communes
+//! by latitude. A search from an origin walks the communes from the nearest
+//! until the window is full, measuring (haversine) only those whose gap in
+//! latitude could make them as near as the next one to show: it touches a
+//! few communes and their entries, not all of them. Communes at exactly the
+//! same distance are walked together, their entries merged by name order,
+//! which is the order a full sort by (distance, name) gives.
 
 use std::{cmp::Ordering, collections::BinaryHeap};
 
@@ -107,6 +108,55 @@ impl<'a> Window<'a> {
     }
 }
 
+/// The communes not measured yet, by latitude: those below the origin's
+/// (`down`, walked downwards) and above it (`up`, walked upwards). Their
+/// latitude gap to the origin is a floor of their distance that grows
+/// outwards, so the next commune to measure is at one of the two ends.
+struct Band {
+    range: std::ops::Range<usize>,
+    down: usize,
+    up: usize,
+}
+
+impl Band {
+    fn new(s: &Snapshot, origin: GeoPoint) -> Self {
+        if !origin.has_latitude() {
+            return Self {
+                range: 0..0,
+                down: 0,
+                up: 0,
+            };
+        }
+        let range = s.with_latitude.clone();
+        let split =
+            range.start + s.places[range.clone()].partition_point(|p| p.at.lat() < origin.lat());
+        Self {
+            range,
+            down: split,
+            up: split,
+        }
+    }
+
+    /// The floor of the distance of the next commune to measure, and it.
+    fn next_floor(&self, s: &Snapshot, origin: GeoPoint) -> Option<(f64, usize)> {
+        let floor = |p: usize| (origin.distance_floor_km(&s.places[p].at), p);
+        let below = (self.down > self.range.start).then(|| floor(self.down - 1));
+        let above = (self.up < self.range.end).then(|| floor(self.up));
+        match (below, above) {
+            (Some(b), Some(a)) => Some(if a.0 < b.0 { a } else { b }),
+            (b, a) => b.or(a),
+        }
+    }
+
+    fn take(&mut self, place: usize) {
+        if place == self.up {
+            self.up += 1;
+        } else {
+            self.down -= 1;
+        }
+    }
+}
+
 impl Snapshot {
     /// The matches of a query: how many there are, and those of the window
     /// `offset..offset + limit` — by distance from the origin when there is
@@ -151,17 +201,23 @@ impl Snapshot {
     /// name: the communes from the nearest, those at the same distance
     /// together.
     fn walk<'a>(&'a self, origin: GeoPoint, filter: &Filter<'_>, window: &mut Window<'a>) {
-        let mut near: BinaryHeap<Near> = self
-            .places
-            .iter()
-            .enumerate()
-            .map(|(place, p)| Near {
-                km: origin.distance_km(&p.at),
-                place,
-            })
-            .collect();
+        let mut near: BinaryHeap<Near> = BinaryHeap::new();
+        let mut band = Band::new(self, origin);
+        // Communes without a bound on their distance are measured at once.
+        for place in (0..self.places.len()).filter(|p| !band.range.contains(p)) {
+            near.push(self.measure(origin, place));
+        }
         let mut group: Vec<usize> = Vec::new();
         while !window.full() {
+            // Every commune that may be as near as the nearest measured one
+            // is measured, so the nearest and its ties are in the heap.
+            while let Some((floor, place)) = band.next_floor(self, origin) {
+                if near.peek().is_some_and(|n| n.km.total_cmp(&floor).is_lt()) {
+                    break;
+                }
+                band.take(place);
+                near.push(self.measure(origin, place));
+            }
             let Some(first) = near.pop() else { break };
             group.clear();
             self.add_matches(first.place, filter, &mut group);
@@ -183,6 +239,13 @@ impl Snapshot {
                 }
                 window.offer(&self.entries[i], Some(first.km));
             }
+        }
+    }
+
+    fn measure(&self, origin: GeoPoint, place: usize) -> Near {
+        Near {
+            km: origin.distance_km(&self.places[place].at),
+            place,
         }
     }
 

@@ -32,13 +32,19 @@ impl Lcg {
 }
 
 /// Communes: (insee, lat, lon). The second and third share a position (a
-/// tie of distance between two communes), the fourth is a hair away.
+/// tie of distance between two communes), the fourth is a hair away, the
+/// fifth and sixth have no latitude one can bound a distance with, the
+/// seventh and eighth are at the same latitude on both sides of the tie.
 fn communes() -> Vec<(String, f64, f64)> {
     let mut out = vec![
         ("03310".to_owned(), 46.12, 3.42),
         ("03185".to_owned(), 46.34, 2.60),
         ("03186".to_owned(), 46.34, 2.60),
         ("03187".to_owned(), 46.34, 2.600_000_001),
+        ("03999".to_owned(), 95.0, 3.0),
+        ("03998".to_owned(), f64::NAN, 3.0),
+        ("03188".to_owned(), 46.34, 2.50),
+        ("03189".to_owned(), 46.34, 2.70),
     ];
     for i in 0..36_u32 {
         out.push((
@@ -169,8 +175,13 @@ fn queries() -> Vec<DirectoryQuery> {
         None,
         Some((46.12, 3.42)),
         Some((46.34, 2.60)),
+        Some((46.34, 2.65)),
         Some((45.7, 3.1)),
         Some((45.5, 2.9)),
+        Some((48.85, 2.35)),
+        Some((44.0, 3.0)),
+        Some((f64::NAN, 3.0)),
+        Some((-95.0, 3.0)),
     ];
     let mut out = Vec::new();
     for origin in origins {

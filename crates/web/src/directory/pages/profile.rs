@@ -17,9 +17,9 @@ use crate::{
 
 #[derive(Template)]
 #[template(path = "public/profile.html")]
-struct ProfilePage {
+struct ProfilePage<'a> {
     layout: Layout,
-    p: Card,
+    p: Card<'a>,
 }
 
 /// The same 404 for an unknown id, a promeneur who is not public and a

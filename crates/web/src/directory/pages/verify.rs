@@ -69,11 +69,11 @@ pub(super) async fn verify_form(
 
 #[derive(Template)]
 #[template(path = "public/verify.html")]
-struct VerifyPage {
+struct VerifyPage<'a> {
     layout: Layout,
     code: String,
     /// A public promeneur: what to compare with.
-    genuine: Option<Card>,
+    genuine: Option<Card<'a>>,
     /// The name of someone who is not (or no longer) a public promeneur.
     not_active: Option<String>,
 }
