@@ -232,3 +232,14 @@ pub fn render(t: &impl Template) -> Result<axum::response::Html<String>, AppErro
         .map(axum::response::Html)
         .map_err(AppError::internal)
 }
+
+/// Renders a large page template into a buffer of `capacity` bytes made at
+/// once.
+pub fn render_sized(
+    t: &impl Template,
+    capacity: usize,
+) -> Result<axum::response::Html<String>, AppError> {
+    let mut out = String::with_capacity(capacity);
+    t.render_into(&mut out).map_err(AppError::internal)?;
+    Ok(axum::response::Html(out))
+}

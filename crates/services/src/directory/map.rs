@@ -164,6 +164,7 @@ pub fn results_map(markers: &[Marker<'_>], origin: Option<&Origin<'_>>) -> Strin
     // Promeneurs of one commune share its position: spread them out so
     // that each stays visible and can be tapped.
     let mut taken: HashMap<(i64, i64), usize> = HashMap::new();
+    let mut label = String::new();
     for m in markers {
         let (x, y) = base.projection.point(m.lon, m.lat);
         #[expect(
@@ -175,7 +176,10 @@ pub fn results_map(markers: &[Marker<'_>], origin: Option<&Origin<'_>>) -> Strin
         let (x, y) = spread(x, y, *k);
         *k += 1;
         let (x, y) = clamp(x, y, base.height);
-        let label = escape(&format!("{}, {}", m.name, m.commune));
+        label.clear();
+        escape_into(&mut label, m.name);
+        label.push_str(", ");
+        escape_into(&mut label, m.commune);
         let _ = write!(
             svg,
             concat!(
@@ -233,6 +237,11 @@ fn clamp(x: f64, y: f64, height: f64) -> (f64, f64) {
 
 fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    escape_into(&mut out, s);
+    out
+}
+
+fn escape_into(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -243,7 +252,6 @@ fn escape(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 #[cfg(test)]

@@ -10,20 +10,21 @@ use std::{
 };
 
 use domain::{
-    clock::in_paris,
-    geo::distance_km,
-    network::Platform,
-    presence::{PresenceSlot, open_now},
+    DepartmentCode, clock::in_paris, geo::GeoPoint, network::Platform, presence::PresenceSlot,
     text::search_key,
 };
 use jiff::{Timestamp, civil::Date};
 use serde::Serialize;
-use store::{Db, StoreError, promeneurs::Promeneur};
+use store::{
+    Db, StoreError,
+    promeneurs::{Promeneur, Theme},
+};
 use uuid::Uuid;
 
 pub mod gate;
 pub mod map;
 pub mod public;
+mod search;
 
 use gate::{slots_of, visible};
 
@@ -71,14 +72,46 @@ pub struct Snapshot {
     pub version: i64,
     pub day: Date,
     pub entries: Vec<Entry>,
-    /// The distinct positions (communes) of the entries, and each entry's.
-    places: Vec<(f64, f64)>,
-    place_of: Vec<usize>,
+    /// The distinct positions (communes) of the entries by latitude, each
+    /// with its entries' indices in `by_place[place.members]`, ascending;
+    /// those with a latitude (see `GeoPoint::has_latitude`) are
+    /// `places[with_latitude]`.
+    places: Vec<Place>,
+    by_place: Vec<usize>,
+    with_latitude: std::ops::Range<usize>,
+    /// What the pages name the filters with, read with the entries (a
+    /// change of themes bumps the same version).
+    departments: Vec<DepartmentName>,
+    themes: Vec<Theme>,
+    theme_labels: std::collections::HashMap<String, String>,
     /// Responses already made from this snapshot, by request (public pages
     /// and API answers are the same for every visitor). A new snapshot
     /// starts empty, so nothing stale is ever served.
     cache: std::sync::Mutex<std::collections::HashMap<String, bytes::Bytes>>,
     cache_entries: usize,
+}
+
+/// A commune where promeneurs are, and where its entries' indices lie in
+/// `Snapshot::by_place`.
+struct Place {
+    at: GeoPoint,
+    members: std::ops::Range<usize>,
+}
+
+/// A département as the directory's filter names it (code and name only:
+/// the CAF's details change without a new snapshot).
+#[derive(Debug, Clone)]
+pub struct DepartmentName {
+    pub code: DepartmentCode,
+    pub name: String,
+}
+
+/// What a snapshot is built from besides the promeneurs.
+#[derive(Debug, Clone, Default)]
+pub struct Labels {
+    pub departments: Vec<DepartmentName>,
+    /// Every theme; the archived ones are left out.
+    pub themes: Vec<Theme>,
 }
 
 /// How many responses a snapshot keeps at most by default (then it starts
@@ -123,41 +156,82 @@ pub struct Hit<'a> {
 }
 
 impl Snapshot {
-    fn build(version: i64, day: Date, rows: Vec<Promeneur>, cache_entries: usize) -> Self {
-        let mut entries: Vec<Entry> = rows
+    fn build(
+        version: i64,
+        day: Date,
+        rows: Vec<Promeneur>,
+        labels: Labels,
+        cache_entries: usize,
+    ) -> Self {
+        let entries: Vec<Entry> = rows
             .into_iter()
             .filter(|p| visible(p, day))
             .map(entry)
             .collect();
+        Self::from_entries(version, day, entries, labels, cache_entries)
+    }
+
+    fn from_entries(
+        version: i64,
+        day: Date,
+        mut entries: Vec<Entry>,
+        labels: Labels,
+        cache_entries: usize,
+    ) -> Self {
         // In name order: an entry's index settles ties of distance.
         entries.sort_by(|a, b| {
             a.display_name
                 .cmp(&b.display_name)
                 .then_with(|| a.id.cmp(&b.id))
         });
-        let mut places: Vec<(f64, f64)> = Vec::new();
-        let mut place_of = Vec::with_capacity(entries.len());
-        let mut known: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-        for e in &entries {
-            let n = *known.entry(e.commune_insee.as_str()).or_insert_with(|| {
-                places.push((e.lat, e.lon));
-                places.len() - 1
-            });
-            place_of.push(n);
-        }
+        let (places, by_place) = group_by_place(&entries);
+        let with_latitude = places.partition_point(|p| p.at.lat().total_cmp(&-90.0).is_lt())
+            ..places.partition_point(|p| p.at.lat().total_cmp(&90.0).is_le());
+        let themes: Vec<Theme> = labels.themes.into_iter().filter(|t| !t.archived).collect();
+        let theme_labels = themes
+            .iter()
+            .map(|t| (t.slug.clone(), t.label.clone()))
+            .collect();
         Self {
             version,
             day,
             entries,
             places,
-            place_of,
+            by_place,
+            with_latitude,
+            departments: labels.departments,
+            themes,
+            theme_labels,
             cache: std::sync::Mutex::default(),
             cache_entries,
         }
     }
 
+    /// The départements served, by code.
+    pub fn departments(&self) -> &[DepartmentName] {
+        &self.departments
+    }
+
+    /// The themes one may still choose, in their order.
+    pub fn themes(&self) -> &[Theme] {
+        &self.themes
+    }
+
+    /// The label of each theme one may still choose, by slug.
+    pub fn theme_labels(&self) -> &std::collections::HashMap<String, String> {
+        &self.theme_labels
+    }
+
     pub fn cached(&self, key: &str) -> Option<bytes::Bytes> {
+        if self.cache_entries == 0 {
+            return None;
+        }
         self.cache.lock().expect("cache lock").get(key).cloned()
+    }
+
+    /// Whether answers are kept at all (else their keys need not be made).
+    pub fn keeps_answers(&self) -> bool {
+        self.cache_entries > 0
     }
 
     pub fn remember(&self, key: String, body: bytes::Bytes) {
@@ -178,74 +252,38 @@ impl Snapshot {
     pub fn by_code(&self, code: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| e.verification_code == code)
     }
+}
 
-    /// The matches of a query: how many there are, and those of the window
-    /// `offset..offset + limit` — by distance from the origin when there is
-    /// one (then by name), else by name. Distances are computed once per
-    /// commune, and only the window is put in order.
-    pub fn search(
-        &self,
-        q: &DirectoryQuery,
-        now: Timestamp,
-        offset: usize,
-        limit: usize,
-    ) -> (usize, Vec<Hit<'_>>) {
-        let key = q.q.as_deref().map(search_key).filter(|k| !k.is_empty());
-        let matches = |e: &Entry| {
-            q.department.as_ref().is_none_or(|d| &e.department == d)
-                && q.network
-                    .is_none_or(|p| e.networks.iter().any(|n| n.platform == p.as_str()))
-                && q.theme.as_ref().is_none_or(|t| e.themes.contains(t))
-                && key.as_ref().is_none_or(|k| e.search.contains(k.as_str()))
-                && (!q.online_now || open_now(&e.slots, now))
-        };
-        let end = offset.saturating_add(limit);
-        let Some((lat, lon)) = q.origin else {
-            let mut total = 0;
-            let mut hits = Vec::new();
-            for e in self.entries.iter().filter(|e| matches(e)) {
-                if total >= offset && total < end {
-                    hits.push(Hit {
-                        entry: e,
-                        distance_km: None,
-                    });
-                }
-                total += 1;
-            }
-            return (total, hits);
-        };
-        let distances: Vec<f64> = self
-            .places
-            .iter()
-            .map(|(a, b)| distance_km(lat, lon, *a, *b))
-            .collect();
-        let mut found: Vec<(f64, usize)> = self
-            .entries
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| matches(e))
-            .map(|(i, _)| (distances[self.place_of[i]], i))
-            .collect();
-        let total = found.len();
-        if offset >= total {
-            return (total, Vec::new());
-        }
-        let order = |a: &(f64, usize), b: &(f64, usize)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
-        let end = end.min(total);
-        if end < total {
-            found.select_nth_unstable_by(end, order);
-            found.truncate(end);
-        }
-        found.sort_unstable_by(order);
-        let hits = found[offset..]
-            .iter()
-            .map(|&(d, i)| Hit {
-                entry: &self.entries[i],
-                distance_km: Some(d),
-            })
-            .collect();
-        (total, hits)
+/// The entries' communes by latitude (`f64::total_cmp`: not a number at
+/// either end), and their entries' indices grouped by commune (ascending
+/// within each).
+fn group_by_place(entries: &[Entry]) -> (Vec<Place>, Vec<usize>) {
+    let mut first: Vec<GeoPoint> = Vec::new();
+    let mut members: Vec<Vec<usize>> = Vec::new();
+    let mut known: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        let n = *known.entry(e.commune_insee.as_str()).or_insert_with(|| {
+            first.push(GeoPoint::new(e.lat, e.lon));
+            members.push(Vec::new());
+            first.len() - 1
+        });
+        members[n].push(i);
     }
+    let mut by_place = Vec::with_capacity(entries.len());
+    let mut places: Vec<(GeoPoint, Vec<usize>)> = first.into_iter().zip(members).collect();
+    places.sort_by(|a, b| a.0.lat().total_cmp(&b.0.lat()));
+    let places = places
+        .into_iter()
+        .map(|(at, m)| {
+            let start = by_place.len();
+            by_place.extend(m);
+            Place {
+                at,
+                members: start..by_place.len(),
+            }
+        })
+        .collect();
+    (places, by_place)
 }
 
 /// The JSON page of the public API, assembled from pre-serialised items.
@@ -419,7 +457,24 @@ impl Directory {
             return Ok(s);
         }
         let rows = store::promeneurs::directory_candidates(db).await?;
-        let fresh = Arc::new(Snapshot::build(version, day, rows, self.cache_entries));
+        let labels = Labels {
+            departments: store::reference::departments(db)
+                .await?
+                .into_iter()
+                .map(|d| DepartmentName {
+                    code: d.code,
+                    name: d.name,
+                })
+                .collect(),
+            themes: store::promeneurs::themes(db).await?,
+        };
+        let fresh = Arc::new(Snapshot::build(
+            version,
+            day,
+            rows,
+            labels,
+            self.cache_entries,
+        ));
         *self.current.write().expect("directory lock") = Some(fresh.clone());
         Ok(fresh)
     }

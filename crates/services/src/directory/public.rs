@@ -88,12 +88,16 @@ pub async fn json_search(
     let now = ctx.now();
     let snapshot = ctx.directory.snapshot(&ctx.db, now).await?;
     let query = query_of(ctx, t).await?;
-    let key = format!("api:{offset}:{limit}:{}", query.cache_key(now, false));
-    if let Some(body) = snapshot.cached(&key) {
+    let key = snapshot
+        .keeps_answers()
+        .then(|| format!("api:{offset}:{limit}:{}", query.cache_key(now, false)));
+    if let Some(body) = key.as_deref().and_then(|k| snapshot.cached(k)) {
         return Ok(body);
     }
     let (total, hits) = snapshot.search(&query, now, offset, limit);
     let body = Bytes::from(json_page(total, &hits));
-    snapshot.remember(key, body.clone());
+    if let Some(key) = key {
+        snapshot.remember(key, body.clone());
+    }
     Ok(body)
 }

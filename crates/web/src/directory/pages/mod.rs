@@ -25,11 +25,14 @@ use crate::{
         DirectoryQuery, Entry,
         map::{self, Marker, Origin},
     },
-    view::{Layout, render},
+    view::{Layout, render_sized},
 };
 
 /// Results per page of the directory.
 const PER_PAGE: usize = 20;
+/// Room for a page of results (about 45 kB with its map), so that its
+/// buffer is not grown and copied while it is written.
+const PAGE_BYTES: usize = 64 * 1024;
 
 mod profile;
 mod verify;
@@ -124,72 +127,74 @@ struct Suggestion {
     label: String,
 }
 
-struct NetworkLink {
-    label: String,
-    handle: String,
-    url: Option<String>,
+struct NetworkLink<'a> {
+    label: &'a str,
+    handle: &'a str,
+    url: Option<&'a str>,
 }
 
-/// A promeneur as the pages show it.
-struct Card {
+/// A promeneur as the pages show it, borrowed from the snapshot's entry.
+struct Card<'a> {
     id: Uuid,
-    name: String,
-    job_title: String,
-    structure: String,
-    structure_commune: String,
-    commune: String,
+    name: &'a str,
+    job_title: &'a str,
+    structure: &'a str,
+    structure_commune: &'a str,
+    commune: &'a str,
     distance: Option<String>,
     online: bool,
-    presence: String,
+    presence: &'a str,
     themes: String,
-    networks: Vec<NetworkLink>,
-    bio: String,
+    networks: Vec<NetworkLink<'a>>,
+    bio: &'a str,
     has_photo: bool,
-    code: String,
+    code: &'a str,
 }
 
-impl Card {
+impl<'a> Card<'a> {
     fn new(
-        e: &Entry,
+        e: &'a Entry,
         distance_km: Option<f64>,
         themes: &HashMap<String, String>,
         now: Timestamp,
     ) -> Self {
+        let mut theme_words = String::new();
+        for (i, t) in e.themes.iter().enumerate() {
+            if i > 0 {
+                // Labels may hold commas ("Orientation, études, formation").
+                theme_words.push_str(" ; ");
+            }
+            theme_words.push_str(themes.get(t).unwrap_or(t));
+        }
         Self {
             id: e.id,
-            name: e.display_name.clone(),
-            job_title: e.job_title.clone(),
-            structure: e.structure_name.clone(),
-            structure_commune: e.structure_commune.clone(),
-            commune: e.commune_name.clone(),
+            name: &e.display_name,
+            job_title: &e.job_title,
+            structure: &e.structure_name,
+            structure_commune: &e.structure_commune,
+            commune: &e.commune_name,
             distance: distance_km.map(distance_words),
             online: open_now(&e.slots, now),
-            presence: e.presence_words.clone(),
-            themes: e
-                .themes
-                .iter()
-                .map(|t| themes.get(t).cloned().unwrap_or_else(|| t.clone()))
-                .collect::<Vec<_>>()
-                // Labels may hold commas ("Orientation, études, formation").
-                .join(" ; "),
+            presence: &e.presence_words,
+            themes: theme_words,
             networks: networks(e),
-            bio: e.bio.clone(),
+            bio: &e.bio,
             has_photo: e.has_photo,
-            code: e.verification_code.clone(),
+            code: &e.verification_code,
         }
     }
 }
 
 /// A promeneur's accounts; only web addresses become links.
-fn networks(e: &Entry) -> Vec<NetworkLink> {
+fn networks(e: &Entry) -> Vec<NetworkLink<'_>> {
     e.networks
         .iter()
         .map(|n| NetworkLink {
-            label: n.label.clone(),
-            handle: n.handle.clone(),
+            label: &n.label,
+            handle: &n.handle,
             url: n
                 .url
-                .clone()
+                .as_deref()
                 .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
         })
         .collect()
@@ -203,20 +208,9 @@ fn distance_words(km: f64) -> String {
     }
 }
 
-async fn theme_labels(state: &AppState) -> Result<Vec<Choice>, AppError> {
-    Ok(services::network::themes::active_themes(state)
-        .await?
-        .into_iter()
-        .map(|t| Choice {
-            value: t.slug,
-            label: t.label,
-        })
-        .collect())
-}
-
 #[derive(Template)]
 #[template(path = "public/annuaire.html")]
-struct DirectoryPage {
+struct DirectoryPage<'a> {
     layout: Layout,
     search: Search,
     ou_value: String,
@@ -228,7 +222,7 @@ struct DirectoryPage {
     suggestions: Vec<Suggestion>,
     origin_name: Option<String>,
     heading: String,
-    cards: Vec<Card>,
+    cards: Vec<Card<'a>>,
     map: String,
     pages: Vec<PageLink>,
     previous: Option<String>,
@@ -249,15 +243,19 @@ async fn directory(
     let snapshot = state.directory.snapshot(&state.db, now).await?;
     // The key is made of the parameters the page reads, tidied; the minute
     // is in it because cards say who is online now.
-    let tidy = search.clone().tidy();
-    let page = tidy.page.parse::<usize>().unwrap_or(1).max(1);
-    let key = format!("html:{}:{}", now.as_second() / 60, tidy.query(None, page));
-    if let Some(body) = snapshot.cached(&key) {
+    let key = snapshot.keeps_answers().then(|| {
+        let tidy = search.clone().tidy();
+        let page = tidy.page.parse::<usize>().unwrap_or(1).max(1);
+        format!("html:{}:{}", now.as_second() / 60, tidy.query(None, page))
+    });
+    if let Some(body) = key.as_deref().and_then(|k| snapshot.cached(k)) {
         return Ok(Html(body).into_response());
     }
     let Html(page) = directory_page(&state, &auth, search).await?;
     let body = axum::body::Bytes::from(page);
-    snapshot.remember(key, body.clone());
+    if let Some(key) = key {
+        snapshot.remember(key, body.clone());
+    }
     Ok(Html(body).into_response())
 }
 
@@ -268,8 +266,17 @@ async fn directory_page(
 ) -> Result<Html<String>, AppError> {
     let search = search.tidy();
     let communes = state.communes().await?;
-    let departments = services::reference::departments(state).await?;
-    let themes = theme_labels(state).await?;
+    let now = state.now();
+    let snapshot = state.directory.snapshot(&state.db, now).await?;
+    let departments = snapshot.departments();
+    let themes: Vec<Choice> = snapshot
+        .themes()
+        .iter()
+        .map(|t| Choice {
+            value: t.slug.clone(),
+            label: t.label.clone(),
+        })
+        .collect();
     let place = services::network::place::locate(&communes, &search.ou, &search.commune);
 
     let department = departments
@@ -289,8 +296,6 @@ async fn directory_page(
         q: Some(search.q.clone()).filter(|q| !q.is_empty()),
         online_now: search.online_now(),
     };
-    let now = state.now();
-    let snapshot = state.directory.snapshot(&state.db, now).await?;
     let asked = search.page.parse::<usize>().unwrap_or(1).max(1);
     let (mut total, mut hits) =
         snapshot.search(&query, now, (asked - 1).saturating_mul(PER_PAGE), PER_PAGE);
@@ -300,13 +305,9 @@ async fn directory_page(
         (total, hits) = snapshot.search(&query, now, (page - 1) * PER_PAGE, PER_PAGE);
     }
     let shown = &hits[..];
-    let theme_map: HashMap<String, String> = themes
-        .iter()
-        .map(|t| (t.value.clone(), t.label.clone()))
-        .collect();
     let cards: Vec<Card> = shown
         .iter()
-        .map(|h| Card::new(h.entry, h.distance_km, &theme_map, now))
+        .map(|h| Card::new(h.entry, h.distance_km, snapshot.theme_labels(), now))
         .collect();
     let markers: Vec<Marker<'_>> = shown
         .iter()
@@ -385,53 +386,56 @@ async fn directory_page(
     } else {
         search.ou.clone()
     };
-    render(&DirectoryPage {
-        layout: Layout::new(auth, title),
-        filters_open: department.is_some()
-            || network.is_some()
-            || theme.is_some()
-            || !search.q.is_empty()
-            || search.online_now(),
-        ou_value,
-        departments: departments
-            .iter()
-            .map(|d| Choice {
-                value: d.code.as_str().to_owned(),
-                label: format!("{} — {}", d.code, d.name),
-            })
-            .collect(),
-        networks: Platform::ALL
-            .iter()
-            .map(|p| Choice {
-                value: p.as_str().to_owned(),
-                label: p.label().to_owned(),
-            })
-            .collect(),
-        themes,
-        notice: place.notice,
-        suggestions,
-        origin_name: place.origin.map(|c| c.name.clone()),
-        heading,
-        cards,
-        map,
-        pages: if last_page > 1 && last_page <= 10 {
-            (1..=last_page)
-                .map(|p| PageLink {
-                    number: p,
-                    href: link(p),
-                    current: p == page,
+    render_sized(
+        &DirectoryPage {
+            layout: Layout::new(auth, title),
+            filters_open: department.is_some()
+                || network.is_some()
+                || theme.is_some()
+                || !search.q.is_empty()
+                || search.online_now(),
+            ou_value,
+            departments: departments
+                .iter()
+                .map(|d| Choice {
+                    value: d.code.as_str().to_owned(),
+                    label: format!("{} — {}", d.code, d.name),
                 })
-                .collect()
-        } else {
-            Vec::new()
+                .collect(),
+            networks: Platform::ALL
+                .iter()
+                .map(|p| Choice {
+                    value: p.as_str().to_owned(),
+                    label: p.label().to_owned(),
+                })
+                .collect(),
+            themes,
+            notice: place.notice,
+            suggestions,
+            origin_name: place.origin.map(|c| c.name.clone()),
+            heading,
+            cards,
+            map,
+            pages: if last_page > 1 && last_page <= 10 {
+                (1..=last_page)
+                    .map(|p| PageLink {
+                        number: p,
+                        href: link(p),
+                        current: p == page,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            previous: (page > 1).then(|| link(page - 1)),
+            next: (page < last_page).then(|| link(page + 1)),
+            search: Search {
+                network: network.map(|n| n.as_str().to_owned()).unwrap_or_default(),
+                ..search.clone()
+            },
         },
-        previous: (page > 1).then(|| link(page - 1)),
-        next: (page < last_page).then(|| link(page + 1)),
-        search: Search {
-            network: network.map(|n| n.as_str().to_owned()).unwrap_or_default(),
-            ..search.clone()
-        },
-    })
+        PAGE_BYTES,
+    )
 }
 
 fn found_words(n: usize) -> String {

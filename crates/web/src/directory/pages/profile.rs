@@ -1,7 +1,5 @@
 //! A promeneur's public profile and photo.
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::{
     extract::{Path, State},
@@ -9,7 +7,7 @@ use axum::{
 };
 use uuid::Uuid;
 
-use super::{Card, theme_labels};
+use super::Card;
 use crate::{
     AppError, AppState,
     auth::MaybeUser,
@@ -19,9 +17,9 @@ use crate::{
 
 #[derive(Template)]
 #[template(path = "public/profile.html")]
-struct ProfilePage {
+struct ProfilePage<'a> {
     layout: Layout,
-    p: Card,
+    p: Card<'a>,
 }
 
 /// The same 404 for an unknown id, a promeneur who is not public and a
@@ -38,12 +36,7 @@ pub(super) async fn profile(
     let id = public_id(&id)?;
     let snapshot = state.directory.snapshot(&state.db, state.now()).await?;
     let entry = snapshot.get(id).ok_or_else(AppError::not_found)?;
-    let themes: HashMap<String, String> = theme_labels(&state)
-        .await?
-        .into_iter()
-        .map(|t| (t.value, t.label))
-        .collect();
-    let p = Card::new(entry, None, &themes, state.now());
+    let p = Card::new(entry, None, snapshot.theme_labels(), state.now());
     render(&ProfilePage {
         layout: Layout::new(&auth, format!("{} — Promeneur du Net", p.name)),
         p,

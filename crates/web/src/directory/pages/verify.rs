@@ -1,7 +1,5 @@
 //! Checking a promeneur's code (the badge's QR code leads here).
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::{
     extract::{Path, Query, State},
@@ -10,7 +8,7 @@ use axum::{
 };
 use serde::Deserialize;
 
-use super::{Card, theme_labels};
+use super::Card;
 use crate::{
     AppError, AppState,
     auth::MaybeUser,
@@ -71,11 +69,11 @@ pub(super) async fn verify_form(
 
 #[derive(Template)]
 #[template(path = "public/verify.html")]
-struct VerifyPage {
+struct VerifyPage<'a> {
     layout: Layout,
     code: String,
     /// A public promeneur: what to compare with.
-    genuine: Option<Card>,
+    genuine: Option<Card<'a>>,
     /// The name of someone who is not (or no longer) a public promeneur.
     not_active: Option<String>,
 }
@@ -93,12 +91,7 @@ pub(super) async fn verify(
     }
     let snapshot = state.directory.snapshot(&state.db, state.now()).await?;
     if let Some(entry) = snapshot.by_code(&code) {
-        let themes: HashMap<String, String> = theme_labels(&state)
-            .await?
-            .into_iter()
-            .map(|t| (t.value, t.label))
-            .collect();
-        let card = Card::new(entry, None, &themes, state.now());
+        let card = Card::new(entry, None, snapshot.theme_labels(), state.now());
         return Ok(render(&VerifyPage {
             layout: Layout::new(&auth, format!("Profil vérifié : {}", card.name)),
             code,
