@@ -327,6 +327,20 @@ async fn staff_structures_are_approved_and_staff_set_gating_fields_directly() {
     let list = coord.get("/reseau/promeneurs?to_confirm=on").await;
     assert!(list.body.contains("à confirmer"), "{}", list.body);
     assert!(list.body.contains(&id));
+    // Counted for the staff of its département, and for nobody else.
+    assert!(
+        list.body.contains(">1 promeneur à confirmer</a>"),
+        "{}",
+        list.body
+    );
+    let mut other = app.logged_in(AGENT63).await;
+    assert!(
+        !other
+            .get("/reseau/promeneurs")
+            .await
+            .body
+            .contains("à confirmer</a>")
+    );
     let file = coord.get(&format!("/reseau/promeneurs/{id}")).await;
     assert!(
         file.body.contains("Proposition à confirmer"),

@@ -47,12 +47,11 @@ pub async fn to_confirm(ctx: &Ctx, p: &Principal) -> Result<i64, ServiceError> {
     if !p.is_staff() {
         return Ok(0);
     }
-    let f = promeneurs::Filter {
-        to_confirm: true,
-        limit: 1,
-        ..Default::default()
-    };
-    Ok(promeneurs(ctx, p, &f).await?.1)
+    let scope = p.network_scope();
+    if scope.is_empty() {
+        return Err(ServiceError::NotFound);
+    }
+    Ok(store::promeneurs::count_to_confirm(&ctx.db, &scope).await?)
 }
 
 /// Conventions in `p`'s scope.

@@ -21,8 +21,8 @@ use uuid::Uuid;
 pub use codes::{new_verification_code, normalise_code};
 pub use proposals::{decide_proposal, propose};
 pub use reads::{
-    Filter, StatusChange, current_by_email, directory_candidates, find, find_any, find_by_code,
-    find_by_email, find_by_user, list, status_history,
+    Filter, StatusChange, count_to_confirm, current_by_email, directory_candidates, find, find_any,
+    find_by_code, find_by_email, find_by_user, list, status_history,
 };
 pub use themes::{Theme, directory_version, save_theme, themes};
 pub use writes::{create, link_user, set_photo, set_status, update, update_profile};
