@@ -1,11 +1,10 @@
 //! What a call's committee reads — the call, its seats, its filed
 //! applications, the scores of its reviews, the declared conflicts — kept
-//! in memory per call and reused
-//! while the call's revision has not moved. Triggers increase the revision
-//! in the same transaction as any change of those rows (store migration
-//! 0006), so a request reads one row to know whether its copy is current,
-//! instead of hundreds (the committee's lists read every application and
-//! every review).
+//! in memory per call and reused while the call's revision has not moved.
+//! Triggers increase the revision in the same transaction as any change of
+//! those rows (store migration 0006), so a request reads one row to know
+//! whether its copy is current, instead of hundreds (the committee's lists
+//! read every application and every review).
 
 use std::{
     collections::HashMap,
