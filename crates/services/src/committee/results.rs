@@ -17,7 +17,7 @@ use store::{
 };
 use uuid::Uuid;
 
-use super::{Seat, conflict_of, filed, reviewer_cap, seat, seat_state, state::CallState};
+use super::{Seat, conflict_of, reviewer_cap, seat, seat_state, state::CallState};
 use crate::{Ctx, ServiceError, accounts::actor, calls::CallView};
 
 /// One application in a département's ranking.
@@ -370,7 +370,7 @@ pub async fn validate(
         .await?
         .ok_or(ServiceError::NotFound)?;
     // Seen by the call's staff and committee; 404 for anyone else.
-    let (_, seat) = seat(ctx, p, proposal.call_id).await?;
+    let (state, seat) = seat_state(ctx, p, proposal.call_id).await?;
     let cap = p.pilot(&proposal.department).ok_or_else(|| {
         ServiceError::forbidden(format!(
             "Seule la Caf de ce département ({}) valide cette proposition.",
@@ -383,15 +383,16 @@ pub async fn validate(
         ));
     }
     if let Seat::Member(m) = &seat {
-        let declared = store::committee::conflicts(&ctx.db, proposal.call_id).await?;
-        let apps = filed(ctx, proposal.call_id).await?;
-        let conflicted = apps
+        // The call's filed applications and conflicts, as the results
+        // read them.
+        let conflicted = state
+            .apps
             .iter()
             .filter(|a| {
                 a.module_code == proposal.module_code
                     && a.departments.contains(&proposal.department)
             })
-            .any(|a| conflict_of(m, a, &declared).is_some());
+            .any(|a| conflict_of(m, a, &state.conflicts).is_some());
         if conflicted {
             return Err(ServiceError::forbidden(
                 "Vous avez un conflit d'intérêts avec une candidature de ce module dans ce département : vous ne validez pas sa proposition.",
