@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::{
     Current, Promeneur,
-    rows::{Row, SCOPE, SELECT, attach_children},
+    rows::{Row, SCOPE, select},
 };
 use crate::{
     Db, StoreError,
@@ -94,7 +94,7 @@ pub async fn list(
     // The page's ids first, from the index on (department, search_key, id,
     // email) alone, then their rows: sorting the joined rows of every
     // promeneur in scope cost 30 ms at 10 000 (migration 0007).
-    let mut sql = Sql::new(SELECT);
+    let mut sql = select(db);
     sql.push(" WHERE p.id IN (SELECT p.id FROM promeneurs p");
     sql.push(&where_);
     sql.args = w.args;
@@ -103,13 +103,12 @@ pub async fn list(
         f.limit.clamp(1, 20_000),
         f.offset.max(0)
     ));
-    let mut items = sql
+    let items = sql
         .fetch_all::<Row>(db)
         .await?
         .into_iter()
         .map(Row::into_promeneur)
         .collect::<Result<Vec<_>, _>>()?;
-    attach_children(db, &mut items, None).await?;
     Ok((items, count.count(db).await?))
 }
 
@@ -131,7 +130,7 @@ pub async fn find(
     scope: &NetworkScope,
     id: Uuid,
 ) -> Result<Option<Promeneur>, StoreError> {
-    let mut sql = Sql::new(SELECT);
+    let mut sql = select(db);
     let cond = scope_condition(&mut sql, scope, &SCOPE);
     let m = sql.arg(id);
     sql.push(&format!(" WHERE p.id = {m} AND {cond}"));
@@ -141,21 +140,21 @@ pub async fn find(
 /// Any promeneur by id, whatever the scope: the public pages decide what
 /// they show through the directory gating.
 pub async fn find_any(db: &Db, id: Uuid) -> Result<Option<Promeneur>, StoreError> {
-    let mut sql = Sql::new(SELECT);
+    let mut sql = select(db);
     let m = sql.arg(id);
     sql.push(&format!(" WHERE p.id = {m}"));
     one(db, &sql).await
 }
 
 pub async fn find_by_email(db: &Db, email: &Email) -> Result<Option<Promeneur>, StoreError> {
-    let mut sql = Sql::new(SELECT);
+    let mut sql = select(db);
     let m = sql.arg(email.as_str());
     sql.push(&format!(" WHERE p.email = {m}"));
     one(db, &sql).await
 }
 
 pub async fn find_by_code(db: &Db, code: &str) -> Result<Option<Promeneur>, StoreError> {
-    let mut sql = Sql::new(SELECT);
+    let mut sql = select(db);
     let m = sql.arg(code);
     sql.push(&format!(" WHERE p.verification_code = {m}"));
     one(db, &sql).await
@@ -163,7 +162,7 @@ pub async fn find_by_code(db: &Db, code: &str) -> Result<Option<Promeneur>, Stor
 
 /// The promeneur record linked to a user account.
 pub async fn find_by_user(db: &Db, user_id: Uuid) -> Result<Option<Promeneur>, StoreError> {
-    let mut sql = Sql::new(SELECT);
+    let mut sql = select(db);
     let m = sql.arg(user_id);
     sql.push(&format!(" WHERE p.user_id = {m}"));
     one(db, &sql).await
@@ -173,32 +172,22 @@ async fn one(db: &Db, sql: &Sql) -> Result<Option<Promeneur>, StoreError> {
     let Some(row) = sql.fetch_optional::<Row>(db).await? else {
         return Ok(None);
     };
-    let mut items = vec![row.into_promeneur()?];
-    attach_children(db, &mut items, None).await?;
-    Ok(items.pop())
+    row.into_promeneur().map(Some)
 }
 
 /// Every active promeneur who consented to publication, with accounts,
 /// slots and themes: the directory applies the rest of the gating (dates)
 /// in memory.
 pub async fn directory_candidates(db: &Db) -> Result<Vec<Promeneur>, StoreError> {
-    let mut sql = Sql::new(SELECT);
+    let mut sql = select(db);
     sql.push(
         " WHERE p.status = 'active' AND p.public_consent = TRUE AND s.archived_at IS NULL AND s.approved_at IS NOT NULL ORDER BY p.id",
     );
-    let mut items = sql
-        .fetch_all::<Row>(db)
+    sql.fetch_all::<Row>(db)
         .await?
         .into_iter()
         .map(Row::into_promeneur)
-        .collect::<Result<Vec<_>, _>>()?;
-    attach_children(
-        db,
-        &mut items,
-        Some("SELECT id FROM promeneurs WHERE status = 'active' AND public_consent = TRUE"),
-    )
-    .await?;
-    Ok(items)
+        .collect()
 }
 
 #[derive(Debug, Clone)]

@@ -259,7 +259,7 @@ pub async fn export_applications(
     let mut filter = q.filter(v.call.id, &paging)?;
     filter.limit = 10_000;
     let listed = calls::filed_applications(&state, &p, &v, filter).await?;
-    exports::applications_sheet(&listed.items, &listed.documents, format, "candidatures")
+    exports::applications_sheet(&listed.items, &listed.documents, format, "candidatures").await
 }
 
 #[utoipa::path(get, path = "/api/v1/calls/{id}/modules/{code}/documents.zip", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de l'appel"), ("code" = String, Path, description = "Code du module")),

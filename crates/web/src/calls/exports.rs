@@ -141,13 +141,13 @@ pub async fn receipt_pdf(
 }
 
 /// The applications of a call as a spreadsheet.
-pub fn applications_sheet(
+pub async fn applications_sheet(
     items: &[Application],
     docs: &[Document],
     format: ExportFormat,
     stem: &str,
 ) -> Result<Response, AppError> {
-    send(&exports::applications_sheet(items, docs), format, stem)
+    send(exports::applications_sheet(items, docs), format, stem).await
 }
 
 /// A ZIP of the documents of these applications, one folder per

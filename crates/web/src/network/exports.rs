@@ -5,10 +5,9 @@
 
 use axum::{
     extract::{Path, Query, State},
-    http::header,
-    response::{IntoResponse, Response},
+    response::Response,
 };
-use documents::export::{ExportFormat, Sheet};
+use documents::export::ExportFormat;
 use serde::Deserialize;
 
 use services::{imports::Kind, network::exports};
@@ -16,6 +15,7 @@ use services::{imports::Kind, network::exports};
 use crate::{
     AppError, AppState,
     auth::CurrentUser,
+    http::sheet::send,
     network::query::{ConventionQuery, PromeneurQuery, StructureQuery},
 };
 
@@ -34,23 +34,6 @@ fn format_of(q: &FormatQuery) -> Result<ExportFormat, AppError> {
     }
 }
 
-pub(crate) fn send(sheet: &Sheet, format: ExportFormat, stem: &str) -> Result<Response, AppError> {
-    let bytes = format.render(sheet).map_err(AppError::internal)?;
-    let name = format!("{stem}.{}", format.extension());
-    Ok((
-        [
-            (header::CONTENT_TYPE, format.content_type().to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response())
-}
-
 /// The structures of the list, as a spreadsheet (the list's filters).
 #[utoipa::path(get, operation_id = "export_structures", path = "/api/v1/structures/export", tag = "network", params(FormatQuery, StructureQuery),
     responses((status = 200, description = "Le tableur, en pièce jointe", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("application/vnd.oasis.opendocument.spreadsheet")))))]
@@ -62,7 +45,7 @@ pub async fn structures(
 ) -> Result<Response, AppError> {
     let format = format_of(&f)?;
     let sheet = exports::structures(&state, &p, q.filter(false)).await?;
-    send(&sheet, format, &format!("structures-{}", state.today()))
+    send(sheet, format, &format!("structures-{}", state.today())).await
 }
 
 /// The promeneurs of the list, as a spreadsheet (the list's filters).
@@ -76,7 +59,7 @@ pub async fn promeneurs(
 ) -> Result<Response, AppError> {
     let format = format_of(&f)?;
     let sheet = exports::promeneurs(&state, &p, q.filter(false)).await?;
-    send(&sheet, format, &format!("promeneurs-{}", state.today()))
+    send(sheet, format, &format!("promeneurs-{}", state.today())).await
 }
 
 /// The conventions of the list, as a spreadsheet (the list's filters).
@@ -91,7 +74,7 @@ pub async fn conventions(
     let format = format_of(&f)?;
     let today = state.today();
     let sheet = exports::conventions(&state, &p, q.filter(today, false)).await?;
-    send(&sheet, format, &format!("conventions-{today}"))
+    send(sheet, format, &format!("conventions-{today}")).await
 }
 
 /// The empty spreadsheet to fill for an import, with its columns.
@@ -106,8 +89,9 @@ pub async fn template(
     let kind = Kind::parse(&kind).ok_or_else(AppError::not_found)?;
     let format = format_of(&f)?;
     send(
-        &services::imports::template(kind),
+        services::imports::template(kind),
         format,
         &format!("modele-{}", kind.as_str()),
     )
+    .await
 }

@@ -193,7 +193,7 @@ async fn export(
         Some(m) => format!("candidatures-{}", m.spec.code),
         None => "candidatures".to_owned(),
     };
-    calls::exports::applications_sheet(&items, &docs, format, &stem)
+    calls::exports::applications_sheet(&items, &docs, format, &stem).await
 }
 
 /// The filed documents of a module's applications, one folder per
