@@ -85,5 +85,6 @@ pub async fn update(
     let mut tx = ctx.db.begin().await?;
     store::reference::update_caf_settings(&mut tx, cap, &actor(p), ctx.now(), &settings).await?;
     tx.commit().await?;
+    crate::reference::forget_cafs_label(ctx);
     Ok(())
 }
