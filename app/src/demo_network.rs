@@ -62,13 +62,13 @@ const COMMUNES_63: &[&str] = &[
 ];
 
 const KINDS: &[(&str, &str)] = &[
-    ("centre social", "Centre social de {}"),
-    ("MJC", "MJC de {}"),
-    ("mission locale", "Mission locale de {}"),
-    ("PIJ / BIJ", "Point information jeunesse de {}"),
-    ("collectivité", "Ville de {} — service jeunesse"),
-    ("association", "Association Jeunesse et loisirs de {}"),
-    ("établissement scolaire", "Lycée professionnel de {}"),
+    ("centre social", "Centre social {}"),
+    ("MJC", "MJC {}"),
+    ("mission locale", "Mission locale {}"),
+    ("PIJ / BIJ", "Point information jeunesse {}"),
+    ("collectivité", "Ville {} — service jeunesse"),
+    ("association", "Association Jeunesse et loisirs {}"),
+    ("établissement scolaire", "Lycée professionnel {}"),
 ];
 
 const FIRST: &[&str] = &[
@@ -147,18 +147,48 @@ const LAST: &[&str] = &[
     "Picard",
 ];
 
-const JOBS: &[&str] = &[
-    "Animatrice jeunesse",
-    "Animateur jeunesse",
-    "Informatrice jeunesse",
-    "Informateur jeunesse",
-    "Conseillère en insertion",
-    "Éducateur spécialisé",
-    "Coordinatrice jeunesse",
-    "Animateur socioculturel",
-    "Conseiller mission locale",
-    "Assistante d'éducation",
+/// Job titles, feminine and masculine: a person's title agrees with the
+/// first name.
+const JOBS: &[(&str, &str)] = &[
+    ("Animatrice jeunesse", "Animateur jeunesse"),
+    ("Informatrice jeunesse", "Informateur jeunesse"),
+    ("Conseillère en insertion", "Conseiller en insertion"),
+    ("Éducatrice spécialisée", "Éducateur spécialisé"),
+    ("Coordinatrice jeunesse", "Coordinateur jeunesse"),
+    ("Animatrice socioculturelle", "Animateur socioculturel"),
+    ("Conseillère mission locale", "Conseiller mission locale"),
+    ("Assistante d'éducation", "Assistant d'éducation"),
 ];
+
+/// The first names of `FIRST` taken as feminine (Camille too).
+const FEMININE: &[&str] = &[
+    "Léa", "Camille", "Nadia", "Sarah", "Chloé", "Inès", "Manon", "Emma", "Pauline", "Aïcha",
+    "Océane", "Jade", "Laura", "Fatou", "Élodie", "Zoé", "Marion", "Lina", "Amandine", "Sonia",
+    "Mélanie",
+];
+
+/// The job title of `first`, the `n`th of the list.
+fn job(first: &str, n: usize) -> &'static str {
+    let (feminine, masculine) = JOBS[n % JOBS.len()];
+    if FEMININE.contains(&first) {
+        feminine
+    } else {
+        masculine
+    }
+}
+
+/// "de Vichy", "d'Aigueperse": "de" elided before a vowel.
+fn of(commune: &str) -> String {
+    let vowel = commune
+        .chars()
+        .next()
+        .is_some_and(|c| "AEIOUYÂÉÈÊÎÔ".contains(c));
+    if vowel {
+        format!("d'{commune}")
+    } else {
+        format!("de {commune}")
+    }
+}
 
 const NETWORKS: &[&str] = &[
     "instagram",
@@ -243,7 +273,7 @@ fn structures(dep_communes: &[&str], serial: &mut u64) -> Vec<DemoStructure> {
             *serial += 1;
             let (_, pattern) = KINDS[i % KINDS.len()];
             DemoStructure {
-                name: pattern.replace("{}", c),
+                name: pattern.replace("{}", &of(c)),
                 siret: siret(*serial),
                 commune: (*c).to_owned(),
             }
@@ -253,7 +283,7 @@ fn structures(dep_communes: &[&str], serial: &mut u64) -> Vec<DemoStructure> {
             if acc.iter().any(|x: &DemoStructure| x.name == s.name) {
                 let (_, pattern) = KINDS[(acc.len() + 3) % KINDS.len()];
                 acc.push(DemoStructure {
-                    name: pattern.replace("{}", &s.commune),
+                    name: pattern.replace("{}", &of(&s.commune)),
                     ..s
                 });
             } else {
@@ -340,7 +370,7 @@ fn promeneur_rows(
                 (i * 7) % 100
             ),
             s.siret.clone(),
-            JOBS[(i + offset) % JOBS.len()].into(),
+            job(first, i + offset).into(),
             s.commune.clone(),
             nets.join(", "),
             themes.join(", "),
@@ -527,4 +557,18 @@ async fn run(
     }
     import::apply(db, console, actor, now, today, &plan, None, &|_| {}).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_agree_with_the_first_name_and_de_elides() {
+        assert_eq!(job("Antoine", 4), "Coordinateur jeunesse");
+        assert_eq!(job("Léa", 4), "Coordinatrice jeunesse");
+        assert_eq!(of("Aigueperse"), "d'Aigueperse");
+        assert_eq!(of("Éloy"), "d'Éloy");
+        assert_eq!(of("Vichy"), "de Vichy");
+    }
 }

@@ -49,6 +49,8 @@ after(async () => {
 
 test('theme.css: system fonts only, no remote import', async () => {
   const theme = await readFile(path.join(ASSETS, 'theme.css'), 'utf8');
+  const layout = await readFile(path.join(ASSETS, 'layout.css'), 'utf8');
+  assert.doesNotMatch(layout, /@import|@font-face|url\(/i, 'layout.css: colours and text only');
   assert.doesNotMatch(theme, /@import|@font-face|url\(\s*["']?(?!data:)/i);
   assert.doesNotMatch(theme, /font-family[^;]*marianne|--dsfr|\.fr-[a-z]/i, 'our own identity, not the State design system');
   const pico = await readFile(path.join(ASSETS, 'pico.classless.min.css'), 'utf8');

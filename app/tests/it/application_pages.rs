@@ -472,7 +472,7 @@ async fn a_referent_applies_uploads_files_and_reads_the_receipt() {
         r.body
     );
     assert!(
-        r.body.contains("26 novembre 2026 à 10 h 00 min 00 s"),
+        r.body.contains("26 novembre 2026 à 10 h (heure de Paris"),
         "{}",
         r.body
     );
@@ -559,7 +559,7 @@ async fn filing_one_second_after_the_deadline_is_refused() {
     let receipt = file(&mut c, &id, "").await;
     let r = c.get(&receipt).await;
     assert!(
-        r.body.contains("14 mars 2027 à 23 h 59 min 59 s"),
+        r.body.contains("14 mars 2027 à 23 h 59 (heure de Paris") && !r.body.contains(" min 59 s"),
         "{}",
         r.body
     );

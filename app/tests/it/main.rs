@@ -25,6 +25,7 @@ mod network_pages;
 mod openapi;
 mod outbox;
 mod platform;
+mod public_info;
 mod trust_accounts;
 mod trust_caps;
 mod trust_committee;

@@ -29,8 +29,19 @@ impl CallView {
     }
 }
 
+/// "dimanche 17 mars 2024 à 23 h 58", in Paris: an instant as pages and
+/// e-mails show it to people (the minute is enough to read).
+pub fn french_instant_weekday(t: Timestamp) -> String {
+    let z = in_paris(t);
+    format!(
+        "{} à {}",
+        french_date_with_weekday(z.date()),
+        domain::clock::french_time(z.hour(), z.minute())
+    )
+}
+
 /// "dimanche 17 mars 2024 à 23 h 58 min 12 s", in Paris: the instant a
-/// receipt records, to the second.
+/// receipt's PDF and the exports record, to the second (the deadline is).
 pub fn french_instant_seconds(t: Timestamp) -> String {
     let z = in_paris(t);
     format!(

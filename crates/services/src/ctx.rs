@@ -60,6 +60,9 @@ impl Settings {
     }
 }
 
+/// The wordmark's CAF names and the moment they were read.
+pub(crate) type CafsLabel = (std::time::Instant, Arc<str>);
+
 /// The context of a service: the database, the clock, the settings, the
 /// document store and what is shared in memory (the directory, the
 /// communes). Cheap to clone.
@@ -77,6 +80,8 @@ pub struct Ctx {
     /// What the calls' committees read, per call revision.
     pub(crate) committee: Arc<CommitteeCache>,
     communes: Arc<OnceCell<Arc<CommuneIndex>>>,
+    /// The CAFs' names of the wordmark, with when they were read.
+    pub(crate) cafs_label: Arc<std::sync::RwLock<Option<CafsLabel>>>,
 }
 
 impl Ctx {
@@ -94,6 +99,7 @@ impl Ctx {
             jobs_queued: Arc::new(Notify::new()),
             committee: Arc::default(),
             communes: Arc::default(),
+            cafs_label: Arc::default(),
             settings: Arc::new(settings),
         }
     }

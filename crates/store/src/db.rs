@@ -175,6 +175,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "list_order",
         include_str!("../migrations/sqlite/0007_list_order.sql"),
     ),
+    (
+        8,
+        "public_info",
+        include_str!("../migrations/sqlite/0008_public_info.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -211,6 +216,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         7,
         "list_order",
         include_str!("../migrations/postgres/0007_list_order.sql"),
+    ),
+    (
+        8,
+        "public_info",
+        include_str!("../migrations/postgres/0008_public_info.sql"),
     ),
 ];
 

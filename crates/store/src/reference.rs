@@ -26,6 +26,10 @@ pub struct Department {
     pub contact_name: String,
     pub contact_email: String,
     pub contact_phone: String,
+    /// The director of the publication (mentions légales); empty: not set.
+    pub publication_director: String,
+    /// Who hosts the site: name, address, telephone; empty: not set.
+    pub host: String,
 }
 
 #[derive(Debug, Clone)]
@@ -50,6 +54,8 @@ struct DepartmentRow {
     contact_name: String,
     contact_email: String,
     contact_phone: String,
+    publication_director: String,
+    host: String,
 }
 
 impl DepartmentRow {
@@ -62,6 +68,8 @@ impl DepartmentRow {
             contact_name: self.contact_name,
             contact_email: self.contact_email,
             contact_phone: self.contact_phone,
+            publication_director: self.publication_director,
+            host: self.host,
         })
     }
 }
@@ -192,8 +200,7 @@ pub async fn load(db: &Db) -> Result<bool, StoreError> {
     Ok(true)
 }
 
-const DEPARTMENT_COLUMNS: &str =
-    "code, name, caf_name, caf_address, contact_name, contact_email, contact_phone";
+const DEPARTMENT_COLUMNS: &str = "code, name, caf_name, caf_address, contact_name, contact_email, contact_phone, publication_director, host";
 
 pub async fn departments(db: &Db) -> Result<Vec<Department>, StoreError> {
     let sql = format!("SELECT {DEPARTMENT_COLUMNS} FROM departments ORDER BY code");
@@ -221,6 +228,8 @@ pub struct CafSettings {
     pub contact_name: Option<String>,
     pub contact_email: Option<String>,
     pub contact_phone: Option<String>,
+    pub publication_director: Option<String>,
+    pub host: Option<String>,
 }
 
 pub async fn update_caf_settings(
@@ -235,13 +244,17 @@ pub async fn update_caf_settings(
         sqlx::query(
             "UPDATE departments SET caf_name = COALESCE($1, caf_name), caf_address = COALESCE($2, caf_address),
              contact_name = COALESCE($3, contact_name), contact_email = COALESCE($4, contact_email),
-             contact_phone = COALESCE($5, contact_phone) WHERE code = $6",
+             contact_phone = COALESCE($5, contact_phone),
+             publication_director = COALESCE($6, publication_director), host = COALESCE($7, host)
+             WHERE code = $8",
         )
         .bind(&s.caf_name)
         .bind(&s.caf_address)
         .bind(&s.contact_name)
         .bind(&s.contact_email)
         .bind(&s.contact_phone)
+        .bind(&s.publication_director)
+        .bind(&s.host)
         .bind(code)
         .execute(c)
         .await?.rows_affected()
@@ -256,6 +269,8 @@ pub async fn update_caf_settings(
         ("contact_name", &s.contact_name),
         ("contact_email", &s.contact_email),
         ("contact_phone", &s.contact_phone),
+        ("publication_director", &s.publication_director),
+        ("host", &s.host),
     ] {
         if let Some(v) = v {
             fields.insert(k.to_owned(), json!(v));

@@ -7,7 +7,7 @@ use axum::{
     Router,
     extract::Path,
     http::{HeaderValue, header},
-    response::{IntoResponse, Response},
+    response::{IntoResponse, Redirect, Response},
     routing::get,
 };
 use sha2::{Digest, Sha256};
@@ -31,6 +31,16 @@ const ASSETS: &[Asset] = &[
         content_type: "text/css; charset=utf-8",
         bytes: include_bytes!("../assets/theme.css"),
     },
+    Asset {
+        name: "layout.css",
+        content_type: "text/css; charset=utf-8",
+        bytes: include_bytes!("../assets/layout.css"),
+    },
+    Asset {
+        name: "favicon.svg",
+        content_type: "image/svg+xml",
+        bytes: include_bytes!("../assets/favicon.svg"),
+    },
 ];
 
 fn version() -> &'static str {
@@ -49,7 +59,11 @@ pub fn url(name: &str) -> String {
 }
 
 pub fn stylesheets() -> Vec<String> {
-    vec![url("pico.classless.min.css"), url("theme.css")]
+    vec![
+        url("pico.classless.min.css"),
+        url("theme.css"),
+        url("layout.css"),
+    ]
 }
 
 async fn serve(Path((v, name)): Path<(String, String)>) -> Result<Response, AppError> {
@@ -72,6 +86,19 @@ async fn serve(Path((v, name)): Path<(String, String)>) -> Result<Response, AppE
     Ok(res)
 }
 
+/// Browsers ask for `/favicon.ico` whatever the page says: sent to the
+/// SVG icon of this version (a day's cache for the redirect itself).
+async fn favicon_ico() -> Response {
+    let mut res = Redirect::temporary(&url("favicon.svg")).into_response();
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
+    res
+}
+
 pub fn router() -> Router<AppState> {
-    Router::new().route("/static/{version}/{name}", get(serve))
+    Router::new()
+        .route("/static/{version}/{name}", get(serve))
+        .route("/favicon.ico", get(favicon_ico))
 }

@@ -18,6 +18,7 @@ pub mod letters;
 pub use services::mail;
 pub mod network;
 pub mod pages;
+mod public_info;
 mod reference;
 pub use services::sandbox;
 mod view;

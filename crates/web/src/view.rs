@@ -13,11 +13,15 @@ pub struct NavLink {
 
 pub struct Layout {
     pub title: String,
+    /// The CAFs of the wordmark ("Caf de l'Allier et du Puy-de-Dôme").
+    pub cafs: std::sync::Arc<str>,
     pub user_name: Option<String>,
     pub nav: Vec<NavLink>,
     pub csrf: String,
     pub flash: Option<Flash>,
     pub css: Vec<String>,
+    /// The URL of the site's icon.
+    pub favicon: String,
     /// Reload the page after this many seconds (progress pages).
     pub refresh: Option<u32>,
 }
@@ -126,6 +130,7 @@ impl Layout {
         }
         Self {
             title: title.into(),
+            cafs: auth.cafs.clone(),
             user_name,
             nav,
             // Reading the token makes a visitor's response set the CSRF
@@ -137,6 +142,7 @@ impl Layout {
             },
             flash: None,
             css: assets::stylesheets(),
+            favicon: assets::url("favicon.svg"),
             refresh: None,
         }
     }

@@ -27,7 +27,7 @@ use store::{
 use uuid::Uuid;
 
 use crate::calls::{
-    CallView, call, deadline_passed, dep, french_instant_seconds, staff_conflicted,
+    CallView, call, deadline_passed, dep, french_instant_weekday, staff_conflicted,
 };
 use crate::{Ctx, ServiceError, accounts::actor, mail};
 
@@ -507,7 +507,7 @@ pub async fn submit(
         call: &a.call_title,
         module: &format!("{} — {}", current.spec.code, current.spec.title),
         number: &receipt.number,
-        at: french_instant_seconds(receipt.issued_at),
+        at: french_instant_weekday(receipt.issued_at),
         documents: &receipt.documents,
         link: format!("{}/candidatures/{}", ctx.settings.base_url, id),
     };

@@ -23,6 +23,8 @@ pub struct CafDraft {
     pub contact_name: Option<String>,
     pub contact_email: Option<String>,
     pub contact_phone: Option<String>,
+    pub publication_director: Option<String>,
+    pub host: Option<String>,
 }
 
 /// Checks and normalises the fields.
@@ -49,6 +51,8 @@ pub fn parse(f: &CafDraft) -> Result<CafSettings, ServiceError> {
         &f.contact_name,
         &f.contact_email,
         &f.contact_phone,
+        &f.publication_director,
+        &f.host,
     ]
     .into_iter()
     .flatten()
@@ -65,6 +69,8 @@ pub fn parse(f: &CafDraft) -> Result<CafSettings, ServiceError> {
         contact_name: clean(&f.contact_name),
         contact_email: email.map(|e| e.to_lowercase()),
         contact_phone: clean(&f.contact_phone),
+        publication_director: clean(&f.publication_director),
+        host: clean(&f.host),
     })
 }
 
@@ -79,5 +85,6 @@ pub async fn update(
     let mut tx = ctx.db.begin().await?;
     store::reference::update_caf_settings(&mut tx, cap, &actor(p), ctx.now(), &settings).await?;
     tx.commit().await?;
+    crate::reference::forget_cafs_label(ctx);
     Ok(())
 }

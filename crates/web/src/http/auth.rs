@@ -39,6 +39,9 @@ pub struct Auth {
     pub session_digest: Option<String>,
     /// The token a form of this response must carry.
     pub csrf: Option<CsrfToken>,
+    /// The CAFs named in the pages' wordmark (empty for the API, the
+    /// assets, or when the database does not answer).
+    pub cafs: Arc<str>,
 }
 
 /// The CSRF token of this response. For a visitor without a session it is a
@@ -174,6 +177,12 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
             fresh,
             used: Arc::default(),
         });
+    }
+    let path = req.uri().path();
+    if !path.starts_with("/api/") && !path.starts_with("/static/") {
+        auth.cafs = services::reference::cafs_label(&state)
+            .await
+            .unwrap_or_default();
     }
     req.extensions_mut().insert(auth.clone());
     let mut res = next.run(req).await;

@@ -11,6 +11,7 @@ use crate::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(public::router())
+        .merge(crate::public_info::router())
         .merge(crate::accounts::pages::router())
         .merge(crate::admin::pages::router())
         .merge(crate::reference::pages::router())

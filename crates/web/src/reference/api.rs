@@ -31,6 +31,8 @@ pub struct DepartmentOut {
     contact_name: String,
     contact_email: String,
     contact_phone: String,
+    publication_director: String,
+    host: String,
 }
 
 impl From<store::reference::Department> for DepartmentOut {
@@ -43,6 +45,8 @@ impl From<store::reference::Department> for DepartmentOut {
             contact_name: d.contact_name,
             contact_email: d.contact_email,
             contact_phone: d.contact_phone,
+            publication_director: d.publication_director,
+            host: d.host,
         }
     }
 }

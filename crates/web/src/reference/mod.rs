@@ -21,6 +21,12 @@ pub struct CafForm {
     pub contact_email: Option<String>,
     #[serde(default)]
     pub contact_phone: Option<String>,
+    /// The director of the publication, named in the legal notice.
+    #[serde(default)]
+    pub publication_director: Option<String>,
+    /// Who hosts the site (name, address, telephone), for the legal notice.
+    #[serde(default)]
+    pub host: Option<String>,
     /// Accepted and ignored (the pages' form sends it).
     #[serde(default, skip_serializing)]
     #[schema(ignore)]
@@ -35,6 +41,8 @@ impl From<CafForm> for CafDraft {
             contact_name: f.contact_name,
             contact_email: f.contact_email,
             contact_phone: f.contact_phone,
+            publication_director: f.publication_director,
+            host: f.host,
         }
     }
 }

@@ -50,7 +50,7 @@ pub(super) async fn receipt(
         layout: Layout::new(&auth, format!("Accusé de réception n° {}", r.number)),
         number: r.number.clone(),
         receipt_id: r.id,
-        at: calls::french_instant_seconds(r.issued_at),
+        at: calls::french_instant_weekday(r.issued_at),
         by: r.submitted_by.clone(),
         module: format!("{} — {}", module.spec.code, module.spec.title),
         departments,

@@ -177,7 +177,7 @@ pub(super) async fn show_view(
         .map(|r| ReceiptLink {
             id: r.id,
             number: r.number,
-            at: calls::french_instant_seconds(r.issued_at),
+            at: calls::french_instant_weekday(r.issued_at),
         })
         .collect();
     let audition = services::auditions::audition_of(state, p, id)
@@ -243,7 +243,7 @@ pub(super) async fn show_view(
         deadline: current.spec.deadline.french(),
         deadline_passed: !current.spec.deadline.accepts(state.now()),
         departments_label: calls::departments_label(&v.call, &a.departments),
-        submitted_at: a.submitted_at.map(calls::french_instant_seconds),
+        submitted_at: a.submitted_at.map(calls::french_instant_weekday),
         is_applicant,
         is_staff,
         editable,

@@ -123,10 +123,10 @@ async fn list(
             departments: DepartmentCode::join(&a.departments, ", "),
             status: a.status.as_str(),
             status_label: a.status.label(),
-            // To the second, as on the receipt: the deadline is.
+            // To the minute; the receipt's PDF and the export keep the second.
             submitted: a
                 .submitted_at
-                .map(calls::french_instant_seconds)
+                .map(calls::french_instant_weekday)
                 .unwrap_or_default(),
             documents: docs.iter().filter(|d| d.application_id == a.id).count(),
         })

@@ -401,7 +401,7 @@ async fn review_page(
         status_label: a.status.label(),
         submitted_at: a
             .submitted_at
-            .map(calls::french_instant_seconds)
+            .map(calls::french_instant_weekday)
             .unwrap_or_default(),
         conflict: v.conflict.clone(),
         summary_text: a.summary.clone(),
