@@ -59,6 +59,8 @@ export async function expectLoggedInNav(page, baseUrl) {
   const account = n.getByRole('link', { name: 'Mon compte', exact: true });
   await account.waitFor({ state: 'visible' });
   assert.equal(await hrefPath(account, baseUrl), '/compte');
+  const home = n.getByRole('link', { name: 'Mon accueil', exact: true });
+  assert.equal(await hrefPath(home, baseUrl), '/accueil');
   await n.getByRole('button', { name: 'Se déconnecter', exact: true }).waitFor({ state: 'visible' });
   assert.equal(await n.getByRole('link', { name: 'Se connecter', exact: true }).count(), 0, 'no login link when logged in');
 }

@@ -46,10 +46,13 @@ s.journey('connexion : mauvais mot de passe, puis succès, puis déconnexion', a
   await checkA11y(page, 'connexion (échec)');
 
   await submitLogin(page, ADMIN_EMAIL, DEMO_PASSWORD);
-  await expectPath(page, '/compte');
-  await expectH1(page, 'Mon compte');
+  // A login lands on the person's home, which says what to do next.
+  await expectPath(page, '/accueil');
+  await expectText(page, 'Administration');
   await expectLoggedInNav(page, baseUrl);
-  await checkA11y(page, 'mon compte');
+  await checkA11y(page, 'mon accueil');
+  await visit(page, `${baseUrl}/compte`, { label: 'mon compte' });
+  await expectH1(page, 'Mon compte');
 
   await page.goto(`${baseUrl}/`);
   await expectLoggedInNav(page, baseUrl);

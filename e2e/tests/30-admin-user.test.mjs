@@ -89,9 +89,10 @@ s.journey('le nouvel utilisateur active son compte et se connecte', async ({ pag
 
   await page.goto(`${baseUrl}/connexion`);
   await submitLogin(page, NEW_USER.email, NEW_USER.password);
-  await expectPath(page, '/compte');
+  await expectPath(page, '/accueil');
+  await checkA11y(page, 'mon accueil (nouvel utilisateur)');
+  await visit(page, `${baseUrl}/compte`, { label: 'mon compte (nouvel utilisateur)' });
   await expectH1(page, 'Mon compte');
-  await checkA11y(page, 'mon compte (nouvel utilisateur)');
 });
 
 s.assertSameOrigin();

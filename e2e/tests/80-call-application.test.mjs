@@ -102,7 +102,9 @@ s.journey('une référente inscrit sa structure et active son compte', async ({ 
   await submitNewPassword(page, PASSWORD);
   await expectPath(page, '/connexion');
   await submitLogin(page, EMAIL, PASSWORD);
-  await expectPath(page, '/compte');
+  await expectPath(page, '/accueil');
+  await expectText(page, 'Mes candidatures');
+  await visit(page, `${baseUrl}/compte`, { label: 'mon compte (référent)' });
   await expectText(page, 'Référent de structure');
 });
 

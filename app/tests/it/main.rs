@@ -15,6 +15,7 @@ mod crash;
 mod decision_pages;
 mod directory_pages;
 mod harness;
+mod home;
 mod hostile_files;
 mod house_imports;
 mod house_rules;

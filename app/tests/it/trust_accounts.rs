@@ -36,11 +36,11 @@ async fn rotating_the_forwarded_for_prefix_does_not_escape_the_login_throttle() 
 async fn the_return_path_after_login_never_leaves_the_site() {
     let app = spawn_app().await;
     for (next, expected) in [
-        ("/\t/evil.example", "/compte"),
-        ("/\\evil.example", "/compte"),
-        ("//evil.example", "/compte"),
-        ("https://evil.example/", "/compte"),
-        ("/\r\nSet-Cookie: pris=1", "/compte"),
+        ("/\t/evil.example", "/accueil"),
+        ("/\\evil.example", "/accueil"),
+        ("//evil.example", "/accueil"),
+        ("https://evil.example/", "/accueil"),
+        ("/\r\nSet-Cookie: pris=1", "/accueil"),
         ("/gestion/appels?page=2", "/gestion/appels?page=2"),
     ] {
         let mut c = app.client();

@@ -3,6 +3,7 @@
 //! web layer call into it.
 
 pub mod access;
+pub mod availability;
 pub mod call;
 pub mod clock;
 pub mod committee;

@@ -78,6 +78,11 @@ impl Weekday {
             .ok_or_else(|| PresenceError::InvalidWeekday(n.to_string()))
     }
 
+    /// The day `days` days after this one.
+    pub fn plus_days(self, days: u8) -> Self {
+        Weekday::ALL[(usize::from(self.number()) - 1 + usize::from(days % 7)) % 7]
+    }
+
     /// "lundi" … "dimanche".
     pub fn name(self) -> &'static str {
         match self {

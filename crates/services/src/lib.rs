@@ -20,6 +20,7 @@ pub mod directory;
 mod error;
 pub mod files;
 pub mod handover;
+pub mod home;
 pub mod imports;
 pub mod letters;
 pub mod mail;

@@ -13,6 +13,7 @@ pub mod calls;
 pub mod committee;
 mod directory;
 pub mod handover;
+pub mod home;
 pub mod http;
 pub mod letters;
 pub use services::mail;

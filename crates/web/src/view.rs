@@ -49,6 +49,19 @@ impl Layout {
         ];
         let user_name = auth.principal.as_ref().map(|p| p.name.clone());
         if let Some(p) = &auth.principal {
+            nav.insert(
+                0,
+                NavLink {
+                    href: "/accueil",
+                    label: "Mon accueil",
+                },
+            );
+            if p.is_staff() {
+                nav.push(NavLink {
+                    href: "/gestion/appels",
+                    label: "Gestion des appels",
+                });
+            }
             if !p.network_scope().departments.is_empty() || !p.referent_structures().is_empty() {
                 nav.push(NavLink {
                     href: "/reseau/promeneurs",

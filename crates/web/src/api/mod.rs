@@ -38,6 +38,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::committee::api::router())
         .merge(crate::auditions::api::router())
         .merge(crate::handover::api::router())
+        .merge(crate::home::api::router())
         .merge(crate::letters::api::router())
 }
 

@@ -352,7 +352,7 @@ pub fn safe_next(next: &str) -> &str {
         && next.starts_with('/')
         && !next.starts_with("//")
         && next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
-    if local { next } else { "/compte" }
+    if local { next } else { "/accueil" }
 }
 
 #[cfg(test)]
@@ -376,7 +376,7 @@ mod tests {
             "/caf\u{e9}",
             "",
         ] {
-            assert_eq!(safe_next(bad), "/compte", "{bad:?}");
+            assert_eq!(safe_next(bad), "/accueil", "{bad:?}");
         }
     }
 

@@ -19,6 +19,7 @@ pub fn router() -> Router<AppState> {
         .merge(crate::committee::pages::router())
         .merge(crate::auditions::pages::router())
         .merge(crate::handover::pages::router())
+        .merge(crate::home::pages::router())
         .merge(crate::letters::pages::router())
         .merge(crate::directory::pages::router())
         .merge(crate::network::pages::router())

@@ -51,7 +51,7 @@ async fn login_page(
     Query(q): Query<LoginQuery>,
 ) -> Result<Response, AppError> {
     if auth.principal.is_some() {
-        return Ok(Redirect::to("/compte").into_response());
+        return Ok(Redirect::to("/accueil").into_response());
     }
     let layout = Layout::for_form(&auth, "Connexion").with_message(q.message.as_deref());
     let next = q.suivant.unwrap_or_default();

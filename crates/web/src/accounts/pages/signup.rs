@@ -36,7 +36,7 @@ struct Page {
 
 async fn page(MaybeUser(auth): MaybeUser) -> Result<Response, AppError> {
     if auth.principal.is_some() {
-        return Ok(Redirect::to("/compte").into_response());
+        return Ok(Redirect::to("/accueil").into_response());
     }
     Ok(render(&Page {
         layout: Layout::for_form(&auth, "Inscrire ma structure"),
