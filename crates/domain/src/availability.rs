@@ -37,7 +37,7 @@ impl Availability {
         // The soonest start: later today, then the next six days, then the
         // same day next week before now.
         (0..=7u8)
-            .filter_map(|days| {
+            .find_map(|days| {
                 let weekday = today.plus_days(days);
                 slots
                     .iter()
@@ -55,7 +55,6 @@ impl Availability {
                         start,
                     })
             })
-            .next()
             .unwrap_or(Self::Never)
     }
 

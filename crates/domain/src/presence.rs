@@ -79,6 +79,7 @@ impl Weekday {
     }
 
     /// The day `days` days after this one.
+    #[must_use]
     pub fn plus_days(self, days: u8) -> Self {
         Weekday::ALL[(usize::from(self.number()) - 1 + usize::from(days % 7)) % 7]
     }

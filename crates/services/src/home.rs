@@ -365,14 +365,15 @@ async fn referent_applications(ctx: &Ctx, p: &Principal) -> Result<Section, Serv
                 .and_then(|v| v.module(&a.module_code))
                 .map(|m| m.spec.deadline);
             let open = deadline.is_some_and(|d| d.accepts(now));
-            let mut detail = a.status.label().to_owned();
-            if let Some(d) = deadline.filter(|_| a.status == ApplicationStatus::Draft) {
-                detail.push_str(&if open {
-                    format!(" · à déposer avant le {}", french_instant(d.instant()))
-                } else {
-                    " · date limite passée".to_owned()
-                });
-            }
+            let detail = match deadline.filter(|_| a.status == ApplicationStatus::Draft) {
+                Some(d) if open => format!(
+                    "{} · à déposer avant le {}",
+                    a.status.label(),
+                    french_instant(d.instant())
+                ),
+                Some(_) => format!("{} · date limite passée", a.status.label()),
+                None => a.status.label().to_owned(),
+            };
             let pending = matches!(
                 a.status,
                 ApplicationStatus::ComplementRequested | ApplicationStatus::Draft
