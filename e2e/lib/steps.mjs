@@ -72,13 +72,14 @@ export async function submitLogin(page, email, password) {
   await page.getByRole('main').getByRole('button', { name: 'Se connecter', exact: true }).click();
 }
 
-/** Log in from /connexion and land on /compte ("Mon compte"). */
+/** Log in from /connexion and land on /accueil ("Mon accueil"). */
 export async function login(page, baseUrl, email, password, { a11y = false } = {}) {
   await page.goto(`${baseUrl}/connexion`);
   if (a11y) await checkA11y(page, 'connexion');
   await submitLogin(page, email, password);
-  await expectPath(page, '/compte');
-  await expectH1(page, 'Mon compte');
+  await expectPath(page, '/accueil');
+  await page.getByRole('heading', { level: 1, name: /^Bonjour / }).waitFor({ state: 'visible' });
+  if (a11y) await checkA11y(page, 'mon accueil');
 }
 
 export async function logout(page, baseUrl) {
