@@ -469,8 +469,8 @@ impl Client<'_> {
         self.post_form_raw(path, &all).await
     }
 
-    /// Posts a multipart form (the CSRF token goes in the query string, as
-    /// the pages' upload forms do): text fields and one file.
+    /// Posts a multipart form (the CSRF token in its first part, as the
+    /// pages' upload forms do): text fields and one file.
     pub async fn post_multipart(
         &mut self,
         path: &str,
@@ -480,7 +480,8 @@ impl Client<'_> {
         let token = self.csrf().await;
         let boundary = "----promeneurs-test-boundary";
         let mut body = Vec::new();
-        for (k, v) in fields {
+        let token_field = [("csrf_token", token.as_str())];
+        for (k, v) in token_field.iter().chain(fields) {
             body.extend_from_slice(
                 format!(
                     "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
@@ -499,9 +500,8 @@ impl Client<'_> {
             body.extend_from_slice(b"\r\n");
         }
         body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        let sep = if path.contains('?') { '&' } else { '?' };
         self.send(
-            Request::post(format!("{path}{sep}csrf_token={token}"))
+            Request::post(path)
                 .header(
                     header::CONTENT_TYPE,
                     format!("multipart/form-data; boundary={boundary}"),

@@ -276,13 +276,16 @@ pub async fn csrf_guard(req: Request, next: Next) -> Response {
             .run(Request::from_parts(parts, axum::body::Body::from(bytes)))
             .await;
     }
-    // Multipart forms carry the token in the query string of their action.
-    let token = req
-        .uri()
-        .query()
-        .and_then(|q| form_urlencoded_value(q.as_bytes(), CSRF_FIELD));
-    match (&token, &expected) {
-        (Some(t), Some(e)) if same(t, e) => next.run(req).await,
+    // Multipart forms carry the token in their first part, read before the
+    // rest of the body (see `multipart_token`).
+    let Some(boundary) = super::multipart_token::boundary(&ct).map(str::to_owned) else {
+        return forbidden();
+    };
+    let (parts, body) = req.into_parts();
+    let (prefix, body) = super::multipart_token::peek(body, &boundary).await;
+    let token = super::multipart_token::first_field(&prefix, &boundary, CSRF_FIELD);
+    match (token, &expected) {
+        (Some(t), Some(e)) if same(t, e) => next.run(Request::from_parts(parts, body)).await,
         _ => forbidden(),
     }
 }

@@ -9,6 +9,7 @@ pub mod error;
 pub mod form;
 mod id;
 pub mod json;
+pub mod multipart_token;
 mod progress;
 pub mod security;
 pub mod sheet;
