@@ -140,7 +140,7 @@ s.journey('elle dépose le dossier signé et envoie la candidature', async ({ pa
   await writeFile(pdfPath, PDF);
 
   await page.getByLabel(`Choisir le fichier : ${PIECE}`, { exact: true }).setInputFiles(pdfPath);
-  await page.getByRole('button', { name: `Déposer : ${PIECE}`, exact: true }).click();
+  await page.getByRole('button', { name: `Ajouter ce fichier : ${PIECE}`, exact: true }).click();
   await page.waitForLoadState('load');
   await expectText(page, 'La pièce est déposée.');
   await expectText(page, 'dossier-de-candidature-signe.pdf');
@@ -210,7 +210,7 @@ s.journey('la Caf demande un complément ; la structure y répond', async ({ pag
   await page.getByLabel('Choisir le fichier : autre pièce', { exact: true }).setInputFiles(exe);
   const [refused] = await Promise.all([
     page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/pieces')),
-    page.getByRole('button', { name: 'Déposer : autre pièce', exact: true }).click(),
+    page.getByRole('button', { name: 'Ajouter ce fichier : autre pièce', exact: true }).click(),
   ]);
   assert.equal(refused.status(), 415);
   await page.waitForLoadState('load');
@@ -221,7 +221,7 @@ s.journey('la Caf demande un complément ; la structure y répond', async ({ pag
   await writeFile(budget, Buffer.from('%PDF-1.5\nbudget\n%%EOF\n'));
   await page.goto(applicationUrl);
   await page.getByLabel('Choisir le fichier : autre pièce', { exact: true }).setInputFiles(budget);
-  await page.getByRole('button', { name: 'Déposer : autre pièce', exact: true }).click();
+  await page.getByRole('button', { name: 'Ajouter ce fichier : autre pièce', exact: true }).click();
   await page.waitForLoadState('load');
   await expectText(page, 'budget-previsionnel.pdf');
   await page.getByLabel('Votre réponse à la demande de complément (facultatif)', { exact: true }).fill('Voici le budget.');

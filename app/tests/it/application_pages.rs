@@ -411,6 +411,18 @@ async fn a_referent_applies_uploads_files_and_reads_the_receipt() {
         page.body
     );
     assert!(page.body.contains("Une coordinatrice à temps plein."));
+    // The missing piece is listed before the sending, which waits for it:
+    // one primary action at a time.
+    assert!(
+        page.body
+            .contains("Avant d'envoyer la candidature, ajoutez la pièce obligatoire qui manque")
+            && page
+                .body
+                .contains("<a href=\"#file-formulaire\">Dossier de candidature signé</a>"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains(">Envoyer la candidature</button>"));
     let list = c.get("/candidatures").await;
     assert!(list.body.contains(&format!("/candidatures/{id}")));
 
@@ -446,6 +458,8 @@ async fn a_referent_applies_uploads_files_and_reads_the_receipt() {
     let page = c.get(&format!("/candidatures/{id}")).await;
     assert!(page.body.contains(&digest), "{}", page.body);
     assert!(page.body.contains(&digest[..12]));
+    assert!(page.body.contains(">Envoyer la candidature</button>"));
+    assert!(!page.body.contains("Avant d'envoyer la candidature"));
     let doc_start = page
         .body
         .find(&format!("/candidatures/{id}/pieces/"))

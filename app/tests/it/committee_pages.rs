@@ -378,7 +378,10 @@ async fn a_conflicted_member_gets_a_notice_and_no_scores() {
     // Declared: an empty reason is refused, then the notice.
     let c_page = format!("/comite/candidatures/{}", s.c);
     let r = m2
-        .post_form(&format!("{c_page}/conflit"), &[("reason", " ")])
+        .post_form(
+            &format!("{c_page}/conflit"),
+            &[("reason", " "), ("confirm", "oui")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let body = text(&r);
@@ -387,10 +390,27 @@ async fn a_conflicted_member_gets_a_notice_and_no_scores() {
         "{body}"
     );
     assert!(body.contains("href=\"#reason\""));
+    // The summary comes first on the page, before the application's file.
+    assert!(
+        body.find("error-summary").unwrap() < body.find("Le dossier").unwrap_or(usize::MAX),
+        "{body}"
+    );
+    // A reason without the confirmation box: refused, nothing declared.
     let r = m2
         .post_form(
             &format!("{c_page}/conflit"),
             &[("reason", "Ancien salarié de la structure")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(&r).contains("Cochez la case de confirmation"));
+    let r = m2
+        .post_form(
+            &format!("{c_page}/conflit"),
+            &[
+                ("reason", "Ancien salarié de la structure"),
+                ("confirm", "oui"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);

@@ -37,6 +37,7 @@ pub(super) struct PieceRow {
     kind: String,
     label: String,
     docs: Vec<DocView>,
+    /// Found missing by a refused sending.
     missing: bool,
 }
 
@@ -109,6 +110,9 @@ pub(super) struct Show {
     summary_text: String,
     questions: Vec<QuestionField>,
     pieces: Vec<PieceRow>,
+    /// The required pieces without a file yet: listed before the sending,
+    /// which waits for them.
+    lacking: Vec<(String, String)>,
     others: Vec<DocView>,
     messages: Vec<MessageView>,
     receipts: Vec<ReceiptLink>,
@@ -145,7 +149,7 @@ pub(super) async fn show_view(
     let is_staff = calls::is_staff_of(p, &a);
     let editable = is_applicant && a.status.editable();
     let required = &current.spec.required_documents;
-    let pieces = required
+    let pieces: Vec<PieceRow> = required
         .iter()
         .map(|r| PieceRow {
             kind: r.kind.clone(),
@@ -157,6 +161,11 @@ pub(super) async fn show_view(
                 .collect(),
             missing: fb.missing.contains(&r.kind),
         })
+        .collect();
+    let lacking = pieces
+        .iter()
+        .filter(|p| p.docs.is_empty())
+        .map(|p| (p.kind.clone(), p.label.clone()))
         .collect();
     let others = docs
         .iter()
@@ -261,6 +270,7 @@ pub(super) async fn show_view(
         summary_text: form.summary,
         questions,
         pieces,
+        lacking,
         others,
         messages,
         receipts,

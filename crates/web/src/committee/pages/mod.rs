@@ -506,10 +506,19 @@ async fn conflict(
     f: Fields,
 ) -> Result<Response, AppError> {
     let reason = f.get("reason");
-    match committee::declare_conflict(&state, &p, id, reason)
-        .await
-        .map_err(AppError::from)
-    {
+    // The declaration is final: the page asks for an explicit confirmation
+    // (a box to tick), unlike the evaluation's save button beside it.
+    let declared = if f.get("confirm") == "oui" {
+        committee::declare_conflict(&state, &p, id, reason)
+            .await
+            .map_err(AppError::from)
+    } else {
+        Err(AppError::invalid_field(
+            "reason",
+            "Cochez la case de confirmation : la déclaration d'un conflit d'intérêts est définitive.",
+        ))
+    };
+    match declared {
         Ok(()) => Ok(Redirect::to(&format!(
             "/comite/candidatures/{id}?message=conflit-declare"
         ))
