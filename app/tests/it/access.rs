@@ -144,6 +144,24 @@ async fn a_caf_agent_reads_only_its_departements_audit_entries() {
     let page = a63.get("/journal?entite=department").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("04 73 11 22 33") && !page.body.contains("04 70 11 22 33"));
+    // In French: the action and the object named, the change as a line.
+    assert!(
+        page.body
+            .contains("<td>Modification</td><td>Caf (département)</td>"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("<li>contact phone : 04 73 11 22 33</li>"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("<option value=\"department\" selected>Caf (département)</option>")
+    );
+    assert!(!page.body.contains("{&quot;"), "no raw JSON");
 }
 
 #[tokio::test]

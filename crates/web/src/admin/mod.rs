@@ -1,4 +1,5 @@
 //! Administration: accounts, API tokens, the e-mail log and the journal.
 
 pub mod api;
+mod journal_labels;
 pub mod pages;

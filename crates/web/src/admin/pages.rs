@@ -16,6 +16,7 @@ use store::reference::Department;
 use services::accounts::{self, UserInput, actor};
 use services::admin::{self, admin};
 
+use super::journal_labels;
 use crate::http::Id;
 use crate::http::form::Errs;
 use crate::{
@@ -343,13 +344,15 @@ struct JournalRow {
     entity: String,
     entity_id: String,
     department: String,
-    changes: String,
+    changes: Vec<String>,
 }
 
 #[derive(Template)]
 #[template(path = "journal.html")]
 struct Journal {
     layout: Layout,
+    entities: &'static [(&'static str, &'static str)],
+    actions: &'static [(&'static str, &'static str)],
     rows: Vec<JournalRow>,
     total: i64,
     q: JournalQuery,
@@ -379,11 +382,11 @@ async fn journal(
                 .map(|e| JournalRow {
                     at: french_instant(e.at),
                     actor: e.actor_label,
-                    action: e.action,
-                    entity: e.entity,
+                    action: journal_labels::action(&e.action).to_owned(),
+                    entity: journal_labels::entity(&e.entity).to_owned(),
                     entity_id: e.entity_id,
                     department: e.department.unwrap_or_default(),
-                    changes: e.changes.to_string(),
+                    changes: journal_labels::changes(&e.changes),
                 })
                 .collect();
             (rows, total, None)
@@ -392,6 +395,8 @@ async fn journal(
     };
     render(&Journal {
         layout: Layout::new(&auth, "Journal des modifications"),
+        entities: journal_labels::ENTITIES,
+        actions: journal_labels::ACTIONS,
         rows,
         total,
         q,
