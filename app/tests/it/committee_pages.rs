@@ -503,6 +503,40 @@ async fn the_results_say_the_outcome_in_words_and_rank_the_applications() {
     assert!(body.contains("id=\"departement-63\""));
     assert!(body.contains(a_row));
 
+    // The ranking as a spreadsheet, with the page's scope: the agent of 03
+    // gets the 03 rows only, in the ranking's order.
+    assert!(body.contains(&format!("{}/export?format=xlsx", results("M1"))));
+    let csv =
+        String::from_utf8(agent.get_bytes(&format!("{}/export", results("M1"))).await).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(
+        lines[0].contains("departement;issue;rang;structure"),
+        "{csv}"
+    );
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(
+        lines[1].starts_with("03;Attribuable;1;Centre A;")
+            && lines[1].contains(";75,00;50,00;100,00;2;"),
+        "{csv}"
+    );
+    assert!(lines[2].starts_with("03;Attribuable;2;Centre C;"), "{csv}");
+    let api = agent
+        .get(&format!(
+            "/api/v1/calls/{}/modules/M1/results/export?format=ods",
+            s.call
+        ))
+        .await;
+    assert_eq!(api.status, StatusCode::OK);
+    let (stranger, _) = app.new_referent("Foyer Trois", "03185").await;
+    let mut stranger = app.logged_in(&stranger).await;
+    assert_eq!(
+        stranger
+            .get(&format!("{}/export", results("M1")))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
     // With a quality threshold nobody reaches: unsuccessful for quality.
     let mut strict = crate::build::module("M1", "2027-03-14");
     strict["quality_threshold"] = json!(90);

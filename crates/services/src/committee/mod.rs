@@ -8,6 +8,7 @@
 
 mod board;
 mod results;
+mod results_sheet;
 mod seating;
 mod state;
 
@@ -30,6 +31,7 @@ pub use board::{BoardItem, MemberApplication, member_board, member_document, mem
 pub use results::{
     DepartmentResult, ProposalDraft, Ranked, proposal, proposals, propose, results, validate,
 };
+pub use results_sheet::results_sheet;
 pub use seating::{SeatDraft, seat_from_form};
 use state::CallState;
 pub use state::CommitteeCache;

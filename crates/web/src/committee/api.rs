@@ -25,6 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(put_review))
         .routes(routes!(reviews))
         .routes(routes!(results))
+        .routes(routes!(results_export))
         .routes(routes!(propose, proposals))
         .routes(routes!(validate))
 }
@@ -281,6 +282,27 @@ pub struct OutcomeOut {
 #[derive(Serialize, ToSchema)]
 pub struct ResultsOut {
     outcomes: Vec<OutcomeOut>,
+}
+
+/// The results of a module as a spreadsheet: one row per application and
+/// département, in the ranking's order.
+#[utoipa::path(get, operation_id = "export_results", path = "/api/v1/calls/{id}/modules/{code}/results/export", tag = "committee",
+    params(("id" = Uuid, Path, description = "Identifiant de l'appel"), ("code" = String, Path, description = "Code du module"), crate::http::sheet::FormatQuery),
+    responses((status = 200, description = "Le tableur, en pièce jointe", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("application/vnd.oasis.opendocument.spreadsheet"))), (status = 404)))]
+pub async fn results_export(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Id((id, code)): Id<(Uuid, String)>,
+    axum::extract::Query(f): axum::extract::Query<crate::http::sheet::FormatQuery>,
+) -> Result<axum::response::Response, AppError> {
+    let format = crate::http::sheet::format_of(&f)?;
+    let sheet = committee::results_sheet(&state, &p, id, &code).await?;
+    crate::http::sheet::send(
+        sheet,
+        format,
+        &format!("resultats-{code}-{}", state.today()),
+    )
+    .await
 }
 
 #[utoipa::path(get, path = "/api/v1/calls/{id}/modules/{code}/results", tag = "committee", params(("id" = Uuid, Path, description = "Identifiant de l'appel"), ("code" = String, Path, description = "Code du module")),

@@ -1,10 +1,13 @@
-//! A spreadsheet as a download, in the format asked (CSV, XLSX, ODS).
+//! A spreadsheet as a download, in the format asked (CSV, XLSX, ODS), and
+//! the `?format=` every export reads.
 
 use axum::{
     http::header,
     response::{IntoResponse, Response},
 };
 use documents::export::{ExportFormat, Sheet};
+
+use serde::Deserialize;
 
 use crate::AppError;
 
@@ -29,4 +32,19 @@ pub async fn send(sheet: Sheet, format: ExportFormat, stem: &str) -> Result<Resp
         bytes,
     )
         .into_response())
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FormatQuery {
+    /// `csv` (by default), `xlsx` or `ods`.
+    format: Option<String>,
+}
+
+pub fn format_of(q: &FormatQuery) -> Result<ExportFormat, AppError> {
+    match q.format.as_deref() {
+        None | Some("") => Ok(ExportFormat::Csv),
+        Some(f) => ExportFormat::parse(f)
+            .ok_or_else(|| AppError::invalid_field("format", "Format inconnu : csv, xlsx ou ods.")),
+    }
 }

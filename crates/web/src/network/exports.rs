@@ -7,32 +7,15 @@ use axum::{
     extract::{Path, Query, State},
     response::Response,
 };
-use documents::export::ExportFormat;
-use serde::Deserialize;
 
 use services::{imports::Kind, network::exports};
 
 use crate::{
     AppError, AppState,
     auth::CurrentUser,
-    http::sheet::send,
+    http::sheet::{FormatQuery, format_of, send},
     network::query::{ConventionQuery, PromeneurQuery, StructureQuery},
 };
-
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct FormatQuery {
-    /// `csv` (by default), `xlsx` or `ods`.
-    format: Option<String>,
-}
-
-fn format_of(q: &FormatQuery) -> Result<ExportFormat, AppError> {
-    match q.format.as_deref() {
-        None | Some("") => Ok(ExportFormat::Csv),
-        Some(f) => ExportFormat::parse(f)
-            .ok_or_else(|| AppError::invalid_field("format", "Format inconnu : csv, xlsx ou ods.")),
-    }
-}
 
 /// The structures of the list, as a spreadsheet (the list's filters).
 #[utoipa::path(get, operation_id = "export_structures", path = "/api/v1/structures/export", tag = "network", params(FormatQuery, StructureQuery),

@@ -35,12 +35,17 @@ use crate::{
 };
 
 mod decisions;
+mod export;
 
 use decisions::{propose, relaunch, validate};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/gestion/appels/{id}/modules/{code}/resultats", get(show))
+        .route(
+            "/gestion/appels/{id}/modules/{code}/resultats/export",
+            get(export::export),
+        )
         .route(
             "/gestion/appels/{id}/modules/{code}/propositions",
             post(propose),

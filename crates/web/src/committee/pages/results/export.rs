@@ -1,0 +1,33 @@
+//! The results of a module as a spreadsheet, from its results page.
+
+use axum::{
+    extract::{Query, State},
+    response::Response,
+};
+use services::committee;
+use uuid::Uuid;
+
+use crate::{
+    AppError, AppState,
+    auth::CurrentUser,
+    http::{
+        Id,
+        sheet::{FormatQuery, format_of, send},
+    },
+};
+
+pub(super) async fn export(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Id((id, code)): Id<(Uuid, String)>,
+    Query(f): Query<FormatQuery>,
+) -> Result<Response, AppError> {
+    let format = format_of(&f)?;
+    let sheet = committee::results_sheet(&state, &p, id, &code).await?;
+    send(
+        sheet,
+        format,
+        &format!("resultats-{code}-{}", state.today()),
+    )
+    .await
+}
