@@ -162,6 +162,22 @@ async fn a_caf_agent_reads_only_its_departements_audit_entries() {
             .contains("<option value=\"department\" selected>Caf (département)</option>")
     );
     assert!(!page.body.contains("{&quot;"), "no raw JSON");
+    // Its export keeps the page's scope and words.
+    assert!(
+        page.body
+            .contains("/journal/export?format=xlsx&amp;entite=department")
+    );
+    let csv = String::from_utf8(a63.get_bytes("/journal/export?entite=department").await).unwrap();
+    assert!(csv.contains("Modification;Caf (département)"), "{csv}");
+    assert!(
+        csv.contains("contact phone : 04 73 11 22 33") && !csv.contains("04 70 11 22 33"),
+        "{csv}"
+    );
+    let mut promeneur = app.logged_in(PROMENEUR).await;
+    assert_eq!(
+        promeneur.get("/journal/export").await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]

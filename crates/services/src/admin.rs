@@ -99,6 +99,45 @@ pub async fn journal(
     Ok(store::audit::list(&ctx.db, &filter).await?)
 }
 
+/// The journal within the caller's scope as a spreadsheet, in French (the
+/// page's labels), every entry the filter matches up to `filter.limit`.
+pub async fn journal_sheet(
+    ctx: &Ctx,
+    p: &Principal,
+    filter: Filter,
+) -> Result<documents::export::Sheet, ServiceError> {
+    use documents::export::{Cell, Sheet};
+    let (entries, _) = journal(ctx, p, filter).await?;
+    Ok(Sheet {
+        title: "Journal".into(),
+        headers: [
+            "date",
+            "auteur",
+            "action",
+            "objet",
+            "identifiant",
+            "departement",
+            "champs_modifies",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: entries
+            .into_iter()
+            .map(|e| {
+                vec![
+                    Cell::Text(domain::clock::french_instant(e.at)),
+                    Cell::Text(e.actor_label),
+                    Cell::Text(crate::journal_labels::action(&e.action).to_owned()),
+                    Cell::Text(crate::journal_labels::entity(&e.entity).to_owned()),
+                    Cell::Text(e.entity_id),
+                    Cell::Text(e.department.unwrap_or_default()),
+                    Cell::Text(crate::journal_labels::changes(&e.changes).join(" ; ")),
+                ]
+            })
+            .collect(),
+    })
+}
+
 fn non_empty(s: Option<&str>) -> Option<String> {
     s.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }

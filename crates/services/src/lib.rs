@@ -22,6 +22,7 @@ pub mod files;
 pub mod handover;
 pub mod home;
 pub mod imports;
+pub mod journal_labels;
 pub mod letters;
 pub mod mail;
 pub mod network;

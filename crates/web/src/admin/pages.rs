@@ -16,14 +16,15 @@ use store::reference::Department;
 use services::accounts::{self, UserInput, actor};
 use services::admin::{self, admin};
 
-use super::journal_labels;
 use crate::http::Id;
 use crate::http::form::Errs;
+use crate::http::sheet::{FormatQuery, format_of, send};
 use crate::{
     AppError, AppState,
     auth::CurrentUser,
     view::{Layout, render},
 };
+use services::journal_labels;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/jetons/{id}/revocation", post(revoke_token))
         .route("/admin/emails", get(emails))
         .route("/journal", get(journal))
+        .route("/journal/export", get(journal_export))
 }
 
 const PAGE: i64 = 50;
@@ -351,6 +353,7 @@ struct JournalRow {
 #[template(path = "journal.html")]
 struct Journal {
     layout: Layout,
+    export_query: String,
     entities: &'static [(&'static str, &'static str)],
     actions: &'static [(&'static str, &'static str)],
     rows: Vec<JournalRow>,
@@ -393,8 +396,17 @@ async fn journal(
         }
         Err(e) => (Vec::new(), 0, Some(e)),
     };
+    let export_query = serde_urlencoded::to_string([
+        ("entite", q.entite.as_deref().unwrap_or("")),
+        ("action", q.action.as_deref().unwrap_or("")),
+        ("auteur", q.auteur.as_deref().unwrap_or("")),
+        ("du", q.du.as_deref().unwrap_or("")),
+        ("au", q.au.as_deref().unwrap_or("")),
+    ])
+    .unwrap_or_default();
     render(&Journal {
         layout: Layout::new(&auth, "Journal des modifications"),
+        export_query,
         entities: journal_labels::ENTITIES,
         actions: journal_labels::ACTIONS,
         rows,
@@ -402,4 +414,28 @@ async fn journal(
         q,
         error,
     })
+}
+
+/// The journal with the page's filters, as a spreadsheet (at most 20 000
+/// entries).
+async fn journal_export(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Query(q): Query<JournalQuery>,
+    Query(f): Query<FormatQuery>,
+) -> Result<Response, AppError> {
+    admin::journal_reader(&p)?;
+    let format = format_of(&f)?;
+    let filter = admin::journal_filter(
+        q.entite.as_deref(),
+        q.action.as_deref(),
+        q.auteur.as_deref(),
+        q.du.as_deref(),
+        q.au.as_deref(),
+        20_000,
+        0,
+    )
+    .map_err(|e| AppError::invalid_field("du", e))?;
+    let sheet = admin::journal_sheet(&state, &p, filter).await?;
+    send(sheet, format, &format!("journal-{}", state.today())).await
 }

@@ -1,7 +1,7 @@
 //! The audit log in French: what each recorded action and object is
 //! called on the journal's page, and the changed fields as « champ :
-//! valeur » lines instead of raw JSON. Codes stay in the database and the
-//! API; an unknown code is shown as it is.
+//! valeur » lines instead of raw JSON (the page and its export). Codes stay
+//! in the database and the API; an unknown code is shown as it is.
 
 use serde_json::Value;
 
