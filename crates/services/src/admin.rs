@@ -30,6 +30,41 @@ pub async fn users(
     Ok(store::users::list(&ctx.db, cap, limit, offset).await?)
 }
 
+/// Every account as a spreadsheet (administrators).
+pub async fn users_sheet(
+    ctx: &Ctx,
+    cap: &AdminCap,
+) -> Result<documents::export::Sheet, ServiceError> {
+    use documents::export::{Cell, Sheet};
+    let (list, _) = users(ctx, cap, 100_000, 0).await?;
+    Ok(Sheet {
+        title: "Comptes".into(),
+        headers: [
+            "nom",
+            "email",
+            "roles",
+            "actif",
+            "mot_de_passe_choisi",
+            "cree_le",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: list
+            .into_iter()
+            .map(|u| {
+                vec![
+                    Cell::Text(u.name),
+                    Cell::Text(u.email.to_string()),
+                    Cell::Text(crate::accounts::roles_label(&u.grants)),
+                    Cell::Bool(u.active),
+                    Cell::Bool(u.has_password),
+                    Cell::Text(domain::clock::french_instant(u.created_at)),
+                ]
+            })
+            .collect(),
+    })
+}
+
 /// Deactivates or reactivates an account (never one's own).
 pub async fn set_active(
     ctx: &Ctx,

@@ -29,6 +29,7 @@ use services::journal_labels;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/utilisateurs", get(users))
+        .route("/admin/utilisateurs/export", get(users_export))
         .route(
             "/admin/utilisateurs/nouveau",
             get(new_user_page).post(create_user),
@@ -98,6 +99,18 @@ async fn users(
         users,
         total,
     })
+}
+
+/// Every account, as a spreadsheet (administrators).
+async fn users_export(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Query(f): Query<FormatQuery>,
+) -> Result<Response, AppError> {
+    let cap = admin(&p)?;
+    let format = format_of(&f)?;
+    let sheet = admin::users_sheet(&state, &cap).await?;
+    send(sheet, format, &format!("comptes-{}", state.today())).await
 }
 
 struct RoleOption {
