@@ -100,9 +100,13 @@ impl<'a> Window<'a> {
         self.seen >= self.end
     }
 
-    fn offer(&mut self, entry: &'a Entry, distance_km: Option<f64>) {
+    fn offer(&mut self, entry: &'a Entry, index: usize, distance_km: Option<f64>) {
         if self.seen >= self.offset && self.seen < self.end {
-            self.hits.push(Hit { entry, distance_km });
+            self.hits.push(Hit {
+                entry,
+                index,
+                distance_km,
+            });
         }
         self.seen += 1;
     }
@@ -186,11 +190,13 @@ impl Snapshot {
         match q.origin {
             Some((lat, lon)) => self.walk(GeoPoint::new(lat, lon), &filter, &mut window),
             None => {
-                for e in self.entries.iter().filter(|e| filter.matches(e)) {
+                for (i, e) in self.entries.iter().enumerate() {
                     if window.full() {
                         break;
                     }
-                    window.offer(e, None);
+                    if filter.matches(e) {
+                        window.offer(e, i, None);
+                    }
                 }
             }
         }
@@ -237,7 +243,7 @@ impl Snapshot {
                 if window.full() {
                     break;
                 }
-                window.offer(&self.entries[i], Some(first.km));
+                window.offer(&self.entries[i], i, Some(first.km));
             }
         }
     }
