@@ -30,13 +30,27 @@ const LABEL_RAISE: f64 = 60.0;
 /// Promeneurs of the same commune are spread on rings of this radius.
 const SPREAD: f64 = 14.0;
 
-/// A promeneur on the map.
+/// A promeneur on the map: where, and the start of its link
+/// ([`marker_head`], which a caller may keep from one map to the next).
 pub struct Marker<'a> {
-    pub id: Uuid,
-    pub name: &'a str,
-    pub commune: &'a str,
+    pub head: &'a str,
     pub lat: f64,
     pub lon: f64,
+}
+
+/// The start of a promeneur's marker, up to its position: the link to the
+/// profile, named "Name, Commune" (escaped).
+pub fn marker_head(id: Uuid, name: &str, commune: &str) -> String {
+    let mut head = String::with_capacity(160 + 2 * (name.len() + commune.len()));
+    let mut label = String::with_capacity(name.len() + commune.len() + 2);
+    let _ = escape_into(&mut label, name);
+    label.push_str(", ");
+    let _ = escape_into(&mut label, commune);
+    let _ = write!(
+        head,
+        r#"<a class="map-marker" href="/promeneurs/{id}" aria-label="{label}"><title>{label}</title><circle class="map-hit" cx=""#
+    );
+    head
 }
 
 /// The commune searched from: drawn, not a link.
@@ -178,7 +192,6 @@ pub fn write_results_map<W: Write + ?Sized>(
     // that each stays visible and can be tapped. A page has a few dozen
     // markers at most: a list is quicker than a hash map.
     let mut taken: Vec<((i64, i64), usize)> = Vec::with_capacity(markers.len());
-    let mut id = uuid::Uuid::encode_buffer();
     let mut x_text = Tenths::default();
     let mut y_text = Tenths::default();
     for m in markers {
@@ -197,15 +210,8 @@ pub fn write_results_map<W: Write + ?Sized>(
         };
         let (x, y) = spread(x, y, k);
         let (x, y) = clamp(x, y, base.height);
-        let id = m.id.as_hyphenated().encode_lower(&mut id);
         let (x, y) = (x_text.of(x), y_text.of(y));
-        svg.write_str(r#"<a class="map-marker" href="/promeneurs/"#)?;
-        svg.write_str(id)?;
-        svg.write_str(r#"" aria-label=""#)?;
-        write_label(svg, m)?;
-        svg.write_str(r#""><title>"#)?;
-        write_label(svg, m)?;
-        svg.write_str(r#"</title><circle class="map-hit" cx=""#)?;
+        svg.write_str(m.head)?;
         svg.write_str(x)?;
         svg.write_str(r#"" cy=""#)?;
         svg.write_str(y)?;
@@ -236,13 +242,6 @@ pub fn write_results_map<W: Write + ?Sized>(
         )?;
     }
     svg.write_str("</svg>")
-}
-
-/// A marker's name: "Name, Commune", escaped.
-fn write_label<W: Write + ?Sized>(out: &mut W, m: &Marker<'_>) -> std::fmt::Result {
-    escape_into(out, m.name)?;
-    out.write_str(", ")?;
-    escape_into(out, m.commune)
 }
 
 /// A number as `{:.1}` writes it, made without the general float
@@ -329,19 +328,19 @@ mod tests {
     #[test]
     fn markers_are_links_inside_a_group_not_an_image() {
         let id = Uuid::nil();
+        let (lea, sam) = (
+            marker_head(id, "Léa <Martin>", "Vichy"),
+            marker_head(id, "Sam", "Vichy"),
+        );
         let svg = results_map(
             &[
                 Marker {
-                    id,
-                    name: "Léa <Martin>",
-                    commune: "Vichy",
+                    head: &lea,
                     lat: 46.12484,
                     lon: 3.42843,
                 },
                 Marker {
-                    id,
-                    name: "Sam",
-                    commune: "Vichy",
+                    head: &sam,
                     lat: 46.12484,
                     lon: 3.42843,
                 },

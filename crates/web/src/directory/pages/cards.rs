@@ -8,11 +8,14 @@
 use std::{fmt, sync::OnceLock};
 
 use askama::Template;
-use domain::presence::open_now;
+use domain::presence::{open_at, paris_time};
 use jiff::Timestamp;
 
 use super::Card;
-use crate::network::directory::{Hit, Snapshot};
+use crate::network::directory::{
+    Hit, Snapshot,
+    map::{self, Marker},
+};
 
 /// A card before its distance (ends with the commune's name).
 #[derive(Template)]
@@ -46,10 +49,12 @@ struct Tail<'a> {
     p: &'a Card<'a>,
 }
 
-/// One entry's card without its varying parts, escaped.
+/// One entry's card without its varying parts, escaped, and the start of
+/// its marker on the map.
 struct Fragments {
     head: String,
     tail: String,
+    marker: String,
 }
 
 /// Every entry's fragments, by the entry's index, made when first shown.
@@ -57,11 +62,12 @@ struct Kept(Vec<OnceLock<Fragments>>);
 
 /// The cards of a page, written into it by `{{ cards|safe }}`.
 pub(super) struct Cards<'a> {
-    items: Vec<(&'a Fragments, Option<f64>, bool)>,
+    items: Vec<(&'a Fragments, Option<f64>, bool, (f64, f64))>,
 }
 
 impl<'a> Cards<'a> {
     pub(super) fn new(snapshot: &'a Snapshot, hits: &[Hit<'a>], now: Timestamp) -> Self {
+        let online_at = paris_time(now);
         let kept = snapshot.derived(|s| Kept(s.entries.iter().map(|_| OnceLock::new()).collect()));
         let items = hits
             .iter()
@@ -71,9 +77,19 @@ impl<'a> Cards<'a> {
                     Fragments {
                         head: Head { p: &card }.render().unwrap_or_default(),
                         tail: Tail { p: &card }.render().unwrap_or_default(),
+                        marker: map::marker_head(
+                            h.entry.id,
+                            &h.entry.display_name,
+                            &h.entry.commune_name,
+                        ),
                     }
                 });
-                (fragments, h.distance_km, open_now(&h.entry.slots, now))
+                (
+                    fragments,
+                    h.distance_km,
+                    open_at(&h.entry.slots, online_at),
+                    (h.entry.lat, h.entry.lon),
+                )
             })
             .collect();
         Self { items }
@@ -82,11 +98,23 @@ impl<'a> Cards<'a> {
     pub(super) fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
+
+    /// The map's markers of these cards.
+    pub(super) fn markers(&self) -> Vec<Marker<'a>> {
+        self.items
+            .iter()
+            .map(|&(fragments, _, _, (lat, lon))| Marker {
+                head: &fragments.marker,
+                lat,
+                lon,
+            })
+            .collect()
+    }
 }
 
 impl fmt::Display for Cards<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (fragments, distance_km, online) in &self.items {
+        for (fragments, distance_km, online, _) in &self.items {
             f.write_str(&fragments.head)?;
             if let Some(km) = distance_km {
                 // "à moins d'1 km" or "à 12 km", escaped as askama does

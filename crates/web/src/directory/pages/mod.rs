@@ -294,16 +294,7 @@ async fn directory_page(
     }
     let shown = &hits[..];
     let cards = cards::Cards::new(&snapshot, shown, now);
-    let markers: Vec<Marker<'_>> = shown
-        .iter()
-        .map(|h| Marker {
-            id: h.entry.id,
-            name: &h.entry.display_name,
-            commune: &h.entry.commune_name,
-            lat: h.entry.lat,
-            lon: h.entry.lon,
-        })
-        .collect();
+    let markers = cards.markers();
     let origin = place.origin.map(|c| Origin {
         name: &c.name,
         lat: c.lat,
@@ -416,7 +407,7 @@ async fn directory_page(
             next: (page < last_page).then(|| link(page + 1)),
             search: Search {
                 network: network.map(|n| n.as_str().to_owned()).unwrap_or_default(),
-                ..search.clone()
+                ..search
             },
         },
         PAGE_BYTES,
