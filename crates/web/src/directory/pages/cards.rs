@@ -62,7 +62,16 @@ struct Kept(Vec<OnceLock<Fragments>>);
 
 /// The cards of a page, written into it by `{{ cards|safe }}`.
 pub(super) struct Cards<'a> {
-    items: Vec<(&'a Fragments, Option<f64>, bool, (f64, f64))>,
+    items: Vec<Item<'a>>,
+}
+
+/// A card of a page: its kept fragments and what varies.
+struct Item<'a> {
+    fragments: &'a Fragments,
+    distance_km: Option<f64>,
+    online: bool,
+    lat: f64,
+    lon: f64,
 }
 
 impl<'a> Cards<'a> {
@@ -84,12 +93,13 @@ impl<'a> Cards<'a> {
                         ),
                     }
                 });
-                (
+                Item {
                     fragments,
-                    h.distance_km,
-                    open_at(&h.entry.slots, online_at),
-                    (h.entry.lat, h.entry.lon),
-                )
+                    distance_km: h.distance_km,
+                    online: open_at(&h.entry.slots, online_at),
+                    lat: h.entry.lat,
+                    lon: h.entry.lon,
+                }
             })
             .collect();
         Self { items }
@@ -103,10 +113,10 @@ impl<'a> Cards<'a> {
     pub(super) fn markers(&self) -> Vec<Marker<'a>> {
         self.items
             .iter()
-            .map(|&(fragments, _, _, (lat, lon))| Marker {
-                head: &fragments.marker,
-                lat,
-                lon,
+            .map(|i| Marker {
+                head: &i.fragments.marker,
+                lat: i.lat,
+                lon: i.lon,
             })
             .collect()
     }
@@ -114,24 +124,24 @@ impl<'a> Cards<'a> {
 
 impl fmt::Display for Cards<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (fragments, distance_km, online, _) in &self.items {
-            f.write_str(&fragments.head)?;
-            if let Some(km) = distance_km {
+        for item in &self.items {
+            f.write_str(&item.fragments.head)?;
+            if let Some(km) = item.distance_km {
                 // "à moins d'1 km" or "à 12 km", escaped as askama does
                 // (numeric entities; digits need none).
-                if *km < 1.0 {
+                if km < 1.0 {
                     f.write_str(" — <strong>à moins d&#39;1 km</strong>")?;
                 } else {
                     write!(f, " — <strong>à {km:.0} km</strong>")?;
                 }
             }
             f.write_str("</p>\n        ")?;
-            if *online {
+            if item.online {
                 f.write_str(
                     r#"<p><span class="badge badge-success">En ligne maintenant</span></p>"#,
                 )?;
             }
-            f.write_str(&fragments.tail)?;
+            f.write_str(&item.fragments.tail)?;
         }
         Ok(())
     }
