@@ -445,3 +445,54 @@ async fn everyone_sees_the_directory_in_the_navigation_and_on_the_home_page() {
     assert!(r.body.contains("class=\"cta\" href=\"/annuaire\""));
     assert!(r.body.contains("href=\"/verifier\""));
 }
+
+/// The cards' text is escaped once per promeneur and kept (see
+/// `directory/pages/cards.rs`): what a promeneur typed stays text, on the
+/// page that makes the card and on those that reuse it.
+#[tokio::test]
+async fn a_promeneurs_text_stays_escaped_on_the_cards() {
+    let app = spawn_app().await;
+    let mut coord = app.logged_in(COORDINATOR).await;
+    let s = coord
+        .new_structure("MJC de Vichy", Some(SIRET_A), "03310")
+        .await;
+    let mut p = public_promeneur(&s, "zoe@mjc-vichy.fr", "03310");
+    p["first_name"] = json!("Zoé<script>alert(1)</script>");
+    p["last_name"] = json!("D'Arc \"&");
+    p["job_title"] = json!("<b>Animatrice</b>");
+    p["networks"] = json!([{"platform": "other", "handle": "\"><img src=x onerror=alert(2)>", "url": "https://example.org/zoe?x=1&y=2"}]);
+    create(&mut coord, &p).await;
+    let mut anon = app.client();
+    for url in ["/annuaire", "/annuaire?commune=03310", "/annuaire?q=Zo"] {
+        let r = anon.get(url).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let body = &r.body;
+        assert_eq!(
+            body.matches("<article class=\"promeneur-card\"").count(),
+            1,
+            "{url}"
+        );
+        for raw in [
+            "<script>alert(1)",
+            "<b>Animatrice",
+            "<img src=x",
+            "D'Arc \"&",
+        ] {
+            assert!(!body.contains(raw), "{raw} unescaped on {url}:\n{body}");
+        }
+        assert!(
+            body.contains(
+                "Zoé&#60;script&#62;alert(1)&#60;/script&#62; D&#39;Arc &#34;&#38;</a></h3>"
+            ),
+            "{body}"
+        );
+        assert!(body.contains("&#60;b&#62;Animatrice&#60;/b&#62;, MJC de Vichy"));
+        assert!(body.contains(
+            "<a href=\"https://example.org/zoe?x=1&#38;y=2\" rel=\"noopener noreferrer\">Autre : &#34;&#62;&#60;img src=x onerror=alert(2)&#62;</a>"
+        ), "{body}");
+        // The map's label too (its own escaping).
+        assert!(body.contains(
+            "<title>Zoé&lt;script&gt;alert(1)&lt;/script&gt; D&#39;Arc &quot;&amp;, Vichy</title>"
+        ));
+    }
+}

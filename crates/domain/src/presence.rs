@@ -412,10 +412,20 @@ fn strip_word<'a>(s: &'a str, word: &str) -> Option<&'a str> {
 
 /// Whether a promeneur is online at `at`, read in Paris time.
 pub fn open_now(slots: &[PresenceSlot], at: Timestamp) -> bool {
+    open_at(slots, paris_time(at))
+}
+
+/// The day and wall-clock time of `at` in Paris, as [`open_at`] reads
+/// them: one time-zone conversion for a whole list of promeneurs.
+pub fn paris_time(at: Timestamp) -> (Weekday, TimeOfDay) {
     let z = in_paris(at);
-    let weekday = Weekday::from_jiff(z.weekday());
     let time = TimeOfDay::from_hm(z.hour().unsigned_abs(), z.minute().unsigned_abs())
         .expect("a wall-clock time");
+    (Weekday::from_jiff(z.weekday()), time)
+}
+
+/// Whether a promeneur is online on this day at this time.
+pub fn open_at(slots: &[PresenceSlot], (weekday, time): (Weekday, TimeOfDay)) -> bool {
     slots.iter().any(|s| s.is_open_at(weekday, time))
 }
 

@@ -4,7 +4,7 @@
 //! script, no request elsewhere: it prints, and the text list beside it
 //! says the same things (the map is an extra, never the only way).
 
-use std::{collections::HashMap, fmt::Write as _, sync::OnceLock};
+use std::{fmt::Write, sync::OnceLock};
 
 use serde::Deserialize;
 use uuid::Uuid;
@@ -21,20 +21,36 @@ const SIMPLIFY: f64 = 1.5;
 /// The visible dot, and the transparent disc that takes taps and clicks
 /// (44 units: about 24 CSS px when the map is 330 px wide on a phone).
 const DOT_RADIUS: f64 = 8.0;
-const HIT_RADIUS: f64 = 22.0;
+/// The two radii as the markup writes them.
+const HIT_R: &str = "22";
+const DOT_R: &str = "8";
 /// Département names sit this far above their outline's mean point, off
 /// the main towns (Clermont-Ferrand is near the middle of the Puy-de-Dôme).
 const LABEL_RAISE: f64 = 60.0;
 /// Promeneurs of the same commune are spread on rings of this radius.
 const SPREAD: f64 = 14.0;
 
-/// A promeneur on the map.
+/// A promeneur on the map: where, and the start of its link
+/// ([`marker_head`], which a caller may keep from one map to the next).
 pub struct Marker<'a> {
-    pub id: Uuid,
-    pub name: &'a str,
-    pub commune: &'a str,
+    pub head: &'a str,
     pub lat: f64,
     pub lon: f64,
+}
+
+/// The start of a promeneur's marker, up to its position: the link to the
+/// profile, named "Name, Commune" (escaped).
+pub fn marker_head(id: Uuid, name: &str, commune: &str) -> String {
+    let mut head = String::with_capacity(160 + 2 * (name.len() + commune.len()));
+    let mut label = String::with_capacity(name.len() + commune.len() + 2);
+    let _ = escape_into(&mut label, name);
+    label.push_str(", ");
+    let _ = escape_into(&mut label, commune);
+    let _ = write!(
+        head,
+        r#"<a class="map-marker" href="/promeneurs/{id}" aria-label="{label}"><title>{label}</title><circle class="map-hit" cx=""#
+    );
+    head
 }
 
 /// The commune searched from: drawn, not a link.
@@ -153,18 +169,31 @@ fn base() -> &'static Base {
 /// so it is not an image) with the outlines, the searched commune and one
 /// link per promeneur, named by its `<title>` and `aria-label`.
 pub fn results_map(markers: &[Marker<'_>], origin: Option<&Origin<'_>>) -> String {
+    let mut svg = String::with_capacity(base().outlines.len() + 400 + markers.len() * 260);
+    let _ = write_results_map(&mut svg, markers, origin);
+    svg
+}
+
+/// [`results_map`], written where the page is (no string of its own).
+pub fn write_results_map<W: Write + ?Sized>(
+    svg: &mut W,
+    markers: &[Marker<'_>],
+    origin: Option<&Origin<'_>>,
+) -> std::fmt::Result {
     let base = base();
-    let mut svg = String::with_capacity(base.outlines.len() + 400 + markers.len() * 260);
-    let _ = write!(
+    svg.write_str(r#"<svg class="results-map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 "#)?;
+    write!(
         svg,
-        r#"<svg class="results-map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH:.0} {:.0}" role="group" aria-label="Carte des résultats">"#,
+        r#"{WIDTH:.0} {:.0}" role="group" aria-label="Carte des résultats">"#,
         base.height
-    );
-    svg.push_str(&base.outlines);
+    )?;
+    svg.write_str(&base.outlines)?;
     // Promeneurs of one commune share its position: spread them out so
-    // that each stays visible and can be tapped.
-    let mut taken: HashMap<(i64, i64), usize> = HashMap::new();
-    let mut label = String::new();
+    // that each stays visible and can be tapped. A page has a few dozen
+    // markers at most: a list is quicker than a hash map.
+    let mut taken: Vec<((i64, i64), usize)> = Vec::with_capacity(markers.len());
+    let mut x_text = Tenths::default();
+    let mut y_text = Tenths::default();
     for m in markers {
         let (x, y) = base.projection.point(m.lon, m.lat);
         #[expect(
@@ -172,28 +201,29 @@ pub fn results_map(markers: &[Marker<'_>], origin: Option<&Origin<'_>>) -> Strin
             reason = "screen units, well within i64"
         )]
         let key = ((x / 4.0).round() as i64, (y / 4.0).round() as i64);
-        let k = taken.entry(key).or_insert(0);
-        let (x, y) = spread(x, y, *k);
-        *k += 1;
+        let k = if let Some((_, n)) = taken.iter_mut().find(|(at, _)| *at == key) {
+            *n += 1;
+            *n - 1
+        } else {
+            taken.push((key, 1));
+            0
+        };
+        let (x, y) = spread(x, y, k);
         let (x, y) = clamp(x, y, base.height);
-        label.clear();
-        escape_into(&mut label, m.name);
-        label.push_str(", ");
-        escape_into(&mut label, m.commune);
-        let _ = write!(
-            svg,
-            concat!(
-                r#"<a class="map-marker" href="/promeneurs/{id}" aria-label="{label}"><title>{label}</title>"#,
-                r#"<circle class="map-hit" cx="{x:.1}" cy="{y:.1}" r="{hit}"/>"#,
-                r#"<circle class="map-dot" cx="{x:.1}" cy="{y:.1}" r="{dot}"/></a>"#
-            ),
-            id = m.id,
-            label = label,
-            x = x,
-            y = y,
-            hit = HIT_RADIUS,
-            dot = DOT_RADIUS,
-        );
+        let (x, y) = (x_text.of(x), y_text.of(y));
+        svg.write_str(m.head)?;
+        svg.write_str(x)?;
+        svg.write_str(r#"" cy=""#)?;
+        svg.write_str(y)?;
+        svg.write_str(r#"" r=""#)?;
+        svg.write_str(HIT_R)?;
+        svg.write_str(r#""/><circle class="map-dot" cx=""#)?;
+        svg.write_str(x)?;
+        svg.write_str(r#"" cy=""#)?;
+        svg.write_str(y)?;
+        svg.write_str(r#"" r=""#)?;
+        svg.write_str(DOT_R)?;
+        svg.write_str(r#""/></a>"#)?;
     }
     // The searched commune last, as a hollow diamond over the markers
     // (taps go through it: see `.map-origin` in theme.css).
@@ -202,17 +232,47 @@ pub fn results_map(markers: &[Marker<'_>], origin: Option<&Origin<'_>>) -> Strin
         let (x, y) = clamp(x, y, base.height);
         let name = escape(&format!("Ta recherche : {}", o.name));
         let r = DOT_RADIUS + 10.0;
-        let _ = write!(
+        write!(
             svg,
             r#"<g class="map-origin" role="img" aria-label="{name}"><title>{name}</title><path d="M{x:.1} {:.1}L{:.1} {y:.1}L{x:.1} {:.1}L{:.1} {y:.1}Z"/></g>"#,
             y - r,
             x + r,
             y + r,
             x - r,
-        );
+        )?;
     }
-    svg.push_str("</svg>");
-    svg
+    svg.write_str("</svg>")
+}
+
+/// A number as `{:.1}` writes it, made without the general float
+/// formatting when it is plainly not a tie (the markers' coordinates: a
+/// quarter of the map's cost went to formatting them).
+#[derive(Default)]
+struct Tenths {
+    text: String,
+}
+
+impl Tenths {
+    fn of(&mut self, v: f64) -> &str {
+        self.text.clear();
+        let t = v * 10.0;
+        let floor = t.floor();
+        let frac = t - floor;
+        // The product is within an ulp of ten times `v` (under 1e-9 here):
+        // away from a tie, it rounds as the exact value does.
+        if v.is_sign_positive() && t < 1e9 && (frac - 0.5).abs() > 1e-6 {
+            #[expect(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "a non-negative whole number under 1e9"
+            )]
+            let n = (if frac > 0.5 { floor + 1.0 } else { floor }) as u64;
+            let _ = write!(self.text, "{}.{}", n / 10, n % 10);
+        } else {
+            let _ = write!(self.text, "{v:.1}");
+        }
+        &self.text
+    }
 }
 
 /// The k-th marker at one place: the first on it, the next ones on rings
@@ -237,21 +297,28 @@ fn clamp(x: f64, y: f64, height: f64) -> (f64, f64) {
 
 fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    escape_into(&mut out, s);
+    let _ = escape_into(&mut out, s);
     out
 }
 
-fn escape_into(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+/// Writes `s` escaped for HTML text and attributes: runs without a special
+/// character are written whole.
+fn escape_into<W: Write + ?Sized>(out: &mut W, s: &str) -> std::fmt::Result {
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.write_str(&s[start..i])?;
+        out.write_str(entity)?;
+        start = i + 1;
     }
+    out.write_str(&s[start..])
 }
 
 #[cfg(test)]
@@ -261,19 +328,19 @@ mod tests {
     #[test]
     fn markers_are_links_inside_a_group_not_an_image() {
         let id = Uuid::nil();
+        let (lea, sam) = (
+            marker_head(id, "Léa <Martin>", "Vichy"),
+            marker_head(id, "Sam", "Vichy"),
+        );
         let svg = results_map(
             &[
                 Marker {
-                    id,
-                    name: "Léa <Martin>",
-                    commune: "Vichy",
+                    head: &lea,
                     lat: 46.12484,
                     lon: 3.42843,
                 },
                 Marker {
-                    id,
-                    name: "Sam",
-                    commune: "Vichy",
+                    head: &sam,
                     lat: 46.12484,
                     lon: 3.42843,
                 },
@@ -298,6 +365,41 @@ mod tests {
             .map(|s| s.split(" r=").next().unwrap())
             .collect();
         assert_ne!(dots[0], dots[1]);
+    }
+
+    #[test]
+    fn tenths_are_written_as_the_formatting_does() {
+        let mut t = Tenths::default();
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut values = vec![
+            0.0, 0.05, 0.25, 0.35, 1.45, 2.5, 8.0, 12.35, 591.95, 9.999_999, 1e12,
+        ];
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            #[expect(clippy::cast_precision_loss, reason = "a test's random numbers")]
+            let v = (state >> 11) as f64 / (1u64 << 53) as f64 * 1000.0;
+            values.push(v);
+            // Ties and their neighbours: k / 20 exactly, and a hair off.
+            let tie = (v * 20.0).round() / 20.0;
+            values.extend([tie, tie.next_up(), tie.next_down()]);
+        }
+        for v in values {
+            assert_eq!(t.of(v), format!("{v:.1}"), "{v:e}");
+        }
+    }
+
+    #[test]
+    fn the_radii_are_written_as_before() {
+        assert_eq!(format!("{DOT_RADIUS}"), DOT_R);
+    }
+
+    #[test]
+    fn escaping_writes_runs_and_entities() {
+        assert_eq!(escape(r#"a<b>&"c'd"#), "a&lt;b&gt;&amp;&quot;c&#39;d");
+        assert_eq!(escape("Léa"), "Léa");
+        assert_eq!(escape("<script>"), "&lt;script&gt;");
     }
 
     #[test]

@@ -89,6 +89,9 @@ pub struct Snapshot {
     /// starts empty, so nothing stale is ever served.
     cache: std::sync::Mutex<std::collections::HashMap<String, bytes::Bytes>>,
     cache_entries: usize,
+    /// What the web layer derives from this snapshot and keeps with it
+    /// (its pages' markup of each entry), made on first use.
+    derived: std::sync::OnceLock<Box<dyn std::any::Any + Send + Sync>>,
 }
 
 /// A commune where promeneurs are, and where its entries' indices lie in
@@ -152,6 +155,9 @@ impl DirectoryQuery {
 
 pub struct Hit<'a> {
     pub entry: &'a Entry,
+    /// The entry's place in `Snapshot::entries` (what a caller keeps per
+    /// entry with [`Snapshot::derived`] is found by it).
+    pub index: usize,
     pub distance_km: Option<f64>,
 }
 
@@ -204,6 +210,7 @@ impl Snapshot {
             theme_labels,
             cache: std::sync::Mutex::default(),
             cache_entries,
+            derived: std::sync::OnceLock::new(),
         }
     }
 
@@ -243,6 +250,19 @@ impl Snapshot {
             cache.clear();
         }
         cache.insert(key, body);
+    }
+
+    /// What the caller derives from this snapshot, made by `make` on first
+    /// use and kept until the snapshot is replaced. One type per snapshot:
+    /// only the directory's pages use it.
+    ///
+    /// # Panics
+    /// When called with another type than the first time.
+    pub fn derived<T: std::any::Any + Send + Sync>(&self, make: impl FnOnce(&Self) -> T) -> &T {
+        self.derived
+            .get_or_init(|| Box::new(make(self)))
+            .downcast_ref()
+            .expect("one type of derived data per snapshot")
     }
 
     pub fn get(&self, id: Uuid) -> Option<&Entry> {

@@ -12,7 +12,11 @@
 
 use std::{cmp::Ordering, collections::BinaryHeap};
 
-use domain::{geo::GeoPoint, presence::open_now, text::search_key};
+use domain::{
+    geo::GeoPoint,
+    presence::{TimeOfDay, Weekday, open_at, paris_time},
+    text::search_key,
+};
 use jiff::Timestamp;
 
 use super::{DirectoryQuery, Entry, Hit, Snapshot};
@@ -21,7 +25,8 @@ use super::{DirectoryQuery, Entry, Hit, Snapshot};
 struct Filter<'q> {
     q: &'q DirectoryQuery,
     key: Option<String>,
-    now: Timestamp,
+    /// When "online now" is asked: the day and time in Paris.
+    online_at: Option<(Weekday, TimeOfDay)>,
 }
 
 impl<'q> Filter<'q> {
@@ -29,7 +34,7 @@ impl<'q> Filter<'q> {
         Self {
             q,
             key: q.q.as_deref().map(search_key).filter(|k| !k.is_empty()),
-            now,
+            online_at: q.online_now.then(|| paris_time(now)),
         }
     }
 
@@ -53,7 +58,7 @@ impl<'q> Filter<'q> {
                 .key
                 .as_ref()
                 .is_none_or(|k| e.search.contains(k.as_str()))
-            && (!q.online_now || open_now(&e.slots, self.now))
+            && self.online_at.is_none_or(|at| open_at(&e.slots, at))
     }
 }
 
@@ -100,9 +105,13 @@ impl<'a> Window<'a> {
         self.seen >= self.end
     }
 
-    fn offer(&mut self, entry: &'a Entry, distance_km: Option<f64>) {
+    fn offer(&mut self, entry: &'a Entry, index: usize, distance_km: Option<f64>) {
         if self.seen >= self.offset && self.seen < self.end {
-            self.hits.push(Hit { entry, distance_km });
+            self.hits.push(Hit {
+                entry,
+                index,
+                distance_km,
+            });
         }
         self.seen += 1;
     }
@@ -186,11 +195,13 @@ impl Snapshot {
         match q.origin {
             Some((lat, lon)) => self.walk(GeoPoint::new(lat, lon), &filter, &mut window),
             None => {
-                for e in self.entries.iter().filter(|e| filter.matches(e)) {
+                for (i, e) in self.entries.iter().enumerate() {
                     if window.full() {
                         break;
                     }
-                    window.offer(e, None);
+                    if filter.matches(e) {
+                        window.offer(e, i, None);
+                    }
                 }
             }
         }
@@ -207,7 +218,8 @@ impl Snapshot {
         for place in (0..self.places.len()).filter(|p| !band.range.contains(p)) {
             near.push(self.measure(origin, place));
         }
-        let mut group: Vec<usize> = Vec::new();
+        // A commune's matches (grown only past a large commune's).
+        let mut group: Vec<usize> = Vec::with_capacity(128);
         while !window.full() {
             // Every commune that may be as near as the nearest measured one
             // is measured, so the nearest and its ties are in the heap.
@@ -237,7 +249,7 @@ impl Snapshot {
                 if window.full() {
                     break;
                 }
-                window.offer(&self.entries[i], Some(first.km));
+                window.offer(&self.entries[i], i, Some(first.km));
             }
         }
     }

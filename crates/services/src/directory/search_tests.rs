@@ -163,6 +163,11 @@ fn walked(
     limit: usize,
 ) -> (usize, Vec<(Uuid, Option<u64>)>) {
     let (total, hits) = s.search(q, now, offset, limit);
+    // Each hit names its entry's place in the snapshot.
+    assert!(
+        hits.iter()
+            .all(|h| std::ptr::from_ref(&s.entries[h.index]) == std::ptr::from_ref(h.entry))
+    );
     let page = hits
         .iter()
         .map(|h| (h.entry.id, h.distance_km.map(f64::to_bits)))

@@ -31,9 +31,11 @@ use crate::{
 /// Results per page of the directory.
 const PER_PAGE: usize = 20;
 /// Room for a page of results (about 45 kB with its map), so that its
-/// buffer is not grown and copied while it is written.
-const PAGE_BYTES: usize = 64 * 1024;
+/// buffer is not grown and copied while it is written. Under 64 KiB: glibc
+/// consolidates its whole heap each time a chunk that large is freed.
+const PAGE_BYTES: usize = 60 * 1024;
 
+mod cards;
 mod profile;
 mod verify;
 
@@ -111,9 +113,10 @@ impl Search {
     }
 }
 
-struct Choice {
-    value: String,
-    label: String,
+/// An option of a filter, borrowed from the snapshot where it can be.
+struct Choice<'a> {
+    value: &'a str,
+    label: std::borrow::Cow<'a, str>,
 }
 
 struct PageLink {
@@ -141,7 +144,6 @@ struct Card<'a> {
     structure: &'a str,
     structure_commune: &'a str,
     commune: &'a str,
-    distance: Option<String>,
     online: bool,
     presence: &'a str,
     themes: String,
@@ -152,12 +154,7 @@ struct Card<'a> {
 }
 
 impl<'a> Card<'a> {
-    fn new(
-        e: &'a Entry,
-        distance_km: Option<f64>,
-        themes: &HashMap<String, String>,
-        now: Timestamp,
-    ) -> Self {
+    fn new(e: &'a Entry, themes: &HashMap<String, String>, now: Timestamp) -> Self {
         let mut theme_words = String::new();
         for (i, t) in e.themes.iter().enumerate() {
             if i > 0 {
@@ -173,7 +170,6 @@ impl<'a> Card<'a> {
             structure: &e.structure_name,
             structure_commune: &e.structure_commune,
             commune: &e.commune_name,
-            distance: distance_km.map(distance_words),
             online: open_now(&e.slots, now),
             presence: &e.presence_words,
             themes: theme_words,
@@ -200,14 +196,6 @@ fn networks(e: &Entry) -> Vec<NetworkLink<'_>> {
         .collect()
 }
 
-fn distance_words(km: f64) -> String {
-    if km < 1.0 {
-        "à moins d'1 km".to_owned()
-    } else {
-        format!("à {km:.0} km")
-    }
-}
-
 #[derive(Template)]
 #[template(path = "public/annuaire.html")]
 struct DirectoryPage<'a> {
@@ -215,15 +203,15 @@ struct DirectoryPage<'a> {
     search: Search,
     ou_value: String,
     filters_open: bool,
-    departments: Vec<Choice>,
-    networks: Vec<Choice>,
-    themes: Vec<Choice>,
+    departments: Vec<Choice<'a>>,
+    networks: Vec<Choice<'a>>,
+    themes: Vec<Choice<'a>>,
     notice: Option<String>,
     suggestions: Vec<Suggestion>,
     origin_name: Option<String>,
     heading: String,
-    cards: Vec<Card<'a>>,
-    map: String,
+    cards: cards::Cards<'a>,
+    map: ResultsMap<'a>,
     pages: Vec<PageLink>,
     previous: Option<String>,
     next: Option<String>,
@@ -273,8 +261,8 @@ async fn directory_page(
         .themes()
         .iter()
         .map(|t| Choice {
-            value: t.slug.clone(),
-            label: t.label.clone(),
+            value: &t.slug,
+            label: t.label.as_str().into(),
         })
         .collect();
     let place = services::network::place::locate(&communes, &search.ou, &search.commune);
@@ -287,7 +275,7 @@ async fn directory_page(
     let theme = themes
         .iter()
         .find(|t| t.value == search.theme)
-        .map(|t| t.label.clone());
+        .map(|t| t.label.clone().into_owned());
     let query = DirectoryQuery {
         origin: place.origin.map(|c| (c.lat, c.lon)),
         department: department.as_ref().map(|_| search.department.clone()),
@@ -305,26 +293,14 @@ async fn directory_page(
         (total, hits) = snapshot.search(&query, now, (page - 1) * PER_PAGE, PER_PAGE);
     }
     let shown = &hits[..];
-    let cards: Vec<Card> = shown
-        .iter()
-        .map(|h| Card::new(h.entry, h.distance_km, snapshot.theme_labels(), now))
-        .collect();
-    let markers: Vec<Marker<'_>> = shown
-        .iter()
-        .map(|h| Marker {
-            id: h.entry.id,
-            name: &h.entry.display_name,
-            commune: &h.entry.commune_name,
-            lat: h.entry.lat,
-            lon: h.entry.lon,
-        })
-        .collect();
+    let cards = cards::Cards::new(&snapshot, shown, now);
+    let markers = cards.markers();
     let origin = place.origin.map(|c| Origin {
         name: &c.name,
         lat: c.lat,
         lon: c.lon,
     });
-    let map = map::results_map(&markers, origin.as_ref());
+    let map = ResultsMap { markers, origin };
 
     // The title says what was searched, for tabs, history and screen readers.
     let mut what: Vec<String> = Vec::new();
@@ -398,15 +374,15 @@ async fn directory_page(
             departments: departments
                 .iter()
                 .map(|d| Choice {
-                    value: d.code.as_str().to_owned(),
-                    label: format!("{} — {}", d.code, d.name),
+                    value: d.code.as_str(),
+                    label: format!("{} — {}", d.code, d.name).into(),
                 })
                 .collect(),
             networks: Platform::ALL
                 .iter()
                 .map(|p| Choice {
-                    value: p.as_str().to_owned(),
-                    label: p.label().to_owned(),
+                    value: p.as_str(),
+                    label: p.label().into(),
                 })
                 .collect(),
             themes,
@@ -431,11 +407,23 @@ async fn directory_page(
             next: (page < last_page).then(|| link(page + 1)),
             search: Search {
                 network: network.map(|n| n.as_str().to_owned()).unwrap_or_default(),
-                ..search.clone()
+                ..search
             },
         },
         PAGE_BYTES,
     )
+}
+
+/// The map of a page, written into it by `{{ map|safe }}`.
+struct ResultsMap<'a> {
+    markers: Vec<Marker<'a>>,
+    origin: Option<Origin<'a>>,
+}
+
+impl std::fmt::Display for ResultsMap<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        map::write_results_map(f, &self.markers, self.origin.as_ref())
+    }
 }
 
 fn found_words(n: usize) -> String {

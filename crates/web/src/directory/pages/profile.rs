@@ -36,7 +36,7 @@ pub(super) async fn profile(
     let id = public_id(&id)?;
     let snapshot = state.directory.snapshot(&state.db, state.now()).await?;
     let entry = snapshot.get(id).ok_or_else(AppError::not_found)?;
-    let p = Card::new(entry, None, snapshot.theme_labels(), state.now());
+    let p = Card::new(entry, snapshot.theme_labels(), state.now());
     render(&ProfilePage {
         layout: Layout::new(&auth, format!("{} — Promeneur du Net", p.name)),
         p,

@@ -91,7 +91,7 @@ pub(super) async fn verify(
     }
     let snapshot = state.directory.snapshot(&state.db, state.now()).await?;
     if let Some(entry) = snapshot.by_code(&code) {
-        let card = Card::new(entry, None, snapshot.theme_labels(), state.now());
+        let card = Card::new(entry, snapshot.theme_labels(), state.now());
         return Ok(render(&VerifyPage {
             layout: Layout::new(&auth, format!("Profil vérifié : {}", card.name)),
             code,

@@ -1,0 +1,148 @@
+//! The cards of the directory's page of results. A card's markup is the
+//! same on every page but for two things: the distance from the place
+//! searched and the "online now" badge. The rest is rendered (and escaped)
+//! once per entry, when the entry is first shown, and kept with the
+//! directory snapshot; a page writes those fragments around its two
+//! varying parts. The bytes are those the page's template wrote per card.
+
+use std::{fmt, sync::OnceLock};
+
+use askama::Template;
+use domain::presence::{open_at, paris_time};
+use jiff::Timestamp;
+
+use super::Card;
+use crate::network::directory::{
+    Hit, Snapshot,
+    map::{self, Marker},
+};
+
+/// A card before its distance (ends with the commune's name).
+#[derive(Template)]
+#[template(
+    ext = "html",
+    source = r#"<li>
+      <article class="promeneur-card" aria-labelledby="nom-{{ p.id }}">
+        <h3 id="nom-{{ p.id }}"><a href="/promeneurs/{{ p.id }}"><span class="visually-hidden">Voir le profil de </span>{{ p.name }}</a></h3>
+        <p class="card-job">{{ p.job_title }}, {{ p.structure }} ({{ p.structure_commune }})</p>
+        <p><span class="card-key">Commune :</span> {{ p.commune }}"#
+)]
+struct Head<'a> {
+    p: &'a Card<'a>,
+}
+
+/// A card after its "online now" badge, to the list item's end.
+#[derive(Template)]
+#[template(
+    ext = "html",
+    source = r#"
+        {% if !p.presence.is_empty() %}<p><span class="card-key">En ligne :</span> {{ p.presence }}</p>{% endif %}
+        {% if !p.themes.is_empty() %}<p><span class="card-key">Thèmes :</span> {{ p.themes }}</p>{% endif %}
+        {% if !p.networks.is_empty() %}<ul class="network-links" aria-label="Comptes de {{ p.name }}">
+        {% for n in p.networks %}<li>{% if let Some(url) = n.url %}<a href="{{ url }}" rel="noopener noreferrer">{{ n.label }} : {{ n.handle }}</a>{% else %}<span>{{ n.label }} : {{ n.handle }}</span>{% endif %}</li>
+        {% endfor %}</ul>{% endif %}
+      </article>
+    </li>
+    "#
+)]
+struct Tail<'a> {
+    p: &'a Card<'a>,
+}
+
+/// One entry's card without its varying parts, escaped, and the start of
+/// its marker on the map.
+struct Fragments {
+    head: String,
+    tail: String,
+    marker: String,
+}
+
+/// Every entry's fragments, by the entry's index, made when first shown.
+struct Kept(Vec<OnceLock<Fragments>>);
+
+/// The cards of a page, written into it by `{{ cards|safe }}`.
+pub(super) struct Cards<'a> {
+    items: Vec<Item<'a>>,
+}
+
+/// A card of a page: its kept fragments and what varies.
+struct Item<'a> {
+    fragments: &'a Fragments,
+    distance_km: Option<f64>,
+    online: bool,
+    lat: f64,
+    lon: f64,
+}
+
+impl<'a> Cards<'a> {
+    pub(super) fn new(snapshot: &'a Snapshot, hits: &[Hit<'a>], now: Timestamp) -> Self {
+        let online_at = paris_time(now);
+        let kept = snapshot.derived(|s| Kept(s.entries.iter().map(|_| OnceLock::new()).collect()));
+        let items = hits
+            .iter()
+            .map(|h| {
+                let fragments = kept.0[h.index].get_or_init(|| {
+                    let card = Card::new(h.entry, snapshot.theme_labels(), now);
+                    Fragments {
+                        head: Head { p: &card }.render().unwrap_or_default(),
+                        tail: Tail { p: &card }.render().unwrap_or_default(),
+                        marker: map::marker_head(
+                            h.entry.id,
+                            &h.entry.display_name,
+                            &h.entry.commune_name,
+                        ),
+                    }
+                });
+                Item {
+                    fragments,
+                    distance_km: h.distance_km,
+                    online: open_at(&h.entry.slots, online_at),
+                    lat: h.entry.lat,
+                    lon: h.entry.lon,
+                }
+            })
+            .collect();
+        Self { items }
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The map's markers of these cards.
+    pub(super) fn markers(&self) -> Vec<Marker<'a>> {
+        self.items
+            .iter()
+            .map(|i| Marker {
+                head: &i.fragments.marker,
+                lat: i.lat,
+                lon: i.lon,
+            })
+            .collect()
+    }
+}
+
+impl fmt::Display for Cards<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for item in &self.items {
+            f.write_str(&item.fragments.head)?;
+            if let Some(km) = item.distance_km {
+                // "à moins d'1 km" or "à 12 km", escaped as askama does
+                // (numeric entities; digits need none).
+                if km < 1.0 {
+                    f.write_str(" — <strong>à moins d&#39;1 km</strong>")?;
+                } else {
+                    write!(f, " — <strong>à {km:.0} km</strong>")?;
+                }
+            }
+            f.write_str("</p>\n        ")?;
+            if item.online {
+                f.write_str(
+                    r#"<p><span class="badge badge-success">En ligne maintenant</span></p>"#,
+                )?;
+            }
+            f.write_str(&item.fragments.tail)?;
+        }
+        Ok(())
+    }
+}
