@@ -177,19 +177,6 @@ fn job(first: &str, n: usize) -> &'static str {
     }
 }
 
-/// "de Vichy", "d'Aigueperse": "de" elided before a vowel.
-fn of(commune: &str) -> String {
-    let vowel = commune
-        .chars()
-        .next()
-        .is_some_and(|c| "AEIOUYÂÉÈÊÎÔ".contains(c));
-    if vowel {
-        format!("d'{commune}")
-    } else {
-        format!("de {commune}")
-    }
-}
-
 const NETWORKS: &[&str] = &[
     "instagram",
     "snapchat",
@@ -273,7 +260,7 @@ fn structures(dep_communes: &[&str], serial: &mut u64) -> Vec<DemoStructure> {
             *serial += 1;
             let (_, pattern) = KINDS[i % KINDS.len()];
             DemoStructure {
-                name: pattern.replace("{}", &of(c)),
+                name: pattern.replace("{}", &domain::text::of_place(c)),
                 siret: siret(*serial),
                 commune: (*c).to_owned(),
             }
@@ -283,7 +270,7 @@ fn structures(dep_communes: &[&str], serial: &mut u64) -> Vec<DemoStructure> {
             if acc.iter().any(|x: &DemoStructure| x.name == s.name) {
                 let (_, pattern) = KINDS[(acc.len() + 3) % KINDS.len()];
                 acc.push(DemoStructure {
-                    name: pattern.replace("{}", &of(&s.commune)),
+                    name: pattern.replace("{}", &domain::text::of_place(&s.commune)),
                     ..s
                 });
             } else {
@@ -567,8 +554,8 @@ mod tests {
     fn titles_agree_with_the_first_name_and_de_elides() {
         assert_eq!(job("Antoine", 4), "Coordinateur jeunesse");
         assert_eq!(job("Léa", 4), "Coordinatrice jeunesse");
-        assert_eq!(of("Aigueperse"), "d'Aigueperse");
-        assert_eq!(of("Éloy"), "d'Éloy");
-        assert_eq!(of("Vichy"), "de Vichy");
+        assert_eq!(domain::text::of_place("Aigueperse"), "d'Aigueperse");
+        assert_eq!(domain::text::of_place("Éloy"), "d'Éloy");
+        assert_eq!(domain::text::of_place("Vichy"), "de Vichy");
     }
 }

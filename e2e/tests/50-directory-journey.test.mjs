@@ -48,6 +48,14 @@ s.journey('annuaire : recherche « Vichy » depuis un téléphone', async ({ pag
   await expectText(page, /du plus proche au plus loin de Vichy/);
   assert.ok((await cards(page).count()) > 0, 'some promeneurs near Vichy');
   assert.equal(await search.getByLabel('Ta commune ou ton code postal', { exact: true }).inputValue(), 'Vichy');
+  // The search lands on its results: the count and the first card are on
+  // the first screen of the phone.
+  assert.equal(new URL(page.url()).hash, '#resultats');
+  const screen = page.viewportSize().height;
+  const heading = await page.locator('#resultats-titre').boundingBox();
+  assert.ok(heading && heading.y + heading.height > 0 && heading.y < screen, `the count is on screen (y=${heading?.y})`);
+  const firstCard = await cards(page).first().boundingBox();
+  assert.ok(firstCard && firstCard.y < screen, `the first result starts on the first screen (y=${firstCard?.y})`);
   await checkA11y(page, 'annuaire ?ou=Vichy');
   await expectNoHorizontalScroll(page, '/annuaire?ou=Vichy');
 });

@@ -131,8 +131,20 @@ async fn a_young_person_finds_the_nearest_promeneur_by_town_or_postal_code() {
             .contains("Le code postal 03200 couvre plusieurs communes")
     );
     assert!(
-        r.body.contains("href=\"/annuaire?commune=03001\""),
+        r.body
+            .contains("href=\"/annuaire?commune=03001#resultats\""),
         "Abrest"
+    );
+    // The search lands on its results, the count first, suggestions
+    // included; "de" elided before a vowel.
+    assert!(
+        r.body
+            .contains("<form method=\"get\" action=\"/annuaire#resultats\"")
+    );
+    assert!(
+        position(&r.body, "id=\"resultats\"") < position(&r.body, "Le code postal 03200")
+            && position(&r.body, "Le code postal 03200")
+                < position(&r.body, "id=\"resultats-titre\"")
     );
 
     // The API's own contract: an INSEE code sorts too.
@@ -196,13 +208,13 @@ async fn an_ambiguous_or_unknown_town_offers_choices() {
     // The links keep the other filters.
     assert!(
         r.body
-            .contains("href=\"/annuaire?commune=03058&#38;network=instagram\""),
+            .contains("href=\"/annuaire?commune=03058&#38;network=instagram#resultats\""),
         "{}",
         r.body
     );
     assert!(
         r.body
-            .contains("href=\"/annuaire?commune=63089&#38;network=instagram\"")
+            .contains("href=\"/annuaire?commune=63089&#38;network=instagram#resultats\"")
     );
     // Half a name: "did you mean".
     let r = anon.get("/annuaire?ou=Clermont").await;
@@ -320,10 +332,11 @@ async fn results_come_twenty_to_a_page_and_the_links_keep_the_filters() {
     );
     assert_eq!(r.body.matches("<a class=\"map-marker\"").count(), 20);
     assert!(!r.body.contains("Page précédente"));
+    // The next page lands on its results too.
     let next = "/annuaire?ou=Vichy&#38;network=instagram&#38;page=2";
     assert!(
         r.body.contains(&format!(
-            "<a href=\"{next}\" rel=\"next\">Page suivante</a>"
+            "<a href=\"{next}#resultats\" rel=\"next\">Page suivante</a>"
         )),
         "{}",
         r.body

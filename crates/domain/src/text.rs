@@ -44,9 +44,23 @@ fn fold_char(c: char) -> Option<&'static str> {
     })
 }
 
+/// "de Vichy", "d'Aigueperse", "d'Issoire": "de" before a place name,
+/// elided before a vowel (and a mute h, as in "d'Hérisson").
+pub fn of_place(name: &str) -> String {
+    let elided = name
+        .chars()
+        .next()
+        .is_some_and(|c| "AEIOUYHÂÉÈÊÎÔ".contains(c));
+    if elided {
+        format!("d'{name}")
+    } else {
+        format!("de {name}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::search_key;
+    use super::{of_place, search_key};
 
     #[test]
     fn ignores_case_accents_and_punctuation() {
@@ -55,5 +69,14 @@ mod tests {
         assert_eq!(search_key("Puy-de-Dôme"), "puy de dome");
         assert_eq!(search_key("L’Œuvre d'Art"), "l oeuvre d art");
         assert_eq!(search_key("  Vichy  "), "vichy");
+    }
+
+    #[test]
+    fn de_is_elided_before_a_vowel() {
+        assert_eq!(of_place("Vichy"), "de Vichy");
+        assert_eq!(of_place("Aigueperse"), "d'Aigueperse");
+        assert_eq!(of_place("Issoire"), "d'Issoire");
+        assert_eq!(of_place("Ébreuil"), "d'Ébreuil");
+        assert_eq!(of_place("Hérisson"), "d'Hérisson");
     }
 }

@@ -328,19 +328,20 @@ async fn directory_page(
         let _ = write!(title, " (page {page})");
     }
 
+    // Another page of results lands on the results, as the search does.
     let link = |p: usize| {
         let q = search.query(None, p);
         if q.is_empty() {
-            "/annuaire".to_owned()
+            "/annuaire#resultats".to_owned()
         } else {
-            format!("/annuaire?{q}")
+            format!("/annuaire?{q}#resultats")
         }
     };
     let suggestions = place
         .suggestions
         .iter()
         .map(|c| Suggestion {
-            href: format!("/annuaire?{}", search.query(Some(&c.insee), 1)),
+            href: format!("/annuaire?{}#resultats", search.query(Some(&c.insee), 1)),
             label: format!(
                 "{} ({}, {})",
                 c.name,
