@@ -103,6 +103,23 @@ async fn a_young_person_finds_the_nearest_promeneur_by_town_or_postal_code() {
     ));
     assert!(r.body.contains("le mardi de 17 h à 19 h"));
     assert!(r.body.contains("Orientation"), "theme labels, not slugs");
+    // When each comes back (Thursday morning now), and who is online.
+    assert!(
+        r.body
+            .contains("<p class=\"availability\">De retour mardi à 17 h</p>"),
+        "{}",
+        r.body
+    );
+    app.clock.set("2026-12-01T16:30:00Z".parse().unwrap());
+    let online = anon.get("/annuaire?ou=Vichy").await;
+    assert!(
+        online.body.contains(
+            "En ligne maintenant</span> <span class=\"availability\">jusqu&#39;à 19 h</span>"
+        ),
+        "{}",
+        online.body
+    );
+    app.clock.set("2026-11-26T09:00:00Z".parse().unwrap());
     assert_private_data_absent(&r.body);
     // The map: one link per result, the searched commune drawn apart.
     assert!(
@@ -395,7 +412,10 @@ async fn a_poster_code_is_checked_and_its_qr_code_printed() {
     assert!(r.body.contains("Snapchat : <strong>pdn-lea</strong>"));
     // The printing of posters is for the promeneur, not on this page.
     assert!(!r.body.contains("qr.svg"));
-    assert!(!r.body.contains("vous") && !r.body.contains("Vous"), "a young person is spoken to with « tu »");
+    assert!(
+        !r.body.contains("vous") && !r.body.contains("Vous"),
+        "a young person is spoken to with « tu »"
+    );
     assert_private_data_absent(&r.body);
 
     let r = anon.get(&format!("/verifier/{code}/qr.svg")).await;

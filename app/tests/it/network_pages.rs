@@ -207,7 +207,11 @@ async fn a_promeneur_edits_its_own_profile() {
     assert!(page.body.contains("Publié"));
     // The QR code for posters is printed from here (not from the page
     // young people open).
-    assert!(page.body.contains("/qr.svg\" download=\"promeneur-"), "{}", page.body);
+    assert!(
+        page.body.contains("/qr.svg\" download=\"promeneur-"),
+        "{}",
+        page.body
+    );
     let r = me
         .post_form(
             "/mon-profil",

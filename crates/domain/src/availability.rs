@@ -4,10 +4,7 @@
 
 use jiff::Timestamp;
 
-use crate::{
-    clock::in_paris,
-    presence::{PresenceSlot, TimeOfDay, Weekday},
-};
+use crate::presence::{PresenceSlot, TimeOfDay, Weekday, paris_time};
 
 /// Where a promeneur stands at an instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,10 +24,12 @@ pub enum Availability {
 impl Availability {
     /// At `at`, from `slots` (any order).
     pub fn at(slots: &[PresenceSlot], at: Timestamp) -> Self {
-        let z = in_paris(at);
-        let today = Weekday::from_jiff(z.weekday());
-        let now = TimeOfDay::from_hm(z.hour().unsigned_abs(), z.minute().unsigned_abs())
-            .expect("a wall-clock time");
+        Self::at_paris(slots, paris_time(at))
+    }
+
+    /// At a day and time of Paris (`presence::paris_time`, computed once
+    /// for a page of cards).
+    pub fn at_paris(slots: &[PresenceSlot], (today, now): (Weekday, TimeOfDay)) -> Self {
         if let Some(s) = slots.iter().find(|s| s.is_open_at(today, now)) {
             return Self::OnlineUntil(s.end());
         }

@@ -8,7 +8,7 @@
 use std::{fmt, sync::OnceLock};
 
 use askama::Template;
-use domain::presence::{open_at, paris_time};
+use domain::{availability::Availability, presence::paris_time};
 use jiff::Timestamp;
 
 use super::Card;
@@ -69,7 +69,7 @@ pub(super) struct Cards<'a> {
 struct Item<'a> {
     fragments: &'a Fragments,
     distance_km: Option<f64>,
-    online: bool,
+    availability: Availability,
     lat: f64,
     lon: f64,
 }
@@ -96,7 +96,7 @@ impl<'a> Cards<'a> {
                 Item {
                     fragments,
                     distance_km: h.distance_km,
-                    online: open_at(&h.entry.slots, online_at),
+                    availability: Availability::at_paris(&h.entry.slots, online_at),
                     lat: h.entry.lat,
                     lon: h.entry.lon,
                 }
@@ -136,13 +136,32 @@ impl fmt::Display for Cards<'_> {
                 }
             }
             f.write_str("</p>\n        ")?;
-            if item.online {
-                f.write_str(
-                    r#"<p><span class="badge badge-success">En ligne maintenant</span></p>"#,
-                )?;
+            // Who is online now, and when the others come back: the
+            // words hold no user text (day names, hours).
+            match item.availability {
+                Availability::OnlineUntil(end) => write!(
+                    f,
+                    r#"<p><span class="badge badge-success">En ligne maintenant</span> <span class="availability">jusqu&#39;à {}</span></p>"#,
+                    end.french()
+                )?,
+                next @ Availability::Next { .. } => write!(
+                    f,
+                    r#"<p class="availability">{}</p>"#,
+                    capitalised(&next.french()).replace('\'', "&#39;")
+                )?,
+                Availability::Never => {}
             }
             f.write_str(&item.fragments.tail)?;
         }
         Ok(())
     }
+}
+
+/// "De retour lundi à 17 h".
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
