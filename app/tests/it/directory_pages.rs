@@ -197,6 +197,16 @@ async fn the_directory_filters_and_says_when_nothing_matches() {
     // 2026-11-26T09:00Z is a Thursday morning: nobody is online.
     let r = anon.get("/annuaire?online_now=on").await;
     assert!(r.body.contains("Aucun promeneur trouvé"));
+    // It says who comes back first, and when.
+    assert!(
+        r.body
+            .contains("Personne n'est en ligne en ce moment. Le prochain : <a href=\"/promeneurs/")
+            && r.body.contains(", de retour mardi à 17 h.</p>"),
+        "{}",
+        r.body
+    );
+    // "Online now" is at hand, not folded in "Plus de filtres".
+    assert!(position(&r.body, "id=\"online_now\"") < position(&r.body, "<summary>Plus de filtres"));
     assert!(r.body.contains("Voir tous les Promeneurs du Net"));
     assert!(!r.body.contains("map-marker"));
 

@@ -211,6 +211,8 @@ struct DirectoryPage<'a> {
     origin_name: Option<String>,
     heading: String,
     cards: cards::Cards<'a>,
+    /// Nobody online now: who comes back first (profile, name, when).
+    next_online: Option<(String, String, String)>,
     map: ResultsMap<'a>,
     pages: Vec<PageLink>,
     previous: Option<String>,
@@ -293,6 +295,11 @@ async fn directory_page(
         (total, hits) = snapshot.search(&query, now, (page - 1) * PER_PAGE, PER_PAGE);
     }
     let shown = &hits[..];
+    let next_online = if total == 0 && query.online_now {
+        next_online(&snapshot, &query, now)
+    } else {
+        None
+    };
     let cards = cards::Cards::new(&snapshot, shown, now);
     let markers = cards.markers();
     let origin = place.origin.map(|c| Origin {
@@ -366,11 +373,11 @@ async fn directory_page(
     render_sized(
         &DirectoryPage {
             layout: Layout::new(auth, title),
+            // "Online now" sits outside the folded filters.
             filters_open: department.is_some()
                 || network.is_some()
                 || theme.is_some()
-                || !search.q.is_empty()
-                || search.online_now(),
+                || !search.q.is_empty(),
             ou_value,
             departments: departments
                 .iter()
@@ -392,6 +399,7 @@ async fn directory_page(
             origin_name: place.origin.map(|c| c.name.clone()),
             heading,
             cards,
+            next_online,
             map,
             pages: if last_page > 1 && last_page <= 10 {
                 (1..=last_page)
@@ -433,4 +441,32 @@ fn found_words(n: usize) -> String {
         1 => "1 promeneur trouvé".to_owned(),
         n => format!("{n} promeneurs trouvés"),
     }
+}
+
+/// When nobody matching the search is online now: of the 200 nearest who
+/// match otherwise, the one back soonest (the nearest of those), with its
+/// profile's address, its name and when.
+fn next_online(
+    snapshot: &services::directory::Snapshot,
+    query: &DirectoryQuery,
+    now: jiff::Timestamp,
+) -> Option<(String, String, String)> {
+    use domain::availability::Availability;
+    let mut any = query.clone();
+    any.online_now = false;
+    let (_, hits) = snapshot.search(&any, now, 0, 200);
+    let at = domain::presence::paris_time(now);
+    hits.iter()
+        .filter_map(|h| match Availability::at_paris(&h.entry.slots, at) {
+            a @ Availability::Next { days, start, .. } => Some((days, start, h, a)),
+            _ => None,
+        })
+        .min_by_key(|(days, start, _, _)| (*days, *start))
+        .map(|(_, _, h, a)| {
+            (
+                format!("/promeneurs/{}", h.entry.id),
+                h.entry.display_name.clone(),
+                a.french(),
+            )
+        })
 }
