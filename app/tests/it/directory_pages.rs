@@ -540,3 +540,31 @@ async fn a_promeneurs_text_stays_escaped_on_the_cards() {
         ));
     }
 }
+
+/// A WhatsApp contact shows the young person's own number to the
+/// promeneur: every public page says so beside it.
+#[tokio::test]
+async fn a_whatsapp_contact_warns_that_it_shows_the_young_persons_number() {
+    let app = spawn_app().await;
+    let s = app
+        .new_structure("MJC de Vichy", Some(SIRET_A), "03310")
+        .await;
+    let mut agent = app.logged_in(AGENT03).await;
+    let mut p = public_promeneur(&s, "wa@x.fr", "03310");
+    p["networks"] = json!([{"platform": "whatsapp", "handle": "06 12 34 56 78"}, {"platform": "snapchat", "handle": "pdn-wa"}]);
+    let r = agent.json("POST", "/api/v1/promeneurs", &p).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    let code = r.json()["verification_code"].as_str().unwrap().to_owned();
+    app.consent_from_account(&id).await;
+    let mut anon = app.client();
+    let note = "(attention : WhatsApp lui montrera ton numéro de téléphone)";
+    for path in [
+        format!("/promeneurs/{id}"),
+        "/annuaire?ou=Vichy".to_owned(),
+        format!("/verifier/{code}"),
+    ] {
+        let body = anon.get(&path).await.body;
+        assert_eq!(body.matches(note).count(), 1, "{path}: {body}");
+    }
+}

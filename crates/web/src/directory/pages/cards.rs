@@ -39,7 +39,7 @@ struct Head<'a> {
         {% if !p.presence.is_empty() %}<p><span class="card-key">En ligne :</span> {{ p.presence }}</p>{% endif %}
         {% if !p.themes.is_empty() %}<p><span class="card-key">Thèmes :</span> {{ p.themes }}</p>{% endif %}
         {% if !p.networks.is_empty() %}<ul class="network-links" aria-label="Comptes de {{ p.name }}">
-        {% for n in p.networks %}<li>{% if let Some(url) = n.url %}<a href="{{ url }}" rel="noopener noreferrer">{{ n.label }} : {{ n.handle }}</a>{% else %}<span>{{ n.label }} : {{ n.handle }}</span>{% endif %}</li>
+        {% for n in p.networks %}<li>{% if let Some(url) = n.url %}<a href="{{ url }}" rel="noopener noreferrer">{{ n.label }} : {{ n.handle }}</a>{% else %}<span>{{ n.label }} : {{ n.handle }}</span>{% endif %}{% if let Some(note) = n.note %} <small class="network-note">({{ note }})</small>{% endif %}</li>
         {% endfor %}</ul>{% endif %}
       </article>
     </li>

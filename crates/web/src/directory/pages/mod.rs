@@ -134,7 +134,14 @@ struct NetworkLink<'a> {
     label: &'a str,
     handle: &'a str,
     url: Option<&'a str>,
+    /// What the young person should know before writing there.
+    note: Option<&'static str>,
 }
+
+/// WhatsApp shows each side's phone number to the other: a young person
+/// who writes there gives its number away, which the page says it never
+/// has to.
+const WHATSAPP_NOTE: &str = "attention : WhatsApp lui montrera ton numéro de téléphone";
 
 /// A promeneur as the pages show it, borrowed from the snapshot's entry.
 struct Card<'a> {
@@ -187,6 +194,7 @@ fn networks(e: &Entry) -> Vec<NetworkLink<'_>> {
         .iter()
         .map(|n| NetworkLink {
             label: &n.label,
+            note: (n.platform == "whatsapp").then_some(WHATSAPP_NOTE),
             handle: &n.handle,
             url: n
                 .url
