@@ -201,6 +201,15 @@ impl Principal {
             .collect()
     }
 
+    /// The calls whose committee this principal sits on.
+    pub fn seated_calls(&self) -> BTreeSet<Uuid> {
+        self.grants
+            .iter()
+            .filter(|g| g.role == Role::CommitteeMember)
+            .filter_map(|g| g.call_id)
+            .collect()
+    }
+
     /// The applications this principal reads: those covering its staff
     /// départements, and its structures' own (a promeneur has none).
     pub fn application_scope(&self) -> NetworkScope {

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::{
     Ctx, ServiceError,
-    applications::own_applications,
+    applications::{filed_applications, own_applications},
     calls::{self, CallView, is_call_staff},
     committee,
     directory::gate,
@@ -198,17 +198,17 @@ async fn call_task(
     href: String,
 ) -> Result<Task, ServiceError> {
     let call_id = view.call.id;
-    let (filed, _) = store::applications::list(
-        &ctx.db,
-        &p.application_scope(),
-        &store::applications::Filter {
-            call_id: Some(call_id),
-            filed_only: true,
+    let filed = filed_applications(
+        ctx,
+        p,
+        view,
+        store::applications::Filter {
             limit: 10_000,
             ..Default::default()
         },
     )
-    .await?;
+    .await?
+    .items;
     let complements = filed
         .iter()
         .filter(|a| a.status == ApplicationStatus::ComplementRequested)
@@ -301,16 +301,8 @@ async fn handover_section(ctx: &Ctx, p: &Principal) -> Result<Section, ServiceEr
 /// A committee member: for each call it sits on, what it has left to
 /// review; calls with reviews left first.
 async fn committee_section(ctx: &Ctx, p: &Principal) -> Result<Section, ServiceError> {
-    let mut ids: Vec<_> = p
-        .grants
-        .iter()
-        .filter(|g| g.role == Role::CommitteeMember)
-        .filter_map(|g| g.call_id)
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
     let mut tasks = Vec::new();
-    for id in ids {
+    for id in p.seated_calls() {
         let (view, _, items) = match committee::member_board(ctx, p, id).await {
             Ok(board) => board,
             // A seat on a call one no longer sees: left out, as on /comite.

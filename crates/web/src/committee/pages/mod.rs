@@ -16,7 +16,7 @@ use axum::{
     response::{Html, IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use domain::{Principal, Role, clock::french_instant, scoring::Score};
+use domain::{Principal, clock::french_instant, scoring::Score};
 use serde::Deserialize;
 use store::committee::Review;
 use uuid::Uuid;
@@ -117,19 +117,6 @@ struct Mine {
     calls: Vec<CallBoard>,
 }
 
-/// The calls whose committee `p` sits on, by its grants.
-fn seated_calls(p: &Principal) -> Vec<Uuid> {
-    let mut ids: Vec<Uuid> = p
-        .grants
-        .iter()
-        .filter(|g| g.role == Role::CommitteeMember)
-        .filter_map(|g| g.call_id)
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    ids
-}
-
 async fn board(state: &AppState, p: &Principal, call_id: Uuid) -> Result<CallBoard, AppError> {
     let (view, member, items) = committee::member_board(state, p, call_id).await?;
     // The member's own progress: the applications it is not in conflict
@@ -179,7 +166,7 @@ async fn mine(
     CurrentUser(p, auth): CurrentUser,
 ) -> Result<Html<String>, AppError> {
     let mut boards = Vec::new();
-    for id in seated_calls(&p) {
+    for id in p.seated_calls() {
         match board(&state, &p, id).await {
             Ok(b) => boards.push(b),
             // A seat on a call one no longer sees (withdrawn): left out.
