@@ -352,6 +352,20 @@ pub struct JournalQuery {
     pub page: Option<i64>,
 }
 
+impl JournalQuery {
+    fn filter(&self, limit: i64, offset: i64) -> Result<store::audit::Filter, String> {
+        admin::journal_filter(
+            self.entite.as_deref(),
+            self.action.as_deref(),
+            self.auteur.as_deref(),
+            self.du.as_deref(),
+            self.au.as_deref(),
+            limit,
+            offset,
+        )
+    }
+}
+
 struct JournalRow {
     at: String,
     actor: String,
@@ -381,15 +395,7 @@ async fn journal(
     Query(q): Query<JournalQuery>,
 ) -> Result<Html<String>, AppError> {
     admin::journal_reader(&p)?;
-    let filter = admin::journal_filter(
-        q.entite.as_deref(),
-        q.action.as_deref(),
-        q.auteur.as_deref(),
-        q.du.as_deref(),
-        q.au.as_deref(),
-        PAGE,
-        (q.page.unwrap_or(1).max(1) - 1) * PAGE,
-    );
+    let filter = q.filter(PAGE, (q.page.unwrap_or(1).max(1) - 1) * PAGE);
     let (rows, total, error) = match filter {
         Ok(filter) => {
             let (list, total) = admin::journal(&state, &p, filter).await?;
@@ -439,16 +445,9 @@ async fn journal_export(
 ) -> Result<Response, AppError> {
     admin::journal_reader(&p)?;
     let format = format_of(&f)?;
-    let filter = admin::journal_filter(
-        q.entite.as_deref(),
-        q.action.as_deref(),
-        q.auteur.as_deref(),
-        q.du.as_deref(),
-        q.au.as_deref(),
-        20_000,
-        0,
-    )
-    .map_err(|e| AppError::invalid_field("du", e))?;
+    let filter = q
+        .filter(20_000, 0)
+        .map_err(|e| AppError::invalid_field("du", e))?;
     let sheet = admin::journal_sheet(&state, &p, filter).await?;
     send(sheet, format, &format!("journal-{}", state.today())).await
 }
