@@ -10,7 +10,6 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use documents::export::ExportFormat;
 use domain::call::ApplicationStatus;
 use serde::{Deserialize, Serialize};
 use store::applications::{Application, Document, Receipt};
@@ -246,12 +245,7 @@ pub async fn export_applications(
     Query(q): Query<ApplicationQuery>,
 ) -> Result<Response, AppError> {
     let v = calls::staff_call(&state, &p, id).await?;
-    let format = match q.format.as_deref() {
-        None | Some("") => ExportFormat::Csv,
-        Some(f) => ExportFormat::parse(f).ok_or_else(|| {
-            AppError::invalid_field("format", "Format inconnu : csv, xlsx ou ods.")
-        })?,
-    };
+    let format = crate::http::sheet::parse_format(q.format.as_deref())?;
     let paging = Paging {
         limit: Some(10_000),
         offset: None,

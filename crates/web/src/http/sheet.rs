@@ -42,7 +42,12 @@ pub struct FormatQuery {
 }
 
 pub fn format_of(q: &FormatQuery) -> Result<ExportFormat, AppError> {
-    match q.format.as_deref() {
+    parse_format(q.format.as_deref())
+}
+
+/// `csv` (also when absent or empty), `xlsx` or `ods`; 422 otherwise.
+pub fn parse_format(format: Option<&str>) -> Result<ExportFormat, AppError> {
+    match format {
         None | Some("") => Ok(ExportFormat::Csv),
         Some(f) => ExportFormat::parse(f)
             .ok_or_else(|| AppError::invalid_field("format", "Format inconnu : csv, xlsx ou ods.")),

@@ -10,7 +10,6 @@ use axum::{
     response::{Html, Response},
     routing::get,
 };
-use documents::export::ExportFormat;
 use domain::{DepartmentCode, Principal, call::ApplicationStatus};
 use serde::Deserialize;
 use store::applications::{Application, Document, Filter};
@@ -182,12 +181,7 @@ async fn export(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     let v = staff_call(&state, &p, id).await?;
-    let format = match q.format.as_str() {
-        "" => ExportFormat::Csv,
-        f => ExportFormat::parse(f).ok_or_else(|| {
-            AppError::invalid_field("format", "Format inconnu : csv, xlsx ou ods.")
-        })?,
-    };
+    let format = crate::http::sheet::parse_format(Some(&q.format))?;
     let (items, docs) = applications(&state, &p, &v, &q).await?;
     let stem = match v.module(&q.module) {
         Some(m) => format!("candidatures-{}", m.spec.code),
