@@ -178,6 +178,32 @@ async fn a_caf_agent_reads_only_its_departements_audit_entries() {
         promeneur.get("/journal/export").await.status,
         StatusCode::NOT_FOUND
     );
+    // The accounts' export is the administrator's only.
+    assert_eq!(
+        a63.get("/admin/utilisateurs/export").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let csv = String::from_utf8(admin.get_bytes("/admin/utilisateurs/export").await).unwrap();
+    assert!(csv.contains("nom;email;roles;actif"), "{csv}");
+    assert!(csv.contains(AGENT03), "{csv}");
+    // And the e-mail log's, with its status filter.
+    assert_eq!(
+        a63.get("/admin/emails/export").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let page = admin.get("/admin/emails?statut=sent").await;
+    assert!(
+        page.body
+            .contains("/admin/emails/export?format=xlsx&amp;statut=sent")
+    );
+    let all = String::from_utf8(admin.get_bytes("/admin/emails/export").await).unwrap();
+    assert!(all.contains("destinataire;objet;modele;etat"), "{all}");
+    let sent =
+        String::from_utf8(admin.get_bytes("/admin/emails/export?statut=sent").await).unwrap();
+    assert!(
+        sent.lines().skip(1).all(|l| l.contains(";envoyé;")),
+        "{sent}"
+    );
 }
 
 #[tokio::test]

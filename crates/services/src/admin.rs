@@ -114,6 +114,59 @@ pub async fn emails(
     Ok(store::outbox::list_emails(&ctx.db, cap, status, limit, offset).await?)
 }
 
+/// "envoyé", "échec", "en attente".
+pub fn email_status_label(s: &str) -> &'static str {
+    match s {
+        "sent" => "envoyé",
+        "failed" => "échec",
+        _ => "en attente",
+    }
+}
+
+/// The e-mail log as a spreadsheet, newest first, optionally by status.
+pub async fn emails_sheet(
+    ctx: &Ctx,
+    cap: &AdminCap,
+    status: Option<&str>,
+) -> Result<documents::export::Sheet, ServiceError> {
+    use documents::export::{Cell, Sheet};
+    let (list, _) = emails(ctx, cap, status, 100_000, 0).await?;
+    Ok(Sheet {
+        title: "E-mails".into(),
+        headers: [
+            "destinataire",
+            "objet",
+            "modele",
+            "etat",
+            "tentatives",
+            "erreur",
+            "cree_le",
+            "envoye_le",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: list
+            .into_iter()
+            .map(|e| {
+                vec![
+                    Cell::Text(e.to),
+                    Cell::Text(e.subject),
+                    Cell::Text(e.template),
+                    Cell::Text(email_status_label(&e.status).to_owned()),
+                    Cell::Int(e.attempts),
+                    Cell::Text(e.error.unwrap_or_default()),
+                    Cell::Text(domain::clock::french_instant(e.created_at)),
+                    Cell::Text(
+                        e.sent_at
+                            .map(domain::clock::french_instant)
+                            .unwrap_or_default(),
+                    ),
+                ]
+            })
+            .collect(),
+    })
+}
+
 /// Who may read the journal: staff (its départements; administrators all).
 pub fn journal_reader(p: &Principal) -> Result<(), ServiceError> {
     if p.staff_scope().is_empty() {

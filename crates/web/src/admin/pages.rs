@@ -38,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/jetons", get(tokens))
         .route("/admin/jetons/{id}/revocation", post(revoke_token))
         .route("/admin/emails", get(emails))
+        .route("/admin/emails/export", get(emails_export))
         .route("/journal", get(journal))
         .route("/journal/export", get(journal_export))
 }
@@ -302,12 +303,26 @@ struct Emails {
     status: String,
 }
 
-pub fn email_status_label(s: &str) -> &'static str {
-    match s {
-        "sent" => "envoyé",
-        "failed" => "échec",
-        _ => "en attente",
-    }
+/// The e-mail log with the page's filter, as a spreadsheet
+/// (administrators).
+async fn emails_export(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Query(q): Query<ListQuery>,
+    Query(f): Query<FormatQuery>,
+) -> Result<Response, AppError> {
+    let cap = admin(&p)?;
+    let format = format_of(&f)?;
+    let status = email_status(&q);
+    let sheet = admin::emails_sheet(&state, &cap, status.as_deref()).await?;
+    send(sheet, format, &format!("emails-{}", state.today())).await
+}
+
+/// The status filter of the e-mail log, when it is one.
+fn email_status(q: &ListQuery) -> Option<String> {
+    q.statut
+        .clone()
+        .filter(|s| ["sent", "failed", "pending"].contains(&s.as_str()))
 }
 
 async fn emails(
@@ -316,10 +331,7 @@ async fn emails(
     Query(q): Query<ListQuery>,
 ) -> Result<Html<String>, AppError> {
     let cap = admin(&p)?;
-    let status = q
-        .statut
-        .clone()
-        .filter(|s| ["sent", "failed", "pending"].contains(&s.as_str()));
+    let status = email_status(&q);
     let (list, total) = admin::emails(&state, &cap, status.as_deref(), PAGE, q.offset()).await?;
     let emails = list
         .into_iter()
@@ -327,7 +339,7 @@ async fn emails(
             to: e.to,
             subject: e.subject,
             template: e.template,
-            status: email_status_label(&e.status),
+            status: admin::email_status_label(&e.status),
             error: e.error.unwrap_or_default(),
             attempts: e.attempts,
             created: french_instant(e.created_at),
