@@ -323,6 +323,21 @@ async fn staff_read_no_draft_and_not_a_call_their_structure_applies_to() {
         let r = coord.get(&path).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}: {}", r.body);
     }
+    // Its home names the call and says why, with no count of the others'
+    // applications.
+    let home = coord.get("/api/v1/home").await;
+    assert_eq!(home.status, StatusCode::OK, "{}", home.body);
+    assert!(
+        home.body.contains("Votre structure candidate à cet appel"),
+        "{}",
+        home.body
+    );
+    assert!(
+        !home.body.contains("candidatures déposées"),
+        "{}",
+        home.body
+    );
+    assert_eq!(coord.get("/accueil").await.status, StatusCode::OK);
     app.clock.set(AFTER_DEADLINES.parse().unwrap());
     let mut coord = app.logged_in("coordination-b@structure.test").await;
     let r = coord

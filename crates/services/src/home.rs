@@ -179,6 +179,20 @@ async fn calls_section(ctx: &Ctx, p: &Principal) -> Result<Section, ServiceError
             ));
             continue;
         }
+        if calls::staff_conflicted(ctx, p, view.call.id).await? {
+            // Its structure applies: another agent follows the call, and
+            // the home counts nothing of the others' applications.
+            tasks.push(Task::link(
+                view.call.title.clone(),
+                href,
+                Some(
+                    "Votre structure candidate à cet appel : conflit d'intérêts, un autre agent le suit."
+                        .to_owned(),
+                ),
+                false,
+            ));
+            continue;
+        }
         tasks.push(call_task(ctx, p, &view, href).await?);
     }
     let note = tasks
@@ -305,8 +319,9 @@ async fn committee_section(ctx: &Ctx, p: &Principal) -> Result<Section, ServiceE
     for id in p.seated_calls() {
         let (view, _, items) = match committee::member_board(ctx, p, id).await {
             Ok(board) => board,
-            // A seat on a call one no longer sees: left out, as on /comite.
-            Err(ServiceError::NotFound) => continue,
+            // A seat on a call one no longer sees: left out, as on /comite;
+            // a call one may not follow (its structure applies): likewise.
+            Err(ServiceError::NotFound | ServiceError::Forbidden(_)) => continue,
             Err(e) => return Err(e),
         };
         let mine = items.iter().filter(|i| i.conflict.is_none());
