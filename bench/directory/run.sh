@@ -39,33 +39,20 @@ EXTRA_QUERY="${EXTRA_QUERY:-}"
 TARGET_RATIO="0.50"
 TARGET_P99_MS="10"
 
-log() { printf '== %s\n' "$*" >&2; }
-die() { printf 'error: %s\n' "$*" >&2; exit 2; }
+# shellcheck source=bench/lib.sh
+. "$REPO/bench/lib.sh"
 
 # ---------------------------------------------------------------- tools
 need_apt=()
 command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)
 { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } || need_apt+=(nginx)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
-if [ "${#need_apt[@]}" -gt 0 ]; then
-    log "installing ${need_apt[*]}"
-    [ "$(id -u)" = 0 ] || die "need root to apt-get install ${need_apt[*]}"
-    timeout 300 apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y -qq "${need_apt[@]}" >/dev/null
-fi
+apt_install "${need_apt[@]}"
 NGINX="$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)"
 command -v python3 >/dev/null 2>&1 || die "python3 is needed"
 
 # ---------------------------------------------------------------- binary
-if [ -n "${PROMENEURS_BIN:-}" ]; then
-    BIN="$PROMENEURS_BIN"
-else
-    TARGET_DIR="${CARGO_TARGET_DIR:-$REPO/target}"
-    log "building the release binary (CARGO_TARGET_DIR=$TARGET_DIR)"
-    (cd "$REPO" && CARGO_TARGET_DIR="$TARGET_DIR" timeout 1800 cargo build --release -q -p promeneurs)
-    BIN="$TARGET_DIR/release/promeneurs"
-fi
-[ -x "$BIN" ] || die "no binary at $BIN"
+release_binary
 
 # ---------------------------------------------------------------- cleanup
 WORK="$(mktemp -d /tmp/promeneurs-bench.XXXXXX)"

@@ -22,28 +22,15 @@ DURATION="${DURATION:-5}"
 TARGET_P50_MS=5
 TARGET_XLSX_S=1
 
-log() { printf '== %s\n' "$*" >&2; }
-die() { printf 'error: %s\n' "$*" >&2; exit 2; }
+# shellcheck source=bench/lib.sh
+. "$REPO/bench/lib.sh"
 
 need_apt=()
 command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
-if [ "${#need_apt[@]}" -gt 0 ]; then
-    log "installing ${need_apt[*]}"
-    [ "$(id -u)" = 0 ] || die "need root to apt-get install ${need_apt[*]}"
-    timeout 300 apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y -qq "${need_apt[@]}" >/dev/null
-fi
+apt_install "${need_apt[@]}"
 
-if [ -n "${PROMENEURS_BIN:-}" ]; then
-    BIN="$PROMENEURS_BIN"
-else
-    TARGET_DIR="${CARGO_TARGET_DIR:-$REPO/target}"
-    log "building the release binary (CARGO_TARGET_DIR=$TARGET_DIR)"
-    (cd "$REPO" && CARGO_TARGET_DIR="$TARGET_DIR" timeout 1800 cargo build --release -q -p promeneurs)
-    BIN="$TARGET_DIR/release/promeneurs"
-fi
-[ -x "$BIN" ] || die "no binary at $BIN"
+release_binary
 
 WORK="$(mktemp -d /tmp/promeneurs-bench-lists.XXXXXX)"
 PID=""
