@@ -11,6 +11,7 @@ mod calls;
 mod committee;
 mod committee_cache;
 mod committee_pages;
+mod conversation;
 mod crash;
 mod decision_pages;
 mod directory_pages;

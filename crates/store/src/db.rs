@@ -180,6 +180,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "public_info",
         include_str!("../migrations/sqlite/0008_public_info.sql"),
     ),
+    (
+        9,
+        "conversation",
+        include_str!("../migrations/sqlite/0009_conversation.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -221,6 +226,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         8,
         "public_info",
         include_str!("../migrations/postgres/0008_public_info.sql"),
+    ),
+    (
+        9,
+        "conversation",
+        include_str!("../migrations/postgres/0009_conversation.sql"),
     ),
 ];
 

@@ -104,6 +104,21 @@ impl ApplicationStatus {
         }
     }
 
+    /// Staff and the applicant may write to each other about a filed
+    /// application, until it is withdrawn (a decided one still has its
+    /// letter and its convention to talk about).
+    pub fn conversation(self) -> Result<(), TransitionError> {
+        match self {
+            Self::Draft => Err(self.refuse(
+                "Cette candidature n'est pas encore déposée : la Caf ne la voit pas encore. Pour une question sur l'appel, utilisez le contact indiqué dans l'appel.",
+            )),
+            Self::Withdrawn => {
+                Err(self.refuse("Cette candidature est retirée : la conversation est close."))
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Staff start examining a filed application.
     pub fn start_review(self) -> Result<Self, TransitionError> {
         match self {

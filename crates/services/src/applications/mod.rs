@@ -11,7 +11,7 @@ pub use reads::{
     receipts, with_documents,
 };
 pub use receipt::{ReceiptView, departments_label, receipt, receipt_pdf};
-pub use review::{request_complement, withdraw};
+pub use review::{post_message, request_complement, withdraw};
 
 use std::collections::BTreeMap;
 

@@ -26,7 +26,10 @@ pub use documents::{
     Document, NewDocument, add_document, delete_document, documents, documents_of,
 };
 pub use reminders::{DraftReminder, claim_draft_reminders};
-pub use review::{Message, answer, messages, request_complement, start_review, withdraw};
+pub use review::{
+    DAILY_MESSAGES, Message, Posted, answer, applicant_message, messages, request_complement,
+    staff_emails, staff_message, start_review, withdraw,
+};
 pub use submit::{Receipt, ReceiptDocument, SubmitOutcome, receipts, submit};
 
 use crate::{

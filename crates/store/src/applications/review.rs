@@ -31,7 +31,10 @@ fn transition_sql(t: Transition, also: &str) -> String {
 #[derive(Debug, Clone)]
 pub struct Message {
     pub id: Uuid,
+    /// `staff` or `applicant`.
     pub side: String,
+    /// `message`, `complement_request` or `complement_answer`.
+    pub kind: String,
     pub author: String,
     pub body: String,
     pub created_at: Timestamp,
@@ -42,12 +45,13 @@ pub async fn messages(db: &Db, application_id: Uuid) -> Result<Vec<Message>, Sto
     struct Row {
         id: Uuid,
         side: String,
+        kind: String,
         author: String,
         body: String,
         created_at: i64,
     }
     let rows: Vec<Row> = read!(db, c => {
-        sqlx::query_as("SELECT m.id, m.side, u.name AS author, m.body, m.created_at FROM application_messages m
+        sqlx::query_as("SELECT m.id, m.side, m.kind, u.name AS author, m.body, m.created_at FROM application_messages m
                         JOIN users u ON u.id = m.author_id WHERE m.application_id = $1 ORDER BY m.created_at, m.id")
             .bind(application_id)
             .fetch_all(c)
@@ -58,6 +62,7 @@ pub async fn messages(db: &Db, application_id: Uuid) -> Result<Vec<Message>, Sto
         .map(|r| Message {
             id: r.id,
             side: r.side,
+            kind: r.kind,
             author: r.author,
             body: r.body,
             created_at: from_micros(r.created_at),
@@ -65,24 +70,25 @@ pub async fn messages(db: &Db, application_id: Uuid) -> Result<Vec<Message>, Sto
         .collect())
 }
 
-/// Adds a message to the thread from `side`, with its audit entry
-/// `action`.
+/// Adds a message of `kind` to the thread from `side`, with its audit
+/// entry `action`.
 async fn post(
     tx: &mut Tx,
     actor: &Actor,
     now: Timestamp,
     application_id: Uuid,
-    side: &str,
+    (side, kind): (&str, &str),
     action: &str,
     body: &str,
 ) -> Result<Uuid, StoreError> {
     let id = Uuid::now_v7();
     write!(&mut *tx, c => {
-        sqlx::query("INSERT INTO application_messages (id, application_id, author_id, side, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        sqlx::query("INSERT INTO application_messages (id, application_id, author_id, side, kind, body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(id)
             .bind(application_id)
             .bind(actor.id)
             .bind(side)
+            .bind(kind)
             .bind(body)
             .bind(micros(now))
             .execute(c)
@@ -131,7 +137,7 @@ pub async fn request_complement(
         actor,
         now,
         application_id,
-        "staff",
+        ("staff", "complement_request"),
         "request_complement",
         message,
     )
@@ -162,11 +168,142 @@ pub async fn answer(
         actor,
         now,
         application_id,
-        "applicant",
+        ("applicant", "complement_answer"),
         "answer",
         message,
     )
     .await
+}
+
+/// What became of a message asked to be posted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Posted {
+    /// Added to the thread: tell the other side.
+    New(Uuid),
+    /// The same author sent the same text a moment ago (a double click, a
+    /// form sent twice): that message, not a second one.
+    Repeated(Uuid),
+}
+
+/// A second identical message within this many microseconds is the first.
+const REPEAT_WINDOW_MICROS: i64 = 10 * 60 * 1_000_000;
+/// At most this many messages from one side of one application in 24 h.
+pub const DAILY_MESSAGES: i64 = 30;
+
+/// A message either way about a filed application (not a complement
+/// request: [`request_complement`]). The application's row is touched
+/// first, so that two sendings at once queue behind each other:
+/// `Conflict("status")` when the application does not take messages
+/// (a draft, withdrawn), `Conflict("too_many")` beyond
+/// [`DAILY_MESSAGES`] from that side in a day.
+async fn converse(
+    tx: &mut Tx,
+    actor: &Actor,
+    now: Timestamp,
+    application_id: Uuid,
+    side: &str,
+    body: &str,
+) -> Result<Posted, StoreError> {
+    let closed = ApplicationStatus::ALL
+        .iter()
+        .filter(|s| s.conversation().is_err())
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let n = write!(&mut *tx, c => {
+        sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE applications SET updated_at = updated_at WHERE id = $1 AND status NOT IN ({closed})")))
+            .bind(application_id)
+            .execute(c)
+            .await?
+            .rows_affected()
+    });
+    if n == 0 {
+        return Err(StoreError::Conflict("status"));
+    }
+    let last: Option<(Uuid, Uuid, String, String, i64)> = write!(&mut *tx, c => {
+        sqlx::query_as("SELECT id, author_id, kind, body, created_at FROM application_messages
+                        WHERE application_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1")
+            .bind(application_id)
+            .fetch_optional(c)
+            .await?
+    });
+    if let Some((id, author, kind, previous, at)) = last
+        && Some(author) == actor.id
+        && kind == "message"
+        && previous == body
+        && micros(now) - at < REPEAT_WINDOW_MICROS
+    {
+        return Ok(Posted::Repeated(id));
+    }
+    let today: i64 = write!(&mut *tx, c => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM application_messages WHERE application_id = $1 AND side = $2 AND created_at > $3")
+            .bind(application_id)
+            .bind(side)
+            .bind(micros(now) - 24 * 3600 * 1_000_000)
+            .fetch_one(c)
+            .await?
+    });
+    if today >= DAILY_MESSAGES {
+        return Err(StoreError::Conflict("too_many"));
+    }
+    post(
+        tx,
+        actor,
+        now,
+        application_id,
+        (side, "message"),
+        "message",
+        body,
+    )
+    .await
+    .map(Posted::New)
+}
+
+/// Staff of the application's call write to the applicant.
+pub async fn staff_message(
+    tx: &mut Tx,
+    cap: &CallStaffCap,
+    actor: &Actor,
+    now: Timestamp,
+    application_id: Uuid,
+    body: &str,
+) -> Result<Posted, StoreError> {
+    crate::staff::check_application(tx, cap, application_id).await?;
+    converse(tx, actor, now, application_id, "staff", body).await
+}
+
+/// The applicant writes to the staff of its application's call.
+pub async fn applicant_message(
+    tx: &mut Tx,
+    cap: &ApplicantCap,
+    actor: &Actor,
+    now: Timestamp,
+    application_id: Uuid,
+    body: &str,
+) -> Result<Posted, StoreError> {
+    check_applicant(tx, cap, application_id).await?;
+    converse(tx, actor, now, application_id, "applicant", body).await
+}
+
+/// The addresses of the CAF agents of an application's départements, but
+/// none tied to the applicant structure (an agent who is also its
+/// referent does not read the other side's mail as staff).
+pub async fn staff_emails(db: &Db, application_id: Uuid) -> Result<Vec<String>, StoreError> {
+    Ok(read!(db, c => {
+        sqlx::query_scalar(
+            "SELECT DISTINCT u.email FROM users u
+             JOIN user_roles r ON r.user_id = u.id AND r.role = 'caf_agent'
+             JOIN application_departments d ON d.department = r.department AND d.application_id = $1
+             JOIN applications a ON a.id = $1
+             WHERE u.active = $2
+               AND NOT EXISTS (SELECT 1 FROM user_roles s WHERE s.user_id = u.id AND s.structure_id = a.structure_id)
+             ORDER BY u.email",
+        )
+        .bind(application_id)
+        .bind(true)
+        .fetch_all(c)
+        .await?
+    }))
 }
 
 /// The applicant withdraws (`Conflict("status")` once final).

@@ -42,7 +42,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(receipts))
         .routes(routes!(receipt_pdf))
         .routes(routes!(request_complement))
-        .routes(routes!(messages))
+        .routes(routes!(messages, post_message))
         .routes(routes!(withdraw))
 }
 
@@ -452,6 +452,8 @@ pub struct MessageOut {
     id: String,
     /// `staff` or `applicant`.
     side: String,
+    /// `message`, `complement_request` or `complement_answer`.
+    kind: String,
     author: String,
     body: String,
     created_at: String,
@@ -482,16 +484,48 @@ pub async fn messages(
     let items: Vec<MessageOut> = calls::messages(&state, &p, id)
         .await?
         .into_iter()
-        .map(|m| MessageOut {
-            id: m.id.to_string(),
-            side: m.side,
-            author: m.author,
-            body: m.body,
-            created_at: rfc3339(m.created_at),
-        })
+        .map(message_out)
         .collect();
     let total = i64::try_from(items.len()).unwrap_or(0);
     Ok(Json(Page { items, total }))
+}
+
+fn message_out(m: store::applications::Message) -> MessageOut {
+    MessageOut {
+        id: m.id.to_string(),
+        side: m.side,
+        kind: m.kind,
+        author: m.author,
+        body: m.body,
+        created_at: rfc3339(m.created_at),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct MessageIn {
+    /// 1 to 10 000 characters.
+    body: String,
+}
+
+/// A message to the other side: from the applicant to the CAF agents of the
+/// application's départements, or from the call's staff to the applicant's
+/// referents; e-mailed, kept in the thread. The same text sent twice in a
+/// row by the same author is kept once (the first message is returned).
+#[utoipa::path(post, path = "/api/v1/applications/{id}/messages", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de la candidature")), request_body = MessageIn,
+    responses((status = 201, body = MessageOut), (status = 403), (status = 404), (status = 409), (status = 422), (status = 429)))]
+pub async fn post_message(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Id(id): Id,
+    Json(input): Json<MessageIn>,
+) -> Result<(StatusCode, Json<MessageOut>), AppError> {
+    let message_id = calls::post_message(&state, &p, id, &input.body).await?;
+    let m = calls::messages(&state, &p, id)
+        .await?
+        .into_iter()
+        .find(|m| m.id == message_id)
+        .ok_or_else(|| AppError::from(services::ServiceError::NotFound))?;
+    Ok((StatusCode::CREATED, Json(message_out(m))))
 }
 
 #[utoipa::path(post, path = "/api/v1/applications/{id}/withdraw", tag = "calls", params(("id" = Uuid, Path, description = "Identifiant de la candidature")),

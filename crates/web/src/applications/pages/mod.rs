@@ -30,7 +30,7 @@ mod show;
 use apply::{apply, apply_page};
 use receipts::{audition_ics, receipt, receipt_pdf};
 use show::{
-    complement, delete_document, download, save, show, submit, upload, withdraw, withdraw_page,
+    complement, converse, delete_document, download, save, show, submit, upload, withdraw, withdraw_page,
 };
 
 use crate::http::Id;
@@ -59,6 +59,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/candidatures/{id}/depot", post(submit))
         .route("/candidatures/{id}/complement", post(complement))
+        .route("/candidatures/{id}/messages", post(converse))
         .route(
             "/candidatures/{id}/retrait",
             get(withdraw_page).post(withdraw),
@@ -92,6 +93,7 @@ fn message(code: Option<&str>) -> Option<&'static str> {
             "La demande de complément est enregistrée : la structure est prévenue par e-mail."
         }
         "retiree" => "La candidature est retirée.",
+        "message-envoye" => "Le message est envoyé : l'autre partie est prévenue par e-mail.",
         _ => return None,
     })
 }

@@ -1,5 +1,5 @@
-//! One application: its form, its pieces, its filing, the complement
-//! asked, the withdrawal.
+//! One application: its form, its pieces, its filing, the conversation
+//! with the applicant (complements asked, messages), the withdrawal.
 
 use super::apply::{
     DEPARTMENTS_ANCHOR, DepOption, QuestionField, department_options, draft_of, question_fields,
@@ -43,6 +43,8 @@ pub(super) struct PieceRow {
 
 pub(super) struct MessageView {
     staff: bool,
+    /// "Demande de complément", "Message de la Caf"…
+    title: &'static str,
     author: String,
     body: String,
     at: String,
@@ -78,6 +80,9 @@ pub(super) struct Feedback {
     answer: String,
     complement: String,
     complement_error: Option<String>,
+    /// A message to the other side, kept after a refusal.
+    conversation: String,
+    conversation_error: Option<String>,
     message: Option<&'static str>,
 }
 
@@ -106,6 +111,8 @@ pub(super) struct Show {
     answering: bool,
     can_withdraw: bool,
     can_request_complement: bool,
+    /// The applicant or the call's staff may write to the other side.
+    can_converse: bool,
     departments: Vec<DepOption>,
     summary_text: String,
     questions: Vec<QuestionField>,
@@ -128,6 +135,18 @@ pub(super) struct Show {
     answer: String,
     complement: String,
     complement_error: Option<String>,
+    conversation: String,
+    conversation_error: Option<String>,
+}
+
+/// What a message of the thread is, as its heading says.
+fn message_title(side: &str, kind: &str) -> &'static str {
+    match (side, kind) {
+        (_, "complement_request") => "Demande de complément",
+        (_, "complement_answer") => "Réponse de la structure à la demande de complément",
+        ("staff", _) => "Message de la Caf",
+        _ => "Message de la structure",
+    }
 }
 
 pub(super) async fn show_view(
@@ -176,6 +195,7 @@ pub(super) async fn show_view(
         .into_iter()
         .map(|m| MessageView {
             staff: m.side == "staff",
+            title: message_title(&m.side, &m.kind),
             author: m.author,
             body: m.body,
             at: french_instant(m.created_at),
@@ -266,6 +286,8 @@ pub(super) async fn show_view(
                     | ApplicationStatus::UnderReview
                     | ApplicationStatus::ComplementRequested
             ),
+        can_converse: a.status.conversation().is_ok()
+            && (is_applicant || p.call_staff(a.call_id, &a.departments).is_some()),
         departments,
         summary_text: form.summary,
         questions,
@@ -284,6 +306,8 @@ pub(super) async fn show_view(
         answer: fb.answer,
         complement: fb.complement,
         complement_error: fb.complement_error,
+        conversation: fb.conversation,
+        conversation_error: fb.conversation_error,
         a,
     })
 }
@@ -355,6 +379,7 @@ pub(super) fn shown_in_place(e: &AppError) -> bool {
             | StatusCode::CONFLICT
             | StatusCode::PAYLOAD_TOO_LARGE
             | StatusCode::UNSUPPORTED_MEDIA_TYPE
+            | StatusCode::TOO_MANY_REQUESTS
     )
 }
 
@@ -519,6 +544,36 @@ pub(super) async fn complement(
             Ok(Feedback {
                 complement_error: Some(e.fields.values().next().cloned().unwrap_or(e.message)),
                 complement: text,
+                ..Feedback::default()
+            })
+        },
+    )
+    .await
+}
+
+/// A message to the other side of the application (the applicant, or the
+/// call's staff).
+pub(super) async fn converse(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Id(id): Id,
+    f: Fields,
+) -> Result<Response, AppError> {
+    let text = f.get("conversation_message").to_owned();
+    let result = calls::post_message(&state, &p, id, &text)
+        .await
+        .map_err(AppError::from);
+    answer_form(
+        &state,
+        &p,
+        &auth,
+        id,
+        result,
+        |_| format!("/candidatures/{id}?message=message-envoye#echanges"),
+        |e| {
+            Ok(Feedback {
+                conversation_error: Some(e.fields.values().next().cloned().unwrap_or(e.message)),
+                conversation: text,
                 ..Feedback::default()
             })
         },
