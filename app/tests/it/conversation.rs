@@ -181,9 +181,7 @@ async fn a_flood_of_messages_is_stopped_for_the_day() {
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     }
-    let r = c
-        .json("POST", &path, &json!({"body": "Encore un."}))
-        .await;
+    let r = c.json("POST", &path, &json!({"body": "Encore un."})).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
     assert!(r.body.contains("réessayez demain"), "{}", r.body);
     assert_eq!(c.get(&path).await.json()["total"], 30);
@@ -195,9 +193,7 @@ async fn a_flood_of_messages_is_stopped_for_the_day() {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     app.clock.advance(jiff::SignedDuration::from_hours(25));
     let mut c = app.logged_in(&email).await;
-    let r = c
-        .json("POST", &path, &json!({"body": "Encore un."}))
-        .await;
+    let r = c.json("POST", &path, &json!({"body": "Encore un."})).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
 }
 
@@ -225,7 +221,10 @@ async fn the_conversation_is_held_on_the_application_page() {
     assert!(r.body.contains("href=\"#conversation_message\""));
     assert!(r.body.contains("conversation_message-error"));
     let r = c
-        .post_form(&send, &[("conversation_message", "Notre local change d'adresse.")])
+        .post_form(
+            &send,
+            &[("conversation_message", "Notre local change d'adresse.")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(r.location().ends_with("#echanges"), "{}", r.location());
@@ -264,13 +263,71 @@ async fn the_same_message_sent_twice_at_once_is_kept_once() {
     let mut c1 = app.logged_in(&email).await;
     let mut c2 = app.logged_in(&email).await;
     let body = json!({"body": "Envoyé deux fois d'un coup."});
-    let (r1, r2) = tokio::join!(
-        c1.json("POST", &path, &body),
-        c2.json("POST", &path, &body)
-    );
+    let (r1, r2) = tokio::join!(c1.json("POST", &path, &body), c2.json("POST", &path, &body));
     assert_eq!(r1.status, StatusCode::CREATED, "{}", r1.body);
     assert_eq!(r2.status, StatusCode::CREATED, "{}", r2.body);
     assert_eq!(r1.json()["id"], r2.json()["id"]);
     assert_eq!(c1.get(&path).await.json()["total"], 1);
     assert_eq!(app.emails_to(AGENT03).await, before + 1);
+}
+
+/// The detail of the home's task whose label starts with `label`.
+fn home_detail(home: &serde_json::Value, label: &str) -> (String, bool) {
+    let t = home["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["tasks"].as_array().unwrap())
+        .find(|t| t["label"].as_str().unwrap().starts_with(label))
+        .unwrap_or_else(|| panic!("no task {label}: {home}"));
+    (
+        t["detail"].as_str().unwrap_or_default().to_owned(),
+        t["pending"].as_bool().unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn each_home_says_which_message_waits_for_an_answer() {
+    let app = spawn_app().await;
+    let call = app
+        .published_call(&["03"], json!([module("M1", "2099-03-14")]))
+        .await;
+    let (email, _) = app.new_referent("Centre social", "03185").await;
+    let a = app.filed_application(&email, &call, "M1", &["03"]).await;
+    let path = messages_path(&a);
+    let mut c = app.logged_in(&email).await;
+    let mut agent = app.logged_in(AGENT03).await;
+    let label = "Appel à candidatures 2027";
+
+    let (detail, _) = home_detail(&agent.get("/api/v1/home").await.json(), label);
+    assert!(!detail.contains("sans réponse"), "{detail}");
+    c.json("POST", &path, &json!({"body": "Une question."}))
+        .await;
+    let (detail, pending) = home_detail(&agent.get("/api/v1/home").await.json(), label);
+    assert!(
+        detail.contains("1 message de structure sans réponse"),
+        "{detail}"
+    );
+    assert!(pending);
+    // The other département's agent is not told.
+    let mut agent63 = app.logged_in(AGENT63).await;
+    assert!(
+        !agent63
+            .get("/api/v1/home")
+            .await
+            .body
+            .contains("sans réponse")
+    );
+
+    agent
+        .json("POST", &path, &json!({"body": "Une réponse."}))
+        .await;
+    let (detail, _) = home_detail(&agent.get("/api/v1/home").await.json(), label);
+    assert!(!detail.contains("sans réponse"), "{detail}");
+    let (detail, pending) = home_detail(&c.get("/api/v1/home").await.json(), label);
+    assert!(detail.ends_with("· message de la Caf"), "{detail}");
+    assert!(pending);
+    c.json("POST", &path, &json!({"body": "Merci !"})).await;
+    let (detail, _) = home_detail(&c.get("/api/v1/home").await.json(), label);
+    assert!(!detail.contains("message de la Caf"), "{detail}");
 }

@@ -227,6 +227,10 @@ async fn call_task(
         .iter()
         .filter(|a| a.status == ApplicationStatus::ComplementRequested)
         .count();
+    let ids: Vec<_> = filed.iter().map(|a| a.id).collect();
+    let unanswered = store::applications::awaiting_answer(&ctx.db, &ids, "applicant")
+        .await?
+        .len();
     let missing: usize = committee::members_in(ctx, p, view)
         .await?
         .iter()
@@ -259,6 +263,13 @@ async fn call_task(
             "compléments attendus",
         ));
     }
+    if unanswered > 0 {
+        parts.push(plural(
+            unanswered,
+            "message de structure sans réponse",
+            "messages de structures sans réponse",
+        ));
+    }
     if missing > 0 {
         parts.push(plural(
             missing,
@@ -281,7 +292,7 @@ async fn call_task(
         view.call.title.clone(),
         href,
         Some(parts.join(" · ")),
-        complements + missing + proposals > 0,
+        complements + unanswered + missing + proposals > 0,
     ))
 }
 
@@ -361,6 +372,8 @@ async fn referent_applications(ctx: &Ctx, p: &Principal) -> Result<Section, Serv
     )
     .await?;
     let views = calls::call_views(ctx, Some(p)).await?;
+    let ids: Vec<_> = listed.items.iter().map(|a| a.id).collect();
+    let to_read = store::applications::awaiting_answer(&ctx.db, &ids, "staff").await?;
     let now = ctx.now();
     let tasks: Vec<Task> = listed
         .items
@@ -381,10 +394,17 @@ async fn referent_applications(ctx: &Ctx, p: &Principal) -> Result<Section, Serv
                 Some(_) => format!("{} · date limite passée", a.status.label()),
                 None => a.status.label().to_owned(),
             };
-            let pending = matches!(
-                a.status,
-                ApplicationStatus::ComplementRequested | ApplicationStatus::Draft
-            ) && (open || a.status == ApplicationStatus::ComplementRequested);
+            let unread = to_read.contains(&a.id);
+            let detail = if unread {
+                format!("{detail} · message de la Caf")
+            } else {
+                detail
+            };
+            let pending = unread
+                || matches!(
+                    a.status,
+                    ApplicationStatus::ComplementRequested | ApplicationStatus::Draft
+                ) && (open || a.status == ApplicationStatus::ComplementRequested);
             Task::link(
                 format!("{} — module {}", a.call_title, a.module_code),
                 format!("/candidatures/{}", a.id),

@@ -27,8 +27,8 @@ pub use documents::{
 };
 pub use reminders::{DraftReminder, claim_draft_reminders};
 pub use review::{
-    DAILY_MESSAGES, Message, Posted, answer, applicant_message, messages, request_complement,
-    staff_emails, staff_message, start_review, withdraw,
+    DAILY_MESSAGES, Message, Posted, answer, applicant_message, awaiting_answer, messages,
+    request_complement, staff_emails, staff_message, start_review, withdraw,
 };
 pub use submit::{Receipt, ReceiptDocument, SubmitOutcome, receipts, submit};
 

@@ -285,6 +285,27 @@ pub async fn applicant_message(
     converse(tx, actor, now, application_id, "applicant", body).await
 }
 
+/// Those of `ids` whose thread ends with a message from `side` (not a
+/// complement request or answer): the other side has not answered it.
+pub async fn awaiting_answer(db: &Db, ids: &[Uuid], side: &str) -> Result<Vec<Uuid>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = crate::query::Sql::new(
+        "SELECT m.application_id FROM application_messages m WHERE m.kind = 'message' AND m.side = ",
+    );
+    let side = sql.arg(side.to_owned());
+    sql.push(&side);
+    sql.push(
+        " AND NOT EXISTS (SELECT 1 FROM application_messages later WHERE later.application_id = m.application_id
+           AND (later.created_at > m.created_at OR (later.created_at = m.created_at AND later.id > m.id))) AND ",
+    );
+    let inl = sql.in_list("m.application_id", ids);
+    sql.push(&inl);
+    let rows: Vec<(Uuid,)> = sql.fetch_all(db).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
 /// The addresses of the CAF agents of an application's départements, but
 /// none tied to the applicant structure (an agent who is also its
 /// referent does not read the other side's mail as staff).

@@ -30,7 +30,8 @@ mod show;
 use apply::{apply, apply_page};
 use receipts::{audition_ics, receipt, receipt_pdf};
 use show::{
-    complement, converse, delete_document, download, save, show, submit, upload, withdraw, withdraw_page,
+    complement, converse, delete_document, download, save, show, submit, upload, withdraw,
+    withdraw_page,
 };
 
 use crate::http::Id;
