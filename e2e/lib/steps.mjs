@@ -103,3 +103,23 @@ export async function submitNewPassword(page, password, confirmation = password)
   await page.getByRole('button', { name: 'Enregistrer le mot de passe', exact: true }).click();
   await page.waitForLoadState('load');
 }
+
+/**
+ * What a person came for is on the first screen: the element's top is
+ * inside the viewport without scrolling, and it has the focus when
+ * `focused` (an error summary after a refused form).
+ */
+export async function expectOnFirstScreen(page, selector, { focused = false } = {}) {
+  const box = await page.locator(selector).first().boundingBox();
+  assert.ok(box, `${selector} is not displayed on ${page.url()}`);
+  const { height, scrolled } = await page.evaluate(() => ({ height: window.innerHeight, scrolled: window.scrollY }));
+  assert.ok(
+    box.y + scrolled < height,
+    `${selector} starts ${Math.round(box.y + scrolled)} px down a ${height} px screen on ${page.url()}`,
+  );
+  if (focused) {
+    const id = await page.evaluate(() => document.activeElement && document.activeElement.id);
+    const wanted = await page.locator(selector).first().getAttribute('id');
+    assert.equal(id, wanted, `the focus is on #${id}, not on ${selector}`);
+  }
+}

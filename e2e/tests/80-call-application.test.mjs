@@ -17,6 +17,7 @@ import { extractLinks } from '../lib/smtp.mjs';
 import {
   DEMO_PASSWORD,
   expectH1,
+  expectOnFirstScreen,
   expectPath,
   expectText,
   login,
@@ -232,6 +233,48 @@ s.journey('la Caf demande un complément ; la structure y répond', async ({ pag
 
   await visit(page, `${applicationUrl}/retrait`, { label: 'retrait (confirmation)' });
   await expectH1(page, 'Retirer la candidature');
+});
+
+s.journey('la structure écrit à la Caf (360 px) ; la Caf lui répond', async ({ page, baseUrl, smtp }) => {
+  assert.ok(applicationUrl, 'an earlier journey filed the application');
+  await logout(page, baseUrl);
+  await page.setViewportSize({ width: 360, height: 780 });
+  try {
+    await login(page, baseUrl, EMAIL, PASSWORD);
+    await visit(page, applicationUrl, { label: 'candidature (échanges, 360 px)' });
+    // Sent empty: the page comes back with the error summary first and
+    // focused, linking to the field.
+    await page.getByRole('button', { name: 'Envoyer le message', exact: true }).click();
+    await page.waitForLoadState('load');
+    await expectOnFirstScreen(page, '#message-erreur', { focused: true });
+    await checkA11y(page, 'candidature (message vide, 360 px)');
+    await page.getByRole('link', { name: 'Écrivez votre message' }).click();
+    await page.getByLabel('Écrire à la Caf', { exact: true }).fill('Notre local change d’adresse au 1er avril.');
+    await page.getByRole('button', { name: 'Envoyer le message', exact: true }).click();
+    await page.waitForLoadState('load');
+    await expectText(page, 'Le message est envoyé');
+    await expectText(page, 'Message de la structure');
+    await checkA11y(page, 'candidature (message envoyé, 360 px)');
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
+  const mail = await smtp.waitForMessage(
+    (m) => m.to.includes('agent03@demo.promeneurs.fr') && /Message de .* sur sa candidature/.test(m.subject),
+    20_000,
+  );
+  assert.match(mail.text, /change d.adresse au 1er avril/);
+
+  await logout(page, baseUrl);
+  await login(page, baseUrl, 'agent03@demo.promeneurs.fr', DEMO_PASSWORD);
+  await expectText(page, 'message de structure sans réponse');
+  await visit(page, applicationUrl, { label: 'candidature (échanges, Caf)' });
+  await expectText(page, 'change d’adresse au 1er avril');
+  await page.getByLabel('Écrire à la structure', { exact: true }).fill('Bien noté, merci : nous mettons la fiche à jour.');
+  await page.getByRole('button', { name: 'Envoyer le message', exact: true }).click();
+  await page.waitForLoadState('load');
+  await expectText(page, 'Message de la Caf');
+  await checkA11y(page, 'candidature (réponse de la Caf)');
+  await smtp.waitForMessage((m) => m.to.includes(EMAIL) && /Message au sujet de votre candidature/.test(m.subject), 20_000);
 });
 
 s.journey('un collègue s’inscrit avec le même SIRET : la Caf confirme le rattachement', async ({ page, baseUrl, smtp }) => {
