@@ -26,6 +26,7 @@ pub mod scoring;
 pub mod siret;
 pub mod structure;
 pub mod text;
+pub mod training;
 pub mod trust;
 
 pub use access::{

@@ -207,7 +207,7 @@ pub fn french_start(t: Timestamp) -> String {
     )
 }
 
-fn ics_stamp(t: Timestamp) -> String {
+pub(crate) fn ics_stamp(t: Timestamp) -> String {
     let z = t.to_zoned(jiff::tz::TimeZone::UTC);
     documents::ics::utc_stamp(
         z.year(),

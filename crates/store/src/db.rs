@@ -185,6 +185,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "conversation",
         include_str!("../migrations/sqlite/0009_conversation.sql"),
     ),
+    (
+        10,
+        "trainings",
+        include_str!("../migrations/sqlite/0010_trainings.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -231,6 +236,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         9,
         "conversation",
         include_str!("../migrations/postgres/0009_conversation.sql"),
+    ),
+    (
+        10,
+        "trainings",
+        include_str!("../migrations/postgres/0010_trainings.sql"),
     ),
 ];
 

@@ -28,6 +28,7 @@ pub mod sessions;
 mod staff;
 pub mod structures;
 pub mod tokens;
+pub mod trainings;
 pub mod users;
 
 pub use db::{Backend, DatabaseUrl, Db, StoreError, Tx, from_micros, micros};

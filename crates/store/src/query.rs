@@ -136,6 +136,16 @@ impl Sql {
         }))
     }
 
+    /// [`Sql::count`] inside a write transaction (what it reads is what
+    /// the transaction will change).
+    pub async fn count_in(&self, tx: &mut Tx) -> Result<i64, StoreError> {
+        Ok(write!(tx, c => {
+            bind_args!(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(self.text.as_str())), &self.args)
+                .fetch_one(c)
+                .await?
+        }))
+    }
+
     pub async fn execute(&self, tx: &mut Tx) -> Result<u64, StoreError> {
         Ok(write!(tx, c => {
             bind_args!(sqlx::query(sqlx::AssertSqlSafe(self.text.as_str())), &self.args)

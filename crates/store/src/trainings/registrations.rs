@@ -1,0 +1,561 @@
+//! Registrations to a session: a seat while one is free, else the waiting
+//! list in the order people came; a cancellation or a larger capacity
+//! promotes the first in line. Attendance per half-day, the certificate's
+//! code, and the initial training's date that attendance proves.
+
+use domain::training::{self as rules, RegistrationStatus, TrainingCap};
+use jiff::{Timestamp, civil::Date};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::sessions::{Session, check_session, lock_session};
+use crate::{
+    Db, StoreError, Tx,
+    audit::{self, Actor},
+    from_micros, micros,
+};
+
+pub use domain::training::Attendance;
+
+#[derive(Debug, Clone)]
+pub struct Registration {
+    pub id: Uuid,
+    pub session_id: Uuid,
+    pub promeneur_id: Uuid,
+    pub promeneur_name: String,
+    pub promeneur_user_id: Option<Uuid>,
+    pub structure_id: Uuid,
+    pub structure_name: String,
+    pub department: String,
+    pub status: RegistrationStatus,
+    /// Rank on the waiting list (1: next in line), while waitlisted.
+    pub position: Option<i64>,
+    pub certificate_code: Option<String>,
+    /// Per half-day of the session, in order: its id and what was marked.
+    pub attendance: Vec<(Uuid, Option<Attendance>)>,
+    pub created_at: Timestamp,
+}
+
+impl Registration {
+    /// Attended every half-day (present or late).
+    pub fn earned_certificate(&self) -> bool {
+        self.status == RegistrationStatus::Registered
+            && rules::earns_certificate(&self.attendance.iter().map(|(_, a)| *a).collect::<Vec<_>>())
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: Uuid,
+    session_id: Uuid,
+    promeneur_id: Uuid,
+    promeneur_name: String,
+    promeneur_user_id: Option<Uuid>,
+    structure_id: Uuid,
+    structure_name: String,
+    department: String,
+    status: String,
+    position: Option<i64>,
+    certificate_code: Option<String>,
+    created_at: i64,
+}
+
+const SELECT: &str = "SELECT r.id, r.session_id, r.promeneur_id,
+    p.first_name || ' ' || p.last_name AS promeneur_name, p.user_id AS promeneur_user_id,
+    p.structure_id, st.name AS structure_name, p.department, r.status,
+    CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM training_registrations w
+        WHERE w.session_id = r.session_id AND w.status = 'waitlisted' AND w.waitlist_position <= r.waitlist_position)
+    END AS position,
+    r.certificate_code, r.created_at
+    FROM training_registrations r JOIN promeneurs p ON p.id = r.promeneur_id
+    JOIN structures st ON st.id = p.structure_id";
+
+async fn assemble(db: &Db, rows: Vec<Row>) -> Result<Vec<Registration>, StoreError> {
+    let mut sessions: Vec<Uuid> = rows.iter().map(|r| r.session_id).collect();
+    sessions.sort();
+    sessions.dedup();
+    let parts: Vec<(Uuid, Uuid)> = if sessions.is_empty() {
+        Vec::new()
+    } else {
+        let mut sql =
+            crate::query::Sql::new("SELECT session_id, id FROM training_session_parts WHERE ");
+        let inl = sql.in_list("session_id", &sessions);
+        sql.push(&inl);
+        sql.push(" ORDER BY position");
+        sql.fetch_all(db).await?
+    };
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let marks: Vec<(Uuid, Uuid, String)> = if ids.is_empty() {
+        Vec::new()
+    } else {
+        let mut sql = crate::query::Sql::new(
+            "SELECT registration_id, part_id, status FROM training_attendance WHERE ",
+        );
+        let inl = sql.in_list("registration_id", &ids);
+        sql.push(&inl);
+        sql.fetch_all(db).await?
+    };
+    rows.into_iter()
+        .map(|r| {
+            let status = RegistrationStatus::parse(&r.status)
+                .ok_or_else(|| StoreError::Invalid(format!("registration status {}", r.status)))?;
+            let attendance = parts
+                .iter()
+                .filter(|(s, _)| *s == r.session_id)
+                .map(|(_, part)| {
+                    let mark = marks
+                        .iter()
+                        .find(|(reg, p, _)| *reg == r.id && p == part)
+                        .and_then(|(_, _, s)| Attendance::parse(s));
+                    (*part, mark)
+                })
+                .collect();
+            Ok(Registration {
+                id: r.id,
+                session_id: r.session_id,
+                promeneur_id: r.promeneur_id,
+                promeneur_name: r.promeneur_name,
+                promeneur_user_id: r.promeneur_user_id,
+                structure_id: r.structure_id,
+                structure_name: r.structure_name,
+                department: r.department,
+                status,
+                position: r.position,
+                certificate_code: r.certificate_code,
+                attendance,
+                created_at: from_micros(r.created_at),
+            })
+        })
+        .collect()
+}
+
+async fn select(db: &Db, cond: &str, id: impl Into<crate::query::Arg>) -> Result<Vec<Registration>, StoreError> {
+    let mut sql = crate::query::Sql::new(SELECT);
+    let a = sql.arg(id);
+    sql.push(&format!(
+        " WHERE {} ORDER BY CASE r.status WHEN 'waitlisted' THEN 1 WHEN 'cancelled' THEN 2 WHEN 'refused' THEN 2 ELSE 0 END,
+          r.waitlist_position, p.last_name, p.first_name, r.id",
+        cond.replace("{}", &a)
+    ));
+    let rows: Vec<Row> = sql.fetch_all(db).await?;
+    assemble(db, rows).await
+}
+
+pub async fn registration(db: &Db, id: Uuid) -> Result<Option<Registration>, StoreError> {
+    Ok(select(db, "r.id = {}", id).await?.pop())
+}
+
+/// A session's registrations: seats first (by name), the waiting list in
+/// order, then cancelled ones.
+pub async fn session_registrations(db: &Db, session_id: Uuid) -> Result<Vec<Registration>, StoreError> {
+    select(db, "r.session_id = {}", session_id).await
+}
+
+/// One line of a promeneur's training passport.
+#[derive(Debug, Clone)]
+pub struct Passport {
+    pub registration: Registration,
+    pub session: Session,
+}
+
+/// Every registration of a promeneur with its session, latest first.
+pub async fn promeneur_registrations(db: &Db, promeneur_id: Uuid) -> Result<Vec<Passport>, StoreError> {
+    let regs = select(db, "r.promeneur_id = {}", promeneur_id).await?;
+    let mut out = Vec::with_capacity(regs.len());
+    for r in regs {
+        if let Some(session) = super::find_session(db, r.session_id).await? {
+            out.push(Passport {
+                registration: r,
+                session,
+            });
+        }
+    }
+    out.sort_by(|a, b| b.session.starts_at.cmp(&a.session.starts_at));
+    Ok(out)
+}
+
+/// The certificate a code names.
+pub async fn certificate(db: &Db, code: &str) -> Result<Option<Passport>, StoreError> {
+    let Some(r) = select(db, "r.certificate_code = {}", code.to_owned()).await?.pop() else {
+        return Ok(None);
+    };
+    Ok(super::find_session(db, r.session_id).await?.map(|session| Passport {
+        registration: r,
+        session,
+    }))
+}
+
+/// Seats held in a session (inside the transaction that locked it).
+pub(crate) async fn held(tx: &mut Tx, session_id: Uuid) -> Result<i64, StoreError> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM training_registrations WHERE session_id = $1 AND status IN ({})",
+        RegistrationStatus::sql_list(&[RegistrationStatus::Registered, RegistrationStatus::PendingApproval])
+    );
+    Ok(write!(&mut *tx, c => {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str())).bind(session_id).fetch_one(c).await?
+    }))
+}
+
+/// What a new registration became.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Registered {
+    pub id: Uuid,
+    pub status: RegistrationStatus,
+    /// Rank on the waiting list when waitlisted.
+    pub position: Option<i64>,
+}
+
+/// A waitlisted person moved into a seat: to be told at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Promotion {
+    pub registration_id: Uuid,
+    pub promeneur_id: Uuid,
+    pub session_id: Uuid,
+}
+
+/// Registers a promeneur (the caller's right to was checked by the
+/// service): a seat while one is free, else the waiting list. The
+/// session's row is locked first, so that simultaneous registrations for
+/// the last seat never overbook. `Conflict("closed")` after the closing
+/// instant, `Conflict("already")` for a second live registration,
+/// `NotFound` for no such session. `myself`: the promeneur asks for itself
+/// (its employer's approval is then needed where the session says so).
+pub async fn register(
+    tx: &mut Tx,
+    actor: &Actor,
+    now: Timestamp,
+    session_id: Uuid,
+    promeneur_id: Uuid,
+    myself: bool,
+) -> Result<Registered, StoreError> {
+    let (capacity, needs_approval, closes) = lock_session(tx, session_id).await?;
+    if now >= closes {
+        return Err(StoreError::Conflict("closed"));
+    }
+    let live = RegistrationStatus::sql_list(
+        &RegistrationStatus::ALL
+            .into_iter()
+            .filter(|s| s.is_live())
+            .collect::<Vec<_>>(),
+    );
+    let sql = format!(
+        "SELECT COUNT(*) FROM training_registrations WHERE session_id = $1 AND promeneur_id = $2 AND status IN ({live})"
+    );
+    let twice: i64 = write!(&mut *tx, c => {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(session_id)
+            .bind(promeneur_id)
+            .fetch_one(c)
+            .await?
+    });
+    if twice > 0 {
+        return Err(StoreError::Conflict("already"));
+    }
+    let status = rules::place(capacity, held(tx, session_id).await?, needs_approval && myself);
+    let waitlist_position = if status == RegistrationStatus::Waitlisted {
+        let next: i64 = write!(&mut *tx, c => {
+            sqlx::query_scalar("UPDATE training_sessions SET next_waitlist_position = next_waitlist_position + 1
+                                WHERE id = $1 RETURNING next_waitlist_position - 1")
+                .bind(session_id)
+                .fetch_one(c)
+                .await?
+        });
+        Some(next)
+    } else {
+        None
+    };
+    let id = Uuid::now_v7();
+    write!(&mut *tx, c => {
+        sqlx::query("INSERT INTO training_registrations (id, session_id, promeneur_id, status, waitlist_position,
+                     registered_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)")
+            .bind(id)
+            .bind(session_id)
+            .bind(promeneur_id)
+            .bind(status.as_str())
+            .bind(waitlist_position)
+            .bind(actor.id)
+            .bind(micros(now))
+            .execute(c)
+            .await
+            .map_err(|e| StoreError::from(e).unique_as("already"))?
+            .rows_affected()
+    });
+    let position = match waitlist_position {
+        None => None,
+        Some(mine) => Some(write!(&mut *tx, c => {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM training_registrations WHERE session_id = $1
+                                          AND status = 'waitlisted' AND waitlist_position <= $2")
+                .bind(session_id)
+                .bind(mine)
+                .fetch_one(c)
+                .await?
+        })),
+    };
+    audit::log(
+        tx,
+        actor,
+        now,
+        "register",
+        "training_registration",
+        id,
+        None,
+        json!({"session_id": session_id, "promeneur_id": promeneur_id, "status": status.as_str()}),
+    )
+    .await?;
+    Ok(Registered {
+        id,
+        status,
+        position,
+    })
+}
+
+/// Moves the first of the waiting list into the seats free under
+/// `capacity`, in order; returns who moved.
+pub(crate) async fn fill_seats(
+    tx: &mut Tx,
+    actor: &Actor,
+    now: Timestamp,
+    session_id: Uuid,
+    capacity: i64,
+) -> Result<Vec<Promotion>, StoreError> {
+    let mut free = capacity - held(tx, session_id).await?;
+    let mut out = Vec::new();
+    while free > 0 {
+        let next: Option<(Uuid, Uuid)> = write!(&mut *tx, c => {
+            sqlx::query_as("SELECT id, promeneur_id FROM training_registrations WHERE session_id = $1 AND status = 'waitlisted'
+                            ORDER BY waitlist_position LIMIT 1")
+                .bind(session_id)
+                .fetch_optional(c)
+                .await?
+        });
+        let Some((id, promeneur_id)) = next else {
+            break;
+        };
+        write!(&mut *tx, c => {
+            sqlx::query("UPDATE training_registrations SET status = 'registered', promoted_at = $2, updated_at = $2 WHERE id = $1")
+                .bind(id)
+                .bind(micros(now))
+                .execute(c)
+                .await?
+                .rows_affected()
+        });
+        audit::log(
+            tx,
+            actor,
+            now,
+            "promote",
+            "training_registration",
+            id,
+            None,
+            json!({"session_id": session_id}),
+        )
+        .await?;
+        out.push(Promotion {
+            registration_id: id,
+            promeneur_id,
+            session_id,
+        });
+        free -= 1;
+    }
+    Ok(out)
+}
+
+/// The session of a registration and its state, read in the transaction.
+async fn state_of(tx: &mut Tx, registration_id: Uuid) -> Result<(Uuid, RegistrationStatus), StoreError> {
+    let row: Option<(Uuid, String)> = write!(&mut *tx, c => {
+        sqlx::query_as("SELECT session_id, status FROM training_registrations WHERE id = $1")
+            .bind(registration_id)
+            .fetch_optional(c)
+            .await?
+    });
+    let (session_id, status) = row.ok_or(StoreError::NotFound)?;
+    let status = RegistrationStatus::parse(&status)
+        .ok_or_else(|| StoreError::Invalid(format!("registration status {status}")))?;
+    Ok((session_id, status))
+}
+
+async fn set_status(
+    tx: &mut Tx,
+    actor: &Actor,
+    now: Timestamp,
+    registration_id: Uuid,
+    (status, action): (RegistrationStatus, &str),
+) -> Result<(), StoreError> {
+    write!(&mut *tx, c => {
+        sqlx::query("UPDATE training_registrations SET status = $2, updated_at = $3,
+                     cancelled_at = CASE WHEN $2 = 'cancelled' THEN $3 ELSE cancelled_at END WHERE id = $1")
+            .bind(registration_id)
+            .bind(status.as_str())
+            .bind(micros(now))
+            .execute(c)
+            .await?
+                .rows_affected()
+    });
+    audit::log(
+        tx,
+        actor,
+        now,
+        action,
+        "training_registration",
+        registration_id,
+        None,
+        json!({"status": status.as_str()}),
+    )
+    .await
+}
+
+/// Cancels a live registration (the caller's right was checked by the
+/// service); a freed seat goes to the first in line, returned to be told.
+/// `Conflict("status")` when already cancelled or refused.
+pub async fn cancel(
+    tx: &mut Tx,
+    actor: &Actor,
+    now: Timestamp,
+    registration_id: Uuid,
+) -> Result<Vec<Promotion>, StoreError> {
+    let (session_id, _) = state_of(tx, registration_id).await?;
+    let (capacity, _, _) = lock_session(tx, session_id).await?;
+    let (_, status) = state_of(tx, registration_id).await?;
+    if !status.is_live() {
+        return Err(StoreError::Conflict("status"));
+    }
+    set_status(tx, actor, now, registration_id, (RegistrationStatus::Cancelled, "cancel")).await?;
+    fill_seats(tx, actor, now, session_id, capacity).await
+}
+
+/// The employer gives (or refuses) the working time for a registration
+/// waiting for it. `Conflict("status")` when it does not wait.
+pub async fn approve(
+    tx: &mut Tx,
+    actor: &Actor,
+    now: Timestamp,
+    registration_id: Uuid,
+    approve: bool,
+) -> Result<Vec<Promotion>, StoreError> {
+    let (session_id, _) = state_of(tx, registration_id).await?;
+    let (capacity, _, _) = lock_session(tx, session_id).await?;
+    let (_, status) = state_of(tx, registration_id).await?;
+    if status != RegistrationStatus::PendingApproval {
+        return Err(StoreError::Conflict("status"));
+    }
+    if approve {
+        set_status(tx, actor, now, registration_id, (RegistrationStatus::Registered, "approve")).await?;
+        Ok(Vec::new())
+    } else {
+        set_status(tx, actor, now, registration_id, (RegistrationStatus::Refused, "reject")).await?;
+        fill_seats(tx, actor, now, session_id, capacity).await
+    }
+}
+
+/// Marks one half-day of a registration (staff or a trainer of the
+/// session). `NotFound` when the registration holds no seat, or the
+/// half-day is not the session's.
+pub async fn set_attendance(
+    tx: &mut Tx,
+    cap: &TrainingCap,
+    actor: &Actor,
+    now: Timestamp,
+    registration_id: Uuid,
+    part_id: Uuid,
+    mark: Attendance,
+) -> Result<(), StoreError> {
+    let (session_id, status) = state_of(tx, registration_id).await?;
+    check_session(tx, cap, session_id).await?;
+    if status != RegistrationStatus::Registered {
+        return Err(StoreError::NotFound);
+    }
+    let ours: i64 = write!(&mut *tx, c => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM training_session_parts WHERE id = $1 AND session_id = $2")
+            .bind(part_id)
+            .bind(session_id)
+            .fetch_one(c)
+            .await?
+    });
+    if ours == 0 {
+        return Err(StoreError::NotFound);
+    }
+    write!(&mut *tx, c => {
+        sqlx::query("INSERT INTO training_attendance (registration_id, part_id, status, marked_by, marked_at)
+                     VALUES ($1, $2, $3, $4, $5)
+                     ON CONFLICT (registration_id, part_id) DO UPDATE SET status = excluded.status,
+                     marked_by = excluded.marked_by, marked_at = excluded.marked_at")
+            .bind(registration_id)
+            .bind(part_id)
+            .bind(mark.as_str())
+            .bind(actor.id)
+            .bind(micros(now))
+            .execute(c)
+            .await?
+                .rows_affected()
+    });
+    audit::log(
+        tx,
+        actor,
+        now,
+        "mark_attendance",
+        "training_registration",
+        registration_id,
+        cap.departments.first().map(domain::DepartmentCode::as_str),
+        json!({"part_id": part_id, "status": mark.as_str()}),
+    )
+    .await
+}
+
+/// Gives a registration its certificate's code, once (the first code
+/// stays): returns the code it has.
+pub async fn set_certificate_code(
+    tx: &mut Tx,
+    registration_id: Uuid,
+    code: &str,
+) -> Result<String, StoreError> {
+    write!(&mut *tx, c => {
+        sqlx::query("UPDATE training_registrations SET certificate_code = $2 WHERE id = $1 AND certificate_code IS NULL")
+            .bind(registration_id)
+            .bind(code)
+            .execute(c)
+            .await?
+                .rows_affected()
+    });
+    Ok(write!(&mut *tx, c => {
+        sqlx::query_scalar("SELECT certificate_code FROM training_registrations WHERE id = $1")
+            .bind(registration_id)
+            .fetch_one(c)
+            .await?
+    }))
+}
+
+/// Sets the date of a promeneur's initial training from the attendance
+/// that proves it: the earliest such date is kept.
+pub async fn set_initial_training(
+    tx: &mut Tx,
+    actor: &Actor,
+    now: Timestamp,
+    promeneur_id: Uuid,
+    on: Date,
+) -> Result<bool, StoreError> {
+    let n = write!(&mut *tx, c => {
+        sqlx::query("UPDATE promeneurs SET initial_training_on = $2, updated_at = $3
+                     WHERE id = $1 AND (initial_training_on IS NULL OR initial_training_on > $2)")
+            .bind(promeneur_id)
+            .bind(on.to_string())
+            .bind(micros(now))
+            .execute(c)
+            .await?
+            .rows_affected()
+    });
+    if n > 0 {
+        crate::structures::bump_directory(tx).await?;
+        audit::log(
+            tx,
+            actor,
+            now,
+            "update",
+            "promeneur",
+            promeneur_id,
+            None,
+            json!({"initial_training_on": on.to_string(), "source": "attendance"}),
+        )
+        .await?;
+    }
+    Ok(n > 0)
+}
