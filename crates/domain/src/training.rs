@@ -273,7 +273,11 @@ impl Principal {
             .grants
             .iter()
             .filter(|g| g.role == Role::Trainer)
-            .filter(|g| g.department.as_ref().is_some_and(|d| departments.contains(d)))
+            .filter(|g| {
+                g.department
+                    .as_ref()
+                    .is_some_and(|d| departments.contains(d))
+            })
             .collect();
         let provider = grants.iter().find_map(|g| g.structure_id)?;
         let departments = grants
@@ -364,7 +368,12 @@ mod tests {
             ends_at: ts("2027-01-12T15:30:00Z"),
         };
         assert!(check_schedule(&[am, pm], ts("2027-01-05T23:00:00Z")).is_ok());
-        assert_eq!(check_schedule(&[], ts("2027-01-05T23:00:00Z")).unwrap_err().0, "parts");
+        assert_eq!(
+            check_schedule(&[], ts("2027-01-05T23:00:00Z"))
+                .unwrap_err()
+                .0,
+            "parts"
+        );
         let backwards = Part {
             starts_at: pm.ends_at,
             ends_at: pm.starts_at,

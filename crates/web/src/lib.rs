@@ -21,6 +21,7 @@ pub mod network;
 pub mod pages;
 mod public_info;
 mod reference;
+mod trainings;
 pub use services::sandbox;
 mod view;
 

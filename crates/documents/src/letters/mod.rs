@@ -54,6 +54,33 @@ fn template_error(message: &str, line: Option<usize>) -> String {
     }
 }
 
+/// The default template of a training certificate (attestation de
+/// formation).
+pub const CERTIFICATE_TEMPLATE: &str = include_str!("../../templates/certificate.typ");
+
+/// What a training certificate states, every text already in French.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct CertificateData {
+    pub code: String,
+    pub promeneur: String,
+    pub structure: String,
+    pub training: String,
+    /// "Formation initiale"…
+    pub kind: String,
+    pub provider: Option<String>,
+    pub half_days: Vec<String>,
+    /// "à Vichy, 12 rue…" or "à distance".
+    pub place: String,
+    /// "12 janvier 2027".
+    pub issued_on: String,
+    pub verify_url: String,
+}
+
+/// A training certificate, with the default template.
+pub fn certificate(data: &CertificateData) -> Result<Vec<u8>, LetterError> {
+    render_typed(CERTIFICATE_TEMPLATE, data)
+}
+
 /// Renders a template with its data as a PDF, with the process's shared
 /// [`LetterEngine`]. The template reads the data with `json("data.json")`.
 pub fn render(template: &str, data: &serde_json::Value) -> Result<Vec<u8>, LetterError> {

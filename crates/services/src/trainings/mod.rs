@@ -18,8 +18,8 @@ use crate::{Ctx, ServiceError, accounts::actor};
 pub mod registrations;
 
 pub use registrations::{
-    CertificateFacts, approve, cancel, certificate, mark_attendance, passport, register,
-    registration, session_registrations, verify_certificate,
+    CertificateFacts, approve, cancel, certificate, certificate_pdf, mark_attendance, passport,
+    register, registration, session_registrations, verify_certificate,
 };
 
 /// The départements whose trainings `p` reads (`None`: all of them).
@@ -37,7 +37,9 @@ pub async fn visible_departments(
         .filter_map(|g| g.department.clone())
         .collect();
     for s in p.referent_structures() {
-        if let Some(s) = store::structures::find(&ctx.db, &domain::NetworkScope::everything(), s).await? {
+        if let Some(s) =
+            store::structures::find(&ctx.db, &domain::NetworkScope::everything(), s).await?
+        {
             out.insert(s.department);
         }
     }
@@ -69,10 +71,19 @@ fn parse_departments(codes: &[String]) -> Result<Vec<DepartmentCode>, ServiceErr
     Ok(out)
 }
 
-fn text(field: &str, label: &str, value: &str, max: usize, required: bool) -> Result<String, ServiceError> {
+fn text(
+    field: &str,
+    label: &str,
+    value: &str,
+    max: usize,
+    required: bool,
+) -> Result<String, ServiceError> {
     let v = value.trim();
     if required && v.is_empty() {
-        return Err(ServiceError::invalid_field(field, format!("Indiquez {label}.")));
+        return Err(ServiceError::invalid_field(
+            field,
+            format!("Indiquez {label}."),
+        ));
     }
     if v.chars().count() > max {
         return Err(ServiceError::invalid_field(
@@ -100,11 +111,21 @@ pub struct TrainingDraft {
 
 /// Adds a training to the catalogue (staff of its départements, or a
 /// trainer, for its provider).
-pub async fn create_training(ctx: &Ctx, p: &Principal, d: &TrainingDraft) -> Result<Uuid, ServiceError> {
+pub async fn create_training(
+    ctx: &Ctx,
+    p: &Principal,
+    d: &TrainingDraft,
+) -> Result<Uuid, ServiceError> {
     let title = text("title", "le titre", &d.title, 200, true)?;
     let theme = text("theme", "le thème", &d.theme, 200, false)?;
     let objectives = text("objectives", "les objectifs", &d.objectives, 5_000, false)?;
-    let description = text("description", "la description", &d.description, 10_000, false)?;
+    let description = text(
+        "description",
+        "la description",
+        &d.description,
+        10_000,
+        false,
+    )?;
     let kind = if d.kind.trim().is_empty() {
         TrainingKind::Continuing
     } else {
@@ -135,7 +156,9 @@ pub async fn create_training(ctx: &Ctx, p: &Principal, d: &TrainingDraft) -> Res
         ));
     }
     if let Some(s) = d.provider_structure_id
-        && store::structures::find(&ctx.db, &domain::NetworkScope::everything(), s).await?.is_none()
+        && store::structures::find(&ctx.db, &domain::NetworkScope::everything(), s)
+            .await?
+            .is_none()
     {
         return Err(ServiceError::invalid_field(
             "provider_structure_id",
@@ -176,7 +199,9 @@ pub async fn training(ctx: &Ctx, p: &Principal, id: Uuid) -> Result<Training, Se
         .await?
         .ok_or(ServiceError::NotFound)?;
     match visible_departments(ctx, p).await? {
-        Some(deps) if !t.departments.iter().any(|d| deps.contains(d)) => Err(ServiceError::NotFound),
+        Some(deps) if !t.departments.iter().any(|d| deps.contains(d)) => {
+            Err(ServiceError::NotFound)
+        }
         _ => Ok(t),
     }
 }
@@ -331,7 +356,11 @@ pub struct SessionQuery {
 }
 
 /// The sessions `p` reads that pass `q`, soonest first.
-pub async fn sessions(ctx: &Ctx, p: &Principal, q: &SessionQuery) -> Result<Vec<Session>, ServiceError> {
+pub async fn sessions(
+    ctx: &Ctx,
+    p: &Principal,
+    q: &SessionQuery,
+) -> Result<Vec<Session>, ServiceError> {
     let mut deps = visible_departments(ctx, p).await?;
     if let Some(d) = &q.department {
         deps = match deps {
@@ -355,7 +384,9 @@ pub async fn session(ctx: &Ctx, p: &Principal, id: Uuid) -> Result<Session, Serv
         .await?
         .ok_or(ServiceError::NotFound)?;
     match visible_departments(ctx, p).await? {
-        Some(deps) if !s.departments.iter().any(|d| deps.contains(d)) => Err(ServiceError::NotFound),
+        Some(deps) if !s.departments.iter().any(|d| deps.contains(d)) => {
+            Err(ServiceError::NotFound)
+        }
         _ => Ok(s),
     }
 }
@@ -369,19 +400,27 @@ pub fn runs(p: &Principal, s: &Session) -> bool {
 
 /// Changes a session's capacity; a larger one promotes the waiting list,
 /// whose people are e-mailed.
-pub async fn set_capacity(ctx: &Ctx, p: &Principal, id: Uuid, capacity: i64) -> Result<Session, ServiceError> {
+pub async fn set_capacity(
+    ctx: &Ctx,
+    p: &Principal,
+    id: Uuid,
+    capacity: i64,
+) -> Result<Session, ServiceError> {
     let s = session(ctx, p, id).await?;
     let cap = p
         .training_staff(&s.departments)
         .filter(|_| runs(p, &s))
-        .ok_or_else(|| ServiceError::forbidden("Seuls ceux qui animent la session changent sa capacité."))?;
-    let mut tx = ctx.db.begin().await?;
-    let promoted = store::trainings::set_capacity(&mut tx, &cap, &actor(p), ctx.now(), id, capacity)
-        .await
-        .map_err(|e| match e {
-            store::StoreError::Invalid(m) => ServiceError::invalid_field("capacity", m),
-            other => other.into(),
+        .ok_or_else(|| {
+            ServiceError::forbidden("Seuls ceux qui animent la session changent sa capacité.")
         })?;
+    let mut tx = ctx.db.begin().await?;
+    let promoted =
+        store::trainings::set_capacity(&mut tx, &cap, &actor(p), ctx.now(), id, capacity)
+            .await
+            .map_err(|e| match e {
+                store::StoreError::Invalid(m) => ServiceError::invalid_field("capacity", m),
+                other => other.into(),
+            })?;
     registrations::tell_promoted(ctx, &mut tx, &promoted).await?;
     tx.commit().await?;
     ctx.jobs_queued.notify_one();

@@ -90,9 +90,15 @@ async fn tell(
         link: format!("{}/formations/sessions/{}", ctx.settings.base_url, s.id),
     };
     let subject = match what {
-        "promoted" => format!("Une place s'est libérée : tu es inscrit·e à « {} »", s.training_title),
+        "promoted" => format!(
+            "Une place s'est libérée : tu es inscrit·e à « {} »",
+            s.training_title
+        ),
         "waitlisted" => format!("Liste d'attente : « {} »", s.training_title),
-        "pending_approval" => format!("Inscription à confirmer par ton employeur : « {} »", s.training_title),
+        "pending_approval" => format!(
+            "Inscription à confirmer par ton employeur : « {} »",
+            s.training_title
+        ),
         _ => format!("Inscription confirmée : « {} »", s.training_title),
     };
     if matches!(what, "registered" | "promoted") {
@@ -137,7 +143,11 @@ pub(super) async fn tell_promoted(
 
 /// A promeneur `p` may register: itself (`true`), or one it edits as
 /// staff or referent (`false`); 404 for anyone else.
-async fn registrant(ctx: &Ctx, p: &Principal, promeneur_id: Uuid) -> Result<(Promeneur, bool), ServiceError> {
+async fn registrant(
+    ctx: &Ctx,
+    p: &Principal,
+    promeneur_id: Uuid,
+) -> Result<(Promeneur, bool), ServiceError> {
     let who = store::promeneurs::find(&ctx.db, &p.network_scope(), promeneur_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
@@ -165,22 +175,32 @@ pub async fn register(
         ));
     }
     let mut tx = ctx.db.begin().await?;
-    let done = store::trainings::register(&mut tx, &actor(p), ctx.now(), session_id, promeneur_id, myself)
-        .await
-        .map_err(|e| match e {
-            store::StoreError::Conflict("closed") => ServiceError::conflict(
-                "closed",
-                format!(
-                    "Les inscriptions à cette session sont closes depuis le {}.",
-                    french_start(s.registration_closes_at)
-                ),
+    let done = store::trainings::register(
+        &mut tx,
+        &actor(p),
+        ctx.now(),
+        session_id,
+        promeneur_id,
+        myself,
+    )
+    .await
+    .map_err(|e| match e {
+        store::StoreError::Conflict("closed") => ServiceError::conflict(
+            "closed",
+            format!(
+                "Les inscriptions à cette session sont closes depuis le {}.",
+                french_start(s.registration_closes_at)
             ),
-            store::StoreError::Conflict("already") => ServiceError::conflict(
-                "already_registered",
-                format!("{} {} est déjà inscrit·e à cette session (ou sur sa liste d'attente).", who.first_name, who.last_name),
+        ),
+        store::StoreError::Conflict("already") => ServiceError::conflict(
+            "already_registered",
+            format!(
+                "{} {} est déjà inscrit·e à cette session (ou sur sa liste d'attente).",
+                who.first_name, who.last_name
             ),
-            other => other.into(),
-        })?;
+        ),
+        other => other.into(),
+    })?;
     tell(
         ctx,
         &mut tx,
@@ -322,8 +342,16 @@ pub async fn mark_attendance(
     };
     let mut tx = ctx.db.begin().await?;
     for id in parts {
-        store::trainings::set_attendance(&mut tx, &cap, &actor(p), ctx.now(), registration_id, id, mark)
-            .await?;
+        store::trainings::set_attendance(
+            &mut tx,
+            &cap,
+            &actor(p),
+            ctx.now(),
+            registration_id,
+            id,
+            mark,
+        )
+        .await?;
     }
     tx.commit().await?;
     let r = store::trainings::registration(&ctx.db, registration_id)
@@ -340,8 +368,14 @@ pub async fn mark_attendance(
         let mut changed = false;
         if s.kind == TrainingKind::Initial {
             let day = in_paris(s.ends_at).date();
-            changed = store::trainings::set_initial_training(&mut tx, &actor(p), ctx.now(), r.promeneur_id, day)
-                .await?;
+            changed = store::trainings::set_initial_training(
+                &mut tx,
+                &actor(p),
+                ctx.now(),
+                r.promeneur_id,
+                day,
+            )
+            .await?;
         }
         tx.commit().await?;
         if changed {
@@ -379,14 +413,18 @@ fn facts(r: &Registration, s: &Session) -> Option<CertificateFacts> {
         place: if s.place.is_empty() {
             "à distance".to_owned()
         } else {
-            s.place.clone()
+            format!("lieu : {}", s.place)
         },
     })
 }
 
 /// The certificate of a registration `p` sees: 409 unless every half-day
 /// was attended.
-pub async fn certificate(ctx: &Ctx, p: &Principal, id: Uuid) -> Result<CertificateFacts, ServiceError> {
+pub async fn certificate(
+    ctx: &Ctx,
+    p: &Principal,
+    id: Uuid,
+) -> Result<CertificateFacts, ServiceError> {
     let (r, s) = registration(ctx, p, id).await?;
     if !r.earned_certificate() {
         return Err(ServiceError::conflict(
@@ -402,9 +440,34 @@ pub async fn certificate(ctx: &Ctx, p: &Principal, id: Uuid) -> Result<Certifica
     })
 }
 
+/// The certificate of a registration as a PDF (same rights and refusals
+/// as [`certificate`]).
+pub async fn certificate_pdf(ctx: &Ctx, p: &Principal, id: Uuid) -> Result<Vec<u8>, ServiceError> {
+    let f = certificate(ctx, p, id).await?;
+    let data = documents::letters::CertificateData {
+        verify_url: format!("{}/verifier/{}", ctx.settings.base_url, f.code),
+        code: f.code,
+        promeneur: f.promeneur,
+        structure: f.structure,
+        training: f.training,
+        kind: f.kind.label().to_owned(),
+        provider: f.provider,
+        half_days: f.half_days,
+        place: f.place,
+        issued_on: domain::clock::french_date(in_paris(ctx.now()).date()),
+    };
+    tokio::task::spawn_blocking(move || documents::letters::certificate(&data))
+        .await
+        .map_err(|e| ServiceError::internal(e.to_string()))?
+        .map_err(|e| ServiceError::internal(e.to_string()))
+}
+
 /// What a certificate's code proves, for anyone (no login): `None` for an
 /// unknown code.
-pub async fn verify_certificate(ctx: &Ctx, code: &str) -> Result<Option<CertificateFacts>, ServiceError> {
+pub async fn verify_certificate(
+    ctx: &Ctx,
+    code: &str,
+) -> Result<Option<CertificateFacts>, ServiceError> {
     let Some(code) = store::promeneurs::normalise_code(code) else {
         return Ok(None);
     };
@@ -416,7 +479,11 @@ pub async fn verify_certificate(ctx: &Ctx, code: &str) -> Result<Option<Certific
 
 /// A promeneur's training passport: every registration with its session,
 /// latest first (those who see the promeneur's record).
-pub async fn passport(ctx: &Ctx, p: &Principal, promeneur_id: Uuid) -> Result<Vec<Passport>, ServiceError> {
+pub async fn passport(
+    ctx: &Ctx,
+    p: &Principal,
+    promeneur_id: Uuid,
+) -> Result<Vec<Passport>, ServiceError> {
     store::promeneurs::find(&ctx.db, &p.network_scope(), promeneur_id)
         .await?
         .ok_or(ServiceError::NotFound)?;

@@ -25,8 +25,8 @@ pub use registrations::{
     set_certificate_code, set_initial_training,
 };
 pub use sessions::{
-    NewSession, Part, Session, SessionFilter, create_session, find_session, lock_session,
-    sessions, set_capacity,
+    NewSession, Part, Session, SessionFilter, create_session, find_session, lock_session, sessions,
+    set_capacity,
 };
 
 /// A training of the catalogue.

@@ -40,7 +40,9 @@ impl Registration {
     /// Attended every half-day (present or late).
     pub fn earned_certificate(&self) -> bool {
         self.status == RegistrationStatus::Registered
-            && rules::earns_certificate(&self.attendance.iter().map(|(_, a)| *a).collect::<Vec<_>>())
+            && rules::earns_certificate(
+                &self.attendance.iter().map(|(_, a)| *a).collect::<Vec<_>>(),
+            )
     }
 }
 
@@ -129,7 +131,11 @@ async fn assemble(db: &Db, rows: Vec<Row>) -> Result<Vec<Registration>, StoreErr
         .collect()
 }
 
-async fn select(db: &Db, cond: &str, id: impl Into<crate::query::Arg>) -> Result<Vec<Registration>, StoreError> {
+async fn select(
+    db: &Db,
+    cond: &str,
+    id: impl Into<crate::query::Arg>,
+) -> Result<Vec<Registration>, StoreError> {
     let mut sql = crate::query::Sql::new(SELECT);
     let a = sql.arg(id);
     sql.push(&format!(
@@ -147,7 +153,10 @@ pub async fn registration(db: &Db, id: Uuid) -> Result<Option<Registration>, Sto
 
 /// A session's registrations: seats first (by name), the waiting list in
 /// order, then cancelled ones.
-pub async fn session_registrations(db: &Db, session_id: Uuid) -> Result<Vec<Registration>, StoreError> {
+pub async fn session_registrations(
+    db: &Db,
+    session_id: Uuid,
+) -> Result<Vec<Registration>, StoreError> {
     select(db, "r.session_id = {}", session_id).await
 }
 
@@ -159,7 +168,10 @@ pub struct Passport {
 }
 
 /// Every registration of a promeneur with its session, latest first.
-pub async fn promeneur_registrations(db: &Db, promeneur_id: Uuid) -> Result<Vec<Passport>, StoreError> {
+pub async fn promeneur_registrations(
+    db: &Db,
+    promeneur_id: Uuid,
+) -> Result<Vec<Passport>, StoreError> {
     let regs = select(db, "r.promeneur_id = {}", promeneur_id).await?;
     let mut out = Vec::with_capacity(regs.len());
     for r in regs {
@@ -176,20 +188,28 @@ pub async fn promeneur_registrations(db: &Db, promeneur_id: Uuid) -> Result<Vec<
 
 /// The certificate a code names.
 pub async fn certificate(db: &Db, code: &str) -> Result<Option<Passport>, StoreError> {
-    let Some(r) = select(db, "r.certificate_code = {}", code.to_owned()).await?.pop() else {
+    let Some(r) = select(db, "r.certificate_code = {}", code.to_owned())
+        .await?
+        .pop()
+    else {
         return Ok(None);
     };
-    Ok(super::find_session(db, r.session_id).await?.map(|session| Passport {
-        registration: r,
-        session,
-    }))
+    Ok(super::find_session(db, r.session_id)
+        .await?
+        .map(|session| Passport {
+            registration: r,
+            session,
+        }))
 }
 
 /// Seats held in a session (inside the transaction that locked it).
 pub(crate) async fn held(tx: &mut Tx, session_id: Uuid) -> Result<i64, StoreError> {
     let sql = format!(
         "SELECT COUNT(*) FROM training_registrations WHERE session_id = $1 AND status IN ({})",
-        RegistrationStatus::sql_list(&[RegistrationStatus::Registered, RegistrationStatus::PendingApproval])
+        RegistrationStatus::sql_list(&[
+            RegistrationStatus::Registered,
+            RegistrationStatus::PendingApproval
+        ])
     );
     Ok(write!(&mut *tx, c => {
         sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str())).bind(session_id).fetch_one(c).await?
@@ -251,7 +271,11 @@ pub async fn register(
     if twice > 0 {
         return Err(StoreError::Conflict("already"));
     }
-    let status = rules::place(capacity, held(tx, session_id).await?, needs_approval && myself);
+    let status = rules::place(
+        capacity,
+        held(tx, session_id).await?,
+        needs_approval && myself,
+    );
     let waitlist_position = if status == RegistrationStatus::Waitlisted {
         let next: i64 = write!(&mut *tx, c => {
             sqlx::query_scalar("UPDATE training_sessions SET next_waitlist_position = next_waitlist_position + 1
@@ -361,7 +385,10 @@ pub(crate) async fn fill_seats(
 }
 
 /// The session of a registration and its state, read in the transaction.
-async fn state_of(tx: &mut Tx, registration_id: Uuid) -> Result<(Uuid, RegistrationStatus), StoreError> {
+async fn state_of(
+    tx: &mut Tx,
+    registration_id: Uuid,
+) -> Result<(Uuid, RegistrationStatus), StoreError> {
     let row: Option<(Uuid, String)> = write!(&mut *tx, c => {
         sqlx::query_as("SELECT session_id, status FROM training_registrations WHERE id = $1")
             .bind(registration_id)
@@ -419,7 +446,14 @@ pub async fn cancel(
     if !status.is_live() {
         return Err(StoreError::Conflict("status"));
     }
-    set_status(tx, actor, now, registration_id, (RegistrationStatus::Cancelled, "cancel")).await?;
+    set_status(
+        tx,
+        actor,
+        now,
+        registration_id,
+        (RegistrationStatus::Cancelled, "cancel"),
+    )
+    .await?;
     fill_seats(tx, actor, now, session_id, capacity).await
 }
 
@@ -439,10 +473,24 @@ pub async fn approve(
         return Err(StoreError::Conflict("status"));
     }
     if approve {
-        set_status(tx, actor, now, registration_id, (RegistrationStatus::Registered, "approve")).await?;
+        set_status(
+            tx,
+            actor,
+            now,
+            registration_id,
+            (RegistrationStatus::Registered, "approve"),
+        )
+        .await?;
         Ok(Vec::new())
     } else {
-        set_status(tx, actor, now, registration_id, (RegistrationStatus::Refused, "reject")).await?;
+        set_status(
+            tx,
+            actor,
+            now,
+            registration_id,
+            (RegistrationStatus::Refused, "reject"),
+        )
+        .await?;
         fill_seats(tx, actor, now, session_id, capacity).await
     }
 }

@@ -210,7 +210,11 @@ pub struct NewSession<'a> {
 
 /// Checks that `cap` runs the training `training_id` (given in one of its
 /// départements, by its provider for a trainer): `NotFound` otherwise.
-async fn check_training(tx: &mut Tx, cap: &TrainingCap, training_id: Uuid) -> Result<(), StoreError> {
+async fn check_training(
+    tx: &mut Tx,
+    cap: &TrainingCap,
+    training_id: Uuid,
+) -> Result<(), StoreError> {
     let mut sql = crate::query::Sql::new(
         "SELECT COUNT(*) FROM trainings t JOIN training_departments d ON d.training_id = t.id WHERE t.id = ",
     );
@@ -268,7 +272,9 @@ pub async fn create_session(
     }
     check_training(tx, cap, s.training_id).await?;
     let (Some(first), Some(last)) = (s.parts.first(), s.parts.last()) else {
-        return Err(StoreError::Invalid("a session without half-days".to_owned()));
+        return Err(StoreError::Invalid(
+            "a session without half-days".to_owned(),
+        ));
     };
     let id = Uuid::now_v7();
     write!(&mut *tx, c => {

@@ -19,7 +19,7 @@ pub mod doc;
 #[openapi(
     info(title = "Promeneurs API", version = "1", description = "API JSON de la plateforme Promeneurs du Net. Voir API.md.",
          license(name = "AGPL-3.0-or-later")),
-    tags((name = "session"), (name = "reference"), (name = "admin"), (name = "network"), (name = "calls"), (name = "committee"), (name = "public"))
+    tags((name = "session"), (name = "reference"), (name = "admin"), (name = "network"), (name = "calls"), (name = "committee"), (name = "trainings"), (name = "public"))
 )]
 struct ApiDoc;
 
@@ -40,6 +40,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::handover::api::router())
         .merge(crate::home::api::router())
         .merge(crate::letters::api::router())
+        .merge(crate::trainings::api::router())
 }
 
 /// The OpenAPI description of the API, as served at `/api/v1/openapi.json`.
