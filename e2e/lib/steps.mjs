@@ -103,3 +103,9 @@ export async function submitNewPassword(page, password, confirmation = password)
   await page.getByRole('button', { name: 'Enregistrer le mot de passe', exact: true }).click();
   await page.waitForLoadState('load');
 }
+
+/** The page does not scroll sideways at the current viewport width (a phone at 360 px). */
+export async function expectNoSideScroll(page, label) {
+  const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(scroll <= inner, `${label} is ${scroll} px wide at ${inner} px: it scrolls sideways`);
+}
