@@ -45,9 +45,13 @@ impl CallForm {
     /// the CAF's record.
     pub fn contacts_open(&self) -> bool {
         let own = |c: &ContactDraft, r: &ContactDraft| {
-            [(&c.name, &r.name), (&c.email, &r.email), (&c.phone, &r.phone)]
-                .iter()
-                .any(|(v, r)| !v.trim().is_empty() && v.trim() != r.trim())
+            [
+                (&c.name, &r.name),
+                (&c.email, &r.email),
+                (&c.phone, &r.phone),
+            ]
+            .iter()
+            .any(|(v, r)| !v.trim().is_empty() && v.trim() != r.trim())
         };
         self.errors.0.keys().any(|k| k.starts_with("contacts"))
             || self.options.iter().any(|d| own(&d.contact, &d.reference))
