@@ -123,3 +123,9 @@ export async function expectOnFirstScreen(page, selector, { focused = false } = 
     assert.equal(id, wanted, `the focus is on #${id}, not on ${selector}`);
   }
 }
+
+/** The page does not scroll sideways at the current viewport width (a phone at 360 px). */
+export async function expectNoSideScroll(page, label) {
+  const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(scroll <= inner, `${label} is ${scroll} px wide at ${inner} px: it scrolls sideways`);
+}

@@ -2,9 +2,11 @@
 // Journey 7: the referent of "Centre social de Vichy" changes the online
 // presence of one of its promeneurs: an end before the start is refused next
 // to the row, then the fixed slot is saved and shown on the public profile.
+// Then, on a phone, the CAF 03 agent opens the structure's record: its
+// conventions table (with its signature forms) stays within the screen.
 import assert from 'node:assert/strict';
 import { checkA11y, visit } from '../lib/browser.mjs';
-import { DEMO_PASSWORD, apos, expectH1, expectPath, expectText, login, nav } from '../lib/steps.mjs';
+import { DEMO_PASSWORD, apos, expectH1, expectNoSideScroll, expectPath, expectText, login, logout, nav } from '../lib/steps.mjs';
 import { useServerSuite } from '../lib/suite.mjs';
 
 const s = useServerSuite();
@@ -123,6 +125,35 @@ s.journey('le profil public montre le nouveau créneau', async ({ page }) => {
   const hour = (t) => t.replace(/^0/, '').replace(/:00$/, ' h').replace(/:(\d\d)$/, ' h $1');
   const old = `le ${oldDay.toLowerCase()} de ${hour(oldStart)} à ${hour(oldEnd)}`;
   assert.ok(!presence.includes(old), `the old slot "${old}" is gone: ${presence}`);
+});
+
+s.journey('360 px : la fiche de la structure et ses conventions ne défilent pas de côté', async ({ page, baseUrl }) => {
+  await logout(page, baseUrl);
+  await login(page, baseUrl, 'agent03@demo.promeneurs.fr', DEMO_PASSWORD);
+  await page.setViewportSize({ width: 360, height: 780 });
+  try {
+    await visit(page, fileUrl, { label: `fiche ${PROMENEUR} (agent 03, 360 px)` });
+    await expectNoSideScroll(page, `la fiche de ${PROMENEUR}`);
+    const toc = page.getByRole('navigation', { name: 'Sur cette page :', exact: true });
+    await toc.getByRole('link', { name: 'Modifier la fiche', exact: true }).waitFor();
+    await page.getByRole('main').getByRole('link', { name: STRUCTURE, exact: true }).click();
+    await page.waitForURL((u) => /^\/reseau\/structures\/[0-9a-f-]{36}$/.test(u.pathname));
+    await expectH1(page, STRUCTURE);
+    // Every structure of the demo has a convention, signed without its
+    // document: the CAF agent is offered to record it, in the table.
+    const conventions = page.getByRole('region', { name: 'Conventions avec la Caf', exact: true });
+    await conventions.getByRole('table').waitFor();
+    assert.ok((await conventions.locator('details').count()) > 0, 'the signature form is in the table');
+    await expectNoSideScroll(page, `la fiche de ${STRUCTURE}`);
+    await checkA11y(page, `fiche ${STRUCTURE} (360 px)`);
+    // A table of contents leads to the sections of the long page.
+    const sections = page.getByRole('navigation', { name: 'Sur cette page :', exact: true });
+    await sections.getByRole('link', { name: 'Conventions avec la Caf', exact: true }).click();
+    assert.equal(new URL(page.url()).hash, '#conventions');
+    await page.getByRole('group', { name: 'Coordonnées (facultatif)', exact: true }).waitFor();
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
 });
 
 s.assertSameOrigin();

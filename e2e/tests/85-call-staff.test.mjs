@@ -4,15 +4,15 @@
 // charges; a CAF 03 agent creates a call through the forms (an error first,
 // then a module with its grid and its required document) and publishes it;
 // the coordinator of 03 and 63 reads the decided 2024 call: its
-// applications, one of them with its receipt, the ZIP of module M1 and the
-// CSV export; a CAF 63 agent cannot open the call of the Allier alone.
+// applications, one of them with its receipt, the ZIP of module M1, the
+// CSV export and the export of the proposals and decisions; a CAF 63 agent cannot open the call of the Allier alone.
 // Demo data (app/src/demo_calls.rs): two published calls, the 2024 one
 // (modules M1 until Sunday 17 March 2024 and M2, applications decided:
 // M1 one retained, two not retained) and the 2027 one, open.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { checkA11y, visit } from '../lib/browser.mjs';
-import { DEMO_PASSWORD, apos, expectH1, expectPath, expectText, login, logout, nav } from '../lib/steps.mjs';
+import { DEMO_PASSWORD, apos, expectH1, expectNoSideScroll, expectPath, expectText, login, logout, nav } from '../lib/steps.mjs';
 import { useServerSuite } from '../lib/suite.mjs';
 
 const s = useServerSuite();
@@ -150,7 +150,9 @@ s.journey('un agent de la Caf 03 crée un appel, avec une erreur d’abord', asy
   await page
     .getByLabel('Présentation (facultatif)', { exact: true })
     .fill("La Caf de l'Allier cherche une structure pour former les promeneurs aux usages numériques des adolescents.");
-  // The contact is left empty: the one of the CAF's record is used.
+  // The contact is left empty: the one of the CAF's record is used. The
+  // contacts are folded, the record's being the default.
+  await main(page).locator('details#contacts > summary').click();
   const contact = page.getByRole('group', { name: 'Contact pour Allier (03)', exact: true });
   assert.equal(await contact.getByLabel('Personne à contacter', { exact: true }).getAttribute('placeholder'), 'Alexandra Meritet');
   await page.getByRole('button', { name: "Créer l'appel en brouillon", exact: true }).click();
@@ -231,6 +233,30 @@ s.journey('un agent de la Caf 03 crée un appel, avec une erreur d’abord', asy
   await expectText(page, /^Version 1, enregistrée le .+ \(en vigueur\)$/);
   await page.getByRole('button', { name: 'Enregistrer le module', exact: true }).waitFor();
   await checkA11y(page, 'module M1 (brouillon)');
+
+  // The long form in sections, reached from a table of contents; the rules
+  // of an unsuccessful module, rarely changed, are folded.
+  const toc = main(page).getByRole('navigation', { name: 'Sur cette page :', exact: true });
+  assert.deepEqual(
+    (await toc.getByRole('link').allInnerTexts()).map((t) => t.trim()),
+    ['Le module', 'Calendrier', 'Grille de notation', 'Pièces demandées', 'Présentation et questions', 'Module infructueux'],
+  );
+  await toc.getByRole('link', { name: 'Grille de notation', exact: true }).click();
+  assert.equal(new URL(page.url()).hash, '#criteria');
+  const rules = page.getByRole('group', { name: 'Module infructueux', exact: true });
+  assert.equal(await rules.getByLabel('Nombre minimal de candidatures par département', { exact: true }).isVisible(), false);
+  await rules.locator('summary').click();
+  assert.equal(await rules.getByLabel('Nombre minimal de candidatures par département', { exact: true }).inputValue(), '2');
+  // On a phone: no sideways scroll, here and on the call's page.
+  await page.setViewportSize({ width: 360, height: 780 });
+  try {
+    await expectNoSideScroll(page, 'le formulaire du module');
+    await visit(page, `${baseUrl}/gestion/appels/${newCallId}`, { label: 'appel (360 px)' });
+    await expectNoSideScroll(page, "la page de gestion de l'appel");
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
+  await visit(page, `${baseUrl}/gestion/appels/${newCallId}/modules/M1`, { label: 'module M1 (retour)' });
 });
 
 s.journey('il publie l’appel, qui paraît sur /appels', async ({ page, baseUrl }) => {
@@ -388,6 +414,17 @@ s.journey('la coordinatrice lit les candidatures de 2024 et leur accusé de réc
   const folders = new Set([...zipBytes.toString('latin1').matchAll(/([^\x00-\x1f/]+)\/formulaire-formulaire\.pdf/g)].map((m) => m[1]));
   assert.equal(folders.size, 3, `one folder per M1 application: ${JSON.stringify([...folders])}`);
   assert.equal(page.url(), manageUrl, 'the page stays on the call');
+
+  // The proposals and decisions, module by module and département by
+  // département: the coordinator of both reads the four of the 2024 call.
+  const decisions = main(page).getByRole('link', { name: 'CSV', exact: true });
+  const res = await page.context().request.get(new URL(await decisions.getAttribute('href'), baseUrl).href);
+  assert.equal(res.status(), 200);
+  assert.match(res.headers()['content-disposition'], /^attachment; filename="decisions-/);
+  const rows = (await res.body()).toString('utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+  assert.match(rows[0], /^module;departement;proposition;motivation;proposee_par;proposee_le;etat;/);
+  assert.deepEqual(rows.slice(1).map((r) => r.split(';').slice(0, 2).join(' ')), ['M1 03', 'M1 63', 'M2 03', 'M2 63']);
+  assert.ok(rows.some((r) => r.startsWith('M1;03;') && r.includes(';Validée par la Caf;')), rows.join('\n'));
   await logout(page, baseUrl);
   await checkA11y(page, 'après la déconnexion');
 });

@@ -3,7 +3,7 @@
 // call scores the two applications to module M2 in the Allier (an error
 // first), the better one being the demo referent's; he proposes it on the
 // results page; a CAF 03 agent validates the proposal, prepares and sends the
-// result letters; the referent finds its application retained, with its
+// result letters (the page fits a phone; its list exports to a spreadsheet); the referent finds its application retained, with its
 // result letter (a PDF) and its agreement to sign.
 // Demo data (app/src/demo_calls.rs): the 2027 call is published, module M2
 // is closed (its deadline has passed, so the committee may propose) with
@@ -13,7 +13,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { checkA11y, visit } from '../lib/browser.mjs';
-import { DEMO_PASSWORD, apos, expectH1, expectPath, expectText, login, logout, nav } from '../lib/steps.mjs';
+import { DEMO_PASSWORD, apos, expectH1, expectNoSideScroll, expectPath, expectText, login, logout, nav } from '../lib/steps.mjs';
 import { useServerSuite } from '../lib/suite.mjs';
 
 const s = useServerSuite();
@@ -253,6 +253,29 @@ s.journey('un agent de la Caf 03 valide la proposition et envoie les courriers',
   assert.equal(sent.length, 3);
   await expectText(page, 'Tous les courriers préparés sont envoyés.');
   await checkA11y(page, 'courriers M2 (envoyés)');
+
+  // The letters and their dispatch as a spreadsheet (CSV for French Excel).
+  const csvLink = main(page).getByRole('link', { name: 'CSV', exact: true });
+  const res = await page.context().request.get(new URL(await csvLink.getAttribute('href'), baseUrl).href);
+  assert.equal(res.status(), 200);
+  assert.match(res.headers()['content-disposition'], /^attachment; filename="courriers-M2-/);
+  const csv = (await res.body()).toString('utf8');
+  assert.ok(csv.startsWith('\ufeffcandidature;structure;document;resultat;'), csv.slice(0, 80));
+  const lines = csv.trim().split(/\r?\n/).slice(1);
+  assert.equal(lines.length, 3, csv);
+  assert.ok(lines.some((l) => l.includes(`;${mine.structure};Convention;Retenue;`)), csv);
+  assert.ok(lines.some((l) => l.includes(`;${other.structure};Courrier de résultat;Non retenue;`)), csv);
+
+  // On a phone the page does not scroll sideways: the table scrolls alone.
+  await page.setViewportSize({ width: 360, height: 780 });
+  try {
+    await page.reload();
+    await expectH1(page, `Courriers du module M2 — ${M2_TITLE}`);
+    await expectNoSideScroll(page, 'la page des courriers');
+    await checkA11y(page, 'courriers M2 (360 px)');
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
   await logout(page, baseUrl);
   await checkA11y(page, 'après la déconnexion (agent 03)');
 });

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // Journey 11: the pages around a decision. A CAF 03 agent plans an audition
 // slot for module M2 of the 2027 call, gives it to an application and sends
-// the invitation; a CAF 63 agent organises a coordinators' handover (an empty
-// form first); the administrator opens the letter templates and tries to save
+// the invitation, exports the slots and reads the page on a phone; a CAF 63
+// agent organises a coordinators' handover (an empty form first) and exports
+// the list; the administrator opens the letter templates and tries to save
 // a broken one, refused with its line.
 // Demo data: the 2027 call is published, module M2 has two filed applications
 // of the Allier; coordination@demo coordinates the Allier and the Puy-de-Dôme.
 import assert from 'node:assert/strict';
 import { checkA11y, visit } from '../lib/browser.mjs';
-import { ADMIN_EMAIL, DEMO_PASSWORD, expectH1, expectPath, expectText, login, logout, nav } from '../lib/steps.mjs';
+import { ADMIN_EMAIL, DEMO_PASSWORD, expectH1, expectNoSideScroll, expectPath, expectText, login, logout, nav } from '../lib/steps.mjs';
 import { useServerSuite } from '../lib/suite.mjs';
 
 const s = useServerSuite();
@@ -17,6 +18,30 @@ const M2_TITLE = 'Formations complémentaires des promeneurs';
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
 const main = (page) => page.getByRole('main');
+
+/** The CSV behind the page's "CSV" export link: its lines, the header first. */
+async function csvLines(page, baseUrl, filename) {
+  const link = main(page).getByRole('link', { name: 'CSV', exact: true });
+  const res = await page.context().request.get(new URL(await link.getAttribute('href'), baseUrl).href);
+  assert.equal(res.status(), 200);
+  assert.match(res.headers()['content-type'], /^text\/csv/);
+  assert.match(res.headers()['content-disposition'], new RegExp(`^attachment; filename="${filename}`));
+  const text = (await res.body()).toString('utf8');
+  assert.ok(text.startsWith('\ufeff'), 'a BOM for Excel');
+  return text.slice(1).trim().split(/\r?\n/);
+}
+
+/** At 360 px the page does not scroll sideways and passes axe. */
+async function onAPhone(page, label) {
+  await page.setViewportSize({ width: 360, height: 780 });
+  try {
+    await page.reload();
+    await expectNoSideScroll(page, label);
+    await checkA11y(page, `${label} (360 px)`);
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
+}
 
 /** A date `days` from today, as YYYY-MM-DD (local time). */
 function daysAhead(days) {
@@ -82,6 +107,16 @@ s.journey('un agent de la Caf 03 planifie une audition et envoie la convocation'
   assert.match(after[3].trim(), /^Envoyée le /);
   await expectText(page, "Aucune convocation à envoyer pour l'instant.");
   await checkA11y(page, 'auditions M2 (convocation envoyée)');
+
+  const lines = await csvLines(page, baseUrl, 'auditions-M2-');
+  assert.equal(lines[0], 'jour;heure;duree_minutes;lieu;lien_de_visioconference;candidature;structure;departements;convoquee_le');
+  assert.equal(lines.length, 2, lines.join('\n'));
+  const slot = lines[1].split(';');
+  assert.equal(`${slot[0]} à ${slot[1]}`, when);
+  assert.equal(slot[2], '45');
+  assert.equal(slot[6], chosen.replace(/ \([^)]*\)$/, ''));
+  assert.match(slot[8], / à /, 'the invitation date');
+  await onAPhone(page, 'auditions M2');
   await logout(page, baseUrl);
 });
 
@@ -123,6 +158,13 @@ s.journey('un agent de la Caf 63 organise un tuilage, un formulaire vide d’abo
   const checklist = main(page).getByRole('table', { name: /^Liste du tuilage \(\d+ éléments\)$/ });
   assert.ok((await checklist.locator('tbody tr').count()) > 0, 'the checklist has items');
   await checkA11y(page, 'tuilage créé');
+
+  await nav(page).getByRole('link', { name: 'Tuilage', exact: true }).click();
+  await expectPath(page, '/gestion/tuilages');
+  const lines = await csvLines(page, baseUrl, 'tuilages-');
+  assert.match(lines[0], /^departement;coordinateur_sortant;nouveau_coordinateur;/);
+  assert.ok(lines.slice(1).some((l) => l.startsWith('63;')), lines.join('\n'));
+  await onAPhone(page, 'tuilages');
   await logout(page, baseUrl);
 });
 

@@ -28,6 +28,7 @@ mod openapi;
 mod outbox;
 mod platform;
 mod public_info;
+mod staff_exports;
 mod trust_accounts;
 mod trust_caps;
 mod trust_committee;

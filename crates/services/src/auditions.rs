@@ -421,3 +421,85 @@ pub async fn audition_ics(
 pub async fn slot(ctx: &Ctx, p: &Principal, slot_id: Uuid) -> Result<Slot, ServiceError> {
     Ok(managed_slot(ctx, p, slot_id).await?.0)
 }
+
+/// The auditions of a module as a spreadsheet, in time order: the slots
+/// its page lists (call staff and committee, 404 for anyone else). Staff
+/// read the slots given to applications of their départements and the
+/// free ones; the committee reads them all.
+pub async fn auditions_sheet(
+    ctx: &Ctx,
+    p: &Principal,
+    call_id: Uuid,
+    code: &str,
+) -> Result<documents::export::Sheet, ServiceError> {
+    use documents::export::{Cell, Sheet};
+    let (_, seat) = crate::committee::seat(ctx, p, call_id).await?;
+    let m = module_auditions(ctx, p, call_id, code).await?;
+    let code = m
+        .view
+        .module(code)
+        .ok_or(ServiceError::NotFound)?
+        .spec
+        .code
+        .clone();
+    let (filed, _) = store::applications::list(
+        &ctx.db,
+        &domain::NetworkScope::everything(),
+        &store::applications::Filter {
+            call_id: Some(call_id),
+            module_code: Some(code.clone()),
+            filed_only: true,
+            limit: 10_000,
+            ..Default::default()
+        },
+    )
+    .await?;
+    let member = matches!(seat, crate::committee::Seat::Member(_));
+    let mut rows = Vec::new();
+    for s in &m.slots {
+        let app = s
+            .application_id
+            .and_then(|id| filed.iter().find(|a| a.id == id));
+        if !member && app.is_some_and(|a| !applications::is_staff_of(p, a)) {
+            continue;
+        }
+        let z = in_paris(s.starts_at);
+        rows.push(vec![
+            Cell::Text(french_date_with_weekday(z.date())),
+            Cell::Text(french_time(z.hour(), z.minute())),
+            Cell::Int(s.duration_minutes),
+            Cell::Text(s.place.clone()),
+            Cell::Text(s.video_link.clone()),
+            s.application_id
+                .map_or(Cell::Empty, |id| Cell::Text(id.to_string())),
+            Cell::Text(
+                s.structure_name
+                    .clone()
+                    .unwrap_or_else(|| "Libre".to_owned()),
+            ),
+            app.map_or(Cell::Empty, |a| {
+                Cell::Text(domain::DepartmentCode::join(&a.departments, " "))
+            }),
+            s.invited_at.map_or(Cell::Empty, |t| {
+                Cell::Text(domain::clock::french_instant(t))
+            }),
+        ]);
+    }
+    Ok(Sheet {
+        title: format!("Auditions {code}"),
+        headers: [
+            "jour",
+            "heure",
+            "duree_minutes",
+            "lieu",
+            "lien_de_visioconference",
+            "candidature",
+            "structure",
+            "departements",
+            "convoquee_le",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+    })
+}

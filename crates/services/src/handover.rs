@@ -153,3 +153,76 @@ pub async fn tick(
     tx.commit().await?;
     handover(ctx, p, id).await
 }
+
+/// "2 sur 4": the items ticked on one side of a handover.
+pub fn progress(h: &Handover, outgoing: bool) -> String {
+    let done = h
+        .items
+        .iter()
+        .filter(|i| {
+            if outgoing {
+                i.outgoing_done_at.is_some()
+            } else {
+                i.incoming_done_at.is_some()
+            }
+        })
+        .count();
+    format!("{done} sur {}", h.items.len())
+}
+
+/// When both coordinators had ticked every item: the last tick.
+pub fn completed_at(h: &Handover) -> Option<jiff::Timestamp> {
+    h.items
+        .iter()
+        .map(|i| Some(i.outgoing_done_at?.max(i.incoming_done_at?)))
+        .try_fold(None::<jiff::Timestamp>, |last, t| {
+            t.map(|t| Some(last.map_or(t, |l| l.max(t))))
+        })
+        .flatten()
+}
+
+/// The handovers `p` lists (`handovers`) as a spreadsheet.
+pub async fn handovers_sheet(
+    ctx: &Ctx,
+    p: &Principal,
+) -> Result<documents::export::Sheet, ServiceError> {
+    use documents::export::{Cell, Sheet};
+    let list = handovers(ctx, p).await?;
+    if !p.is_staff() && list.is_empty() {
+        return Err(ServiceError::NotFound);
+    }
+    Ok(Sheet {
+        title: "Tuilages".into(),
+        headers: [
+            "departement",
+            "coordinateur_sortant",
+            "nouveau_coordinateur",
+            "premier_jour_du_nouveau",
+            "lecture_seule_jusqu_au",
+            "liste_cochee_sortant",
+            "liste_cochee_nouveau",
+            "elements",
+            "termine_le",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: list
+            .iter()
+            .map(|h| {
+                vec![
+                    Cell::Text(h.department.as_str().to_owned()),
+                    Cell::Text(h.outgoing_name.clone()),
+                    Cell::Text(h.incoming_name.clone()),
+                    Cell::Date(h.starts_on),
+                    Cell::Date(h.read_until),
+                    Cell::Text(progress(h, true)),
+                    Cell::Text(progress(h, false)),
+                    Cell::Int(i64::try_from(h.items.len()).unwrap_or(0)),
+                    completed_at(h).map_or(Cell::Empty, |t| {
+                        Cell::Text(domain::clock::french_instant(t))
+                    }),
+                ]
+            })
+            .collect(),
+    })
+}

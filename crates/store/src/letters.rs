@@ -28,6 +28,10 @@ pub struct Letter {
     /// The status of the e-mail that carried it (`pending`, `sent`,
     /// `failed`).
     pub email_status: Option<String>,
+    /// The address of that e-mail (the first referent written to).
+    pub email_to: Option<String>,
+    /// When that e-mail left.
+    pub email_sent_at: Option<Timestamp>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -42,6 +46,8 @@ struct Row {
     created_at: i64,
     queued_at: Option<i64>,
     email_status: Option<String>,
+    email_to: Option<String>,
+    email_sent_at: Option<i64>,
 }
 
 impl Row {
@@ -57,12 +63,15 @@ impl Row {
             created_at: from_micros(self.created_at),
             queued_at: self.queued_at.map(from_micros),
             email_status: self.email_status,
+            email_to: self.email_to,
+            email_sent_at: self.email_sent_at.map(from_micros),
         }
     }
 }
 
 const SELECT: &str = "SELECT l.id, l.application_id, s.name AS structure_name, l.kind, l.outcome,
-    l.file_id, f.size, l.created_at, l.queued_at, e.status AS email_status
+    l.file_id, f.size, l.created_at, l.queued_at, e.status AS email_status,
+    e.to_address AS email_to, e.sent_at AS email_sent_at
     FROM letters l JOIN applications a ON a.id = l.application_id
     JOIN structures s ON s.id = a.structure_id JOIN stored_files f ON f.id = l.file_id
     LEFT JOIN emails e ON e.id = l.email_id";

@@ -7,6 +7,7 @@
 //! who may do what.
 
 mod board;
+mod decisions_sheet;
 mod results;
 mod results_sheet;
 mod seating;
@@ -28,6 +29,7 @@ use store::{
 use uuid::Uuid;
 
 pub use board::{BoardItem, MemberApplication, member_board, member_document, member_view};
+pub use decisions_sheet::decisions_sheet;
 pub use results::{
     DepartmentResult, ProposalDraft, Ranked, proposal, proposals, propose, results, validate,
 };

@@ -10,6 +10,7 @@
 
 mod dispatch;
 mod make;
+mod sheet;
 mod templates;
 mod wording;
 
@@ -23,6 +24,7 @@ use store::{
 use uuid::Uuid;
 
 pub use dispatch::send_all;
+pub use sheet::{kind_label, letters_sheet, outcome_label, sending_label};
 pub use templates::{check_template, current_template, set_template, template_error};
 
 use crate::{Ctx, ServiceError, applications, calls};

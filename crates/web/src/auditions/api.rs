@@ -21,6 +21,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(invite))
         .routes(routes!(assign, delete))
         .routes(routes!(ics))
+        .routes(routes!(export_auditions))
 }
 
 #[derive(Serialize, Deserialize, ToSchema, Default)]
@@ -168,4 +169,26 @@ pub async fn ics(
     Id(id): Id,
 ) -> Result<Response, AppError> {
     crate::auditions::ics_response(&state, &p, id).await
+}
+
+/// The auditions of a module as a spreadsheet, in time order: day, time,
+/// place or link, application, structure, invitation (staff read the slots
+/// of their départements' applications and the free ones).
+#[utoipa::path(get, operation_id = "export_auditions", path = "/api/v1/calls/{id}/modules/{code}/auditions/export", tag = "committee",
+    params(("id" = Uuid, Path, description = "Identifiant de l'appel"), ("code" = String, Path, description = "Code du module"), crate::http::sheet::FormatQuery),
+    responses((status = 200, description = "Le tableur, en pièce jointe", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("application/vnd.oasis.opendocument.spreadsheet"))), (status = 403, description = "Agent d'une structure candidate : conflit d'intérêts"), (status = 404), (status = 422, description = "Format inconnu")))]
+pub async fn export_auditions(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Id((id, code)): Id<(Uuid, String)>,
+    axum::extract::Query(f): axum::extract::Query<crate::http::sheet::FormatQuery>,
+) -> Result<axum::response::Response, AppError> {
+    let format = crate::http::sheet::format_of(&f)?;
+    let sheet = auditions::auditions_sheet(&state, &p, id, &code).await?;
+    crate::http::sheet::send(
+        sheet,
+        format,
+        &format!("auditions-{code}-{}", state.today()),
+    )
+    .await
 }

@@ -40,6 +40,10 @@ pub fn router() -> Router<AppState> {
             get(show).post(create),
         )
         .route(
+            "/gestion/appels/{id}/modules/{code}/auditions/export",
+            get(export),
+        )
+        .route(
             "/gestion/appels/{id}/modules/{code}/auditions/convocations",
             post(invite),
         )
@@ -470,4 +474,21 @@ async fn invite(
     let call_id = id;
     let sent = auditions::invite(&state, &p, call_id, &code).await?;
     Ok(back_to(call_id, &code, &format!("envoyees={sent}")))
+}
+
+/// The auditions of a module as a spreadsheet, from its page.
+async fn export(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Id((id, code)): Id<(Uuid, String)>,
+    Query(f): Query<crate::http::sheet::FormatQuery>,
+) -> Result<Response, AppError> {
+    let format = crate::http::sheet::format_of(&f)?;
+    let sheet = auditions::auditions_sheet(&state, &p, id, &code).await?;
+    crate::http::sheet::send(
+        sheet,
+        format,
+        &format!("auditions-{code}-{}", state.today()),
+    )
+    .await
 }

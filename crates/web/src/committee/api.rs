@@ -26,6 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reviews))
         .routes(routes!(results))
         .routes(routes!(results_export))
+        .routes(routes!(decisions_export))
         .routes(routes!(propose, proposals))
         .routes(routes!(validate))
 }
@@ -303,6 +304,23 @@ pub async fn results_export(
         &format!("resultats-{code}-{}", state.today()),
     )
     .await
+}
+
+/// The proposals and decisions of a call as a spreadsheet: one row per
+/// module and département (the caller's départements; every one for the
+/// committee), with the latest proposal and the CAF's validation.
+#[utoipa::path(get, operation_id = "export_decisions", path = "/api/v1/calls/{id}/decisions/export", tag = "committee",
+    params(("id" = Uuid, Path, description = "Identifiant de l'appel"), crate::http::sheet::FormatQuery),
+    responses((status = 200, description = "Le tableur, en pièce jointe", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("application/vnd.oasis.opendocument.spreadsheet"))), (status = 403, description = "Agent d'une structure candidate : conflit d'intérêts"), (status = 404), (status = 422, description = "Format inconnu")))]
+pub async fn decisions_export(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Id(id): Id,
+    axum::extract::Query(f): axum::extract::Query<crate::http::sheet::FormatQuery>,
+) -> Result<axum::response::Response, AppError> {
+    let format = crate::http::sheet::format_of(&f)?;
+    let sheet = committee::decisions_sheet(&state, &p, id).await?;
+    crate::http::sheet::send(sheet, format, &format!("decisions-{}", state.today())).await
 }
 
 #[utoipa::path(get, path = "/api/v1/calls/{id}/modules/{code}/results", tag = "committee", params(("id" = Uuid, Path, description = "Identifiant de l'appel"), ("code" = String, Path, description = "Code du module")),

@@ -19,6 +19,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list, create))
         .routes(routes!(show))
         .routes(routes!(tick))
+        .routes(routes!(export_handovers))
 }
 
 #[derive(Serialize, Deserialize, ToSchema, Default)]
@@ -141,4 +142,20 @@ pub async fn tick(
 ) -> Result<Json<HandoverOut>, AppError> {
     let h = handover::tick(&state, &p, id, item, input.done).await?;
     Ok(Json(out(h)))
+}
+
+/// The handovers the caller reads as a spreadsheet: département, the two
+/// coordinators, the period, the checklist ticked on each side, and when
+/// it was completed.
+#[utoipa::path(get, operation_id = "export_handovers", path = "/api/v1/handovers/export", tag = "committee",
+    params(crate::http::sheet::FormatQuery),
+    responses((status = 200, description = "Le tableur, en pièce jointe", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("application/vnd.oasis.opendocument.spreadsheet"))), (status = 404), (status = 422, description = "Format inconnu")))]
+pub async fn export_handovers(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    axum::extract::Query(f): axum::extract::Query<crate::http::sheet::FormatQuery>,
+) -> Result<axum::response::Response, AppError> {
+    let format = crate::http::sheet::format_of(&f)?;
+    let sheet = handover::handovers_sheet(&state, &p).await?;
+    crate::http::sheet::send(sheet, format, &format!("tuilages-{}", state.today())).await
 }

@@ -17,11 +17,10 @@ use domain::{
 };
 use jiff::{ToSpan, civil::Date};
 use serde::Deserialize;
-use store::handovers::Handover;
 use uuid::Uuid;
 
 use crate::http::form::{ErrorLink, Errs, Fields, error_links};
-use services::handover::{self, HandoverDraft};
+use services::handover::{self, HandoverDraft, progress};
 
 use crate::http::Id;
 use crate::{
@@ -33,6 +32,7 @@ use crate::{
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/gestion/tuilages", get(list))
+        .route("/gestion/tuilages/export", get(export))
         .route("/gestion/tuilages/nouveau", get(new_page).post(create))
         .route("/gestion/tuilages/{id}", get(show))
         .route("/gestion/tuilages/{id}/elements/{item}", post(tick))
@@ -65,22 +65,6 @@ async fn department_label(state: &AppState, code: &str) -> Result<String, AppErr
         .into_iter()
         .find(|d| d.code.as_str() == code)
         .map_or_else(|| code.to_owned(), |d| format!("{} ({})", d.name, d.code)))
-}
-
-/// "2 sur 4".
-fn progress(h: &Handover, outgoing: bool) -> String {
-    let done = h
-        .items
-        .iter()
-        .filter(|i| {
-            if outgoing {
-                i.outgoing_done_at.is_some()
-            } else {
-                i.incoming_done_at.is_some()
-            }
-        })
-        .count();
-    format!("{done} sur {}", h.items.len())
 }
 
 struct Row {
@@ -362,9 +346,21 @@ async fn tick(
     )))
 }
 
+/// The handovers of the list as a spreadsheet.
+async fn export(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Query(f): Query<crate::http::sheet::FormatQuery>,
+) -> Result<Response, AppError> {
+    let format = crate::http::sheet::format_of(&f)?;
+    let sheet = handover::handovers_sheet(&state, &p).await?;
+    crate::http::sheet::send(sheet, format, &format!("tuilages-{}", state.today())).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use store::handovers::Handover;
 
     #[test]
     fn progress_counts_each_side() {

@@ -26,6 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(letter_pdf))
         .routes(routes!(convention_pdf))
         .routes(routes!(template, set_template))
+        .routes(routes!(export_letters))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -173,4 +174,26 @@ pub async fn set_template(
 ) -> Result<StatusCode, AppError> {
     letters::set_template(&state, &p, &kind, input.source.as_deref()).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The letters of a module and their dispatch as a spreadsheet: one row
+/// per document of the caller's départements, made, queued and sent when,
+/// to whom, and the e-mail's status.
+#[utoipa::path(get, operation_id = "export_letters", path = "/api/v1/calls/{id}/modules/{code}/letters/export", tag = "committee",
+    params(("id" = Uuid, Path, description = "Identifiant de l'appel"), ("code" = String, Path, description = "Code du module"), crate::http::sheet::FormatQuery),
+    responses((status = 200, description = "Le tableur, en pièce jointe", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("application/vnd.oasis.opendocument.spreadsheet"))), (status = 404), (status = 422, description = "Format inconnu")))]
+pub async fn export_letters(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Id((id, code)): Id<(Uuid, String)>,
+    axum::extract::Query(f): axum::extract::Query<crate::http::sheet::FormatQuery>,
+) -> Result<axum::response::Response, AppError> {
+    let format = crate::http::sheet::format_of(&f)?;
+    let sheet = letters::letters_sheet(&state, &p, id, &code).await?;
+    crate::http::sheet::send(
+        sheet,
+        format,
+        &format!("courriers-{code}-{}", state.today()),
+    )
+    .await
 }

@@ -41,6 +41,22 @@ impl CallForm {
         self.errors.on(&format!("contacts.{code}.{field}"))
     }
 
+    /// The contacts fold opens when one is refused, or one differs from
+    /// the CAF's record.
+    pub fn contacts_open(&self) -> bool {
+        let own = |c: &ContactDraft, r: &ContactDraft| {
+            [
+                (&c.name, &r.name),
+                (&c.email, &r.email),
+                (&c.phone, &r.phone),
+            ]
+            .iter()
+            .any(|(v, r)| !v.trim().is_empty() && v.trim() != r.trim())
+        };
+        self.errors.0.keys().any(|k| k.starts_with("contacts"))
+            || self.options.iter().any(|d| own(&d.contact, &d.reference))
+    }
+
     pub fn with_errors(mut self, errors: Errs) -> Self {
         self.summary = error_links(&errors, CALL_FIELDS, &[]);
         self.errors = errors;

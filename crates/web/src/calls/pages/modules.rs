@@ -272,20 +272,21 @@ fn rows<const N: usize>(
         .collect()
 }
 
+// In the order of the form.
 const MODULE_FIELDS: &[&str] = &[
     "code",
     "title",
-    "description",
+    "deadline",
     "service_starts_on",
     "service_ends_on",
-    "deadline",
     "audition_on",
     "decision_window",
-    "min_applications",
-    "quality_threshold",
     "criteria",
     "required_documents",
+    "description",
     "questions",
+    "min_applications",
+    "quality_threshold",
 ];
 
 const ERROR_IDS: &[(&str, &str)] = &[

@@ -42,6 +42,10 @@ pub fn router() -> Router<AppState> {
             get(show).post(generate),
         )
         .route(
+            "/gestion/appels/{id}/modules/{code}/courriers/export",
+            get(export),
+        )
+        .route(
             "/gestion/appels/{id}/modules/{code}/courriers/envoi",
             post(send),
         )
@@ -123,24 +127,28 @@ struct ModulePage {
     to_send: usize,
 }
 
+/// The label of an outcome, with the class of its badge.
 fn outcome_label(code: &str) -> (&'static str, &'static str) {
-    match code {
-        "retained" => ("Retenue", "badge badge-success"),
-        "module_unsuccessful" => ("Module infructueux", "badge badge-warning"),
-        _ => ("Non retenue", "badge badge-error"),
-    }
+    let class = match code {
+        "retained" => "badge badge-success",
+        "module_unsuccessful" => "badge badge-warning",
+        _ => "badge badge-error",
+    };
+    (letters::outcome_label(code), class)
 }
 
-/// The sending status of a letter, from its e-mail.
+/// The sending status of a letter, from its e-mail, with its badge.
 fn sending(l: &Letter) -> (&'static str, &'static str) {
-    if l.queued_at.is_none() {
-        return ("À envoyer", "badge");
-    }
-    match l.email_status.as_deref() {
-        Some("pending") => ("En file d'envoi", "badge badge-warning"),
-        Some("failed") => ("Échec", "badge badge-error"),
-        _ => ("Envoyé", "badge badge-success"),
-    }
+    let class = if l.queued_at.is_none() {
+        "badge"
+    } else {
+        match l.email_status.as_deref() {
+            Some("pending") => "badge badge-warning",
+            Some("failed") => "badge badge-error",
+            _ => "badge badge-success",
+        }
+    };
+    (letters::sending_label(l), class)
 }
 
 async fn module_page(
@@ -313,6 +321,23 @@ async fn send(
         Ok(n) => Ok(back_to(call_id, &code, &format!("envoyes={n}")).into_response()),
         Err(e) => refused(&state, &p, &auth, call_id, &code, e).await,
     }
+}
+
+/// The letters of a module and their dispatch as a spreadsheet.
+async fn export(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Id((id, code)): Id<(Uuid, String)>,
+    Query(f): Query<crate::http::sheet::FormatQuery>,
+) -> Result<Response, AppError> {
+    let format = crate::http::sheet::format_of(&f)?;
+    let sheet = letters::letters_sheet(&state, &p, id, &code).await?;
+    crate::http::sheet::send(
+        sheet,
+        format,
+        &format!("courriers-{code}-{}", state.today()),
+    )
+    .await
 }
 
 /// The result letter of an application (staff once made, the applicant

@@ -31,3 +31,16 @@ pub(super) async fn export(
     )
     .await
 }
+
+/// The proposals and decisions of a call as a spreadsheet, from its
+/// management page.
+pub(super) async fn decisions(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Id(id): Id,
+    Query(f): Query<FormatQuery>,
+) -> Result<Response, AppError> {
+    let format = format_of(&f)?;
+    let sheet = committee::decisions_sheet(&state, &p, id).await?;
+    send(sheet, format, &format!("decisions-{}", state.today())).await
+}

@@ -47,6 +47,10 @@ pub fn router() -> Router<AppState> {
             get(export::export),
         )
         .route(
+            "/gestion/appels/{id}/decisions/export",
+            get(export::decisions),
+        )
+        .route(
             "/gestion/appels/{id}/modules/{code}/propositions",
             post(propose),
         )
