@@ -360,6 +360,16 @@ impl TestApp {
 }
 
 impl<'a> Client<'a> {
+    /// A second client on the same session (to send requests at once).
+    pub fn twin(&self) -> Client<'a> {
+        Client {
+            app: self.app,
+            cookies: self.cookies.clone(),
+            address: self.address.clone(),
+            bearer: self.bearer.clone(),
+        }
+    }
+
     /// The application this client talks to.
     pub fn app(&self) -> &'a TestApp {
         self.app

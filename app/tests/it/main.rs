@@ -29,6 +29,7 @@ mod outbox;
 mod platform;
 mod public_info;
 mod staff_exports;
+mod trainings;
 mod trust_accounts;
 mod trust_caps;
 mod trust_committee;

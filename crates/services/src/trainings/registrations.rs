@@ -382,9 +382,9 @@ pub async fn mark_attendance(
             ctx.directory.invalidate();
         }
     }
-    Ok(store::trainings::registration(&ctx.db, registration_id)
+    store::trainings::registration(&ctx.db, registration_id)
         .await?
-        .ok_or(ServiceError::NotFound)?)
+        .ok_or(ServiceError::NotFound)
 }
 
 /// A certificate as its PDF and its verification page say it.

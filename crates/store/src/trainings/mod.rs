@@ -16,13 +16,14 @@ use crate::{
     micros,
 };
 
+pub mod attendance;
 pub mod registrations;
 pub mod sessions;
 
+pub use attendance::{Attendance, set_attendance, set_certificate_code, set_initial_training};
 pub use registrations::{
-    Attendance, Passport, Promotion, Registered, Registration, approve, cancel, certificate,
-    promeneur_registrations, register, registration, session_registrations, set_attendance,
-    set_certificate_code, set_initial_training,
+    Passport, Promotion, Registered, Registration, approve, cancel, certificate,
+    promeneur_registrations, register, registration, session_registrations,
 };
 pub use sessions::{
     NewSession, Part, Session, SessionFilter, create_session, find_session, lock_session, sessions,

@@ -170,27 +170,29 @@ pub struct SessionOut {
 }
 
 fn session_out(s: Session, now: jiff::Timestamp) -> SessionOut {
+    let seats_left = s.seats_left();
+    let registration_open = s.open_at(now);
     SessionOut {
         id: s.id.to_string(),
         training_id: s.training_id.to_string(),
-        training_title: s.training_title.clone(),
+        training_title: s.training_title,
         kind: s.kind.as_str().to_owned(),
-        provider_name: s.provider_name.clone(),
-        place: s.place.clone(),
-        online_url: s.online_url.clone(),
-        departments: s.departments.iter().map(ToString::to_string).collect(),
+        provider_name: s.provider_name,
+        place: s.place,
+        online_url: s.online_url,
+        departments: s.departments.into_iter().map(String::from).collect(),
         capacity: s.capacity,
         registered: s.held,
         waitlisted: s.waitlisted,
-        seats_left: s.seats_left(),
+        seats_left,
         needs_approval: s.needs_approval,
         registration_closes_at: rfc3339(s.registration_closes_at),
-        registration_open: s.open_at(now),
+        registration_open,
         starts_at: rfc3339(s.starts_at),
         ends_at: rfc3339(s.ends_at),
         parts: s
             .parts
-            .iter()
+            .into_iter()
             .map(|p| PartOut {
                 id: p.id.to_string(),
                 starts_at: rfc3339(p.starts_at),
@@ -225,7 +227,7 @@ pub struct SessionIn {
     registration_closes_at: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/trainings/{id}/sessions", tag = "trainings", params(("id" = Uuid, Path, description = "Identifiant de la formation")), request_body = SessionIn,
+#[utoipa::path(post, operation_id = "create_training_session", path = "/api/v1/trainings/{id}/sessions", tag = "trainings", params(("id" = Uuid, Path, description = "Identifiant de la formation")), request_body = SessionIn,
     responses((status = 201, body = SessionOut), (status = 403), (status = 404), (status = 422)))]
 pub async fn create_session(
     State(state): State<AppState>,
@@ -269,7 +271,7 @@ pub struct SessionsQuery {
     past: bool,
 }
 
-#[utoipa::path(get, path = "/api/v1/sessions", tag = "trainings", params(SessionsQuery),
+#[utoipa::path(get, operation_id = "list_training_sessions", path = "/api/v1/sessions", tag = "trainings", params(SessionsQuery),
     responses((status = 200, body = Page<SessionOut>), (status = 422)))]
 pub async fn list_sessions(
     State(state): State<AppState>,
@@ -305,7 +307,7 @@ pub async fn list_sessions(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/sessions/{id}", tag = "trainings", params(("id" = Uuid, Path, description = "Identifiant de la session")),
+#[utoipa::path(get, operation_id = "show_training_session", path = "/api/v1/sessions/{id}", tag = "trainings", params(("id" = Uuid, Path, description = "Identifiant de la session")),
     responses((status = 200, body = SessionOut), (status = 404)))]
 pub async fn show_session(
     State(state): State<AppState>,
@@ -323,7 +325,7 @@ pub struct SessionPatch {
     capacity: i64,
 }
 
-#[utoipa::path(patch, path = "/api/v1/sessions/{id}", tag = "trainings", params(("id" = Uuid, Path, description = "Identifiant de la session")), request_body = SessionPatch,
+#[utoipa::path(patch, operation_id = "update_training_session", path = "/api/v1/sessions/{id}", tag = "trainings", params(("id" = Uuid, Path, description = "Identifiant de la session")), request_body = SessionPatch,
     responses((status = 200, body = SessionOut), (status = 403), (status = 404), (status = 422)))]
 pub async fn update_session(
     State(state): State<AppState>,
@@ -405,7 +407,7 @@ pub struct RegisteredOut {
     position: Option<i64>,
 }
 
-#[utoipa::path(post, path = "/api/v1/sessions/{id}/registrations", tag = "trainings", params(("id" = Uuid, Path, description = "Identifiant de la session")), request_body = RegistrationIn,
+#[utoipa::path(post, operation_id = "create_registration", path = "/api/v1/sessions/{id}/registrations", tag = "trainings", params(("id" = Uuid, Path, description = "Identifiant de la session")), request_body = RegistrationIn,
     responses((status = 201, body = RegisteredOut), (status = 404), (status = 409), (status = 422)))]
 pub async fn register(
     State(state): State<AppState>,
@@ -435,7 +437,7 @@ pub async fn show_registration(
     Ok(Json(registration_out(r)))
 }
 
-#[utoipa::path(delete, path = "/api/v1/registrations/{id}", tag = "trainings", params(("id" = Uuid, Path, description = "Identifiant de l'inscription")),
+#[utoipa::path(delete, operation_id = "cancel_registration", path = "/api/v1/registrations/{id}", tag = "trainings", params(("id" = Uuid, Path, description = "Identifiant de l'inscription")),
     responses((status = 204, description = "Annulée ; la première personne de la liste d'attente prend la place"), (status = 403), (status = 404), (status = 409)))]
 pub async fn cancel(
     State(state): State<AppState>,
@@ -451,7 +453,7 @@ pub struct ApprovalIn {
     approve: bool,
 }
 
-#[utoipa::path(post, path = "/api/v1/registrations/{id}/approval", tag = "trainings", params(("id" = Uuid, Path, description = "Identifiant de l'inscription")), request_body = ApprovalIn,
+#[utoipa::path(post, operation_id = "approve_registration", path = "/api/v1/registrations/{id}/approval", tag = "trainings", params(("id" = Uuid, Path, description = "Identifiant de l'inscription")), request_body = ApprovalIn,
     responses((status = 200, body = RegistrationOut), (status = 403), (status = 404), (status = 409)))]
 pub async fn approval(
     State(state): State<AppState>,
@@ -472,7 +474,7 @@ pub struct AttendanceIn {
     part_id: Option<Uuid>,
 }
 
-#[utoipa::path(put, path = "/api/v1/registrations/{id}/attendance", tag = "trainings", params(("id" = Uuid, Path, description = "Identifiant de l'inscription")), request_body = AttendanceIn,
+#[utoipa::path(put, operation_id = "mark_attendance", path = "/api/v1/registrations/{id}/attendance", tag = "trainings", params(("id" = Uuid, Path, description = "Identifiant de l'inscription")), request_body = AttendanceIn,
     responses((status = 200, body = RegistrationOut), (status = 403), (status = 404), (status = 422)))]
 pub async fn attendance(
     State(state): State<AppState>,

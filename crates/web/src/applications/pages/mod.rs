@@ -26,13 +26,12 @@ use uuid::Uuid;
 mod apply;
 mod receipts;
 mod show;
+mod withdraw;
 
 use apply::{apply, apply_page};
 use receipts::{audition_ics, receipt, receipt_pdf};
-use show::{
-    complement, converse, delete_document, download, save, show, submit, upload, withdraw,
-    withdraw_page,
-};
+use show::{complement, converse, delete_document, download, save, show, submit, upload};
+use withdraw::{withdraw, withdraw_page};
 
 use crate::http::Id;
 use crate::http::form::{ErrorLink, Errs, Fields, error_links};
