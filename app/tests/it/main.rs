@@ -14,6 +14,7 @@ mod committee_pages;
 mod crash;
 mod decision_pages;
 mod directory_pages;
+mod directory_reach;
 mod harness;
 mod home;
 mod hostile_files;
