@@ -24,7 +24,7 @@ async fn a_whatsapp_contact_warns_that_it_shows_the_young_persons_number() {
     let code = r.json()["verification_code"].as_str().unwrap().to_owned();
     app.consent_from_account(&id).await;
     let mut anon = app.client();
-    let note = "<small class=\"network-note\">attention : WhatsApp lui montrera ton numéro de téléphone</small>";
+    let note = "<small class=\"network-note\">Attention : WhatsApp lui montrera ton numéro de téléphone.</small>";
     for path in [
         format!("/promeneurs/{id}"),
         "/annuaire?ou=Vichy".to_owned(),
@@ -54,13 +54,13 @@ async fn a_discord_username_is_text_to_copy_with_how_to_add_it() {
     for path in [format!("/promeneurs/{id}"), "/annuaire?ou=Vichy".to_owned()] {
         let body = anon.get(&path).await.body;
         assert!(body.contains(
-            "<p class=\"network-button network-static\"><span class=\"network-icon network-icon-discord\" aria-hidden=\"true\"></span><span class=\"network-text\"><span class=\"network-name\">Discord</span><span class=\"visually-hidden\"> : </span> <span class=\"network-handle network-copy\">pdn.vichy</span></span></p><small class=\"network-note\">ajoute ce pseudo en ami dans Discord : Paramètres &#62; Amis &#62; Ajouter</small>"
+            "<p class=\"network-button network-static\"><span class=\"network-icon network-icon-discord\" aria-hidden=\"true\"></span><span class=\"network-text\"><span class=\"network-name\">Discord</span><span class=\"visually-hidden\"> : </span> <span class=\"network-handle network-copy\">pdn.vichy</span></span></p><small class=\"network-note\">Ajoute ce pseudo en ami dans Discord : Paramètres &#62; Amis &#62; Ajouter.</small>"
         ), "{path}: {body}");
         assert!(body.contains(
             "<a class=\"network-button\" href=\"https://discord.gg/AbC-123\" rel=\"noopener noreferrer\"><span class=\"network-icon network-icon-discord\" aria-hidden=\"true\"></span>"
         ), "{path}");
         assert!(body.contains("serveur discord.gg/AbC-123"));
-        assert_eq!(body.matches("ajoute ce pseudo").count(), 1, "{path}");
+        assert_eq!(body.matches("Ajoute ce pseudo").count(), 1, "{path}");
     }
 }
 

@@ -24,12 +24,12 @@ pub(super) struct NetworkLink<'a> {
 /// WhatsApp shows each side's phone number to the other: a young person
 /// who writes there gives its number away, which the page says it never
 /// has to.
-pub(super) const WHATSAPP_NOTE: &str = "attention : WhatsApp lui montrera ton numéro de téléphone";
+pub(super) const WHATSAPP_NOTE: &str = "Attention : WhatsApp lui montrera ton numéro de téléphone.";
 
 /// Discord has no address for a person's profile: the username is added
 /// as a friend from the app.
 pub(super) const DISCORD_NOTE: &str =
-    "ajoute ce pseudo en ami dans Discord : Paramètres > Amis > Ajouter";
+    "Ajoute ce pseudo en ami dans Discord : Paramètres > Amis > Ajouter.";
 
 /// The platforms with an icon of their own (the others get the generic
 /// one, `other`).
@@ -158,13 +158,13 @@ mod tests {
         ), "{html}");
         // A Discord username: text to copy, no dead link, and how to add it.
         assert!(html.contains(
-            r#"<p class="network-button network-static"><span class="network-icon network-icon-discord" aria-hidden="true"></span><span class="network-text"><span class="network-name">Discord</span><span class="visually-hidden"> : </span> <span class="network-handle network-copy">pdn.lea</span></span></p><small class="network-note">ajoute ce pseudo en ami dans Discord : Paramètres &#62; Amis &#62; Ajouter</small>"#
+            r#"<p class="network-button network-static"><span class="network-icon network-icon-discord" aria-hidden="true"></span><span class="network-text"><span class="network-name">Discord</span><span class="visually-hidden"> : </span> <span class="network-handle network-copy">pdn.lea</span></span></p><small class="network-note">Ajoute ce pseudo en ami dans Discord : Paramètres &#62; Amis &#62; Ajouter.</small>"#
         ), "{html}");
         // A Discord server: its invitation opens.
         assert!(html.contains(
             r#"href="https://discord.gg/AbC-123" rel="noopener noreferrer"><span class="network-icon network-icon-discord" aria-hidden="true"></span><span class="network-text"><span class="network-name">Discord</span><span class="visually-hidden"> : </span> <span class="network-handle">serveur discord.gg/AbC-123</span>"#
         ), "{html}");
-        assert_eq!(html.matches("ajoute ce pseudo").count(), 1);
+        assert_eq!(html.matches("Ajoute ce pseudo").count(), 1);
         // WhatsApp warns; an address that is not a web one is no link, and
         // an unknown platform gets the generic icon.
         assert!(html.contains(&format!(
