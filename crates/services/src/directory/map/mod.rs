@@ -184,14 +184,14 @@ enum Anchor {
 }
 
 /// What every map shares, built once: the projection, the size, the
-/// outlines' markup and the main towns' markup.
+/// outlines' markup and the boxes of the départements' names.
 struct Base {
     projection: Projection,
     height: f64,
     outlines: String,
-    /// The main towns of the whole map (they avoid the départements'
-    /// names; a zoomed map hides those).
-    towns: String,
+    /// The départements' names' boxes (the towns' names avoid them; a
+    /// zoomed map hides them).
+    labels: Vec<Rect>,
 }
 
 fn base() -> &'static Base {
@@ -242,18 +242,11 @@ fn base() -> &'static Base {
         }
         outlines.push_str(&labels);
         outlines.push_str("</g>");
-        let towns = towns::markup(&projection, &View {
-            x: 0.0,
-            y: 0.0,
-            width: WIDTH,
-            height,
-            zoom: 1.0,
-        }, &mut taken);
         Base {
             projection,
             height,
             outlines,
-            towns,
+            labels: taken,
         }
     })
 }
@@ -282,11 +275,31 @@ pub fn write_cluster_map<W: Write + ?Sized>(
         view.height,
     )?;
     svg.write_str(&base.outlines)?;
-    // The biggest groups first, so that the small ones stay on top.
     let size = |v: f64| v / z;
-    for (g, href) in groups.iter().zip(hrefs) {
-        let r = g.radius();
-        let (x, y) = clamp(g.x, g.y, r, view);
+    // Each group's disc, kept inside the view; the towns' names avoid them
+    // (and the départements' names on the whole map).
+    let discs: Vec<(f64, f64, f64)> = groups
+        .iter()
+        .map(|g| {
+            let r = g.radius();
+            let (x, y) = clamp(g.x, g.y, r, view);
+            (x, y, r)
+        })
+        .collect();
+    let mut taken: Vec<Rect> = if view.is_whole() {
+        base.labels.clone()
+    } else {
+        Vec::new()
+    };
+    taken.extend(discs.iter().map(|&(x, y, r)| Rect {
+        left: x - r,
+        top: y - r,
+        right: x + r,
+        bottom: y + r,
+    }));
+    svg.write_str(&towns::markup(&base.projection, view, &discs, &mut taken))?;
+    // The biggest groups first, so that the small ones stay on top.
+    for ((g, href), &(x, y, r)) in groups.iter().zip(hrefs).zip(&discs) {
         let label = escape(&g.label());
         write!(
             svg,
@@ -296,12 +309,6 @@ pub fn write_cluster_map<W: Write + ?Sized>(
             size(COUNT_SIZE),
             g.count,
         )?;
-    }
-    if view.is_whole() {
-        svg.write_str(&base.towns)?;
-    } else {
-        let mut taken = Vec::new();
-        svg.write_str(&towns::markup(&base.projection, view, &mut taken))?;
     }
     // The searched commune last, as a hollow diamond over the markers
     // (taps go through it: see `.map-origin` in theme.css).

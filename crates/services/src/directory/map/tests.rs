@@ -87,7 +87,13 @@ fn groups_are_links_inside_a_group_not_an_image() {
 
 #[test]
 fn the_main_towns_are_named_without_overlapping() {
-    let towns = &base().towns;
+    let towns = towns::markup(
+        &base().projection,
+        &View::whole(),
+        &[],
+        &mut base().labels.clone(),
+    );
+    let towns = &towns;
     for name in [
         "Clermont-Ferrand",
         "Montluçon",
@@ -116,6 +122,7 @@ fn the_main_towns_are_named_without_overlapping() {
             };
             let anchor = match attr("text-anchor") {
                 "start" => Anchor::Start,
+                "middle" => Anchor::Middle,
                 _ => Anchor::End,
             };
             let text = &t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()];
@@ -187,4 +194,35 @@ fn a_map_around_a_commune_is_zoomed_and_groups_less() {
         "{svg}"
     );
     assert!(!svg.contains(">Clermont-Ferrand</text>"));
+}
+
+#[test]
+fn a_towns_name_is_written_beside_the_group_over_it() {
+    let groups = clusters(&spots(), &View::whole());
+    let mut svg = String::new();
+    write_cluster_map(
+        &mut svg,
+        &groups,
+        &vec![String::new(); groups.len()],
+        None,
+        &View::whole(),
+    )
+    .unwrap();
+    // Clermont-Ferrand's group sits on the town: its name starts past the
+    // disc, which is drawn over the town's dot, not over the name.
+    let g = &groups[0];
+    let (x, _) = base().projection.point(3.086_12, 45.779_49);
+    let name = svg
+        .split("<text class=\"map-town-label\" x=\"")
+        .skip(1)
+        .find(|t| t.contains(">Clermont-Ferrand</text>"))
+        .expect("Clermont-Ferrand is named");
+    let start: f64 = name[..name.find('"').unwrap()].parse().unwrap();
+    assert!(
+        start >= g.x + g.radius() || start <= g.x - g.radius(),
+        "{start} within the disc at {} (r {}), town at {x}",
+        g.x,
+        g.radius()
+    );
+    assert!(svg.find("map-towns").unwrap() < svg.find("map-cluster").unwrap());
 }

@@ -49,8 +49,15 @@ fn towns() -> Vec<Town<'static>> {
 }
 
 /// The towns' dots and names in `view`, as a decorative group (the links
-/// of the map name their places themselves); `taken` gets their boxes.
-pub(super) fn markup(projection: &Projection, view: &View, taken: &mut Vec<Rect>) -> String {
+/// of the map name their places themselves). A name starts beside its
+/// dot, or beside the disc drawn over it (`discs`: centre and radius), and
+/// overlaps none of the boxes `taken`, which gets it.
+pub(super) fn markup(
+    projection: &Projection,
+    view: &View,
+    discs: &[(f64, f64, f64)],
+    taken: &mut Vec<Rect>,
+) -> String {
     let z = view.zoom;
     let (size, offset, spacing) = (SIZE / z, OFFSET / z, SPACING / z);
     let mut all: Vec<(Town<'_>, f64, f64)> = towns()
@@ -67,44 +74,75 @@ pub(super) fn markup(projection: &Projection, view: &View, taken: &mut Vec<Rect>
         4.0 / z
     );
     let mut dots: Vec<(f64, f64)> = Vec::new();
+    let mut written = 0;
     for (t, x, y) in all.iter().take(CANDIDATES) {
         let (x, y) = (*x, *y);
-        if dots.len() == MAX_TOWNS {
+        if written == MAX_TOWNS {
             break;
         }
         if dots.iter().any(|(a, b)| (a - x).hypot(b - y) < spacing) {
             continue;
         }
         let baseline = y + size * 0.35;
-        let place = [(Anchor::Start, x + offset), (Anchor::End, x - offset)]
+        let gap = offset / 2.0;
+        let covering = discs
+            .iter()
+            .filter(|(dx, dy, r)| (dx - x).hypot(dy - y) < r + gap);
+        let right = covering
+            .clone()
+            .map(|(dx, _, r)| dx + r + gap)
+            .fold(x + offset, f64::max);
+        let left = covering
+            .clone()
+            .map(|(dx, _, r)| dx - r - gap)
+            .fold(x - offset, f64::min);
+        // Above or below the disc over the dot, when there is one.
+        let above = covering
+            .clone()
+            .map(|(_, dy, r)| dy - r - gap - size * 0.3)
+            .fold(f64::INFINITY, f64::min);
+        let below = covering
+            .map(|(_, dy, r)| dy + r + gap + size)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let mut spots = vec![
+            (Anchor::Start, right, baseline),
+            (Anchor::End, left, baseline),
+        ];
+        if above.is_finite() {
+            spots.extend([(Anchor::Middle, x, above), (Anchor::Middle, x, below)]);
+        }
+        // A town not written keeps its suburbs from taking its place.
+        dots.push((x, y));
+        let place = spots
             .into_iter()
-            .map(|(anchor, at)| {
+            .map(|(anchor, at, baseline)| {
                 (
                     anchor,
                     at,
+                    baseline,
                     Rect::of_text(t.name, size, at, baseline, anchor),
                 )
             })
-            .find(|(_, _, r)| {
+            .find(|(.., r)| {
                 r.left >= view.x
                     && r.right <= view.x + view.width
                     && r.top >= view.y
                     && r.bottom <= view.y + view.height
                     && !taken.iter().any(|o| o.overlaps(r))
             });
-        let Some((anchor, at, rect)) = place else {
+        let Some((anchor, at, baseline, rect)) = place else {
             continue;
         };
         taken.push(rect);
-        dots.push((x, y));
+        written += 1;
         let _ = write!(
             out,
             r#"<circle class="map-town" cx="{x:.1}" cy="{y:.1}" r="{:.1}"/><text class="map-town-label" x="{at:.1}" y="{baseline:.1}" text-anchor="{}">{}</text>"#,
             3.0 / z,
-            if anchor == Anchor::Start {
-                "start"
-            } else {
-                "end"
+            match anchor {
+                Anchor::Start => "start",
+                Anchor::Middle => "middle",
+                Anchor::End => "end",
             },
             escape(t.name)
         );
