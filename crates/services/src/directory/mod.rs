@@ -24,6 +24,7 @@ use uuid::Uuid;
 pub mod gate;
 pub mod map;
 pub mod public;
+pub mod radius;
 mod search;
 
 use gate::{slots_of, visible};

@@ -110,3 +110,28 @@ pub fn clusters<'a>(spots: &[Spot<'a>], view: &View) -> Vec<Cluster<'a>> {
     out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(b.name)));
     out
 }
+
+/// The groups of a search's matches (every one, not a page) and the view
+/// they are drawn in: zoomed on the disc searched when there is one.
+pub fn of_search<'a>(
+    snapshot: &'a crate::directory::Snapshot,
+    query: &crate::directory::DirectoryQuery,
+    now: jiff::Timestamp,
+) -> (Vec<Cluster<'a>>, View) {
+    let spots: Vec<Spot<'a>> = snapshot
+        .matches_by_place(query, now)
+        .into_iter()
+        .map(|(e, count)| Spot {
+            insee: &e.commune_insee,
+            name: &e.commune_name,
+            lat: e.lat,
+            lon: e.lon,
+            count,
+        })
+        .collect();
+    let view = match (query.origin, query.radius_km) {
+        (Some((lat, lon)), Some(r)) => View::around(lat, lon, r),
+        _ => View::whole(),
+    };
+    (clusters(&spots, &view), view)
+}

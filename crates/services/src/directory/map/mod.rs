@@ -13,7 +13,7 @@ use serde::Deserialize;
 mod clusters;
 mod towns;
 
-pub use clusters::{Cluster, Spot, clusters};
+pub use clusters::{Cluster, Spot, clusters, of_search};
 
 /// Radii from which the map shows both départements whole (km).
 const WHOLE_FROM_KM: f64 = 60.0;

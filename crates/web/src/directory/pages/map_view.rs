@@ -8,7 +8,7 @@ use jiff::Timestamp;
 
 use crate::network::directory::{
     DirectoryQuery, Snapshot,
-    map::{self, Cluster, Origin, Spot, View},
+    map::{self, Cluster, Origin, View},
 };
 
 /// The radius of the results a group leads to (km): about the size of a
@@ -32,23 +32,7 @@ impl<'a> ResultsMap<'a> {
         origin: Option<Origin<'a>>,
         href: impl Fn(&str, &str) -> String,
     ) -> Self {
-        let spots: Vec<Spot<'a>> = snapshot
-            .matches_by_place(query, now)
-            .into_iter()
-            .map(|(e, count)| Spot {
-                insee: &e.commune_insee,
-                name: &e.commune_name,
-                lat: e.lat,
-                lon: e.lon,
-                count,
-            })
-            .collect();
-        // Zoomed on the disc searched, when there is one.
-        let view = match (query.origin, query.radius_km) {
-            (Some((lat, lon)), Some(r)) => View::around(lat, lon, r),
-            _ => View::whole(),
-        };
-        let groups = map::clusters(&spots, &view);
+        let (groups, view) = map::of_search(snapshot, query, now);
         let hrefs = groups.iter().map(|g| href(g.insee, GROUP_RADIUS)).collect();
         Self {
             groups,

@@ -36,12 +36,18 @@ mod cards;
 mod map_view;
 mod networks;
 mod profile;
-mod radius;
 mod verify;
 
 use map_view::ResultsMap;
 use networks::Networks;
-use radius::RadiusLink;
+use services::directory::radius;
+
+/// A choice of radius near the results' heading.
+struct RadiusLink {
+    href: String,
+    label: String,
+    current: bool,
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -1,16 +1,17 @@
-//! How far from the commune searched the results go: 20 km unless the
-//! person widens (or narrows) it. A parameter of the address (`rayon`), so
-//! that it works without script and can be shared.
+//! How far from the commune searched the directory's page goes: 20 km
+//! unless the person widens (or narrows) it. A parameter of the page's
+//! address (`rayon`), so that it works without script and can be shared;
+//! and the words that say it.
 
 use domain::text::of_place;
 
 /// The radius of a search from a commune when none is asked (km).
-pub(super) const DEFAULT_KM: u16 = 20;
+pub const DEFAULT_KM: u16 = 20;
 /// The largest radius one may ask for by hand (km).
 const MAX_KM: u16 = 500;
 /// The choices offered: the parameter's value, and the radius (`None`:
 /// every distance).
-pub(super) const CHOICES: [(&str, Option<u16>); 4] = [
+pub const CHOICES: [(&str, Option<u16>); 4] = [
     ("10", Some(10)),
     ("20", Some(20)),
     ("40", Some(40)),
@@ -19,7 +20,7 @@ pub(super) const CHOICES: [(&str, Option<u16>); 4] = [
 
 /// The radius asked: a whole number of km (1 to 500), `tous` for every
 /// distance; anything else (nothing, a typo): the default.
-pub(super) fn parse(rayon: &str) -> Option<u16> {
+pub fn parse(rayon: &str) -> Option<u16> {
     if rayon == "tous" {
         return None;
     }
@@ -33,7 +34,7 @@ pub(super) fn parse(rayon: &str) -> Option<u16> {
 }
 
 /// The parameter's value for a radius ("" for the default: shorter links).
-pub(super) fn value(km: Option<u16>) -> String {
+pub fn value(km: Option<u16>) -> String {
     match km {
         Some(DEFAULT_KM) => String::new(),
         Some(km) => km.to_string(),
@@ -42,20 +43,13 @@ pub(super) fn value(km: Option<u16>) -> String {
 }
 
 /// "10 km", "Partout".
-pub(super) fn label(km: Option<u16>) -> String {
+pub fn label(km: Option<u16>) -> String {
     km.map_or_else(|| "Partout".to_owned(), |km| format!("{km} km"))
-}
-
-/// A choice of radius near the results' heading.
-pub(super) struct RadiusLink {
-    pub href: String,
-    pub label: String,
-    pub current: bool,
 }
 
 /// "5 promeneurs à moins de 20 km de Vichy", or without a radius "5
 /// promeneurs trouvés".
-pub(super) fn heading(total: usize, km: Option<u16>, place: Option<&str>) -> String {
+pub fn heading(total: usize, km: Option<u16>, place: Option<&str>) -> String {
     match (km, place) {
         (Some(km), Some(place)) => {
             let near = format!("à moins de {km} km {}", of_place(place));
@@ -76,7 +70,7 @@ pub(super) fn heading(total: usize, km: Option<u16>, place: Option<&str>) -> Str
 /// When nobody is within the radius but someone farther matches: the
 /// smallest choice that reaches the nearest one (every distance if none
 /// does), and its words.
-pub(super) fn widen(nearest_km: f64, km: u16) -> (Option<u16>, String) {
+pub fn widen(nearest_km: f64, km: u16) -> (Option<u16>, String) {
     let reach = CHOICES
         .iter()
         .filter_map(|(_, r)| *r)
