@@ -269,17 +269,25 @@ impl Snapshot {
         }
     }
 
-    /// How many matches are at most `radius` km from `origin`: the
-    /// communes whose latitude keeps them farther are not measured.
+    /// How many matches are at most `radius` km from `origin`: only the
+    /// communes in the band of latitude that can be that near are
+    /// measured (all of them when latitudes bound nothing).
     fn count_within(&self, origin: GeoPoint, radius: f64, filter: &Filter<'_>) -> usize {
+        let all = self.with_latitude.clone();
+        let band = if origin.has_latitude() {
+            // A smaller radius than the Earth's: a band a little too wide,
+            // never too narrow.
+            let span = (radius / 6_300.0).to_degrees();
+            let (low, high) = (origin.lat() - span, origin.lat() + span);
+            let sorted = &self.places[all.clone()];
+            all.start + sorted.partition_point(|p| p.at.lat() < low)
+                ..all.start + sorted.partition_point(|p| p.at.lat() <= high)
+        } else {
+            all.clone()
+        };
         let mut count = 0;
-        for (place, p) in self.places.iter().enumerate() {
-            if self.with_latitude.contains(&place)
-                && origin.has_latitude()
-                && !within(origin.distance_floor_km(&p.at), radius)
-            {
-                continue;
-            }
+        for place in (0..all.start).chain(band).chain(all.end..self.places.len()) {
+            let p = &self.places[place];
             if within(origin.distance_km(&p.at), radius) {
                 let members = &self.by_place[p.members.clone()];
                 count += if filter.is_empty() {
