@@ -22,7 +22,26 @@ async function expectEverySnapchat(page, label) {
     const card = cards(page).nth(i);
     const name = await cardName(card);
     const accounts = await card.getByRole('list', { name: `Comptes de ${name}` }).innerText();
-    assert.match(accounts, /Snapchat : \S+/, `${label}, card ${i + 1} (${name}) shows a Snapchat account`);
+    assert.match(accounts, /Snapchat\s*:\s*\S+/, `${label}, card ${i + 1} (${name}) shows a Snapchat account`);
+  }
+}
+
+/** Every account of the first card is a button (a link) at least 44 px tall, named "Network : handle". */
+async function expectNetworkButtons(page, label) {
+  const card = cards(page).first();
+  const name = await cardName(card);
+  const buttons = card.getByRole('list', { name: `Comptes de ${name}` }).locator('a.network-button');
+  const count = await buttons.count();
+  assert.ok(count > 0, `${label}: the first card has account buttons`);
+  for (let i = 0; i < count; i++) {
+    const button = buttons.nth(i);
+    const box = await button.boundingBox();
+    assert.ok(box && box.height >= 44, `${label}: account button ${i + 1} is ${box?.height}px tall`);
+    assert.match(await button.innerText(), /\S+\s*:\s*\S+/, `${label}: a button shows the network and the handle`);
+    const icon = button.locator('.network-icon');
+    assert.equal(await icon.getAttribute('aria-hidden'), 'true', 'the icon is decorative');
+    const mask = await icon.evaluate((el) => getComputedStyle(el).maskImage || getComputedStyle(el).webkitMaskImage);
+    assert.match(mask, /\/static\/[0-9a-f]+\/net-[a-z]+\.svg/, `${label}: the icon comes from our assets`);
   }
 }
 
@@ -45,7 +64,7 @@ s.journey('annuaire : recherche « Vichy » depuis un téléphone', async ({ pag
   await search.getByRole('button', { name: 'Rechercher', exact: true }).click();
   await expectPath(page, '/annuaire');
   assert.equal(new URL(page.url()).searchParams.get('ou'), 'Vichy');
-  await expectText(page, /du plus proche au plus loin de Vichy/);
+  await expectText(page, /promeneurs? à moins de 20 km de Vichy/);
   assert.ok((await cards(page).count()) > 0, 'some promeneurs near Vichy');
   assert.equal(await search.getByLabel('Ta commune ou ton code postal', { exact: true }).inputValue(), 'Vichy');
   // The search lands on its results: the count and the first card are on
@@ -56,8 +75,46 @@ s.journey('annuaire : recherche « Vichy » depuis un téléphone', async ({ pag
   assert.ok(heading && heading.y + heading.height > 0 && heading.y < screen, `the count is on screen (y=${heading?.y})`);
   const firstCard = await cards(page).first().boundingBox();
   assert.ok(firstCard && firstCard.y < screen, `the first result starts on the first screen (y=${firstCard?.y})`);
+  await expectNetworkButtons(page, 'annuaire ?ou=Vichy');
+  // The distance can be widened in one tap; the current one is marked.
+  const radius = page.getByRole('navigation', { name: 'Distance de la recherche', exact: true });
+  assert.equal(await radius.getByRole('link', { name: '20 km', exact: true }).getAttribute('aria-current'), 'true');
   await checkA11y(page, 'annuaire ?ou=Vichy');
   await expectNoHorizontalScroll(page, '/annuaire?ou=Vichy');
+});
+
+s.journey('annuaire : la carte est à un geste de la liste', async ({ page, baseUrl }) => {
+  const views = page.getByRole('navigation', { name: 'Affichage des résultats', exact: true });
+  const mapLink = views.getByRole('link', { name: 'Carte', exact: true });
+  const box = await mapLink.boundingBox();
+  assert.ok(box && box.y < page.viewportSize().height, `the « Carte » link is on the first screen (y=${box?.y})`);
+  await mapLink.click();
+  await page.waitForURL((u) => u.searchParams.get('vue') === 'carte');
+  assert.equal(await views.getByRole('link', { name: 'Carte', exact: true }).getAttribute('aria-current'), 'page');
+  const map = page.getByRole('group', { name: 'Carte des promeneurs trouvés', exact: true });
+  await map.waitFor();
+  const groups = map.getByRole('link', { name: /^.+ : \d+ promeneurs?$/ });
+  assert.ok((await groups.count()) > 0, 'the map has groups of promeneurs, each named with its count');
+  const places = page.getByRole('list', { name: 'Les mêmes endroits en liste', exact: true }).getByRole('link');
+  assert.equal(await places.count(), await groups.count(), 'the same places as text');
+  const mapBox = await page.locator('main svg.results-map').boundingBox();
+  assert.ok(mapBox && mapBox.y < page.viewportSize().height, `the map starts on the first screen (y=${mapBox?.y})`);
+  await checkA11y(page, 'annuaire ?ou=Vichy&vue=carte (360 px)');
+  await expectNoHorizontalScroll(page, '/annuaire?ou=Vichy&vue=carte');
+  // Everywhere, on a wide screen too.
+  await page.getByRole('navigation', { name: 'Distance de la recherche', exact: true }).getByRole('link', { name: 'Partout', exact: true }).click();
+  await page.waitForURL((u) => u.searchParams.get('rayon') === 'tous' && u.searchParams.get('vue') === 'carte');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await checkA11y(page, 'annuaire ?ou=Vichy&rayon=tous&vue=carte (1280 px)');
+  // A group leads to the list near its commune.
+  const first = groups.first();
+  const label = await first.getAttribute('aria-label');
+  await first.click();
+  await page.waitForURL((u) => u.searchParams.get('commune') && !u.searchParams.get('vue'));
+  assert.ok((await cards(page).count()) > 0, `${label}: the list near that place`);
+  await checkA11y(page, `annuaire depuis le groupe « ${label} » (1280 px)`);
+  await page.setViewportSize({ width: 360, height: 780 });
+  await visit(page, `${baseUrl}/annuaire?ou=Vichy#resultats`, { label: 'annuaire ?ou=Vichy' });
 });
 
 s.journey('annuaire : filtre « Snapchat » dans « Plus de filtres »', async ({ page, baseUrl }) => {
@@ -98,8 +155,12 @@ s.journey('annuaire : filtre « Snapchat » dans « Plus de filtres »', async (
     .allInnerTexts();
   const values = km.map((t) => (/moins/.test(t) ? 0 : Number(/(\d+) km/.exec(t)?.[1])));
   assert.deepEqual([...values].sort((a, b) => a - b), values, `sorted by distance: ${km.join(', ')}`);
-  // The offline SVG map is drawn next to the list.
-  assert.ok((await page.locator('main figure.results-figure svg').count()) > 0, 'a map is drawn');
+  // The map is one link away, not drawn under the list.
+  assert.equal(await page.locator('main svg.results-map').count(), 0, 'no map under the list');
+  assert.ok(
+    (await page.getByRole('navigation', { name: 'Affichage des résultats', exact: true }).getByRole('link', { name: 'Carte', exact: true }).count()) > 0,
+    'a « Carte » link',
+  );
 
   // Every page of results keeps the filter.
   const pages = page.getByRole('navigation', { name: 'Pages de résultats', exact: true });
@@ -134,7 +195,11 @@ s.journey('profil public : comptes, pas d’adresse e-mail, puis vérification',
 
   await page.getByRole('heading', { level: 2, name: 'Ses comptes', exact: true }).waitFor();
   const accounts = page.locator('main ul.network-links');
-  assert.match(await accounts.innerText(), /Snapchat : \S+/, 'the profile lists the Snapchat account');
+  assert.match(await accounts.innerText(), /Snapchat\s*:\s*\S+/, 'the profile lists the Snapchat account');
+  for (const button of await accounts.locator('a.network-button').all()) {
+    const box = await button.boundingBox();
+    assert.ok(box && box.height >= 44, `a profile's account button is ${box?.height}px tall`);
+  }
   const main = await page.locator('main').innerText();
   assert.doesNotMatch(main, /@structure\.example\.org/, 'no e-mail address on a public profile');
   assert.doesNotMatch(main, /[\w.+-]+@[\w-]+\.[a-z]{2,}/i, 'no e-mail address at all');
@@ -150,7 +215,7 @@ s.journey('profil public : comptes, pas d’adresse e-mail, puis vérification',
   await expectPath(page, verifyPath);
   await expectH1(page, apos("Ce profil est bien celui d'un Promeneur du Net"));
   await expectText(page, `Le code ${code} est celui de ${name}`);
-  assert.match(await page.locator('main ul.network-links').innerText(), /Snapchat : \S+/);
+  assert.match(await page.locator('main ul.network-links').innerText(), /Snapchat\s*:\s*\S+/);
   await checkA11y(page, `vérification ${code}`);
   await expectNoHorizontalScroll(page, verifyPath);
   await page.getByRole('link', { name: `Voir le profil de ${name}`, exact: true }).waitFor();

@@ -6,17 +6,17 @@ use serde_json::{Value, json};
 
 use crate::{build::*, harness::*};
 
-struct Seeded {
+pub(crate) struct Seeded {
     /// Léa Martin, in Vichy, on Instagram and Snapchat.
-    lea: String,
+    pub(crate) lea: String,
     lea_code: String,
     /// Hugo Bernard, in Clermont-Ferrand, on TikTok only.
-    hugo: String,
+    pub(crate) hugo: String,
 }
 
 /// A promeneur in Clermont-Ferrand (created first) and one in Vichy, both
 /// public.
-async fn seed(coord: &mut Client<'_>) -> Seeded {
+pub(crate) async fn seed(coord: &mut Client<'_>) -> Seeded {
     let vichy = coord
         .new_structure("MJC de Vichy", Some(SIRET_A), "03310")
         .await;
@@ -79,6 +79,8 @@ async fn a_young_person_finds_the_nearest_promeneur_by_town_or_postal_code() {
     let s = seed(&mut coord).await;
     let mut anon = app.client();
 
+    // From a commune: within 20 km unless asked otherwise (Clermont-Ferrand
+    // is 47 km from Vichy as the crow flies).
     let r = anon.get("/annuaire?ou=Vichy").await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(
@@ -86,10 +88,64 @@ async fn a_young_person_finds_the_nearest_promeneur_by_town_or_postal_code() {
         "the directory sets no cookie"
     );
     assert!(r.body.contains("role=\"search\""));
+    assert!(
+        r.body.contains(
+            "<h2 id=\"resultats-titre\">1 promeneur à moins de 20 km de Vichy<span class=\"results-sub\"> du plus proche au plus loin</span></h2>"
+        ),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains("<title>1 promeneur à moins de 20 km de Vichy — Promeneurs du Net</title>")
+    );
+    assert!(r.body.contains(&format!("/promeneurs/{}", s.lea)));
+    assert!(!r.body.contains(&format!("/promeneurs/{}", s.hugo)));
+    // The other distances, one link each, the current one marked; the
+    // form's choice says the same.
+    assert!(
+        r.body
+            .contains("<nav class=\"radius-links\" aria-label=\"Distance de la recherche\">")
+    );
+    assert!(
+        r.body
+            .contains("<a href=\"/annuaire?ou=Vichy#resultats\" aria-current=\"true\">20 km</a>")
+    );
+    assert!(
+        r.body
+            .contains("<a href=\"/annuaire?ou=Vichy&#38;rayon=40#resultats\">40 km</a>")
+    );
+    assert!(
+        r.body
+            .contains("<a href=\"/annuaire?ou=Vichy&#38;rayon=tous#resultats\">Partout</a>")
+    );
+    assert!(
+        r.body
+            .contains("<option value=\"20\" selected>20 km</option>")
+    );
+    // Further: both, the nearest first.
+    let r = anon.get("/annuaire?ou=Vichy&rayon=tous").await;
     assert!(r.body.contains("2 promeneurs trouvés"), "{}", r.body);
     assert!(
         r.body
             .contains("<title>2 promeneurs trouvés — près de Vichy")
+    );
+    assert!(
+        r.body
+            .contains("<span class=\"results-sub\"> du plus proche au plus loin de Vichy</span>")
+    );
+    assert!(
+        r.body
+            .contains("<option value=\"tous\" selected>Partout</option>")
+    );
+    assert_eq!(
+        anon.get("/annuaire?ou=Vichy&rayon=60")
+            .await
+            .body
+            .matches("<article class=\"promeneur-card\"")
+            .count(),
+        2,
+        "any whole number of km"
     );
     // Nearest first: Vichy before Clermont-Ferrand, with the distances.
     let lea_at = position(&r.body, &format!("href=\"/promeneurs/{}\"><span", s.lea));
@@ -97,10 +153,10 @@ async fn a_young_person_finds_the_nearest_promeneur_by_town_or_postal_code() {
     assert!(lea_at < hugo_at, "Vichy comes first");
     assert!(r.body.contains("à moins d&#39;1 km"));
     assert!(r.body.contains("Voir le profil de </span>Léa Martin"));
-    // Accounts as plain links, presence in words, themes by label.
+    // Accounts as buttons, presence in words, themes by label.
     assert!(r.body.contains(
-        "<a href=\"https://www.instagram.com/pdn.lea/\" rel=\"noopener noreferrer\">Instagram : pdn.lea</a>"
-    ));
+        "<a class=\"network-button\" href=\"https://www.instagram.com/pdn.lea/\" rel=\"noopener noreferrer\"><span class=\"network-icon network-icon-instagram\" aria-hidden=\"true\"></span><span class=\"network-text\"><span class=\"network-name\">Instagram</span><span class=\"visually-hidden\"> : </span> <span class=\"network-handle\">pdn.lea</span></span></a>"
+    ), "{}", r.body);
     assert!(r.body.contains("le mardi de 17 h à 19 h"));
     assert!(r.body.contains("Orientation"), "theme labels, not slugs");
     // When each comes back (Thursday morning now), and who is online.
@@ -111,7 +167,7 @@ async fn a_young_person_finds_the_nearest_promeneur_by_town_or_postal_code() {
         r.body
     );
     app.clock.set("2026-12-01T16:30:00Z".parse().unwrap());
-    let online = anon.get("/annuaire?ou=Vichy").await;
+    let online = anon.get("/annuaire?ou=Vichy&rayon=tous").await;
     assert!(
         online.body.contains(
             "En ligne maintenant</span> <span class=\"availability\">jusqu&#39;à 19 h</span>"
@@ -121,22 +177,14 @@ async fn a_young_person_finds_the_nearest_promeneur_by_town_or_postal_code() {
     );
     app.clock.set("2026-11-26T09:00:00Z".parse().unwrap());
     assert_private_data_absent(&r.body);
-    // The map: one link per result, the searched commune drawn apart.
-    assert!(
-        r.body
-            .contains("role=\"group\" aria-label=\"Carte des résultats\"")
-    );
-    assert_eq!(r.body.matches("<a class=\"map-marker\"").count(), 2);
-    for id in [&s.lea, &s.hugo] {
-        assert!(r.body.contains(&format!(
-            "<a class=\"map-marker\" href=\"/promeneurs/{id}\""
-        )));
-    }
-    assert!(r.body.contains("class=\"map-origin\""));
-
+    // The list does not carry the map: it is one tap away.
+    assert!(!r.body.contains("<svg"));
+    assert!(r.body.contains(
+        "<li><a href=\"/annuaire?ou=Vichy&#38;rayon=tous#resultats\" aria-current=\"page\">Liste</a></li><li><a href=\"/annuaire?ou=Vichy&#38;rayon=tous&#38;vue=carte#resultats\">Carte</a></li>"
+    ), "{}", r.body);
     // A postal code shared by Vichy, Abrest and Le Vernet: distances from
     // Vichy (not from Neuvy, whose INSEE code is 03200), and the others offered.
-    let r = anon.get("/annuaire?ou=03200").await;
+    let r = anon.get("/annuaire?ou=03200&rayon=tous").await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("2 promeneurs trouvés"), "{}", r.body);
     assert!(
@@ -149,7 +197,7 @@ async fn a_young_person_finds_the_nearest_promeneur_by_town_or_postal_code() {
     );
     assert!(
         r.body
-            .contains("href=\"/annuaire?commune=03001#resultats\""),
+            .contains("href=\"/annuaire?commune=03001&#38;rayon=tous#resultats\""),
         "Abrest"
     );
     // The search lands on its results, the count first, suggestions
@@ -165,7 +213,7 @@ async fn a_young_person_finds_the_nearest_promeneur_by_town_or_postal_code() {
     );
 
     // The API's own contract: an INSEE code sorts too.
-    let r = anon.get("/annuaire?commune=63113").await;
+    let r = anon.get("/annuaire?commune=63113&rayon=tous").await;
     assert!(
         position(&r.body, &format!("/promeneurs/{}\"><span", s.hugo))
             < position(&r.body, &format!("/promeneurs/{}\"><span", s.lea))
@@ -180,7 +228,9 @@ async fn the_directory_filters_and_says_when_nothing_matches() {
     let s = seed(&mut coord).await;
     let mut anon = app.client();
 
-    let r = anon.get("/annuaire?ou=Vichy&network=tiktok").await;
+    let r = anon
+        .get("/annuaire?ou=Vichy&network=tiktok&rayon=tous")
+        .await;
     assert!(r.body.contains("1 promeneur trouvé"), "{}", r.body);
     assert!(r.body.contains(&format!("/promeneurs/{}", s.hugo)));
     assert!(!r.body.contains(&format!("/promeneurs/{}", s.lea)));
@@ -188,7 +238,18 @@ async fn the_directory_filters_and_says_when_nothing_matches() {
         r.body
             .contains("<option value=\"tiktok\" selected>TikTok</option>")
     );
-    assert_eq!(r.body.matches("<a class=\"map-marker\"").count(), 1);
+    // Nobody within the radius: the nearest one is a link away.
+    let r = anon.get("/annuaire?ou=Vichy&network=tiktok&rayon=10").await;
+    assert!(
+        r.body.contains("Aucun promeneur à moins de 10 km de Vichy"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains(&format!("/promeneurs/{}", s.hugo)));
+    assert!(r.body.contains(
+        "<a href=\"/annuaire?ou=Vichy&#38;network=tiktok&#38;rayon=tous#resultats\">Voir tous les promeneurs, du plus proche au plus loin (le plus proche est à 47 km)</a>"
+    ), "{}", r.body);
+    assert!(!r.body.contains(">Carte</a>"), "no map of nobody");
 
     let r = anon.get("/annuaire?department=03&network=snapchat").await;
     assert!(r.body.contains("1 promeneur trouvé"));
@@ -208,7 +269,7 @@ async fn the_directory_filters_and_says_when_nothing_matches() {
     // "Online now" is at hand, not folded in "Plus de filtres".
     assert!(position(&r.body, "id=\"online_now\"") < position(&r.body, "<summary>Plus de filtres"));
     assert!(r.body.contains("Voir tous les Promeneurs du Net"));
-    assert!(!r.body.contains("map-marker"));
+    assert!(!r.body.contains("map-cluster"));
 
     // Without any search: everyone, on one page.
     let r = anon.get("/annuaire").await;
@@ -274,7 +335,11 @@ async fn only_public_promeneurs_have_a_profile() {
         r.body
             .contains(&format!("href=\"/verifier/{}\"", s.lea_code))
     );
-    assert!(r.body.contains("Instagram : pdn.lea"));
+    assert!(r.body.contains("<span class=\"network-name\">Instagram</span><span class=\"visually-hidden\"> : </span> <span class=\"network-handle\">pdn.lea</span>"));
+    assert!(
+        r.body
+            .contains("<ul class=\"network-links\" aria-label=\"Comptes de Léa Martin\">")
+    );
     assert_private_data_absent(&r.body);
     // No photo: no image, and no photo to fetch.
     assert!(!r.body.contains("<img"));
@@ -352,12 +417,11 @@ async fn results_come_twenty_to_a_page_and_the_links_keep_the_filters() {
     }
     let mut anon = app.client();
     let r = anon.get("/annuaire?ou=Vichy&network=instagram").await;
-    assert!(r.body.contains("21 promeneurs trouvés"));
+    assert!(r.body.contains("21 promeneurs à moins de 20 km de Vichy"));
     assert_eq!(
         r.body.matches("<article class=\"promeneur-card\"").count(),
         20
     );
-    assert_eq!(r.body.matches("<a class=\"map-marker\"").count(), 20);
     assert!(!r.body.contains("Page précédente"));
     // The next page lands on its results too.
     let next = "/annuaire?ou=Vichy&#38;network=instagram&#38;page=2";
@@ -371,13 +435,12 @@ async fn results_come_twenty_to_a_page_and_the_links_keep_the_filters() {
     assert!(r.body.contains("aria-current=\"page\""));
 
     let r = anon.get(&next.replace("&#38;", "&")).await;
-    assert!(r.body.contains("21 promeneurs trouvés"));
+    assert!(r.body.contains("21 promeneurs à moins de 20 km de Vichy"));
     assert!(r.body.contains("(page 2) — Promeneurs du Net</title>"));
     assert_eq!(
         r.body.matches("<article class=\"promeneur-card\"").count(),
         1
     );
-    assert_eq!(r.body.matches("<a class=\"map-marker\"").count(), 1);
     assert!(r.body.contains("Page précédente"));
     assert!(!r.body.contains("Page suivante"));
 }
@@ -418,8 +481,11 @@ async fn a_poster_code_is_checked_and_its_qr_code_printed() {
                 .contains("Ce profil est bien celui d'un Promeneur du Net")
     );
     assert!(r.body.contains("Léa Martin") && r.body.contains("MJC de Vichy"));
-    assert!(r.body.contains("Instagram : <strong>pdn.lea</strong>"));
-    assert!(r.body.contains("Snapchat : <strong>pdn-lea</strong>"));
+    for (name, handle) in [("Instagram", "pdn.lea"), ("Snapchat", "pdn-lea")] {
+        assert!(r.body.contains(&format!(
+            "<span class=\"network-name\">{name}</span><span class=\"visually-hidden\"> : </span> <span class=\"network-handle\">{handle}</span>"
+        )), "{}", r.body);
+    }
     // The printing of posters is for the promeneur, not on this page.
     assert!(!r.body.contains("qr.svg"));
     assert!(
@@ -532,39 +598,14 @@ async fn a_promeneurs_text_stays_escaped_on_the_cards() {
         );
         assert!(body.contains("&#60;b&#62;Animatrice&#60;/b&#62;, MJC de Vichy"));
         assert!(body.contains(
-            "<a href=\"https://example.org/zoe?x=1&#38;y=2\" rel=\"noopener noreferrer\">Autre : &#34;&#62;&#60;img src=x onerror=alert(2)&#62;</a>"
+            "<a class=\"network-button\" href=\"https://example.org/zoe?x=1&#38;y=2\" rel=\"noopener noreferrer\"><span class=\"network-icon network-icon-other\" aria-hidden=\"true\"></span><span class=\"network-text\"><span class=\"network-name\">Autre</span><span class=\"visually-hidden\"> : </span> <span class=\"network-handle\">&#34;&#62;&#60;img src=x onerror=alert(2)&#62;</span></span></a>"
         ), "{body}");
-        // The map's label too (its own escaping).
-        assert!(body.contains(
-            "<title>Zoé&lt;script&gt;alert(1)&lt;/script&gt; D&#39;Arc &quot;&amp;, Vichy</title>"
-        ));
     }
-}
-
-/// A WhatsApp contact shows the young person's own number to the
-/// promeneur: every public page says so beside it.
-#[tokio::test]
-async fn a_whatsapp_contact_warns_that_it_shows_the_young_persons_number() {
-    let app = spawn_app().await;
-    let s = app
-        .new_structure("MJC de Vichy", Some(SIRET_A), "03310")
-        .await;
-    let mut agent = app.logged_in(AGENT03).await;
-    let mut p = public_promeneur(&s, "wa@x.fr", "03310");
-    p["networks"] = json!([{"platform": "whatsapp", "handle": "06 12 34 56 78"}, {"platform": "snapchat", "handle": "pdn-wa"}]);
-    let r = agent.json("POST", "/api/v1/promeneurs", &p).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let id = r.json()["id"].as_str().unwrap().to_owned();
-    let code = r.json()["verification_code"].as_str().unwrap().to_owned();
-    app.consent_from_account(&id).await;
-    let mut anon = app.client();
-    let note = "(attention : WhatsApp lui montrera ton numéro de téléphone)";
-    for path in [
-        format!("/promeneurs/{id}"),
-        "/annuaire?ou=Vichy".to_owned(),
-        format!("/verifier/{code}"),
-    ] {
-        let body = anon.get(&path).await.body;
-        assert_eq!(body.matches(note).count(), 1, "{path}: {body}");
-    }
+    // The map names places, not people.
+    let body = anon.get("/annuaire?q=Zo&vue=carte").await.body;
+    assert!(
+        body.contains("aria-label=\"Vichy : 1 promeneur\""),
+        "{body}"
+    );
+    assert!(!body.contains("Zoé") && !body.contains("<script>alert"));
 }

@@ -15,6 +15,7 @@ mod conversation;
 mod crash;
 mod decision_pages;
 mod directory_pages;
+mod directory_reach;
 mod harness;
 mod home;
 mod hostile_files;

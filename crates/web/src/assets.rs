@@ -20,6 +20,18 @@ struct Asset {
     bytes: &'static [u8],
 }
 
+/// The icon of a social network (the directory's buttons), served as
+/// `net-<platform>.svg` beside the stylesheet that uses it.
+macro_rules! network_icon {
+    ($platform:literal) => {
+        Asset {
+            name: concat!("net-", $platform, ".svg"),
+            content_type: "image/svg+xml",
+            bytes: include_bytes!(concat!("../assets/networks/", $platform, ".svg")),
+        }
+    };
+}
+
 const ASSETS: &[Asset] = &[
     Asset {
         name: "pico.classless.min.css",
@@ -36,6 +48,22 @@ const ASSETS: &[Asset] = &[
         content_type: "text/css; charset=utf-8",
         bytes: include_bytes!("../assets/layout.css"),
     },
+    Asset {
+        name: "directory.css",
+        content_type: "text/css; charset=utf-8",
+        bytes: include_bytes!("../assets/directory.css"),
+    },
+    network_icon!("instagram"),
+    network_icon!("snapchat"),
+    network_icon!("tiktok"),
+    network_icon!("discord"),
+    network_icon!("facebook"),
+    network_icon!("x"),
+    network_icon!("youtube"),
+    network_icon!("twitch"),
+    network_icon!("whatsapp"),
+    network_icon!("messenger"),
+    network_icon!("other"),
     Asset {
         name: "favicon.svg",
         content_type: "image/svg+xml",
@@ -63,6 +91,7 @@ pub fn stylesheets() -> Vec<String> {
         url("pico.classless.min.css"),
         url("theme.css"),
         url("layout.css"),
+        url("directory.css"),
     ]
 }
 

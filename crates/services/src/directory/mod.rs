@@ -24,6 +24,7 @@ use uuid::Uuid;
 pub mod gate;
 pub mod map;
 pub mod public;
+pub mod radius;
 mod search;
 
 use gate::{slots_of, visible};
@@ -129,6 +130,8 @@ pub struct DirectoryQuery {
     pub theme: Option<String>,
     pub q: Option<String>,
     pub online_now: bool,
+    /// With an origin: only the promeneurs at most this far (km).
+    pub radius_km: Option<f64>,
 }
 
 impl DirectoryQuery {
@@ -142,13 +145,14 @@ impl DirectoryQuery {
             0
         };
         format!(
-            "{minute}|{:?}|{:?}|{:?}|{:?}|{:?}|{}",
+            "{minute}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{:?}",
             self.origin.map(|(lat, lon)| (lat.to_bits(), lon.to_bits())),
             self.department,
             self.network.map(Platform::as_str),
             self.theme,
             self.q.as_deref().map(search_key),
-            self.online_now
+            self.online_now,
+            self.radius_km.map(f64::to_bits)
         )
     }
 }

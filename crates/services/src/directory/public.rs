@@ -47,7 +47,13 @@ pub struct PublicTerms {
     pub theme: Option<String>,
     pub q: Option<String>,
     pub online_now: Option<String>,
+    /// With `commune`: only the promeneurs at most this far, in whole km.
+    pub radius_km: Option<String>,
 }
+
+/// The largest radius one may ask for (km): farther than any two
+/// communes of the départements served.
+pub const MAX_RADIUS_KM: u16 = 500;
 
 /// The directory query of `t`; unknown values are invalid fields.
 pub async fn query_of(ctx: &Ctx, t: &PublicTerms) -> Result<DirectoryQuery, ServiceError> {
@@ -62,8 +68,33 @@ pub async fn query_of(ctx: &Ctx, t: &PublicTerms) -> Result<DirectoryQuery, Serv
         }
         None => None,
     };
+    let radius_km = match nonempty(&t.radius_km) {
+        None => None,
+        Some(_) if origin.is_none() => {
+            return Err(ServiceError::invalid_field(
+                "radius_km",
+                "Le rayon se compte depuis une commune : indiquez aussi « commune ».",
+            ));
+        }
+        Some(r) => Some(
+            r.trim()
+                .parse::<u16>()
+                .ok()
+                .filter(|r| (1..=MAX_RADIUS_KM).contains(r))
+                .map(f64::from)
+                .ok_or_else(|| {
+                    ServiceError::invalid_field(
+                        "radius_km",
+                        format!(
+                            "Le rayon est un nombre entier de kilomètres, de 1 à {MAX_RADIUS_KM}."
+                        ),
+                    )
+                })?,
+        ),
+    };
     Ok(DirectoryQuery {
         origin,
+        radius_km,
         department: nonempty(&t.department),
         network: nonempty(&t.network)
             .map(|n| {

@@ -178,7 +178,10 @@ impl Snapshot {
         limit: usize,
     ) -> (usize, Vec<Hit<'_>>) {
         let filter = Filter::new(q, now);
-        let total = if filter.is_empty() {
+        let within = q.origin.zip(q.radius_km);
+        let total = if let Some(((lat, lon), radius)) = within {
+            self.count_within(GeoPoint::new(lat, lon), radius, &filter)
+        } else if filter.is_empty() {
             self.entries.len()
         } else {
             self.entries.iter().filter(|e| filter.matches(e)).count()
@@ -193,7 +196,9 @@ impl Snapshot {
             hits: Vec::with_capacity(limit.min(total - offset)),
         };
         match q.origin {
-            Some((lat, lon)) => self.walk(GeoPoint::new(lat, lon), &filter, &mut window),
+            Some((lat, lon)) => {
+                self.walk(GeoPoint::new(lat, lon), q.radius_km, &filter, &mut window);
+            }
             None => {
                 for (i, e) in self.entries.iter().enumerate() {
                     if window.full() {
@@ -210,8 +215,14 @@ impl Snapshot {
 
     /// Fills the window with the matches by distance from `origin`, then
     /// name: the communes from the nearest, those at the same distance
-    /// together.
-    fn walk<'a>(&'a self, origin: GeoPoint, filter: &Filter<'_>, window: &mut Window<'a>) {
+    /// together, up to `radius` km when there is one.
+    fn walk<'a>(
+        &'a self,
+        origin: GeoPoint,
+        radius: Option<f64>,
+        filter: &Filter<'_>,
+        window: &mut Window<'a>,
+    ) {
         let mut near: BinaryHeap<Near> = BinaryHeap::new();
         let mut band = Band::new(self, origin);
         // Communes without a bound on their distance are measured at once.
@@ -231,6 +242,10 @@ impl Snapshot {
                 near.push(self.measure(origin, place));
             }
             let Some(first) = near.pop() else { break };
+            if radius.is_some_and(|r| !within(first.km, r)) {
+                // The nearest left is too far: so are all the others.
+                break;
+            }
             group.clear();
             self.add_matches(first.place, filter, &mut group);
             let mut merged = false;
@@ -254,6 +269,63 @@ impl Snapshot {
         }
     }
 
+    /// How many matches are at most `radius` km from `origin`: only the
+    /// communes in the band of latitude that can be that near are
+    /// measured (all of them when latitudes bound nothing).
+    fn count_within(&self, origin: GeoPoint, radius: f64, filter: &Filter<'_>) -> usize {
+        let all = self.with_latitude.clone();
+        let band = if origin.has_latitude() {
+            // A smaller radius than the Earth's: a band a little too wide,
+            // never too narrow.
+            let span = (radius / 6_300.0).to_degrees();
+            let (low, high) = (origin.lat() - span, origin.lat() + span);
+            let sorted = &self.places[all.clone()];
+            all.start + sorted.partition_point(|p| p.at.lat() < low)
+                ..all.start + sorted.partition_point(|p| p.at.lat() <= high)
+        } else {
+            all.clone()
+        };
+        let mut count = 0;
+        for place in (0..all.start).chain(band).chain(all.end..self.places.len()) {
+            let p = &self.places[place];
+            if within(origin.distance_km(&p.at), radius) {
+                let members = &self.by_place[p.members.clone()];
+                count += if filter.is_empty() {
+                    members.len()
+                } else {
+                    members
+                        .iter()
+                        .filter(|&&i| filter.matches(&self.entries[i]))
+                        .count()
+                };
+            }
+        }
+        count
+    }
+
+    /// The matches of a query by commune (within its radius, if it has
+    /// one): each commune's first entry, and how many match there, in the
+    /// snapshot's order of communes. What a map draws.
+    pub fn matches_by_place(&self, q: &DirectoryQuery, now: Timestamp) -> Vec<(&Entry, usize)> {
+        let filter = Filter::new(q, now);
+        let within_of = q
+            .origin
+            .zip(q.radius_km)
+            .map(|((lat, lon), r)| (GeoPoint::new(lat, lon), r));
+        self.places
+            .iter()
+            .filter(|p| within_of.is_none_or(|(origin, r)| within(origin.distance_km(&p.at), r)))
+            .filter_map(|p| {
+                let members = &self.by_place[p.members.clone()];
+                let mut matching = members
+                    .iter()
+                    .filter(|&&i| filter.matches(&self.entries[i]));
+                let first = *matching.next()?;
+                Some((&self.entries[first], 1 + matching.count()))
+            })
+            .collect()
+    }
+
     fn measure(&self, origin: GeoPoint, place: usize) -> Near {
         Near {
             km: origin.distance_km(&self.places[place].at),
@@ -270,6 +342,11 @@ impl Snapshot {
                 .filter(|&i| filter.matches(&self.entries[i])),
         );
     }
+}
+
+/// Whether a distance is within a radius (not a number: never).
+fn within(km: f64, radius: f64) -> bool {
+    km <= radius
 }
 
 #[cfg(test)]

@@ -138,6 +138,10 @@ fn full_sort(
                 && (!q.online_now || open_now(&e.slots, now))
         })
         .map(|(i, e)| (q.origin.map(|(a, b)| distance_km(a, b, e.lat, e.lon)), i))
+        .filter(|(d, _)| match (d, q.radius_km) {
+            (Some(d), Some(r)) => *d <= r,
+            _ => true,
+        })
         .collect();
     found.sort_by(|a, b| {
         let by_distance = match (a.0, b.0) {
@@ -227,8 +231,21 @@ fn queries() -> Vec<DirectoryQuery> {
         });
         out.push(DirectoryQuery {
             department: Some("99".to_owned()),
-            ..base
+            ..base.clone()
         });
+        // Radii: nobody, a commune's own, a few communes, all.
+        for radius in [0.0, 0.5, 12.0, 20.0, 40.0, 5_000.0] {
+            out.push(DirectoryQuery {
+                radius_km: Some(radius),
+                ..base.clone()
+            });
+            out.push(DirectoryQuery {
+                radius_km: Some(radius),
+                network: Some(Platform::Snapchat),
+                online_now: true,
+                ..base.clone()
+            });
+        }
     }
     out
 }
@@ -304,4 +321,54 @@ fn an_empty_snapshot_finds_nothing() {
     };
     let (total, hits) = s.search(&q, Timestamp::UNIX_EPOCH, 0, 50);
     assert_eq!((total, hits.len()), (0, 0));
+}
+
+#[test]
+fn a_radius_keeps_only_the_promeneurs_near_enough() {
+    let s = snapshot(200, 5);
+    let now = Timestamp::UNIX_EPOCH;
+    let all = DirectoryQuery {
+        origin: Some((46.34, 2.60)),
+        ..DirectoryQuery::default()
+    };
+    let (everyone, _) = s.search(&all, now, 0, 0);
+    let near = DirectoryQuery {
+        radius_km: Some(10.0),
+        ..all.clone()
+    };
+    let (total, hits) = s.search(&near, now, 0, 500);
+    assert!(total > 0 && total < everyone, "{total} of {everyone}");
+    assert_eq!(hits.len(), total);
+    assert!(
+        hits.iter()
+            .all(|h| h.distance_km.is_some_and(|d| d <= 10.0))
+    );
+    // What a map draws: the same promeneurs, by commune.
+    let by_place = s.matches_by_place(&near, now);
+    assert_eq!(by_place.iter().map(|(_, n)| n).sum::<usize>(), total);
+    assert!(by_place.iter().all(|(e, _)| {
+        ["03185", "03186", "03187", "03188", "03189"].contains(&e.commune_insee.as_str())
+    }));
+    let (none, hits) = s.search(
+        &DirectoryQuery {
+            radius_km: Some(5.0),
+            origin: Some((44.0, 3.0)),
+            ..DirectoryQuery::default()
+        },
+        now,
+        0,
+        20,
+    );
+    assert_eq!((none, hits.len()), (0, 0), "nobody 5 km around");
+    // Without an origin a radius means nothing.
+    let (no_origin, _) = s.search(
+        &DirectoryQuery {
+            radius_km: Some(5.0),
+            ..DirectoryQuery::default()
+        },
+        now,
+        0,
+        0,
+    );
+    assert_eq!(no_origin, everyone);
 }

@@ -27,6 +27,10 @@ pub struct PublicQuery {
     pub theme: Option<String>,
     pub q: Option<String>,
     pub online_now: Option<String>,
+    /// With `commune`: only the promeneurs at most this many kilometres
+    /// away (a whole number, 1 to 500); without it, every distance.
+    #[param(value_type = Option<u16>, minimum = 1, maximum = 500)]
+    pub radius_km: Option<String>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
 }
@@ -40,6 +44,7 @@ impl PublicQuery {
             theme: self.theme.clone(),
             q: self.q.clone(),
             online_now: self.online_now.clone(),
+            radius_km: self.radius_km.clone(),
         }
     }
 }

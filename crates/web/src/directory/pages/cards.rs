@@ -1,8 +1,8 @@
 //! The cards of the directory's page of results. A card's markup is the
 //! same on every page but for two things: the distance from the place
 //! searched and the "online now" badge. The rest is rendered (and escaped)
-//! once per entry, when the entry is first shown, and kept with the
-//! directory snapshot; a page writes those fragments around its two
+//! once per entry (its accounts' buttons too), when the entry is first
+//! shown, and kept with the directory snapshot; a page writes those fragments around its two
 //! varying parts. The bytes are those the page's template wrote per card.
 
 use std::{fmt, sync::OnceLock};
@@ -12,10 +12,7 @@ use domain::{availability::Availability, presence::paris_time};
 use jiff::Timestamp;
 
 use super::Card;
-use crate::network::directory::{
-    Hit, Snapshot,
-    map::{self, Marker},
-};
+use crate::network::directory::{Hit, Snapshot};
 
 /// A card before its distance (ends with the commune's name).
 #[derive(Template)]
@@ -38,9 +35,7 @@ struct Head<'a> {
     source = r#"
         {% if !p.presence.is_empty() %}<p><span class="card-key">En ligne :</span> {{ p.presence }}</p>{% endif %}
         {% if !p.themes.is_empty() %}<p><span class="card-key">Thèmes :</span> {{ p.themes }}</p>{% endif %}
-        {% if !p.networks.is_empty() %}<ul class="network-links" aria-label="Comptes de {{ p.name }}">
-        {% for n in p.networks %}<li>{% if let Some(url) = n.url %}<a href="{{ url }}" rel="noopener noreferrer">{{ n.label }} : {{ n.handle }}</a>{% else %}<span>{{ n.label }} : {{ n.handle }}</span>{% endif %}{% if let Some(note) = n.note %} <small class="network-note">({{ note }})</small>{% endif %}</li>
-        {% endfor %}</ul>{% endif %}
+        {% if !p.networks.is_empty() %}{{ p.networks|safe }}{% endif %}
       </article>
     </li>
     "#
@@ -49,12 +44,10 @@ struct Tail<'a> {
     p: &'a Card<'a>,
 }
 
-/// One entry's card without its varying parts, escaped, and the start of
-/// its marker on the map.
+/// One entry's card without its varying parts, escaped.
 struct Fragments {
     head: String,
     tail: String,
-    marker: String,
 }
 
 /// Every entry's fragments, by the entry's index, made when first shown.
@@ -70,8 +63,6 @@ struct Item<'a> {
     fragments: &'a Fragments,
     distance_km: Option<f64>,
     availability: Availability,
-    lat: f64,
-    lon: f64,
 }
 
 impl<'a> Cards<'a> {
@@ -86,19 +77,12 @@ impl<'a> Cards<'a> {
                     Fragments {
                         head: Head { p: &card }.render().unwrap_or_default(),
                         tail: Tail { p: &card }.render().unwrap_or_default(),
-                        marker: map::marker_head(
-                            h.entry.id,
-                            &h.entry.display_name,
-                            &h.entry.commune_name,
-                        ),
                     }
                 });
                 Item {
                     fragments,
                     distance_km: h.distance_km,
                     availability: Availability::at_paris(&h.entry.slots, online_at),
-                    lat: h.entry.lat,
-                    lon: h.entry.lon,
                 }
             })
             .collect();
@@ -107,18 +91,6 @@ impl<'a> Cards<'a> {
 
     pub(super) fn is_empty(&self) -> bool {
         self.items.is_empty()
-    }
-
-    /// The map's markers of these cards.
-    pub(super) fn markers(&self) -> Vec<Marker<'a>> {
-        self.items
-            .iter()
-            .map(|i| Marker {
-                head: &i.fragments.marker,
-                lat: i.lat,
-                lon: i.lon,
-            })
-            .collect()
     }
 }
 

@@ -13,7 +13,7 @@ use axum::{
     response::{Html, IntoResponse, Response},
     routing::get,
 };
-use domain::{Platform, presence::open_now};
+use domain::{Platform, presence::open_now, text::of_place};
 use jiff::Timestamp;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -21,10 +21,7 @@ use uuid::Uuid;
 use crate::{
     AppError, AppState,
     auth::MaybeUser,
-    network::directory::{
-        DirectoryQuery, Entry,
-        map::{self, Marker, Origin},
-    },
+    network::directory::{DirectoryQuery, Entry, map::Origin},
     view::{Layout, render_sized},
 };
 
@@ -36,8 +33,21 @@ const PER_PAGE: usize = 20;
 const PAGE_BYTES: usize = 60 * 1024;
 
 mod cards;
+mod map_view;
+mod networks;
 mod profile;
 mod verify;
+
+use map_view::ResultsMap;
+use networks::Networks;
+use services::directory::radius;
+
+/// A choice of radius near the results' heading.
+struct RadiusLink {
+    href: String,
+    label: String,
+    current: bool,
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -64,6 +74,10 @@ struct Search {
     q: String,
     online_now: String,
     page: String,
+    /// How far from the commune (km, or `tous`): see `radius`.
+    rayon: String,
+    /// `carte` for the map of the results, else the list.
+    vue: String,
 }
 
 impl Search {
@@ -75,6 +89,8 @@ impl Search {
             &mut self.network,
             &mut self.theme,
             &mut self.q,
+            &mut self.rayon,
+            &mut self.vue,
         ] {
             *f = f.trim().chars().take(100).collect();
         }
@@ -83,6 +99,10 @@ impl Search {
 
     fn online_now(&self) -> bool {
         matches!(self.online_now.as_str(), "on" | "true" | "1" | "oui")
+    }
+
+    fn map_view(&self) -> bool {
+        self.vue == "carte"
     }
 
     /// The query string of these filters at a page, with the place
@@ -104,6 +124,10 @@ impl Search {
         ]);
         if self.online_now() {
             pairs.push(("online_now", "on"));
+        }
+        pairs.push(("rayon", &self.rayon));
+        if self.map_view() {
+            pairs.push(("vue", "carte"));
         }
         if page != "1" {
             pairs.push(("page", &page));
@@ -130,19 +154,6 @@ struct Suggestion {
     label: String,
 }
 
-struct NetworkLink<'a> {
-    label: &'a str,
-    handle: &'a str,
-    url: Option<&'a str>,
-    /// What the young person should know before writing there.
-    note: Option<&'static str>,
-}
-
-/// WhatsApp shows each side's phone number to the other: a young person
-/// who writes there gives its number away, which the page says it never
-/// has to.
-const WHATSAPP_NOTE: &str = "attention : WhatsApp lui montrera ton numéro de téléphone";
-
 /// A promeneur as the pages show it, borrowed from the snapshot's entry.
 struct Card<'a> {
     id: Uuid,
@@ -154,7 +165,7 @@ struct Card<'a> {
     online: bool,
     presence: &'a str,
     themes: String,
-    networks: Vec<NetworkLink<'a>>,
+    networks: Networks<'a>,
     bio: &'a str,
     has_photo: bool,
     code: &'a str,
@@ -180,28 +191,12 @@ impl<'a> Card<'a> {
             online: open_now(&e.slots, now),
             presence: &e.presence_words,
             themes: theme_words,
-            networks: networks(e),
+            networks: Networks::of(e),
             bio: &e.bio,
             has_photo: e.has_photo,
             code: &e.verification_code,
         }
     }
-}
-
-/// A promeneur's accounts; only web addresses become links.
-fn networks(e: &Entry) -> Vec<NetworkLink<'_>> {
-    e.networks
-        .iter()
-        .map(|n| NetworkLink {
-            label: &n.label,
-            note: (n.platform == "whatsapp").then_some(WHATSAPP_NOTE),
-            handle: &n.handle,
-            url: n
-                .url
-                .as_deref()
-                .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
-        })
-        .collect()
 }
 
 #[derive(Template)]
@@ -214,14 +209,25 @@ struct DirectoryPage<'a> {
     departments: Vec<Choice<'a>>,
     networks: Vec<Choice<'a>>,
     themes: Vec<Choice<'a>>,
+    /// The choices of distance, and the one chosen.
+    radius_choices: Vec<Choice<'a>>,
+    radius_value: String,
     notice: Option<String>,
     suggestions: Vec<Suggestion>,
-    origin_name: Option<String>,
     heading: String,
+    /// After the heading, from a commune: in which order.
+    heading_sub: Option<String>,
+    /// From a commune: the distances one may choose.
+    radius_links: Vec<RadiusLink>,
+    /// Nobody within the radius: the link to the nearest ones.
+    widen: Option<Suggestion>,
+    /// The list's and the map's addresses, when something was found.
+    views: Option<(String, String)>,
+    map_view: bool,
     cards: cards::Cards<'a>,
     /// Nobody online now: who comes back first (profile, name, when).
     next_online: Option<(String, String, String)>,
-    map: ResultsMap<'a>,
+    map: Option<ResultsMap<'a>>,
     pages: Vec<PageLink>,
     previous: Option<String>,
     next: Option<String>,
@@ -286,6 +292,8 @@ async fn directory_page(
         .iter()
         .find(|t| t.value == search.theme)
         .map(|t| t.label.clone().into_owned());
+    // From a commune: up to a radius, 20 km unless another is asked.
+    let radius_km = place.origin.and(radius::parse(&search.rayon));
     let query = DirectoryQuery {
         origin: place.origin.map(|c| (c.lat, c.lon)),
         department: department.as_ref().map(|_| search.department.clone()),
@@ -293,33 +301,33 @@ async fn directory_page(
         theme: theme.as_ref().map(|_| search.theme.clone()),
         q: Some(search.q.clone()).filter(|q| !q.is_empty()),
         online_now: search.online_now(),
+        radius_km: radius_km.map(f64::from),
     };
+    // The map shows every match, grouped: no page, no card.
+    let map_view = search.map_view();
+    let per_page = if map_view { 0 } else { PER_PAGE };
     let asked = search.page.parse::<usize>().unwrap_or(1).max(1);
     let (mut total, mut hits) =
-        snapshot.search(&query, now, (asked - 1).saturating_mul(PER_PAGE), PER_PAGE);
-    let last_page = total.div_ceil(PER_PAGE).max(1);
+        snapshot.search(&query, now, (asked - 1).saturating_mul(PER_PAGE), per_page);
+    let last_page = if map_view {
+        1
+    } else {
+        total.div_ceil(PER_PAGE).max(1)
+    };
     let page = asked.min(last_page);
     if page != asked {
-        (total, hits) = snapshot.search(&query, now, (page - 1) * PER_PAGE, PER_PAGE);
+        (total, hits) = snapshot.search(&query, now, (page - 1) * PER_PAGE, per_page);
     }
-    let shown = &hits[..];
     let next_online = if total == 0 && query.online_now {
         next_online(&snapshot, &query, now)
     } else {
         None
     };
-    let cards = cards::Cards::new(&snapshot, shown, now);
-    let markers = cards.markers();
-    let origin = place.origin.map(|c| Origin {
-        name: &c.name,
-        lat: c.lat,
-        lon: c.lon,
-    });
-    let map = ResultsMap { markers, origin };
+    let cards = cards::Cards::new(&snapshot, &hits, now);
 
     // The title says what was searched, for tabs, history and screen readers.
     let mut what: Vec<String> = Vec::new();
-    if let Some(c) = place.origin {
+    if let (Some(c), None) = (place.origin, radius_km) {
         what.push(format!("près de {}", c.name));
     }
     if let Some(n) = network {
@@ -333,25 +341,83 @@ async fn directory_page(
     if search.online_now() {
         what.push("en ligne maintenant".to_owned());
     }
-    let heading = found_words(total);
-    let mut title = if what.is_empty() {
-        "Annuaire des Promeneurs du Net".to_owned()
-    } else {
-        format!("{heading} — {}", what.join(", "))
+    let heading = radius::heading(total, radius_km, place.origin.map(|c| c.name.as_str()));
+    let mut title = match (what.is_empty(), place.origin) {
+        (true, None) => "Annuaire des Promeneurs du Net".to_owned(),
+        (true, Some(_)) => heading.clone(),
+        (false, _) => format!("{heading} — {}", what.join(", ")),
     };
     if page > 1 {
         let _ = write!(title, " (page {page})");
     }
+    if map_view {
+        title.push_str(" (carte)");
+    }
 
-    // Another page of results lands on the results, as the search does.
-    let link = |p: usize| {
-        let q = search.query(None, p);
+    // Another page, radius or view lands on the results, as the search does.
+    let link = |s: &Search, p: usize| {
+        let q = s.query(None, p);
         if q.is_empty() {
             "/annuaire#resultats".to_owned()
         } else {
             format!("/annuaire?{q}#resultats")
         }
     };
+    let with = |rayon: String, vue: &str| Search {
+        rayon,
+        vue: vue.to_owned(),
+        ..search.clone()
+    };
+    let radius_links: Vec<RadiusLink> = if place.origin.is_some() {
+        radius::CHOICES
+            .iter()
+            .map(|(_, km)| RadiusLink {
+                href: link(&with(radius::value(*km), &search.vue), 1),
+                label: radius::label(*km),
+                current: *km == radius_km,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // Nobody within the radius: how far the nearest is, one link away.
+    let widen = match (radius_km, total) {
+        (Some(km), 0) => {
+            let anywhere = DirectoryQuery {
+                radius_km: None,
+                ..query.clone()
+            };
+            let (_, nearest) = snapshot.search(&anywhere, now, 0, 1);
+            nearest.first().and_then(|h| h.distance_km).map(|d| {
+                let (reach, label) = radius::widen(d, km);
+                Suggestion {
+                    href: link(&with(radius::value(reach), &search.vue), 1),
+                    label,
+                }
+            })
+        }
+        _ => None,
+    };
+    let views = (total > 0).then(|| {
+        (
+            link(&with(search.rayon.clone(), ""), 1),
+            link(&with(search.rayon.clone(), "carte"), 1),
+        )
+    });
+    let map = (map_view && total > 0).then(|| {
+        let origin = place.origin.map(|c| Origin {
+            name: &c.name,
+            lat: c.lat,
+            lon: c.lon,
+        });
+        ResultsMap::new(&snapshot, &query, now, origin, |insee, rayon| {
+            let near = Search {
+                ou: String::new(),
+                ..with(rayon.to_owned(), "")
+            };
+            format!("/annuaire?{}#resultats", near.query(Some(insee), 1))
+        })
+    });
     let suggestions = place
         .suggestions
         .iter()
@@ -402,10 +468,26 @@ async fn directory_page(
                 })
                 .collect(),
             themes,
+            radius_choices: radius::CHOICES
+                .iter()
+                .map(|(value, km)| Choice {
+                    value,
+                    label: radius::label(*km).into(),
+                })
+                .collect(),
+            radius_value: radius::parse(&search.rayon)
+                .map_or_else(|| "tous".to_owned(), |km| km.to_string()),
             notice: place.notice,
             suggestions,
-            origin_name: place.origin.map(|c| c.name.clone()),
+            heading_sub: place.origin.map(|c| match radius_km {
+                Some(_) => " du plus proche au plus loin".to_owned(),
+                None => format!(" du plus proche au plus loin {}", of_place(&c.name)),
+            }),
             heading,
+            radius_links,
+            widen,
+            views,
+            map_view,
             cards,
             next_online,
             map,
@@ -413,15 +495,15 @@ async fn directory_page(
                 (1..=last_page)
                     .map(|p| PageLink {
                         number: p,
-                        href: link(p),
+                        href: link(&search, p),
                         current: p == page,
                     })
                     .collect()
             } else {
                 Vec::new()
             },
-            previous: (page > 1).then(|| link(page - 1)),
-            next: (page < last_page).then(|| link(page + 1)),
+            previous: (page > 1).then(|| link(&search, page - 1)),
+            next: (page < last_page).then(|| link(&search, page + 1)),
             search: Search {
                 network: network.map(|n| n.as_str().to_owned()).unwrap_or_default(),
                 ..search
@@ -429,26 +511,6 @@ async fn directory_page(
         },
         PAGE_BYTES,
     )
-}
-
-/// The map of a page, written into it by `{{ map|safe }}`.
-struct ResultsMap<'a> {
-    markers: Vec<Marker<'a>>,
-    origin: Option<Origin<'a>>,
-}
-
-impl std::fmt::Display for ResultsMap<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        map::write_results_map(f, &self.markers, self.origin.as_ref())
-    }
-}
-
-fn found_words(n: usize) -> String {
-    match n {
-        0 => "Aucun promeneur trouvé".to_owned(),
-        1 => "1 promeneur trouvé".to_owned(),
-        n => format!("{n} promeneurs trouvés"),
-    }
 }
 
 /// When nobody matching the search is online now: of the 200 nearest who
