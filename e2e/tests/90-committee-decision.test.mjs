@@ -13,7 +13,18 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { checkA11y, visit } from '../lib/browser.mjs';
-import { DEMO_PASSWORD, apos, expectH1, expectNoSideScroll, expectPath, expectText, login, logout, nav } from '../lib/steps.mjs';
+import {
+  DEMO_PASSWORD,
+  apos,
+  expectH1,
+  expectNoSideScroll,
+  expectOnFirstScreen,
+  expectPath,
+  expectText,
+  login,
+  logout,
+  nav,
+} from '../lib/steps.mjs';
 import { useServerSuite } from '../lib/suite.mjs';
 
 const s = useServerSuite();
@@ -122,13 +133,27 @@ s.journey('il note la candidature de la référente, avec une erreur d’abord',
   await expectText(page, "Les évaluations des autres membres s'affichent une fois la vôtre enregistrée.");
   await checkA11y(page, 'évaluation (vide)');
 
-  // 21 is above the maximum of 20: refused, what was typed is kept.
+  // 21 is above the maximum of 20: refused, what was typed is kept; on a
+  // phone the error summary is the first thing on the screen, focused.
   const marks = [21, ...GOOD.slice(1)];
+  await page.setViewportSize({ width: 360, height: 780 });
   const [response] = await Promise.all([
     page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === mine.review),
     score(page, marks, 'Projet solide, formateurs expérimentés.'),
   ]);
   assert.equal(response.status(), 422);
+  await page.waitForLoadState('load');
+  try {
+    await expectOnFirstScreen(page, '.error-summary');
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.classList.contains('error-summary')),
+      true,
+      'the error summary has the focus',
+    );
+    await checkA11y(page, 'évaluation (erreur, 360 px)');
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
   const first = criterion(page, 0);
   assert.equal(await first.getAttribute('aria-invalid'), 'true');
   const errorId = await first.getAttribute('aria-describedby');
