@@ -208,17 +208,17 @@ pub struct NewSession<'a> {
     pub registration_closes_at: Timestamp,
 }
 
-/// Checks that `cap` runs the training `training_id` (given in one of its
-/// départements, by its provider for a trainer): `NotFound` otherwise.
-async fn check_training(
+/// Counts, from `from_where` (ending with `= ` before the id, joined to
+/// `trainings t` and to a départements table `d`), the rows `cap` covers:
+/// `NotFound` when none.
+async fn check_covered(
     tx: &mut Tx,
     cap: &TrainingCap,
-    training_id: Uuid,
+    from_where: &str,
+    id: Uuid,
 ) -> Result<(), StoreError> {
-    let mut sql = crate::query::Sql::new(
-        "SELECT COUNT(*) FROM trainings t JOIN training_departments d ON d.training_id = t.id WHERE t.id = ",
-    );
-    let id = sql.arg(training_id);
+    let mut sql = crate::query::Sql::new(from_where);
+    let id = sql.arg(id);
     sql.push(&id);
     let codes: Vec<String> = cap.departments.iter().map(ToString::to_string).collect();
     let inl = sql.in_list("d.department", &codes);
@@ -233,29 +233,36 @@ async fn check_training(
     Ok(())
 }
 
+/// Checks that `cap` runs the training `training_id` (given in one of its
+/// départements, by its provider for a trainer): `NotFound` otherwise.
+async fn check_training(
+    tx: &mut Tx,
+    cap: &TrainingCap,
+    training_id: Uuid,
+) -> Result<(), StoreError> {
+    check_covered(
+        tx,
+        cap,
+        "SELECT COUNT(*) FROM trainings t JOIN training_departments d ON d.training_id = t.id WHERE t.id = ",
+        training_id,
+    )
+    .await
+}
+
 /// Checks that `cap` runs session `session_id`: `NotFound` otherwise.
 pub(crate) async fn check_session(
     tx: &mut Tx,
     cap: &TrainingCap,
     session_id: Uuid,
 ) -> Result<(), StoreError> {
-    let mut sql = crate::query::Sql::new(
+    check_covered(
+        tx,
+        cap,
         "SELECT COUNT(*) FROM training_sessions s JOIN trainings t ON t.id = s.training_id
          JOIN training_session_departments d ON d.session_id = s.id WHERE s.id = ",
-    );
-    let id = sql.arg(session_id);
-    sql.push(&id);
-    let codes: Vec<String> = cap.departments.iter().map(ToString::to_string).collect();
-    let inl = sql.in_list("d.department", &codes);
-    sql.push(&format!(" AND {inl}"));
-    if let Some(p) = cap.provider {
-        let a = sql.arg(p);
-        sql.push(&format!(" AND t.provider_structure_id = {a}"));
-    }
-    if sql.count_in(tx).await? == 0 {
-        return Err(StoreError::NotFound);
-    }
-    Ok(())
+        session_id,
+    )
+    .await
 }
 
 /// Schedules a session of a training `cap` runs, open to those of

@@ -523,32 +523,74 @@ pub(super) async fn submit(
     .await
 }
 
+/// What a form of the application's thread posts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ThreadForm {
+    /// Staff ask for a complement (the status changes).
+    Complement,
+    /// A message to the other side (the applicant, or the call's staff).
+    Message,
+}
+
+async fn post_to_thread(
+    state: &AppState,
+    (p, auth): (&Principal, &Auth),
+    id: Uuid,
+    f: &Fields,
+    form: ThreadForm,
+) -> Result<Response, AppError> {
+    let (field, to) = match form {
+        ThreadForm::Complement => (
+            "complement_message",
+            format!("/candidatures/{id}?message=complement-demande"),
+        ),
+        ThreadForm::Message => (
+            "conversation_message",
+            format!("/candidatures/{id}?message=message-envoye#echanges"),
+        ),
+    };
+    let text = f.get(field).to_owned();
+    let result = match form {
+        ThreadForm::Complement => calls::request_complement(state, p, id, &text)
+            .await
+            .map(|_| ()),
+        ThreadForm::Message => calls::post_message(state, p, id, &text).await.map(|_| ()),
+    }
+    .map_err(AppError::from);
+    answer_form(
+        state,
+        p,
+        auth,
+        id,
+        result,
+        |()| to,
+        |e| {
+            let error = Some(e.fields.values().next().cloned().unwrap_or(e.message));
+            Ok(match form {
+                ThreadForm::Complement => Feedback {
+                    complement_error: error,
+                    complement: text,
+                    ..Feedback::default()
+                },
+                ThreadForm::Message => Feedback {
+                    conversation_error: error,
+                    conversation: text,
+                    ..Feedback::default()
+                },
+            })
+        },
+    )
+    .await
+}
+
+/// Staff ask the applicant for a complement.
 pub(super) async fn complement(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
     Id(id): Id,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let text = f.get("complement_message").to_owned();
-    let result = calls::request_complement(&state, &p, id, &text)
-        .await
-        .map_err(AppError::from);
-    answer_form(
-        &state,
-        &p,
-        &auth,
-        id,
-        result,
-        |_| format!("/candidatures/{id}?message=complement-demande"),
-        |e| {
-            Ok(Feedback {
-                complement_error: Some(e.fields.values().next().cloned().unwrap_or(e.message)),
-                complement: text,
-                ..Feedback::default()
-            })
-        },
-    )
-    .await
+    post_to_thread(&state, (&p, &auth), id, &f, ThreadForm::Complement).await
 }
 
 /// A message to the other side of the application (the applicant, or the
@@ -559,24 +601,5 @@ pub(super) async fn converse(
     Id(id): Id,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let text = f.get("conversation_message").to_owned();
-    let result = calls::post_message(&state, &p, id, &text)
-        .await
-        .map_err(AppError::from);
-    answer_form(
-        &state,
-        &p,
-        &auth,
-        id,
-        result,
-        |_| format!("/candidatures/{id}?message=message-envoye#echanges"),
-        |e| {
-            Ok(Feedback {
-                conversation_error: Some(e.fields.values().next().cloned().unwrap_or(e.message)),
-                conversation: text,
-                ..Feedback::default()
-            })
-        },
-    )
-    .await
+    post_to_thread(&state, (&p, &auth), id, &f, ThreadForm::Message).await
 }
