@@ -331,3 +331,17 @@ async fn each_home_says_which_message_waits_for_an_answer() {
     let (detail, _) = home_detail(&c.get("/api/v1/home").await.json(), label);
     assert!(!detail.contains("message de la Caf"), "{detail}");
 }
+
+#[tokio::test]
+async fn the_journal_is_in_the_administrators_menu_and_reached_from_my_caf() {
+    let app = spawn_app().await;
+    let mut admin = app.logged_in(ADMIN).await;
+    let home = admin.get("/accueil").await;
+    assert!(home.body.contains("href=\"/journal\""), "{}", home.body);
+    let mut agent = app.logged_in(AGENT03).await;
+    let home = agent.get("/accueil").await;
+    assert!(!home.body.contains("href=\"/journal\""), "{}", home.body);
+    let caf = agent.get("/caf").await;
+    assert!(caf.body.contains("href=\"/journal\""), "{}", caf.body);
+    assert_eq!(agent.get("/journal").await.status, StatusCode::OK);
+}

@@ -108,13 +108,13 @@ impl Layout {
                     label: "Tuilage",
                 });
             }
-            if p.is_staff() {
+            if p.is_admin() {
+                // The audit log is an administrator's page; a CAF agent
+                // reaches its départements' part from "Ma Caf".
                 nav.push(NavLink {
                     href: "/journal",
                     label: "Journal",
                 });
-            }
-            if p.is_admin() {
                 nav.push(NavLink {
                     href: "/admin/utilisateurs",
                     label: "Comptes",
