@@ -112,7 +112,7 @@ async fn staff_count_what_waits_in_their_departement_only() {
         "{detail}"
     );
     assert_eq!(c["href"], format!("/gestion/appels/{call}"));
-    assert!(titles(&home).contains(&"Formations et bilans".to_owned()));
+    assert!(titles(&home).contains(&"Formations".to_owned()));
 
     // The other CAF: its own structure waiting, not 03's call.
     let mut agent63 = app.logged_in(AGENT63).await;
@@ -232,7 +232,7 @@ async fn a_promeneur_sees_its_profile_and_a_trainer_a_plain_sentence() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(
         page.body
-            .contains("Les formations ne sont pas encore gérées sur la plateforme"),
+            .contains("Aucune session de formation à venir pour l&#39;instant."),
         "{}",
         page.body
     );

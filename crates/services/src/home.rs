@@ -79,10 +79,7 @@ pub async fn home(ctx: &Ctx, p: &Principal) -> Result<Home, ServiceError> {
         sections.push(network_section(ctx, p).await?);
         sections.push(calls_section(ctx, p).await?);
         sections.push(handover_section(ctx, p).await?);
-        sections.push(not_yet(
-            "Formations et bilans",
-            "Les formations (module 2) et les bilans d'activité ne sont pas encore gérés ici : ils apparaîtront sur cette page quand ils le seront.",
-        ));
+        sections.push(trainings_section(ctx, p).await?);
     }
     if p.has_role(Role::CommitteeMember) {
         sections.push(committee_section(ctx, p).await?);
@@ -94,11 +91,8 @@ pub async fn home(ctx: &Ctx, p: &Principal) -> Result<Home, ServiceError> {
     if p.has_role(Role::Promeneur) {
         sections.push(promeneur_section(ctx, p).await?);
     }
-    if p.has_role(Role::Trainer) {
-        sections.push(not_yet(
-            "Mes sessions de formation",
-            "Les formations ne sont pas encore gérées sur la plateforme : vos sessions apparaîtront ici dès qu'elles le seront. En attendant, la coordination du réseau vous transmet les inscriptions.",
-        ));
+    if (p.has_role(Role::Trainer) || p.has_role(Role::Promeneur)) && !p.is_staff() {
+        sections.push(trainings_section(ctx, p).await?);
     }
     if p.is_admin() {
         sections.push(admin_section());
@@ -110,6 +104,47 @@ pub async fn home(ctx: &Ctx, p: &Principal) -> Result<Home, ServiceError> {
         ));
     }
     Ok(Home { sections })
+}
+
+/// The training sessions to come that `p` reads, each with its seats
+/// (and, for a promeneur, where its own registration stands).
+async fn trainings_section(ctx: &Ctx, p: &Principal) -> Result<Section, ServiceError> {
+    let sessions =
+        crate::trainings::sessions(ctx, p, &crate::trainings::SessionQuery::default()).await?;
+    let mut tasks = Vec::new();
+    for s in sessions.iter().take(10) {
+        let mut parts = vec![
+            crate::auditions::french_start(s.starts_at),
+            format!(
+                "{} sur {}",
+                plural(usize::try_from(s.held).unwrap_or(0), "inscrit", "inscrits"),
+                s.capacity
+            ),
+        ];
+        if s.waitlisted > 0 {
+            parts.push(format!("{} en liste d'attente", s.waitlisted));
+        }
+        let mut pending = false;
+        if let Some((_, Some(r))) = crate::trainings::my_registration(ctx, p, s.id).await? {
+            parts.push(format!("moi : {}", r.status.label().to_lowercase()));
+        } else if p.has_role(Role::Promeneur) && !p.is_staff() && s.open_at(ctx.now()) {
+            pending = s.kind == domain::training::TrainingKind::Initial;
+        }
+        tasks.push(Task::link(
+            s.training_title.clone(),
+            format!("/formations/sessions/{}", s.id),
+            Some(parts.join(" · ")),
+            pending,
+        ));
+    }
+    let note = tasks
+        .is_empty()
+        .then(|| "Aucune session de formation à venir pour l'instant.".to_owned());
+    Ok(Section {
+        title: "Formations".to_owned(),
+        tasks,
+        note,
+    })
 }
 
 fn not_yet(title: &str, note: &str) -> Section {

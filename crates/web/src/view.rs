@@ -96,6 +96,12 @@ impl Layout {
                     label: "Mon profil",
                 });
             }
+            if p.has_role(Role::Promeneur) || p.has_role(Role::Trainer) || p.is_staff() {
+                nav.push(NavLink {
+                    href: "/formations",
+                    label: "Formations",
+                });
+            }
             if p.has_role(Role::CafAgent) || p.is_admin() {
                 nav.push(NavLink {
                     href: "/caf",

@@ -18,8 +18,8 @@ use crate::{Ctx, ServiceError, accounts::actor};
 pub mod registrations;
 
 pub use registrations::{
-    CertificateFacts, approve, cancel, certificate, certificate_pdf, mark_attendance, passport,
-    register, registration, session_registrations, verify_certificate,
+    CertificateFacts, approve, cancel, certificate, certificate_pdf, mark_attendance,
+    my_registration, passport, register, registration, session_registrations, verify_certificate,
 };
 
 /// The départements whose trainings `p` reads (`None`: all of them).

@@ -489,3 +489,20 @@ pub async fn passport(
         .ok_or(ServiceError::NotFound)?;
     Ok(store::trainings::promeneur_registrations(&ctx.db, promeneur_id).await?)
 }
+
+/// The caller's own promeneur record and its live registration to a
+/// session, if any (`None` for an account that is not a promeneur).
+pub async fn my_registration(
+    ctx: &Ctx,
+    p: &Principal,
+    session_id: Uuid,
+) -> Result<Option<(Promeneur, Option<Registration>)>, ServiceError> {
+    let Some(me) = store::promeneurs::find_by_user(&ctx.db, p.user_id).await? else {
+        return Ok(None);
+    };
+    let mine = store::trainings::session_registrations(&ctx.db, session_id)
+        .await?
+        .into_iter()
+        .find(|r| r.promeneur_id == me.id && r.status.is_live());
+    Ok(Some((me, mine)))
+}

@@ -24,4 +24,5 @@ pub fn router() -> Router<AppState> {
         .merge(crate::directory::pages::router())
         .merge(crate::network::pages::router())
         .merge(crate::applications::pages::router())
+        .merge(crate::trainings::pages::router())
 }

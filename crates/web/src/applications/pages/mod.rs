@@ -26,11 +26,13 @@ use uuid::Uuid;
 mod apply;
 mod receipts;
 mod show;
+mod thread;
 mod withdraw;
 
 use apply::{apply, apply_page};
 use receipts::{audition_ics, receipt, receipt_pdf};
-use show::{complement, converse, delete_document, download, save, show, submit, upload};
+use show::{delete_document, download, save, show, submit, upload};
+use thread::{complement, converse};
 use withdraw::{withdraw, withdraw_page};
 
 use crate::http::Id;

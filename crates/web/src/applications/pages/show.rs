@@ -1,5 +1,5 @@
-//! One application: its form, its pieces, its filing, the conversation
-//! with the applicant (complements asked, messages).
+//! One application: its form, its pieces, its filing, and the thread with
+//! the applicant it shows (the thread's forms post in `thread`).
 
 use super::apply::{
     DEPARTMENTS_ANCHOR, DepOption, QuestionField, department_options, draft_of, question_fields,
@@ -69,21 +69,21 @@ pub(super) struct ReceiptLink {
 #[derive(Default)]
 pub(super) struct Feedback {
     /// Values typed in the form, kept after a refusal.
-    form: Option<ApplicationDraft>,
-    errors: Errs,
+    pub(super) form: Option<ApplicationDraft>,
+    pub(super) errors: Errs,
     /// A refusal shown at the top of the page.
-    alert: Option<String>,
+    pub(super) alert: Option<String>,
     /// Why the application could not be sent (next to the button).
-    submit_error: Option<String>,
+    pub(super) submit_error: Option<String>,
     /// Kinds of the required pieces found missing.
-    missing: Vec<String>,
-    answer: String,
-    complement: String,
-    complement_error: Option<String>,
+    pub(super) missing: Vec<String>,
+    pub(super) answer: String,
+    pub(super) complement: String,
+    pub(super) complement_error: Option<String>,
     /// A message to the other side, kept after a refusal.
-    conversation: String,
-    conversation_error: Option<String>,
-    message: Option<&'static str>,
+    pub(super) conversation: String,
+    pub(super) conversation_error: Option<String>,
+    pub(super) message: Option<&'static str>,
 }
 
 #[derive(Template)]
@@ -338,7 +338,7 @@ impl Feedback {
 /// makes of a success; the page again, under the refusal's status, with
 /// what `feedback` makes of a refusal shown in place; any other error as
 /// it is.
-async fn answer_form<T>(
+pub(super) async fn answer_form<T>(
     state: &AppState,
     p: &Principal,
     auth: &Auth,
@@ -521,85 +521,4 @@ pub(super) async fn submit(
         },
     )
     .await
-}
-
-/// What a form of the application's thread posts.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum ThreadForm {
-    /// Staff ask for a complement (the status changes).
-    Complement,
-    /// A message to the other side (the applicant, or the call's staff).
-    Message,
-}
-
-async fn post_to_thread(
-    state: &AppState,
-    (p, auth): (&Principal, &Auth),
-    id: Uuid,
-    f: &Fields,
-    form: ThreadForm,
-) -> Result<Response, AppError> {
-    let (field, to) = match form {
-        ThreadForm::Complement => (
-            "complement_message",
-            format!("/candidatures/{id}?message=complement-demande"),
-        ),
-        ThreadForm::Message => (
-            "conversation_message",
-            format!("/candidatures/{id}?message=message-envoye#echanges"),
-        ),
-    };
-    let text = f.get(field).to_owned();
-    let result = match form {
-        ThreadForm::Complement => calls::request_complement(state, p, id, &text)
-            .await
-            .map(|_| ()),
-        ThreadForm::Message => calls::post_message(state, p, id, &text).await.map(|_| ()),
-    }
-    .map_err(AppError::from);
-    answer_form(
-        state,
-        p,
-        auth,
-        id,
-        result,
-        |()| to,
-        |e| {
-            let error = Some(e.fields.values().next().cloned().unwrap_or(e.message));
-            Ok(match form {
-                ThreadForm::Complement => Feedback {
-                    complement_error: error,
-                    complement: text,
-                    ..Feedback::default()
-                },
-                ThreadForm::Message => Feedback {
-                    conversation_error: error,
-                    conversation: text,
-                    ..Feedback::default()
-                },
-            })
-        },
-    )
-    .await
-}
-
-/// Staff ask the applicant for a complement.
-pub(super) async fn complement(
-    State(state): State<AppState>,
-    CurrentUser(p, auth): CurrentUser,
-    Id(id): Id,
-    f: Fields,
-) -> Result<Response, AppError> {
-    post_to_thread(&state, (&p, &auth), id, &f, ThreadForm::Complement).await
-}
-
-/// A message to the other side of the application (the applicant, or the
-/// call's staff).
-pub(super) async fn converse(
-    State(state): State<AppState>,
-    CurrentUser(p, auth): CurrentUser,
-    Id(id): Id,
-    f: Fields,
-) -> Result<Response, AppError> {
-    post_to_thread(&state, (&p, &auth), id, &f, ThreadForm::Message).await
 }
