@@ -450,3 +450,53 @@ async fn the_handovers_export_with_their_checklist_within_the_scope() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn staff_see_when_another_departements_application_is_heard_not_whose_it_is() {
+    let app = spawn_app().await;
+    let s = app.committee_call().await;
+    let path = format!("/api/v1/calls/{}/modules/M1/auditions", s.call);
+    let mut agent = app.logged_in(AGENT03).await;
+    let mut agent63 = app.logged_in(AGENT63).await;
+    // The 63 agent gives a slot to B (63 only), the 03 agent one to C (03).
+    for (c, app_id, time) in [(&mut agent63, &s.b, "11:00"), (&mut agent, &s.c, "10:00")] {
+        let r = c
+            .json("POST", &path, &json!({"time": time, "place": "Moulins"}))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let id = r.json()["id"].as_str().unwrap().to_owned();
+        let r = c
+            .json(
+                "PUT",
+                &format!("/api/v1/auditions/{id}"),
+                &json!({ "application_id": app_id }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let page = format!("/gestion/appels/{}/modules/M1/auditions", s.call);
+    let body = agent.get(&page).await.body;
+    assert!(body.contains("Centre C"), "{body}");
+    assert!(!body.contains("Centre B"), "{body}");
+    assert!(
+        body.contains("Candidature d&#39;un autre département"),
+        "{body}"
+    );
+    let listed = agent.get(&path).await.body;
+    assert!(!listed.contains("Centre B"), "{listed}");
+    // Inviting sends its own département's invitations and leaves the
+    // other's to its CAF (it used to refuse the whole batch).
+    let r = agent
+        .json("POST", &format!("{path}/invitations"), &json!({}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = agent63
+        .json("POST", &format!("{path}/invitations"), &json!({}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // The committee reads every name.
+    app.seated_member(&s.call, "membre@comite.fr", "Caf", None)
+        .await;
+    let mut member = app.logged_in("membre@comite.fr").await;
+    assert!(member.get(&page).await.body.contains("Centre B"));
+}

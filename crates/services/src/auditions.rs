@@ -283,7 +283,12 @@ pub async fn invite(
         let Some(app_id) = slot.application_id else {
             continue;
         };
-        let a = applications::application(ctx, p, app_id).await?;
+        let a = match applications::application(ctx, p, app_id).await {
+            Ok(a) => a,
+            // Another département's application: its own CAF invites it.
+            Err(ServiceError::NotFound) => continue,
+            Err(e) => return Err(e),
+        };
         let to =
             store::applications::referent_emails(&ctx.db, a.structure_id, a.created_by).await?;
         let body = Invitation {
@@ -327,6 +332,10 @@ pub async fn invite(
     Ok(sent)
 }
 
+/// What a slot given to an application of another département says in
+/// place of the applicant's name.
+pub const OTHER_DEPARTMENT: &str = "Candidature d'un autre département";
+
 /// The auditions of a module as its page shows them.
 pub struct ModuleAuditions {
     pub view: calls::CallView,
@@ -348,14 +357,28 @@ pub async fn module_auditions(
     call_id: Uuid,
     code: &str,
 ) -> Result<ModuleAuditions, ServiceError> {
-    let (view, _) = crate::committee::seat(ctx, p, call_id).await?;
+    let (view, seat) = crate::committee::seat(ctx, p, call_id).await?;
     let code = view
         .module(code)
         .ok_or(ServiceError::NotFound)?
         .spec
         .code
         .clone();
-    let slots = store::auditions::slots(&ctx.db, call_id, &code).await?;
+    let mut slots = store::auditions::slots(&ctx.db, call_id, &code).await?;
+    if !matches!(seat, crate::committee::Seat::Member(_)) {
+        // Staff read the applications of their départements only: a slot
+        // given to another's keeps its time, not the applicant's name.
+        for s in &mut slots {
+            let Some(app_id) = s.application_id else {
+                continue;
+            };
+            let a = store::applications::find(&ctx.db, &domain::NetworkScope::everything(), app_id)
+                .await?;
+            if a.is_none_or(|a| !applications::is_staff_of(p, &a)) {
+                s.structure_name = Some(OTHER_DEPARTMENT.to_owned());
+            }
+        }
+    }
     let manages = calls::manager(p, &view.call).is_some();
     let applications = if manages {
         let scope = p.application_scope();
