@@ -456,10 +456,16 @@ pub async fn certificate_pdf(ctx: &Ctx, p: &Principal, id: Uuid) -> Result<Vec<u
         place: f.place,
         issued_on: domain::clock::french_date(in_paris(ctx.now()).date()),
     };
-    tokio::task::spawn_blocking(move || documents::letters::certificate(&data))
-        .await
-        .map_err(|e| ServiceError::internal(e.to_string()))?
-        .map_err(|e| ServiceError::internal(e.to_string()))
+    // Typeset in the sandboxed child, as the letters are.
+    crate::sandbox::render(
+        &ctx.settings.sandbox,
+        &[documents::letters::CERTIFICATE_TEMPLATE],
+        &[(0, &data)],
+    )
+    .await
+    .map_err(|e| ServiceError::internal(e.to_string()))?
+    .pop()
+    .ok_or_else(|| ServiceError::internal("no certificate typeset"))
 }
 
 /// What a certificate's code proves, for anyone (no login): `None` for an
