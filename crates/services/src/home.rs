@@ -111,6 +111,11 @@ pub async fn home(ctx: &Ctx, p: &Principal) -> Result<Home, ServiceError> {
 async fn trainings_section(ctx: &Ctx, p: &Principal) -> Result<Section, ServiceError> {
     let sessions =
         crate::trainings::sessions(ctx, p, &crate::trainings::SessionQuery::default()).await?;
+    // The caller's own registrations, read once for every session shown.
+    let mine = match store::promeneurs::find_by_user(&ctx.db, p.user_id).await? {
+        Some(me) => store::trainings::promeneur_registrations(&ctx.db, me.id).await?,
+        None => Vec::new(),
+    };
     let mut tasks = Vec::new();
     for s in sessions.iter().take(10) {
         let mut parts = vec![
@@ -125,7 +130,11 @@ async fn trainings_section(ctx: &Ctx, p: &Principal) -> Result<Section, ServiceE
             parts.push(format!("{} en liste d'attente", s.waitlisted));
         }
         let mut pending = false;
-        if let Some((_, Some(r))) = crate::trainings::my_registration(ctx, p, s.id).await? {
+        let own = mine
+            .iter()
+            .map(|x| &x.registration)
+            .find(|r| r.session_id == s.id && r.status.is_live());
+        if let Some(r) = own {
             parts.push(format!("moi : {}", r.status.label().to_lowercase()));
         } else if p.has_role(Role::Promeneur) && !p.is_staff() && s.open_at(ctx.now()) {
             pending = s.kind == domain::training::TrainingKind::Initial;

@@ -374,6 +374,7 @@ pub async fn sessions(
         training_id: q.training_id,
         kind: q.kind,
         provider: None,
+        ids: None,
     };
     Ok(store::trainings::sessions(&ctx.db, &f).await?)
 }

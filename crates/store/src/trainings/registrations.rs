@@ -167,21 +167,28 @@ pub struct Passport {
     pub session: Session,
 }
 
-/// Every registration of a promeneur with its session, latest first.
+/// Every registration of a promeneur with its session, latest first (two
+/// reads, whatever the number of sessions).
 pub async fn promeneur_registrations(
     db: &Db,
     promeneur_id: Uuid,
 ) -> Result<Vec<Passport>, StoreError> {
     let regs = select(db, "r.promeneur_id = {}", promeneur_id).await?;
-    let mut out = Vec::with_capacity(regs.len());
-    for r in regs {
-        if let Some(session) = super::find_session(db, r.session_id).await? {
-            out.push(Passport {
+    let filter = super::SessionFilter {
+        ids: Some(regs.iter().map(|r| r.session_id).collect()),
+        ..Default::default()
+    };
+    let sessions = super::sessions(db, &filter).await?;
+    let mut out: Vec<Passport> = regs
+        .into_iter()
+        .filter_map(|r| {
+            let session = sessions.iter().find(|s| s.id == r.session_id)?.clone();
+            Some(Passport {
                 registration: r,
                 session,
-            });
-        }
-    }
+            })
+        })
+        .collect();
     out.sort_by_key(|x| std::cmp::Reverse(x.session.starts_at));
     Ok(out)
 }

@@ -158,6 +158,8 @@ pub struct SessionFilter {
     pub kind: Option<TrainingKind>,
     /// Given by this provider (a trainer's own).
     pub provider: Option<Uuid>,
+    /// Only these sessions.
+    pub ids: Option<Vec<Uuid>>,
 }
 
 /// Sessions passing `f`, soonest first.
@@ -186,6 +188,9 @@ pub async fn sessions(db: &Db, f: &SessionFilter) -> Result<Vec<Session>, StoreE
     if let Some(p) = f.provider {
         let a = sql.arg(p);
         conds.push(format!("t.provider_structure_id = {a}"));
+    }
+    if let Some(ids) = &f.ids {
+        conds.push(sql.in_list("s.id", ids));
     }
     if !conds.is_empty() {
         sql.push(&format!(" WHERE {}", conds.join(" AND ")));
