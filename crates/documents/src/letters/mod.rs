@@ -15,12 +15,17 @@
 mod data;
 mod diagnostic;
 mod engine;
+mod sign_in_sheet;
 
 pub use data::{
     CafParty, ConventionData, ConventionModule, LetterData, LetterOutcome, NotRetainedIn, Party,
     Signatory, UnsuccessfulReason,
 };
 pub use engine::{DATA_FILE, LetterEngine};
+pub use sign_in_sheet::{
+    HALF_DAYS_PER_TABLE, SIGN_IN_SHEET_TEMPLATE, SheetHalfDay, SheetParticipant, SignInSheetData,
+    sign_in_sheet,
+};
 
 use serde::Serialize;
 

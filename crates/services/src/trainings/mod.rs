@@ -15,7 +15,10 @@ use uuid::Uuid;
 
 use crate::{Ctx, ServiceError, accounts::actor};
 
+pub mod documents;
+pub mod exports;
 pub mod registrations;
+pub mod survey;
 
 pub use registrations::{
     CertificateFacts, approve, cancel, certificate, certificate_pdf, mark_attendance,

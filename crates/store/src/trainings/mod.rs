@@ -19,6 +19,7 @@ use crate::{
 pub mod attendance;
 pub mod registrations;
 pub mod sessions;
+pub mod survey;
 
 pub use attendance::{Attendance, set_attendance, set_certificate_code, set_initial_training};
 pub use registrations::{
@@ -29,6 +30,7 @@ pub use sessions::{
     NewSession, Part, Session, SessionFilter, create_session, find_session, lock_session, sessions,
     set_capacity,
 };
+pub use survey::{SurveyAnswer, answer_survey, answered, survey_answers};
 
 /// A training of the catalogue.
 #[derive(Debug, Clone)]

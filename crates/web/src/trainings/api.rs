@@ -34,6 +34,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(certificate_pdf))
         .routes(routes!(passport))
         .routes(routes!(verify_certificate))
+        .merge(super::documents::api_router())
+        .merge(super::survey::api_router())
 }
 
 fn page<T>(items: Vec<T>) -> Json<Page<T>> {

@@ -4,4 +4,6 @@
 //! cancelling) so far.
 
 pub mod api;
+pub mod documents;
 pub mod pages;
+pub mod survey;

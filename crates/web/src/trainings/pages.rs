@@ -34,6 +34,8 @@ pub fn router() -> Router<AppState> {
         .route("/formations/sessions/{id}", get(show))
         .route("/formations/sessions/{id}/inscription", post(register))
         .route("/formations/inscriptions/{id}/annulation", post(cancel))
+        .merge(super::documents::router())
+        .merge(super::survey::router())
 }
 
 fn place(s: &Session) -> String {
@@ -119,6 +121,8 @@ struct Show {
     cancel_id: Option<Uuid>,
     can_register: bool,
     full: bool,
+    /// The survey to answer; the documents for those who run it.
+    links: super::survey::SessionLinks,
 }
 
 #[derive(Deserialize, Default)]
@@ -173,7 +177,10 @@ async fn page(
     if let Some(m) = message {
         layout = layout.with_flash("success", m);
     }
+    let mine_reg = me.as_ref().and_then(|(_, r)| r.as_ref());
+    let links = super::survey::session_links(state, p, &s, mine_reg).await?;
     let view = Show {
+        links,
         layout,
         id,
         title: s.training_title.clone(),

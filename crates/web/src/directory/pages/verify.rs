@@ -76,6 +76,35 @@ struct VerifyPage<'a> {
     genuine: Option<Card<'a>>,
     /// The name of someone who is not (or no longer) a public promeneur.
     not_active: Option<String>,
+    /// A training certificate's code: what the certificate states.
+    certificate: Option<Certificate>,
+}
+
+/// What a genuine training certificate states (nothing it does not
+/// print: no e-mail, no account).
+struct Certificate {
+    name: String,
+    training: String,
+    kind: &'static str,
+    /// "mardi 12 janvier 2027 à 9 h et mardi 12 janvier 2027 à 13 h 30".
+    half_days: String,
+    provider: Option<String>,
+}
+
+impl From<services::trainings::CertificateFacts> for Certificate {
+    fn from(f: services::trainings::CertificateFacts) -> Self {
+        let half_days = match f.half_days.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} et {last}", rest.join(", ")),
+            _ => f.half_days.join(""),
+        };
+        Self {
+            name: f.promeneur,
+            training: f.training,
+            kind: f.kind.label(),
+            half_days,
+            provider: f.provider,
+        }
+    }
 }
 
 pub(super) async fn verify(
@@ -97,6 +126,7 @@ pub(super) async fn verify(
             code,
             genuine: Some(card),
             not_active: None,
+            certificate: None,
         })?
         .into_response());
     }
@@ -106,9 +136,20 @@ pub(super) async fn verify(
             code,
             genuine: None,
             not_active: Some(name),
+            certificate: None,
         })?
         .into_response()),
-        None => unknown_code(&auth, &code),
+        None => match services::trainings::verify_certificate(&state, &code).await? {
+            Some(f) => Ok(render(&VerifyPage {
+                layout: Layout::new(&auth, "Attestation de formation authentique"),
+                code,
+                genuine: None,
+                not_active: None,
+                certificate: Some(f.into()),
+            })?
+            .into_response()),
+            None => unknown_code(&auth, &code),
+        },
     }
 }
 
@@ -119,6 +160,7 @@ fn unknown_code(auth: &crate::auth::Auth, typed: &str) -> Result<Response, AppEr
         code: typed.chars().take(40).collect(),
         genuine: None,
         not_active: None,
+        certificate: None,
     };
     Ok((StatusCode::NOT_FOUND, render(&page)?).into_response())
 }
