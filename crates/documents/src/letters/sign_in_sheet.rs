@@ -55,7 +55,7 @@ pub struct SignInSheetData {
 
 impl SignInSheetData {
     /// Groups `half_days` into tables and chooses the orientation.
-    pub fn lay_out(half_days: Vec<SheetHalfDay>) -> (Vec<Vec<SheetHalfDay>>, bool) {
+    pub fn lay_out(half_days: &[SheetHalfDay]) -> (Vec<Vec<SheetHalfDay>>, bool) {
         let landscape = half_days.len() > 2;
         let tables = half_days
             .chunks(HALF_DAYS_PER_TABLE)
@@ -82,10 +82,10 @@ mod tests {
     }
 
     fn data(half_days: usize) -> SignInSheetData {
-        let days = (0..half_days)
+        let days: Vec<SheetHalfDay> = (0..half_days)
             .map(|i| day(&format!("jour {} matin", i + 1)))
             .collect();
-        let (tables, landscape) = SignInSheetData::lay_out(days);
+        let (tables, landscape) = SignInSheetData::lay_out(&days);
         SignInSheetData {
             training: "Être présent en ligne #[x]".into(),
             kind: "Formation initiale".into(),
@@ -111,10 +111,11 @@ mod tests {
 
     #[test]
     fn many_half_days_make_several_landscape_tables() {
-        let (tables, landscape) = SignInSheetData::lay_out((0..9).map(|_| day("x")).collect());
+        let (tables, landscape) =
+            SignInSheetData::lay_out(&(0..9).map(|_| day("x")).collect::<Vec<_>>());
         assert_eq!(tables.iter().map(Vec::len).collect::<Vec<_>>(), [4, 4, 1]);
         assert!(landscape);
-        let (tables, landscape) = SignInSheetData::lay_out(vec![day("a"), day("b")]);
+        let (tables, landscape) = SignInSheetData::lay_out(&[day("a"), day("b")]);
         assert_eq!(tables.len(), 1);
         assert!(!landscape);
     }

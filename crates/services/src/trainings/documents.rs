@@ -104,15 +104,15 @@ pub async fn sign_in_sheet(
     )
     .await?;
     let regs = store::trainings::session_registrations(&ctx.db, session_id).await?;
-    let (tables, landscape) = SignInSheetData::lay_out(
-        s.parts
-            .iter()
-            .map(|x| {
-                let (label, times) = half_day(x);
-                SheetHalfDay { label, times }
-            })
-            .collect(),
-    );
+    let half_days: Vec<SheetHalfDay> = s
+        .parts
+        .iter()
+        .map(|x| {
+            let (label, times) = half_day(x);
+            SheetHalfDay { label, times }
+        })
+        .collect();
+    let (tables, landscape) = SignInSheetData::lay_out(&half_days);
     Ok(SignInSheetData {
         training: s.training_title.clone(),
         kind: s.kind.label().to_owned(),

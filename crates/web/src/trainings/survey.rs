@@ -332,12 +332,12 @@ async fn results_page(
     let means = r
         .means
         .map(|m| {
-            let [(_, c), (_, f), (_, u)] = QUESTIONS;
-            vec![
-                (c, french_mean(m.content)),
-                (f, french_mean(m.facilitation)),
-                (u, french_mean(m.usefulness)),
-            ]
+            let values = [m.content, m.facilitation, m.usefulness];
+            QUESTIONS
+                .iter()
+                .zip(values)
+                .map(|((_, label), x)| (*label, french_mean(x)))
+                .collect()
         })
         .unwrap_or_default();
     let view = Results {
