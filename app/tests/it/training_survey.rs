@@ -234,6 +234,12 @@ async fn the_survey_form_works_without_javascript_and_says_what_is_wrong() {
 
     after_the_end(&app);
     let mut alpha = app.logged_in("alpha@x.fr").await;
+    // The home lists it as to do.
+    let home = alpha.get("/api/v1/home").await.json();
+    assert!(
+        home.to_string().contains(&format!("\"href\":\"{form}\"")),
+        "{home}"
+    );
     let body = alpha.get(&session_page).await.body;
     assert!(
         body.contains(&format!("href=\"{form}\">Donner votre avis")),
@@ -293,6 +299,8 @@ async fn the_survey_form_works_without_javascript_and_says_what_is_wrong() {
     assert!(!r.body.contains("<fieldset"), "{}", r.body);
     let body = alpha.get(&session_page).await.body;
     assert!(!body.contains("Donner votre avis"), "{body}");
+    let home = alpha.get("/api/v1/home").await.body;
+    assert!(!home.contains(&form), "{home}");
     assert!(
         body.contains("votre avis sur cette formation est enregistré"),
         "{body}"

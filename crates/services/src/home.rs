@@ -146,6 +146,9 @@ async fn trainings_section(ctx: &Ctx, p: &Principal) -> Result<Section, ServiceE
             pending,
         ));
     }
+    for (label, href) in crate::trainings::survey::to_answer(ctx, p, &mine).await? {
+        tasks.push(Task::link(label, href, None, true));
+    }
     let note = tasks
         .is_empty()
         .then(|| "Aucune session de formation à venir pour l'instant.".to_owned());

@@ -9,7 +9,7 @@
 //! which is what the survey's tables are made not to keep together.
 
 use domain::{Principal, clock::in_paris, training::RegistrationStatus};
-use store::trainings::{Registration, Session, SurveyAnswer};
+use store::trainings::{Passport, Registration, Session, SurveyAnswer};
 use uuid::Uuid;
 
 use super::{SessionQuery, registration, runs, session, sessions, training};
@@ -107,6 +107,36 @@ pub async fn survey_state(
     } else {
         SurveyState::Answered
     }))
+}
+
+/// The surveys `p` has still to answer among its registrations `mine`
+/// (sessions over for at most 30 days), as the home lists them: label
+/// and link.
+pub async fn to_answer(
+    ctx: &Ctx,
+    p: &Principal,
+    mine: &[Passport],
+) -> Result<Vec<(String, String)>, ServiceError> {
+    let now = ctx.now();
+    let since = now - jiff::SignedDuration::from_hours(24 * 30);
+    let open: Vec<&Passport> = mine
+        .iter()
+        .filter(|x| x.session.ends_at <= now && x.session.ends_at > since)
+        .filter(|x| x.registration.promeneur_user_id == Some(p.user_id))
+        .filter(|x| participated(&x.registration))
+        .collect();
+    let ids: Vec<Uuid> = open.iter().map(|x| x.registration.id).collect();
+    let done = store::trainings::answered(&ctx.db, &ids).await?;
+    Ok(open
+        .into_iter()
+        .filter(|x| !done.contains(&x.registration.id))
+        .map(|x| {
+            (
+                format!("Donner votre avis : {}", x.session.training_title),
+                format!("/formations/inscriptions/{}/avis", x.registration.id),
+            )
+        })
+        .collect())
 }
 
 /// The registration `p` answers for (its own, as a participant) and its
