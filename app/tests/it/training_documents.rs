@@ -455,3 +455,43 @@ async fn sessions_registrations_and_attendance_export_for_those_who_see_them() {
     }
     assert_eq!(agent63.get(&att).await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn someone_promoted_from_the_waiting_list_is_listed_by_name_with_the_others() {
+    let app = spawn_app().await;
+    let (_, structure) = app.new_referent("Centre social", "03185").await;
+    let mut agent = app.logged_in(AGENT03).await;
+    let tr = training(&mut agent, "continuing", None).await;
+    let (sid, _) = session(&mut agent, &tr, &two_half_days(1)).await;
+    for name in ["Zulu", "Alpha"] {
+        let id = promeneur(&app, &structure, &format!("{name}@x.fr"), name).await;
+        register(&mut agent, &sid, &id).await;
+    }
+    // Alpha waits, then gets the new seat; Bravo comes last.
+    let r = agent
+        .json(
+            "PATCH",
+            &format!("/api/v1/sessions/{sid}"),
+            &json!({"capacity": 3}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let id = promeneur(&app, &structure, "bravo@x.fr", "Bravo").await;
+    register(&mut agent, &sid, &id).await;
+    let text = pdf_text(
+        &agent
+            .get_bytes(&format!("/api/v1/sessions/{sid}/sign-in-sheet.pdf"))
+            .await,
+    );
+    let at = |n: &str| text.find(n).unwrap_or_else(|| panic!("no {n} in {text}"));
+    assert!(
+        at("LéaAlpha") < at("LéaBravo") && at("LéaBravo") < at("LéaZulu"),
+        "{text}"
+    );
+    let t = read_all(
+        &mut agent,
+        &format!("/api/v1/sessions/{sid}/registrations/export"),
+    )
+    .await;
+    assert_eq!(column(&t, "nom"), ["Léa Alpha", "Léa Bravo", "Léa Zulu"]);
+}

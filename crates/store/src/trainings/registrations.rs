@@ -140,7 +140,7 @@ async fn select(
     let a = sql.arg(id);
     sql.push(&format!(
         " WHERE {} ORDER BY CASE r.status WHEN 'waitlisted' THEN 1 WHEN 'cancelled' THEN 2 WHEN 'refused' THEN 2 ELSE 0 END,
-          r.waitlist_position, p.last_name, p.first_name, r.id",
+          CASE WHEN r.status = 'waitlisted' THEN r.waitlist_position END, p.last_name, p.first_name, r.id",
         cond.replace("{}", &a)
     ));
     let rows: Vec<Row> = sql.fetch_all(db).await?;
