@@ -313,3 +313,48 @@ async fn the_survey_form_works_without_javascript_and_says_what_is_wrong() {
     let mut bravo = app.logged_in("bravo@x.fr").await;
     assert_eq!(bravo.get(&form).await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_training_counts_only_the_sessions_over_the_threshold() {
+    let app = spawn_app().await;
+    let f = fixture(&app).await;
+    // A second session of the training, where Alpha alone will answer.
+    let mut agent = app.logged_in(AGENT03).await;
+    let (second, parts) = session(&mut agent, &f.training, &two_half_days(4)).await;
+    let alpha_id = agent
+        .get(&format!("/api/v1/registrations/{}", f.regs[0]))
+        .await
+        .json()["promeneur_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let again = register(&mut agent, &second, &alpha_id).await;
+    mark(&mut agent, &again, &parts[0], "present").await;
+    after_the_end(&app);
+    for (who, reg, comment) in [
+        ("alpha@x.fr", &f.regs[0], "Bien"),
+        ("bravo@x.fr", &f.regs[1], "Clair"),
+        ("charlie@x.fr", &f.regs[2], "Dense"),
+        ("alpha@x.fr", &again, "Seul avis"),
+    ] {
+        let mut c = app.logged_in(who).await;
+        let r = post(&mut c, reg, &answer(5, comment)).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    }
+    let mut agent = app.logged_in(AGENT03).await;
+    let got = agent
+        .get(&format!("/api/v1/trainings/{}/survey", f.training))
+        .await
+        .json();
+    assert_eq!(got["answers"], 3, "{got}");
+    assert_eq!(got["sessions"], 1, "{got}");
+    assert_eq!(got["comments"], json!(["Bien", "Clair", "Dense"]), "{got}");
+    let got = agent
+        .get(&format!("/api/v1/sessions/{second}/survey"))
+        .await
+        .json();
+    assert_eq!(
+        (got["answers"].clone(), got["comments"].clone()),
+        (json!(1), json!([]))
+    );
+}

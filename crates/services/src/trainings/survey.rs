@@ -264,13 +264,20 @@ pub async fn session_results(
     if !reads_results(p, &s) {
         return Err(ServiceError::forbidden(RESERVED));
     }
-    let answers = store::trainings::survey_answers(&ctx.db, &[s.id]).await?;
+    let answers: Vec<SurveyAnswer> = store::trainings::survey_answers(&ctx.db, &[s.id])
+        .await?
+        .into_iter()
+        .map(|(_, a)| a)
+        .collect();
     Ok((s, results(&answers)))
 }
 
 /// The results of a training's survey over the sessions of it whose
-/// results `p` reads: 404 when `p` does not see the training, 403 when it
-/// reads none of its sessions' results.
+/// results `p` reads and that have [`MIN_ANSWERS`] answers at least (with
+/// the others, the training's means and comments less a session's would
+/// give away the answers of a session under the threshold); with the
+/// number of sessions counted. 404 when `p` does not see the training,
+/// 403 when it reads none of its sessions' results.
 pub async fn training_results(
     ctx: &Ctx,
     p: &Principal,
@@ -291,8 +298,17 @@ pub async fn training_results(
     if ids.is_empty() && p.training_staff(&t.departments).is_none() && !p.is_staff() {
         return Err(ServiceError::forbidden(RESERVED));
     }
-    let answers = store::trainings::survey_answers(&ctx.db, &ids).await?;
-    Ok((t, ids.len(), results(&answers)))
+    let all = store::trainings::survey_answers(&ctx.db, &ids).await?;
+    let counted: Vec<Uuid> = ids
+        .into_iter()
+        .filter(|id| all.iter().filter(|(s, _)| s == id).count() >= MIN_ANSWERS)
+        .collect();
+    let answers: Vec<SurveyAnswer> = all
+        .into_iter()
+        .filter(|(s, _)| counted.contains(s))
+        .map(|(_, a)| a)
+        .collect();
+    Ok((t, counted.len(), results(&answers)))
 }
 
 #[cfg(test)]

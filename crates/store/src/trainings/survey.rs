@@ -70,20 +70,24 @@ pub async fn answered(db: &Db, registrations: &[Uuid]) -> Result<Vec<Uuid>, Stor
 
 #[derive(sqlx::FromRow)]
 struct Row {
+    session_id: Uuid,
     content_score: i64,
     facilitation_score: i64,
     usefulness_score: i64,
     comment: String,
 }
 
-/// The answers to the surveys of `sessions`, sorted by their comment's
-/// text (never in the order they were given).
-pub async fn survey_answers(db: &Db, sessions: &[Uuid]) -> Result<Vec<SurveyAnswer>, StoreError> {
+/// The answers to the surveys of `sessions`, each with its session,
+/// sorted by their comment's text (never in the order they were given).
+pub async fn survey_answers(
+    db: &Db,
+    sessions: &[Uuid],
+) -> Result<Vec<(Uuid, SurveyAnswer)>, StoreError> {
     if sessions.is_empty() {
         return Ok(Vec::new());
     }
     let mut sql = crate::query::Sql::new(
-        "SELECT content_score, facilitation_score, usefulness_score, comment FROM training_survey_answers WHERE ",
+        "SELECT session_id, content_score, facilitation_score, usefulness_score, comment FROM training_survey_answers WHERE ",
     );
     let inl = sql.in_list("session_id", sessions);
     sql.push(&inl);
@@ -91,11 +95,14 @@ pub async fn survey_answers(db: &Db, sessions: &[Uuid]) -> Result<Vec<SurveyAnsw
     let rows: Vec<Row> = sql.fetch_all(db).await?;
     Ok(rows
         .into_iter()
-        .map(|r| SurveyAnswer {
-            content_score: r.content_score,
-            facilitation_score: r.facilitation_score,
-            usefulness_score: r.usefulness_score,
-            comment: r.comment,
+        .map(|r| {
+            let answer = SurveyAnswer {
+                content_score: r.content_score,
+                facilitation_score: r.facilitation_score,
+                usefulness_score: r.usefulness_score,
+                comment: r.comment,
+            };
+            (r.session_id, answer)
         })
         .collect())
 }

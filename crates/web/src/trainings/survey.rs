@@ -96,7 +96,8 @@ pub struct SurveyOut {
     means: Option<MeansOut>,
     /// Sorted by their text; empty below the threshold.
     comments: Vec<String>,
-    /// The sessions counted (for a training).
+    /// For a training: the sessions counted, those with at least
+    /// `threshold` answers (the others would be told apart).
     sessions: Option<usize>,
 }
 
