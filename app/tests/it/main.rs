@@ -30,6 +30,7 @@ mod outbox;
 mod platform;
 mod public_info;
 mod staff_exports;
+mod training_pages;
 mod trainings;
 mod trust_accounts;
 mod trust_caps;

@@ -15,7 +15,9 @@ use uuid::Uuid;
 
 use crate::{Ctx, ServiceError, accounts::actor};
 
+pub mod manage;
 pub mod registrations;
+pub mod words;
 
 pub use registrations::{
     CertificateFacts, approve, cancel, certificate, certificate_pdf, mark_attendance,
