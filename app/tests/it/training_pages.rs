@@ -330,12 +330,21 @@ async fn those_who_run_a_session_register_change_seats_and_call_the_roll() {
         .collect();
     assert_eq!(regs.len(), 2);
 
-    // The roll call, half-day by half-day, one button each.
+    // The roll call, half-day by half-day, one button each, from the
+    // session's day.
     let roll = format!("{page}/appel");
+    let k0 = format!("mark.{}", regs[0]);
+    let r = agent
+        .post_form(&roll, &[("demi", "1"), (&k0, "present")])
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let r = agent.get(&roll).await;
+    assert!(r.body.contains("s'ouvre le jour même"), "{}", r.body);
+    app.clock.set("2027-01-12T08:30:00Z".parse().unwrap());
+    let mut agent = app.logged_in(AGENT03).await;
     let r = agent.get(&roll).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("Alpha") && r.body.contains("Bravo"));
-    let k0 = format!("mark.{}", regs[0]);
     let k1 = format!("mark.{}", regs[1]);
     for (demi, second) in [("1", "late"), ("2", "absent")] {
         let r = agent
@@ -426,6 +435,16 @@ async fn an_employer_answers_on_its_approvals_page() {
         StatusCode::NOT_FOUND
     );
     let mut referent = app.logged_in(&referent).await;
+    let home = referent.get("/api/v1/home").await.json();
+    let task = home["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["tasks"].as_array().unwrap())
+        .find(|t| t["href"] == "/formations/accords")
+        .cloned()
+        .unwrap_or_else(|| panic!("no approvals on the home: {home}"));
+    assert_eq!(task["count"], 1, "{task}");
     let r = referent.get("/formations/accords").await;
     assert!(r.body.contains("Alpha"), "{}", r.body);
     let r = referent

@@ -346,7 +346,8 @@ async fn attendance_earns_a_certificate_checked_without_login_and_opens_the_dire
         .iter()
         .map(|p| p["id"].as_str().unwrap().to_owned())
         .collect();
-    let mut referent = app.logged_in(&referent).await;
+    let referent_email = referent;
+    let mut referent = app.logged_in(&referent_email).await;
     let ra = register(&mut referent, &sid, &a).await.json()["id"]
         .as_str()
         .unwrap()
@@ -361,6 +362,19 @@ async fn attendance_earns_a_certificate_checked_without_login_and_opens_the_dire
         .to_owned();
 
     let mark = |reg: &str| format!("/api/v1/registrations/{reg}/attendance");
+    // Before the session's day, nobody is marked: 409, said in French.
+    let r = agent
+        .json("PUT", &mark(&ra), &json!({"status": "present"}))
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(
+        r.body.contains("s'ouvre le jour même, le 12 janvier 2027"),
+        "{}",
+        r.body
+    );
+    app.clock.set("2027-01-12T08:30:00Z".parse().unwrap());
+    let mut agent = app.logged_in(AGENT03).await;
+    let mut referent = app.logged_in(&referent_email).await;
     // Only those who run the session mark it; a waitlisted person has no
     // attendance; a bad status is refused.
     assert_eq!(

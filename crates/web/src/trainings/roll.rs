@@ -11,7 +11,10 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::get,
 };
-use domain::training::Attendance;
+use domain::{
+    clock::{french_date, in_paris},
+    training::Attendance,
+};
 use serde::Deserialize;
 use services::{
     auditions::french_start,
@@ -75,6 +78,8 @@ struct Roll {
     part_label: String,
     people: Vec<Person>,
     marks: Vec<Mark>,
+    /// Before the half-day's day: when the roll call opens.
+    opens: Option<String>,
 }
 
 async fn roll(
@@ -121,6 +126,8 @@ async fn roll(
         n,
         tabs,
         part_label: french_start(part.starts_at),
+        opens: (in_paris(part.starts_at).date() > state.today())
+            .then(|| french_date(in_paris(part.starts_at).date())),
         people,
         marks: Attendance::ALL
             .iter()
