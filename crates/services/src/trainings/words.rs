@@ -92,6 +92,8 @@ pub struct PassportLine {
     pub status: String,
     /// Attended every half-day: the certificate can be downloaded.
     pub certificate: bool,
+    /// The certificate's verification code, for `/verifier/{code}`.
+    pub code: String,
 }
 
 pub fn passport_lines(items: &[Passport]) -> Vec<PassportLine> {
@@ -111,6 +113,12 @@ pub fn passport_lines(items: &[Passport]) -> Vec<PassportLine> {
                     x.registration.status.label().to_owned()
                 },
                 certificate: done,
+                code: x
+                    .registration
+                    .certificate_code
+                    .clone()
+                    .filter(|_| done)
+                    .unwrap_or_default(),
             }
         })
         .collect()
