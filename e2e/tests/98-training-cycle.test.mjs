@@ -7,7 +7,7 @@
 // confirms it. axe runs at 360 px and at 1280 px.
 import assert from 'node:assert/strict';
 import { checkA11y, visit } from '../lib/browser.mjs';
-import { DEMO_PASSWORD, expectH1, expectNoSideScroll, expectText, login, logout } from '../lib/steps.mjs';
+import { api, DEMO_PASSWORD, expectH1, expectNoSideScroll, expectText, login, logout } from '../lib/steps.mjs';
 import { useServerSuite } from '../lib/suite.mjs';
 
 const s = useServerSuite();
@@ -16,18 +16,6 @@ const TRAINER = 'formation@demo.promeneurs.fr';
 const PROMENEUR = 'promeneur@demo.promeneurs.fr';
 let sessionPath;
 let otherName;
-
-async function api(page, baseUrl, method, path, data) {
-  const session = await page.request.get(`${baseUrl}/api/v1/session`);
-  const token = (await session.json()).csrf_token;
-  const r = await page.request.fetch(`${baseUrl}${path}`, {
-    method,
-    data,
-    headers: { 'x-csrf-token': token, 'content-type': 'application/json' },
-  });
-  assert.ok(r.ok(), `${method} ${path}: ${r.status()} ${await r.text()}`);
-  return r.status() === 204 ? null : r.json();
-}
 
 async function phone(page, body) {
   await page.setViewportSize({ width: 360, height: 780 });

@@ -23,7 +23,7 @@ use services::{
 use uuid::Uuid;
 
 use crate::http::Id;
-use crate::http::form::{ErrorLink, Errs, Fields, error_links, rejected};
+use crate::http::form::{ErrorLink, Errs, Fields, error_links, form_page, form_title};
 use crate::{
     AppError, AppState,
     auth::{Auth, CurrentUser},
@@ -148,14 +148,7 @@ async fn training_page(
 ) -> Result<Response, AppError> {
     let summary = error_links(&errors, TRAINING_FIELDS, &[("departments", "dep-0")]);
     let page = NewTraining {
-        layout: Layout::new(
-            auth,
-            if errors.any() {
-                "Erreur : ajouter une formation"
-            } else {
-                "Ajouter une formation"
-            },
-        ),
+        layout: Layout::new(auth, form_title(&errors, "Ajouter une formation")),
         departments: dep_options(state, deps, &d.departments).await?,
         d,
         duration,
@@ -163,11 +156,7 @@ async fn training_page(
         summary,
         errors,
     };
-    if page.errors.any() {
-        rejected(&page)
-    } else {
-        Ok(render(&page)?.into_response())
-    }
+    form_page(&page, page.errors.any())
 }
 
 async fn new_training(
@@ -338,14 +327,7 @@ async fn session_page(
     })
     .collect();
     let page = NewSession {
-        layout: Layout::new(
-            auth,
-            if errors.any() {
-                "Erreur : programmer une session"
-            } else {
-                "Programmer une session"
-            },
-        ),
+        layout: Layout::new(auth, form_title(&errors, "Programmer une session")),
         id,
         title: t.title.clone(),
         departments: dep_options(state, &t.departments, &f.departments).await?,
@@ -353,11 +335,7 @@ async fn session_page(
         summary,
         errors,
     };
-    if page.errors.any() {
-        rejected(&page)
-    } else {
-        Ok(render(&page)?.into_response())
-    }
+    form_page(&page, page.errors.any())
 }
 
 async fn new_session(
