@@ -129,3 +129,17 @@ export async function expectNoSideScroll(page, label) {
   const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
   assert.ok(scroll <= inner, `${label} is ${scroll} px wide at ${inner} px: it scrolls sideways`);
 }
+
+/** A JSON call with the browser's session and its CSRF token (as a script
+ * would make it); fails the journey on any error status. */
+export async function api(page, baseUrl, method, path, data) {
+  const session = await page.request.get(`${baseUrl}/api/v1/session`);
+  const token = (await session.json()).csrf_token;
+  const r = await page.request.fetch(`${baseUrl}${path}`, {
+    method,
+    data,
+    headers: { 'x-csrf-token': token, 'content-type': 'application/json' },
+  });
+  assert.ok(r.ok(), `${method} ${path}: ${r.status()} ${await r.text()}`);
+  return r.status() === 204 ? null : r.json();
+}

@@ -4,25 +4,12 @@
 // a phone, registers, then cancels. The pages are checked by axe.
 import assert from 'node:assert/strict';
 import { checkA11y, visit } from '../lib/browser.mjs';
-import { DEMO_PASSWORD, expectH1, expectNoSideScroll, expectOnFirstScreen, expectText, login, logout } from '../lib/steps.mjs';
+import { api, DEMO_PASSWORD, expectH1, expectNoSideScroll, expectOnFirstScreen, expectText, login, logout } from '../lib/steps.mjs';
 import { useServerSuite } from '../lib/suite.mjs';
 
 const s = useServerSuite();
 const TITLE = 'Formation initiale des Promeneurs du Net';
 let sessionPath;
-
-/** A JSON call with the browser's session and its CSRF token. */
-async function api(page, baseUrl, method, path, data) {
-  const session = await page.request.get(`${baseUrl}/api/v1/session`);
-  const token = (await session.json()).csrf_token;
-  const r = await page.request.fetch(`${baseUrl}${path}`, {
-    method,
-    data,
-    headers: { 'x-csrf-token': token, 'content-type': 'application/json' },
-  });
-  assert.ok(r.ok(), `${method} ${path}: ${r.status()} ${await r.text()}`);
-  return r.json();
-}
 
 s.journey('un agent de la Caf 03 programme une session de formation initiale', async ({ page, baseUrl }) => {
   await login(page, baseUrl, 'agent03@demo.promeneurs.fr', DEMO_PASSWORD);

@@ -31,6 +31,7 @@ mod platform;
 mod public_info;
 mod staff_exports;
 mod training_documents;
+mod training_pages;
 mod training_survey;
 mod trainings;
 mod trust_accounts;

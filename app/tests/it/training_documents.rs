@@ -93,6 +93,11 @@ pub async fn register(c: &mut Client<'_>, session: &str, promeneur: &str) -> Str
     r.json()["id"].as_str().unwrap().to_owned()
 }
 
+/// The session's day (11 h in Paris): the roll call opens.
+pub fn roll_call_day(app: &TestApp) {
+    app.clock.set("2027-01-12T10:00:00Z".parse().unwrap());
+}
+
 /// Marks a half-day of a registration.
 pub async fn mark(c: &mut Client<'_>, registration: &str, part: &str, status: &str) {
     let r = c
@@ -260,6 +265,7 @@ async fn many_half_days_still_give_a_sheet_with_every_half_day() {
 async fn the_verification_page_confirms_a_certificate_and_nothing_more() {
     let app = spawn_app().await;
     let f = fixture(&app, "initial").await;
+    roll_call_day(&app);
     let mut agent = app.logged_in(AGENT03).await;
     let [ra, rb, _] = &f.regs;
     mark(&mut agent, ra, &f.parts[0], "present").await;
@@ -336,6 +342,7 @@ fn column(t: &Table, header: &str) -> Vec<String> {
 async fn sessions_registrations_and_attendance_export_for_those_who_see_them() {
     let app = spawn_app().await;
     let f = fixture(&app, "initial").await;
+    roll_call_day(&app);
     let mut agent = app.logged_in(AGENT03).await;
     let [ra, rb, _] = &f.regs;
     mark(&mut agent, ra, &f.parts[0], "present").await;

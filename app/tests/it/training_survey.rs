@@ -7,7 +7,9 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::harness::*;
-use crate::training_documents::{mark, promeneur, register, session, training, two_half_days};
+use crate::training_documents::{
+    mark, promeneur, register, roll_call_day, session, training, two_half_days,
+};
 
 /// Four seats for Alpha, Bravo, Charlie (present at a half-day at least)
 /// and Delta (absent), Echo on the waiting list.
@@ -29,6 +31,8 @@ async fn fixture(app: &TestApp) -> Fixture {
         let id = promeneur(app, &structure, &email, name).await;
         regs.push(register(&mut agent, &sid, &id).await);
     }
+    roll_call_day(app);
+    let mut agent = app.logged_in(AGENT03).await;
     mark(&mut agent, &regs[0], &parts[0], "present").await;
     mark(&mut agent, &regs[1], &parts[0], "late").await;
     mark(&mut agent, &regs[1], &parts[1], "absent").await;
@@ -320,7 +324,9 @@ async fn a_training_counts_only_the_sessions_over_the_threshold() {
     let f = fixture(&app).await;
     // A second session of the training, where Alpha alone will answer.
     let mut agent = app.logged_in(AGENT03).await;
-    let (second, parts) = session(&mut agent, &f.training, &two_half_days(4)).await;
+    let mut body = two_half_days(4);
+    body["registration_closes_at"] = json!("2027-01-12T16:00:00+01:00");
+    let (second, parts) = session(&mut agent, &f.training, &body).await;
     let alpha_id = agent
         .get(&format!("/api/v1/registrations/{}", f.regs[0]))
         .await

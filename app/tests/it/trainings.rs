@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::{build::*, harness::*};
 
 /// A training of `kind` in the Allier, by agent03; returns its id.
-async fn training(c: &mut Client<'_>, kind: &str) -> String {
+pub(crate) async fn training(c: &mut Client<'_>, kind: &str) -> String {
     let r = c
         .json(
             "POST",
@@ -25,7 +25,7 @@ async fn training(c: &mut Client<'_>, kind: &str) -> String {
 }
 
 /// Two half-days on 12 January 2027, registrations closing on the 5th.
-fn two_half_days(capacity: i64) -> Value {
+pub(crate) fn two_half_days(capacity: i64) -> Value {
     json!({
         "parts": [
             {"starts_at": "2027-01-12T09:00:00+01:00", "ends_at": "2027-01-12T12:00:00+01:00"},
@@ -36,7 +36,7 @@ fn two_half_days(capacity: i64) -> Value {
     })
 }
 
-async fn session(c: &mut Client<'_>, training: &str, body: &Value) -> Value {
+pub(crate) async fn session(c: &mut Client<'_>, training: &str, body: &Value) -> Value {
     let r = c
         .json(
             "POST",
@@ -50,7 +50,12 @@ async fn session(c: &mut Client<'_>, training: &str, body: &Value) -> Value {
 
 /// A promeneur of `structure` (Allier) not yet trained, made by agent03,
 /// with its own account `email`; returns its id.
-async fn untrained(app: &TestApp, structure: &str, email: &str, last_name: &str) -> String {
+pub(crate) async fn untrained(
+    app: &TestApp,
+    structure: &str,
+    email: &str,
+    last_name: &str,
+) -> String {
     let mut agent = app.logged_in(AGENT03).await;
     let mut body = public_promeneur(structure, email, "03185");
     body["last_name"] = json!(last_name);
@@ -69,7 +74,7 @@ async fn untrained(app: &TestApp, structure: &str, email: &str, last_name: &str)
     id
 }
 
-async fn register(c: &mut Client<'_>, session: &str, promeneur: &str) -> Resp {
+pub(crate) async fn register(c: &mut Client<'_>, session: &str, promeneur: &str) -> Resp {
     c.json(
         "POST",
         &format!("/api/v1/sessions/{session}/registrations"),
@@ -341,7 +346,8 @@ async fn attendance_earns_a_certificate_checked_without_login_and_opens_the_dire
         .iter()
         .map(|p| p["id"].as_str().unwrap().to_owned())
         .collect();
-    let mut referent = app.logged_in(&referent).await;
+    let referent_email = referent;
+    let mut referent = app.logged_in(&referent_email).await;
     let ra = register(&mut referent, &sid, &a).await.json()["id"]
         .as_str()
         .unwrap()
@@ -356,6 +362,19 @@ async fn attendance_earns_a_certificate_checked_without_login_and_opens_the_dire
         .to_owned();
 
     let mark = |reg: &str| format!("/api/v1/registrations/{reg}/attendance");
+    // Before the session's day, nobody is marked: 409, said in French.
+    let r = agent
+        .json("PUT", &mark(&ra), &json!({"status": "present"}))
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(
+        r.body.contains("s'ouvre le jour même, le 12 janvier 2027"),
+        "{}",
+        r.body
+    );
+    app.clock.set("2027-01-12T08:30:00Z".parse().unwrap());
+    let mut agent = app.logged_in(AGENT03).await;
+    let mut referent = app.logged_in(&referent_email).await;
     // Only those who run the session mark it; a waitlisted person has no
     // attendance; a bad status is refused.
     assert_eq!(
@@ -494,136 +513,5 @@ async fn a_promeneur_asking_for_itself_waits_for_its_employer() {
             .await
             .status,
         StatusCode::CONFLICT
-    );
-}
-
-#[tokio::test]
-async fn a_promeneur_registers_and_cancels_from_the_pages() {
-    let app = spawn_app().await;
-    let (_, structure) = app.new_referent("Centre social", "03185").await;
-    let first = untrained(&app, &structure, "a@x.fr", "Alpha").await;
-    untrained(&app, &structure, "b@x.fr", "Bravo").await;
-    let mut agent = app.logged_in(AGENT03).await;
-    let tr = training(&mut agent, "initial").await;
-    let sid = session(&mut agent, &tr, &two_half_days(1)).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let page = format!("/formations/sessions/{sid}");
-
-    let mut pa = app.logged_in("a@x.fr").await;
-    let r = pa.get("/formations").await;
-    assert_eq!(r.status, StatusCode::OK);
-    assert!(r.body.contains("Être présent en ligne"), "{}", r.body);
-    assert!(r.body.contains("1 place libre sur 1"), "{}", r.body);
-    let r = pa.get(&page).await;
-    assert!(r.body.contains("mardi 12 janvier 2027 à 9 h"), "{}", r.body);
-    assert!(r.body.contains(">M'inscrire<"), "{}", r.body);
-    let r = pa.post_form(&format!("{page}/inscription"), &[]).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let r = pa.get(r.location()).await;
-    assert!(
-        r.body.contains("Ton inscription est enregistrée"),
-        "{}",
-        r.body
-    );
-    assert!(r.body.contains("Inscrit."), "{}", r.body);
-    // Twice (a double click): refused in place, with the reason.
-    let r = pa.post_form(&format!("{page}/inscription"), &[]).await;
-    assert_eq!(r.status, StatusCode::CONFLICT);
-    assert!(r.body.contains("déjà inscrit"), "{}", r.body);
-
-    // The session is full: the next one is offered the waiting list.
-    let mut pb = app.logged_in("b@x.fr").await;
-    let r = pb.get(&page).await;
-    assert!(
-        r.body.contains("M'inscrire sur la liste d'attente"),
-        "{}",
-        r.body
-    );
-    pb.post_form(&format!("{page}/inscription"), &[]).await;
-    let r = pb.get(&page).await;
-    assert!(r.body.contains("attente, en position 1"), "{}", r.body);
-
-    // A cancels from the page: B gets the seat.
-    let reg = pa
-        .get(&format!("/api/v1/promeneurs/{first}/trainings"))
-        .await
-        .json()["items"][0]["registration"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let r = pa
-        .post_form(&format!("/formations/inscriptions/{reg}/annulation"), &[])
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let r = pb.get(&page).await;
-    assert!(r.body.contains("Inscrit."), "{}", r.body);
-
-    // After the closing instant, the page says so and offers nothing.
-    app.clock.set("2027-01-06T08:00:00Z".parse().unwrap());
-    let mut pa = app.logged_in("a@x.fr").await;
-    let r = pa.get(&page).await;
-    assert!(
-        r.body.contains("closes depuis le mardi 5 janvier 2027"),
-        "{}",
-        r.body
-    );
-    assert!(!r.body.contains(">M'inscrire"), "{}", r.body);
-    let r = pa.post_form(&format!("{page}/inscription"), &[]).await;
-    assert_eq!(r.status, StatusCode::CONFLICT);
-    // Another département's agent does not see the session.
-    let mut agent63 = app.logged_in(AGENT63).await;
-    assert_eq!(agent63.get(&page).await.status, StatusCode::NOT_FOUND);
-}
-
-#[tokio::test]
-async fn homes_list_the_sessions_to_come_with_their_seats() {
-    let app = spawn_app().await;
-    let (_, structure) = app.new_referent("Centre social", "03185").await;
-    let first = untrained(&app, &structure, "a@x.fr", "Alpha").await;
-    let mut agent = app.logged_in(AGENT03).await;
-    let tr = training(&mut agent, "initial").await;
-    let sid = session(&mut agent, &tr, &two_half_days(12)).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let find = |home: &Value| {
-        home["sections"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["title"] == "Formations")
-            .and_then(|s| s["tasks"].as_array().unwrap().first().cloned())
-            .unwrap_or_else(|| panic!("no session on {home}"))
-    };
-    let mut pa = app.logged_in("a@x.fr").await;
-    let t = find(&pa.get("/api/v1/home").await.json());
-    assert_eq!(t["href"], format!("/formations/sessions/{sid}"));
-    assert_eq!(t["pending"], true, "an initial training to follow: {t}");
-    register(&mut pa, &sid, &first).await;
-    let t = find(&pa.get("/api/v1/home").await.json());
-    assert!(
-        t["detail"]
-            .as_str()
-            .unwrap()
-            .contains("1 inscrit sur 12 · moi : inscrit"),
-        "{t}"
-    );
-    let t = find(&agent.get("/api/v1/home").await.json());
-    assert!(
-        t["detail"]
-            .as_str()
-            .unwrap()
-            .starts_with("mardi 12 janvier 2027 à 9 h"),
-        "{t}"
-    );
-    let mut agent63 = app.logged_in(AGENT63).await;
-    assert!(
-        agent63
-            .get("/api/v1/home")
-            .await
-            .body
-            .contains("Aucune session de formation")
     );
 }

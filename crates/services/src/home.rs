@@ -91,7 +91,8 @@ pub async fn home(ctx: &Ctx, p: &Principal) -> Result<Home, ServiceError> {
     if p.has_role(Role::Promeneur) {
         sections.push(promeneur_section(ctx, p).await?);
     }
-    if (p.has_role(Role::Trainer) || p.has_role(Role::Promeneur)) && !p.is_staff() {
+    let trains = [Role::Trainer, Role::Promeneur, Role::StructureReferent];
+    if trains.iter().any(|r| p.has_role(*r)) && !p.is_staff() {
         sections.push(trainings_section(ctx, p).await?);
     }
     if p.is_admin() {
@@ -152,6 +153,17 @@ async fn trainings_section(ctx: &Ctx, p: &Principal) -> Result<Section, ServiceE
     let note = tasks
         .is_empty()
         .then(|| "Aucune session de formation à venir pour l'instant.".to_owned());
+    if !p.referent_structures().is_empty() {
+        let waiting = crate::trainings::manage::pending_approvals(ctx, p).await?;
+        tasks.insert(
+            0,
+            Task::count(
+                "Inscriptions de vos promeneurs à confirmer",
+                count(waiting.len()),
+                "/formations/accords".to_owned(),
+            ),
+        );
+    }
     Ok(Section {
         title: "Formations".to_owned(),
         tasks,

@@ -17,8 +17,10 @@ use crate::{Ctx, ServiceError, accounts::actor};
 
 pub mod documents;
 pub mod exports;
+pub mod manage;
 pub mod registrations;
 pub mod survey;
+pub mod words;
 
 pub use registrations::{
     CertificateFacts, approve, cancel, certificate, certificate_pdf, mark_attendance,

@@ -335,11 +335,30 @@ pub async fn mark_attendance(
     if r.status != RegistrationStatus::Registered {
         return Err(ServiceError::NotFound);
     }
-    let parts: Vec<Uuid> = match part {
-        Some(id) if s.parts.iter().any(|x| x.id == id) => vec![id],
-        Some(_) => return Err(ServiceError::NotFound),
-        None => s.parts.iter().map(|x| x.id).collect(),
+    let parts: Vec<&store::trainings::Part> = match part {
+        Some(id) => vec![
+            s.parts
+                .iter()
+                .find(|x| x.id == id)
+                .ok_or(ServiceError::NotFound)?,
+        ],
+        None => s.parts.iter().collect(),
     };
+    // Nobody is marked present at a half-day that has not come yet: a
+    // certificate (and the directory's initial training) follows attendance.
+    if let Some(early) = parts
+        .iter()
+        .find(|x| in_paris(x.starts_at).date() > ctx.today())
+    {
+        return Err(ServiceError::conflict(
+            "too_early",
+            format!(
+                "L'appel de cette demi-journée s'ouvre le jour même, le {}.",
+                domain::clock::french_date(in_paris(early.starts_at).date())
+            ),
+        ));
+    }
+    let parts: Vec<Uuid> = parts.iter().map(|x| x.id).collect();
     let mut tx = ctx.db.begin().await?;
     for id in parts {
         store::trainings::set_attendance(

@@ -139,6 +139,38 @@ pub async fn to_answer(
         .collect())
 }
 
+/// What a session's page offers beyond the promeneur's registration: the
+/// survey to answer, and for those who run it the documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionLinks {
+    /// The caller's registration whose survey is open.
+    pub survey: Option<Uuid>,
+    /// The caller already answered.
+    pub answered: bool,
+    /// The caller runs the session: sign-in sheet, exports, results.
+    pub runs: bool,
+}
+
+/// The session page's links for `p` (`mine`: its live registration).
+pub async fn session_links(
+    ctx: &Ctx,
+    p: &Principal,
+    s: &Session,
+    mine: Option<&Registration>,
+) -> Result<SessionLinks, ServiceError> {
+    let state = match mine {
+        Some(r) => survey_state(ctx, p, r, s).await?,
+        None => None,
+    };
+    Ok(SessionLinks {
+        survey: mine
+            .filter(|_| state == Some(SurveyState::Open))
+            .map(|r| r.id),
+        answered: state == Some(SurveyState::Answered),
+        runs: runs(p, s) || p.is_admin(),
+    })
+}
+
 /// The registration `p` answers for (its own, as a participant) and its
 /// session, with where it stands: 404 for anyone else.
 pub async fn survey_of(

@@ -23,7 +23,7 @@ pub mod survey;
 
 pub use attendance::{Attendance, set_attendance, set_certificate_code, set_initial_training};
 pub use registrations::{
-    Passport, Promotion, Registered, Registration, approve, cancel, certificate,
+    Passport, Promotion, Registered, Registration, approve, cancel, certificate, pending_approvals,
     promeneur_registrations, register, registration, session_registrations,
 };
 pub use sessions::{

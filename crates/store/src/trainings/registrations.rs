@@ -160,6 +160,24 @@ pub async fn session_registrations(
     select(db, "r.session_id = {}", session_id).await
 }
 
+/// The registrations waiting for the employer's approval, of the
+/// promeneurs of `structures`, oldest first.
+pub async fn pending_approvals(
+    db: &Db,
+    structures: &[Uuid],
+) -> Result<Vec<Registration>, StoreError> {
+    if structures.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = crate::query::Sql::new(SELECT);
+    let inl = sql.in_list("p.structure_id", structures);
+    sql.push(&format!(
+        " WHERE r.status = 'pending_approval' AND {inl} ORDER BY r.created_at, r.id"
+    ));
+    let rows: Vec<Row> = sql.fetch_all(db).await?;
+    assemble(db, rows).await
+}
+
 /// One line of a promeneur's training passport.
 #[derive(Debug, Clone)]
 pub struct Passport {

@@ -167,6 +167,28 @@ pub fn rejected(page: &impl askama::Template) -> Result<axum::response::Response
         .into_response())
 }
 
+/// A form page: 422 when it shows errors (`refused`), 200 otherwise.
+pub fn form_page(
+    page: &impl askama::Template,
+    refused: bool,
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    if refused {
+        rejected(page)
+    } else {
+        Ok(crate::view::render(page)?.into_response())
+    }
+}
+
+/// A form page's title, "Erreur : …" when it shows errors.
+pub fn form_title(errors: &Errs, title: &str) -> String {
+    if errors.any() {
+        format!("Erreur : {}", title.to_lowercase())
+    } else {
+        title.to_owned()
+    }
+}
+
 /// A form refused: on invalid fields (422) the page shown again, built by
 /// `page` with the errors by field, with a 422; any other error as it is.
 pub async fn redisplay<P, F, Fut>(

@@ -25,4 +25,6 @@ pub fn router() -> Router<AppState> {
         .merge(crate::network::pages::router())
         .merge(crate::applications::pages::router())
         .merge(crate::trainings::pages::router())
+        .merge(crate::trainings::manage::router())
+        .merge(crate::trainings::roll::router())
 }

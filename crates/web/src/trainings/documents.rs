@@ -76,13 +76,16 @@ pub async fn sign_in_sheet(
 #[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct SessionsExportQuery {
-    /// `03`, `63`…
+    /// `03`, `63`… (the page's `departement`).
+    #[serde(alias = "departement")]
     department: Option<String>,
-    /// `initial`, `continuing` or `analysis`.
+    /// `initial`, `continuing` or `analysis` (the page's `type`).
+    #[serde(alias = "type")]
     kind: Option<String>,
     training_id: Option<Uuid>,
-    /// Past sessions too.
-    past: bool,
+    /// Past sessions too: `true` (the page's `passees=oui`).
+    #[serde(alias = "passees")]
+    past: Option<String>,
 }
 
 /// The sessions of the list, as a spreadsheet (the list's filters).
@@ -99,7 +102,7 @@ pub async fn sessions_export(
         q.department.as_deref(),
         q.kind.as_deref(),
         q.training_id,
-        q.past,
+        matches!(q.past.as_deref(), Some("true" | "oui" | "1")),
     )?;
     let sheet = exports::sessions_sheet(&state, &p, &q).await?;
     send(sheet, format, &format!("sessions-{}", state.today())).await

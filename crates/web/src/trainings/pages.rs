@@ -11,13 +11,18 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use domain::{Principal, training::RegistrationStatus};
+use domain::{
+    Principal,
+    training::{RegistrationStatus, TrainingKind},
+};
 use serde::Deserialize;
 use services::{
     auditions::french_start,
-    trainings::{self, SessionQuery},
+    trainings::{
+        self, SessionQuery,
+        words::{self, SessionLine},
+    },
 };
-use store::trainings::Session;
 use uuid::Uuid;
 
 use crate::http::Id;
@@ -34,71 +39,76 @@ pub fn router() -> Router<AppState> {
         .route("/formations/sessions/{id}", get(show))
         .route("/formations/sessions/{id}/inscription", post(register))
         .route("/formations/inscriptions/{id}/annulation", post(cancel))
+        .route("/formations/sessions/{id}/inscrire", post(register_other))
+        .route("/formations/sessions/{id}/capacite", post(capacity))
+        .route("/formations/inscriptions/{id}/accord", post(approval))
         .merge(super::documents::router())
         .merge(super::survey::router())
-}
-
-fn place(s: &Session) -> String {
-    match (s.place.is_empty(), s.online_url.is_empty()) {
-        (false, _) => s.place.clone(),
-        (true, false) => "en visioconférence".to_owned(),
-        (true, true) => "lieu à préciser".to_owned(),
-    }
-}
-
-/// "3 places libres sur 12", "Complet : 2 personnes en liste d'attente".
-fn seats(s: &Session) -> String {
-    match s.seats_left() {
-        0 if s.waitlisted == 0 => "Complet : inscription sur liste d'attente".to_owned(),
-        0 => format!(
-            "Complet : {} {} en liste d'attente",
-            s.waitlisted,
-            if s.waitlisted == 1 {
-                "personne"
-            } else {
-                "personnes"
-            }
-        ),
-        1 => format!("1 place libre sur {}", s.capacity),
-        n => format!("{n} places libres sur {}", s.capacity),
-    }
-}
-
-struct Row {
-    id: Uuid,
-    title: String,
-    kind: &'static str,
-    when: String,
-    place: String,
-    seats: String,
 }
 
 #[derive(Template)]
 #[template(path = "trainings/sessions.html")]
 struct List {
     layout: Layout,
-    rows: Vec<Row>,
+    rows: Vec<SessionLine>,
+    kinds: Vec<(&'static str, &'static str)>,
+    departments: Vec<super::manage::DepOption>,
+    q: ListQuery,
+    runs: bool,
+    referent: bool,
+    promeneur: bool,
+}
+
+/// The list's filters, as the form sends them.
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    #[serde(rename = "type", default)]
+    kind: String,
+    #[serde(rename = "departement", default)]
+    department: String,
+    #[serde(rename = "passees", default)]
+    past: String,
 }
 
 async fn list(
     State(state): State<AppState>,
     CurrentUser(p, auth): CurrentUser,
+    Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    let rows = trainings::sessions(&state, &p, &SessionQuery::default())
+    let visible = trainings::visible_departments(&state, &p).await?;
+    let query = SessionQuery {
+        department: domain::DepartmentCode::parse(&q.department).ok(),
+        kind: TrainingKind::parse(&q.kind),
+        past: !q.past.is_empty(),
+        ..Default::default()
+    };
+    let rows = trainings::sessions(&state, &p, &query)
         .await?
         .iter()
-        .map(|s| Row {
-            id: s.id,
-            title: s.training_title.clone(),
-            kind: s.kind.label(),
-            when: french_start(s.starts_at),
-            place: place(s),
-            seats: seats(s),
-        })
+        .map(words::session_line)
         .collect();
+    let codes = match visible {
+        Some(v) => v,
+        None => services::reference::departments(&state)
+            .await?
+            .into_iter()
+            .map(|d| d.code)
+            .collect(),
+    };
+    let departments = if codes.len() > 1 {
+        super::manage::dep_options(&state, &codes, std::slice::from_ref(&q.department)).await?
+    } else {
+        Vec::new()
+    };
     Ok(render(&List {
         layout: Layout::new(&auth, "Formations"),
         rows,
+        kinds: words::kinds(),
+        departments,
+        runs: !p.training_departments().is_empty() || p.is_admin(),
+        referent: !p.referent_structures().is_empty(),
+        promeneur: p.has_role(domain::Role::Promeneur),
+        q,
     })?
     .into_response())
 }
@@ -121,8 +131,33 @@ struct Show {
     cancel_id: Option<Uuid>,
     can_register: bool,
     full: bool,
+    /// The list of registrations, for those who run the session.
+    runner: Option<Runner>,
+    /// Promeneurs the caller may register (staff, referent), while open.
+    others: Vec<Choice>,
+    back: &'static str,
     /// The survey to answer; the documents for those who run it.
     links: super::survey::SessionLinks,
+}
+
+/// One registration as those who run the session see it.
+struct RegRow {
+    id: Uuid,
+    name: String,
+    structure: String,
+    status: String,
+    live: bool,
+    pending: bool,
+}
+
+struct Runner {
+    capacity: i64,
+    rows: Vec<RegRow>,
+}
+
+struct Choice {
+    id: Uuid,
+    label: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -136,6 +171,13 @@ fn flash(code: Option<&str>) -> Option<&'static str> {
         "annulee" => {
             "Ton inscription est annulée : la place revient à la première personne de la liste d'attente."
         }
+        "programmee" => "La session est programmée : elle est ouverte aux inscriptions.",
+        "inscription" => "L'inscription est enregistrée ; le promeneur reçoit un e-mail.",
+        "annulation" => {
+            "L'inscription est annulée ; la première personne de la liste d'attente a la place."
+        }
+        "capacite" => "Le nombre de places est changé.",
+        "accord" => "Votre réponse est enregistrée ; le promeneur reçoit un e-mail.",
         _ => return None,
     })
 }
@@ -177,6 +219,40 @@ async fn page(
     if let Some(m) = message {
         layout = layout.with_flash("success", m);
     }
+    let runs = trainings::runs(p, &s) || p.is_admin();
+    let runner = if runs {
+        let (_, regs) = trainings::session_registrations(state, p, id).await?;
+        let rows = regs
+            .iter()
+            .map(|r| RegRow {
+                id: r.id,
+                name: r.promeneur_name.clone(),
+                structure: r.structure_name.clone(),
+                status: words::status(r),
+                live: r.status.is_live(),
+                pending: r.status == RegistrationStatus::PendingApproval,
+            })
+            .collect();
+        let runner = Runner {
+            capacity: s.capacity,
+            rows,
+        };
+        Some(runner)
+    } else {
+        None
+    };
+    let others = if open {
+        trainings::manage::registrable(state, p, &s)
+            .await?
+            .into_iter()
+            .map(|x| Choice {
+                id: x.id,
+                label: format!("{} {} — {}", x.first_name, x.last_name, x.structure_name),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mine_reg = me.as_ref().and_then(|(_, r)| r.as_ref());
     let links = super::survey::session_links(state, p, &s, mine_reg).await?;
     let view = Show {
@@ -187,14 +263,21 @@ async fn page(
         kind: s.kind.label(),
         provider: s.provider_name.clone(),
         half_days: s.parts.iter().map(|x| french_start(x.starts_at)).collect(),
-        place: place(&s),
-        seats: seats(&s),
+        place: words::place(&s),
+        seats: words::seats(&s),
         closes,
         alert,
         mine,
         cancel_id,
         can_register: open && me.is_some(),
         full: s.seats_left() == 0,
+        runner,
+        others,
+        back: if runs {
+            "/formations/catalogue"
+        } else {
+            "/formations"
+        },
     };
     Ok((status, render(&view)?).into_response())
 }
@@ -232,15 +315,7 @@ async fn register(
         Ok(_) => {
             Ok(Redirect::to(&format!("/formations/sessions/{id}?message=inscrit")).into_response())
         }
-        Err(e) => {
-            let e = AppError::from(e);
-            if in_place(&e) {
-                let status = e.status;
-                page(&state, (&p, &auth), id, (status, Some(e.message), None)).await
-            } else {
-                Err(e)
-            }
-        }
+        Err(e) => refused(&state, (&p, &auth), id, e).await,
     }
 }
 
@@ -252,8 +327,98 @@ async fn cancel(
 ) -> Result<Redirect, AppError> {
     let (r, _) = trainings::registration(&state, &p, id).await?;
     trainings::cancel(&state, &p, id).await?;
+    let said = if r.promeneur_user_id == Some(p.user_id) {
+        "annulee"
+    } else {
+        "annulation"
+    };
     Ok(Redirect::to(&format!(
-        "/formations/sessions/{}?message=annulee",
+        "/formations/sessions/{}?message={said}",
         r.session_id
     )))
+}
+
+/// The session's page again with a refusal in place, or the error as it is.
+async fn refused(
+    state: &AppState,
+    (p, auth): (&Principal, &Auth),
+    id: Uuid,
+    e: services::ServiceError,
+) -> Result<Response, AppError> {
+    let e = AppError::from(e);
+    if in_place(&e) {
+        let status = e.status;
+        page(state, (p, auth), id, (status, Some(e.message), None)).await
+    } else {
+        Err(e)
+    }
+}
+
+/// A referent, CAF agent or coordinator registers one of its promeneurs.
+async fn register_other(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Id(id): Id,
+    f: Fields,
+) -> Result<Response, AppError> {
+    let Ok(who) = f.get("promeneur_id").trim().parse::<Uuid>() else {
+        let e = services::ServiceError::invalid_field(
+            "promeneur_id",
+            "Choisissez le promeneur à inscrire.",
+        );
+        return refused(&state, (&p, &auth), id, e).await;
+    };
+    match trainings::register(&state, &p, id, who).await {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/formations/sessions/{id}?message=inscription")).into_response(),
+        ),
+        Err(e) => refused(&state, (&p, &auth), id, e).await,
+    }
+}
+
+/// Those who run the session change its number of seats.
+async fn capacity(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Id(id): Id,
+    f: Fields,
+) -> Result<Response, AppError> {
+    let Ok(n) = f.get("capacity").trim().parse::<i64>() else {
+        let e = services::ServiceError::invalid_field(
+            "capacity",
+            "Le nombre de places est un nombre entier.",
+        );
+        return refused(&state, (&p, &auth), id, e).await;
+    };
+    match trainings::set_capacity(&state, &p, id, n).await {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/formations/sessions/{id}?message=capacite")).into_response(),
+        ),
+        Err(e) => refused(&state, (&p, &auth), id, e).await,
+    }
+}
+
+/// The employer (or the CAF) gives or refuses its approval; back to where
+/// the form was.
+async fn approval(
+    State(state): State<AppState>,
+    CurrentUser(p, _): CurrentUser,
+    Id(id): Id,
+    f: Fields,
+) -> Result<Redirect, AppError> {
+    let yes = match f.get("decision") {
+        "oui" => true,
+        "non" => false,
+        _ => return Err(AppError::bad_request("Répondez par oui ou par non.")),
+    };
+    let (r, _) = trainings::registration(&state, &p, id).await?;
+    trainings::approve(&state, &p, id, yes).await?;
+    Ok(Redirect::to(
+        if f.get("back") == "accords" {
+            "/formations/accords?message=accord".to_owned()
+        } else {
+            format!("/formations/sessions/{}?message=accord", r.session_id)
+        }
+        .as_str(),
+    ))
 }

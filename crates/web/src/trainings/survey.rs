@@ -17,14 +17,15 @@ use serde::{Deserialize, Serialize};
 use services::{
     auditions::french_start,
     trainings::{
-        self, runs,
+        self,
         survey::{self, MIN_ANSWERS, QUESTIONS, SurveyDraft, SurveyResults, SurveyState},
     },
 };
-use store::trainings::{Registration, Session};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
+
+pub use services::trainings::survey::{SessionLinks, session_links};
 
 use crate::http::Id;
 use crate::http::form::{ErrorLink, Errs, Fields, error_links};
@@ -140,35 +141,6 @@ pub async fn training_results(
 }
 
 // ----------------------------------------------------------------- pages
-
-/// What the session page offers beyond the promeneur's registration: the
-/// survey to answer, and for those who run it the documents.
-pub struct SessionLinks {
-    /// The caller's registration whose survey is open.
-    pub survey: Option<Uuid>,
-    /// The caller already answered.
-    pub answered: bool,
-    /// The caller runs the session: sign-in sheet, exports, results.
-    pub runs: bool,
-}
-
-/// The session page's links for `p` (`mine`: its live registration).
-pub async fn session_links(
-    state: &AppState,
-    p: &Principal,
-    s: &Session,
-    mine: Option<&Registration>,
-) -> Result<SessionLinks, AppError> {
-    let st = match mine {
-        Some(r) => survey::survey_state(state, p, r, s).await?,
-        None => None,
-    };
-    Ok(SessionLinks {
-        survey: mine.filter(|_| st == Some(SurveyState::Open)).map(|r| r.id),
-        answered: st == Some(SurveyState::Answered),
-        runs: runs(p, s) || p.is_admin(),
-    })
-}
 
 struct Question {
     name: &'static str,

@@ -71,6 +71,8 @@ pub(super) struct Show {
     status_errors: Errs,
     photo_error: Option<String>,
     presence_words: String,
+    /// The training passport.
+    lines: Vec<services::trainings::words::PassportLine>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -151,6 +153,9 @@ async fn show_page(
         status_errors,
         photo_error,
         presence_words: domain::presence::describe_all(&gate::slots_of(&x)),
+        lines: services::trainings::words::passport_lines(
+            &services::trainings::passport(state, p, id).await?,
+        ),
         x,
     })
 }
