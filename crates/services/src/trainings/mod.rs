@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use crate::{Ctx, ServiceError, accounts::actor};
 
+pub mod home;
 pub mod manage;
 pub mod registrations;
 pub mod words;
