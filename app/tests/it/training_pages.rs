@@ -459,6 +459,15 @@ async fn an_employer_answers_on_its_approvals_page() {
     assert!(r.body.contains("Aucune inscription n"), "{}", r.body);
     let r = pa.get(&format!("/api/v1/registrations/{reg}")).await;
     assert_eq!(r.json()["status"], "registered", "{}", r.body);
+    // The Allier's journal tells it in French; the Puy-de-Dôme's does not
+    // have it.
+    let row = "<td>Validation</td><td>Inscription à une session de formation</td>";
+    let mut agent = app.logged_in(AGENT03).await;
+    let r = agent.get("/journal").await;
+    assert!(r.body.contains(row), "{}", r.body);
+    let mut agent63 = app.logged_in(AGENT63).await;
+    let r = agent63.get("/journal").await;
+    assert!(!r.body.contains(row), "{}", r.body);
 }
 
 #[tokio::test]

@@ -51,7 +51,7 @@ pub struct Task {
 }
 
 impl Task {
-    fn count(label: &str, count: i64, href: String) -> Self {
+    pub(crate) fn count(label: &str, count: i64, href: String) -> Self {
         Self {
             label: label.to_owned(),
             count: Some(count),
@@ -61,7 +61,7 @@ impl Task {
         }
     }
 
-    fn link(label: String, href: String, detail: Option<String>, pending: bool) -> Self {
+    pub(crate) fn link(label: String, href: String, detail: Option<String>, pending: bool) -> Self {
         Self {
             label,
             count: None,
@@ -79,7 +79,7 @@ pub async fn home(ctx: &Ctx, p: &Principal) -> Result<Home, ServiceError> {
         sections.push(network_section(ctx, p).await?);
         sections.push(calls_section(ctx, p).await?);
         sections.push(handover_section(ctx, p).await?);
-        sections.push(trainings_section(ctx, p).await?);
+        sections.push(crate::trainings::home::section(ctx, p).await?);
     }
     if p.has_role(Role::CommitteeMember) {
         sections.push(committee_section(ctx, p).await?);
@@ -93,7 +93,7 @@ pub async fn home(ctx: &Ctx, p: &Principal) -> Result<Home, ServiceError> {
     }
     let trains = [Role::Trainer, Role::Promeneur, Role::StructureReferent];
     if trains.iter().any(|r| p.has_role(*r)) && !p.is_staff() {
-        sections.push(trainings_section(ctx, p).await?);
+        sections.push(crate::trainings::home::section(ctx, p).await?);
     }
     if p.is_admin() {
         sections.push(admin_section());
@@ -105,70 +105,6 @@ pub async fn home(ctx: &Ctx, p: &Principal) -> Result<Home, ServiceError> {
         ));
     }
     Ok(Home { sections })
-}
-
-/// The training sessions to come that `p` reads, each with its seats
-/// (and, for a promeneur, where its own registration stands).
-async fn trainings_section(ctx: &Ctx, p: &Principal) -> Result<Section, ServiceError> {
-    let sessions =
-        crate::trainings::sessions(ctx, p, &crate::trainings::SessionQuery::default()).await?;
-    // The caller's own registrations, read once for every session shown.
-    let mine = match store::promeneurs::find_by_user(&ctx.db, p.user_id).await? {
-        Some(me) => store::trainings::promeneur_registrations(&ctx.db, me.id).await?,
-        None => Vec::new(),
-    };
-    let mut tasks = Vec::new();
-    for s in sessions.iter().take(10) {
-        let mut parts = vec![
-            crate::auditions::french_start(s.starts_at),
-            format!(
-                "{} sur {}",
-                plural(usize::try_from(s.held).unwrap_or(0), "inscrit", "inscrits"),
-                s.capacity
-            ),
-        ];
-        if s.waitlisted > 0 {
-            parts.push(format!("{} en liste d'attente", s.waitlisted));
-        }
-        let mut pending = false;
-        let own = mine
-            .iter()
-            .map(|x| &x.registration)
-            .find(|r| r.session_id == s.id && r.status.is_live());
-        if let Some(r) = own {
-            parts.push(format!("moi : {}", r.status.label().to_lowercase()));
-        } else if p.has_role(Role::Promeneur) && !p.is_staff() && s.open_at(ctx.now()) {
-            pending = s.kind == domain::training::TrainingKind::Initial;
-        }
-        tasks.push(Task::link(
-            s.training_title.clone(),
-            format!("/formations/sessions/{}", s.id),
-            Some(parts.join(" · ")),
-            pending,
-        ));
-    }
-    for (label, href) in crate::trainings::survey::to_answer(ctx, p, &mine).await? {
-        tasks.push(Task::link(label, href, None, true));
-    }
-    let note = tasks
-        .is_empty()
-        .then(|| "Aucune session de formation à venir pour l'instant.".to_owned());
-    if !p.referent_structures().is_empty() {
-        let waiting = crate::trainings::manage::pending_approvals(ctx, p).await?;
-        tasks.insert(
-            0,
-            Task::count(
-                "Inscriptions de vos promeneurs à confirmer",
-                count(waiting.len()),
-                "/formations/accords".to_owned(),
-            ),
-        );
-    }
-    Ok(Section {
-        title: "Formations".to_owned(),
-        tasks,
-        note,
-    })
 }
 
 fn not_yet(title: &str, note: &str) -> Section {
@@ -215,7 +151,7 @@ async fn network_section(ctx: &Ctx, p: &Principal) -> Result<Section, ServiceErr
     })
 }
 
-fn count(n: usize) -> i64 {
+pub(crate) fn count(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
@@ -356,7 +292,7 @@ async fn call_task(
 }
 
 /// "1 candidature déposée", "3 candidatures déposées", "aucune …".
-fn plural(n: usize, one: &str, many: &str) -> String {
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     match n {
         0 => format!("0 {one}"),
         1 => format!("1 {one}"),

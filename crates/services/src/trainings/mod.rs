@@ -17,6 +17,7 @@ use crate::{Ctx, ServiceError, accounts::actor};
 
 pub mod documents;
 pub mod exports;
+pub mod home;
 pub mod manage;
 pub mod registrations;
 pub mod survey;

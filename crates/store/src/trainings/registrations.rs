@@ -340,6 +340,7 @@ pub async fn register(
                 .await?
         })),
     };
+    let department = department_of(tx, id).await?;
     audit::log(
         tx,
         actor,
@@ -347,7 +348,7 @@ pub async fn register(
         "register",
         "training_registration",
         id,
-        None,
+        department.as_deref(),
         json!({"session_id": session_id, "promeneur_id": promeneur_id, "status": status.as_str()}),
     )
     .await?;
@@ -388,6 +389,7 @@ pub(crate) async fn fill_seats(
                 .await?
                 .rows_affected()
         });
+        let department = department_of(tx, id).await?;
         audit::log(
             tx,
             actor,
@@ -395,7 +397,7 @@ pub(crate) async fn fill_seats(
             "promote",
             "training_registration",
             id,
-            None,
+            department.as_deref(),
             json!({"session_id": session_id}),
         )
         .await?;
@@ -426,6 +428,18 @@ pub(super) async fn state_of(
     Ok((session_id, status))
 }
 
+/// The département of a registration's promeneur, for its audit entries
+/// (so that each CAF reads its own in the journal).
+async fn department_of(tx: &mut Tx, registration_id: Uuid) -> Result<Option<String>, StoreError> {
+    Ok(write!(&mut *tx, c => {
+        sqlx::query_scalar("SELECT p.department FROM training_registrations r
+                            JOIN promeneurs p ON p.id = r.promeneur_id WHERE r.id = $1")
+            .bind(registration_id)
+            .fetch_optional(c)
+            .await?
+    }))
+}
+
 async fn set_status(
     tx: &mut Tx,
     actor: &Actor,
@@ -443,6 +457,7 @@ async fn set_status(
             .await?
                 .rows_affected()
     });
+    let department = department_of(tx, registration_id).await?;
     audit::log(
         tx,
         actor,
@@ -450,7 +465,7 @@ async fn set_status(
         action,
         "training_registration",
         registration_id,
-        None,
+        department.as_deref(),
         json!({"status": status.as_str()}),
     )
     .await
