@@ -30,6 +30,7 @@ pub mod reference;
 pub mod relaunch;
 pub mod reminders;
 pub mod sandbox;
+pub mod tasks;
 pub mod trainings;
 
 pub use ctx::{Ctx, DEFAULT_UPLOAD_LIMIT, Settings};

@@ -5,7 +5,7 @@
 
 use domain::{Principal, Role};
 
-use crate::home::{Section, Task, count, plural};
+use crate::tasks::{Section, Task, count, plural};
 use crate::{Ctx, ServiceError};
 
 /// The training sessions to come that `p` reads, each with its seats
