@@ -87,6 +87,41 @@ async fn a_promeneur_registers_and_cancels_from_the_pages() {
     // Another département's agent does not see the session.
     let mut agent63 = app.logged_in(AGENT63).await;
     assert_eq!(agent63.get(&page).await.status, StatusCode::NOT_FOUND);
+    // Once the session has begun, B no longer cancels (409), and the page
+    // no longer offers it; those who run it still can.
+    app.clock.set("2027-01-12T09:00:00Z".parse().unwrap());
+    let mut pb = app.logged_in("b@x.fr").await;
+    let r = pb.get(&page).await;
+    assert!(r.body.contains("Inscrit."), "{}", r.body);
+    assert!(!r.body.contains("Annuler mon inscription"), "{}", r.body);
+    let regs = pb
+        .get(&format!("/api/v1/sessions/{sid}/registrations"))
+        .await;
+    assert_eq!(regs.status, StatusCode::FORBIDDEN);
+    let mut agent = app.logged_in(AGENT03).await;
+    let seat = agent
+        .get(&format!("/api/v1/sessions/{sid}/registrations"))
+        .await
+        .json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["status"] == "registered")
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .unwrap();
+    let r = pb
+        .post_form(&format!("/formations/inscriptions/{seat}/annulation"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body.contains("La session a commencé"), "{}", r.body);
+    let r = agent
+        .json(
+            "DELETE",
+            &format!("/api/v1/registrations/{seat}"),
+            &json!({}),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
 }
 
 #[tokio::test]
@@ -176,6 +211,9 @@ async fn staff_add_a_training_and_schedule_its_sessions_from_the_pages() {
     let r = agent.get(&training_page).await;
     assert!(r.body.contains("6 h 30"), "{}", r.body);
     assert!(r.body.contains("Programmer une session"), "{}", r.body);
+    let r = agent.get(&format!("{training_page}/avis")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("Aucune session n"), "{}", r.body);
     let form = format!("/formations/catalogue/{tr}/sessions/nouvelle");
     assert_eq!(agent.get(&form).await.status, StatusCode::OK);
     let fields = |end: &'static str, date: &'static str| {

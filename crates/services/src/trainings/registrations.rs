@@ -249,9 +249,17 @@ fn answers_for(p: &Principal, r: &Registration) -> bool {
 /// is e-mailed at once.
 pub async fn cancel(ctx: &Ctx, p: &Principal, id: Uuid) -> Result<(), ServiceError> {
     let (r, s) = registration(ctx, p, id).await?;
-    if !answers_for(p, &r) && !runs(p, &s) {
+    let runner = runs(p, &s);
+    if !answers_for(p, &r) && !runner {
         return Err(ServiceError::forbidden(
             "Seuls le promeneur, son employeur et ceux qui animent la session annulent une inscription.",
+        ));
+    }
+    // Once the session has begun, only those who run it correct the list.
+    if !runner && ctx.now() >= s.starts_at {
+        return Err(ServiceError::conflict(
+            "started",
+            "La session a commencé : l'inscription ne s'annule plus. Prévenez ceux qui l'animent.",
         ));
     }
     let mut tx = ctx.db.begin().await?;

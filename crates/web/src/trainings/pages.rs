@@ -200,7 +200,7 @@ async fn page(
                 }
                 (status, _) => format!("{}.", status.label()),
             };
-            (Some(words), Some(r.id))
+            (Some(words), (now < s.starts_at).then_some(r.id))
         }
     };
     let open = s.open_at(now);

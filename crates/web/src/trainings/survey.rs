@@ -46,6 +46,10 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/formations/inscriptions/{id}/avis", get(form).post(submit))
         .route("/formations/sessions/{id}/avis", get(results_page))
+        .route(
+            "/formations/catalogue/{id}/avis",
+            get(training_results_page),
+        )
 }
 
 // ------------------------------------------------------------------- API
@@ -281,7 +285,8 @@ async fn submit(
 #[template(path = "trainings/survey_results.html")]
 struct Results {
     layout: Layout,
-    session_id: Uuid,
+    /// Back to the session or the training.
+    back: String,
     title: String,
     when: String,
     answers: usize,
@@ -296,12 +301,11 @@ fn french_mean(x: f64) -> String {
     format!("{x:.1}").replace('.', ",")
 }
 
-async fn results_page(
-    State(state): State<AppState>,
-    CurrentUser(p, auth): CurrentUser,
-    Id(id): Id,
-) -> Result<Response, AppError> {
-    let (s, r) = survey::session_results(&state, &p, id).await?;
+fn results(
+    auth: &Auth,
+    (back, title, when): (String, String, String),
+    r: SurveyResults,
+) -> Results {
     let means = r
         .means
         .map(|m| {
@@ -313,18 +317,44 @@ async fn results_page(
                 .collect()
         })
         .unwrap_or_default();
-    let view = Results {
-        layout: Layout::new(
-            &auth,
-            format!("Avis des participants — {}", s.training_title),
-        ),
-        session_id: s.id,
-        title: s.training_title.clone(),
-        when: trainings::documents::session_dates(&s),
+    Results {
+        layout: Layout::new(auth, format!("Avis des participants — {title}")),
+        back,
+        title,
+        when,
         answers: r.answers,
         threshold: MIN_ANSWERS,
         means,
         comments: r.comments,
+    }
+}
+
+async fn results_page(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Id(id): Id,
+) -> Result<Response, AppError> {
+    let (s, r) = survey::session_results(&state, &p, id).await?;
+    let head = (
+        format!("/formations/sessions/{}", s.id),
+        s.training_title.clone(),
+        trainings::documents::session_dates(&s),
+    );
+    Ok(render(&results(&auth, head, r))?.into_response())
+}
+
+/// Every session of a training together (those with enough answers).
+async fn training_results_page(
+    State(state): State<AppState>,
+    CurrentUser(p, auth): CurrentUser,
+    Id(id): Id,
+) -> Result<Response, AppError> {
+    let (t, n, r) = survey::training_results(&state, &p, id).await?;
+    let when = match n {
+        0 => "Aucune session n'a encore assez de réponses.".to_owned(),
+        1 => "1 session prise en compte".to_owned(),
+        n => format!("{n} sessions prises en compte"),
     };
-    Ok(render(&view)?.into_response())
+    let head = (format!("/formations/catalogue/{}", t.id), t.title, when);
+    Ok(render(&results(&auth, head, r))?.into_response())
 }
