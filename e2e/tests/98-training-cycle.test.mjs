@@ -101,6 +101,11 @@ s.journey('la formatrice fait l’appel sur son téléphone', async ({ page, bas
     await expectText(page, "L'appel est enregistré.");
     assert.ok(await row.getByLabel('Présent', { exact: true }).isChecked(), 'the mark is shown again');
     await checkA11y(page, 'appel enregistré (360 px)');
+    // The participants' opinions: none yet, and below three answers nothing
+    // but their number is shown.
+    await visit(page, `${baseUrl}${sessionPath}/avis`, { label: 'avis (360 px)' });
+    await expectText(page, 'à partir de 3 réponses');
+    await checkA11y(page, 'avis des participants (360 px)');
     await logout(page, baseUrl);
   });
 });
