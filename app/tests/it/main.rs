@@ -30,6 +30,8 @@ mod outbox;
 mod platform;
 mod public_info;
 mod staff_exports;
+mod training_reminders;
+mod training_trainers;
 mod trainings;
 mod trust_accounts;
 mod trust_caps;

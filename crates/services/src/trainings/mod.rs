@@ -16,6 +16,8 @@ use uuid::Uuid;
 use crate::{Ctx, ServiceError, accounts::actor};
 
 pub mod registrations;
+pub mod reminders;
+pub mod trainers;
 
 pub use registrations::{
     CertificateFacts, approve, cancel, certificate, certificate_pdf, mark_attendance,

@@ -25,4 +25,5 @@ pub fn router() -> Router<AppState> {
         .merge(crate::network::pages::router())
         .merge(crate::applications::pages::router())
         .merge(crate::trainings::pages::router())
+        .merge(crate::trainings::trainers::router())
 }
