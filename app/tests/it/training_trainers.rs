@@ -392,3 +392,84 @@ async fn the_referent_designates_and_ends_from_the_trainers_page() {
         page.body
     );
 }
+
+#[tokio::test]
+async fn the_demo_provider_runs_a_past_a_full_and_an_open_session() {
+    let app = spawn_app().await;
+    // The demo's sessions are dated from the real today.
+    app.clock.set(jiff::Timestamp::now());
+    promeneurs::demo::load(&app.db).await.unwrap();
+    promeneurs::demo_network::load(&app.db).await.unwrap();
+    let blobs = store::blobs::BlobStore::new(app.files_dir());
+    promeneurs::demo_calls::load(&app.db, &blobs).await.unwrap();
+    assert!(promeneurs::demo_trainings::load(&app.db).await.unwrap());
+    assert!(!promeneurs::demo_trainings::load(&app.db).await.unwrap());
+
+    let mut trainer = app.client();
+    trainer
+        .login(
+            promeneurs::demo_trainings::TRAINER,
+            promeneurs::demo::PASSWORD,
+        )
+        .await;
+    let sessions = trainer.get("/api/v1/sessions?past=true").await.json();
+    let items = sessions["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 3, "{sessions}");
+    // Soonest first: the past one, the full one, the open one.
+    let (past, full, open) = (&items[0], &items[1], &items[2]);
+    assert!(past["ends_at"].as_str().unwrap() < app.now().to_string().as_str());
+    assert_eq!(
+        (full["seats_left"].as_i64(), full["waitlisted"].as_i64()),
+        (Some(0), Some(3))
+    );
+    assert_eq!(open["registration_open"], true);
+    assert!(open["seats_left"].as_i64().unwrap() > 0, "{open}");
+    assert!(past["provider_name"].is_string(), "{past}");
+    // The past one: attendance marked, certificates earned (all but one).
+    let regs = trainer
+        .get(&format!(
+            "/api/v1/sessions/{}/registrations",
+            past["id"].as_str().unwrap()
+        ))
+        .await
+        .json();
+    let regs = regs["items"].as_array().unwrap();
+    let certified = regs
+        .iter()
+        .filter(|r| r["certificate_code"].is_string())
+        .count();
+    assert_eq!((regs.len(), certified), (9, 8), "{regs:?}");
+    // The trainer's grants are scoped to the provider and its départements.
+    let id = store::users::find_by_email(&app.db, promeneurs::demo_trainings::TRAINER)
+        .await
+        .unwrap()
+        .unwrap();
+    let grants = store::users::find(&app.db, id)
+        .await
+        .unwrap()
+        .unwrap()
+        .grants;
+    let deps: Vec<String> = grants
+        .iter()
+        .map(|g| g.department.as_ref().unwrap().to_string())
+        .collect();
+    assert_eq!(deps, ["03", "63"]);
+    assert!(
+        grants
+            .iter()
+            .all(|g| g.role == domain::Role::Trainer && g.structure_id.is_some())
+    );
+
+    // The demo promeneur: a certificate, and a seat in the open session.
+    let mut promeneur = app.client();
+    promeneur
+        .login("promeneur@demo.promeneurs.fr", promeneurs::demo::PASSWORD)
+        .await;
+    let page = promeneur
+        .get(&format!(
+            "/formations/sessions/{}",
+            open["id"].as_str().unwrap()
+        ))
+        .await;
+    assert!(page.body.contains("Mon inscription"), "{}", page.body);
+}
