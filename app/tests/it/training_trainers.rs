@@ -342,12 +342,13 @@ async fn the_referent_designates_and_ends_from_the_trainers_page() {
     let app = spawn_app().await;
     let s = provider(&app).await;
     let mut referent = app.logged_in(PROVIDER).await;
-    let home = referent.get("/accueil").await;
+    let structure = referent.get(&format!("/reseau/structures/{s}")).await;
     assert!(
-        home.body
+        structure
+            .body
             .contains(&format!("/reseau/structures/{s}/formateurs")),
         "{}",
-        home.body
+        structure.body
     );
     let path = format!("/reseau/structures/{s}/formateurs");
     let page = referent.get(&path).await;

@@ -87,7 +87,6 @@ pub async fn home(ctx: &Ctx, p: &Principal) -> Result<Home, ServiceError> {
     if p.has_role(Role::StructureReferent) {
         sections.push(referent_applications(ctx, p).await?);
         sections.push(referent_promeneurs(ctx, p).await?);
-        sections.extend(crate::trainings::trainers::home_section(ctx, p).await?);
     }
     if p.has_role(Role::Promeneur) {
         sections.push(promeneur_section(ctx, p).await?);

@@ -306,37 +306,3 @@ pub async fn structures_for_admin(
     .await?;
     Ok(list)
 }
-
-/// The home's section of a referent whose structure is a retained module 2
-/// provider: the link to its trainers (none otherwise).
-pub async fn home_section(
-    ctx: &Ctx,
-    p: &Principal,
-) -> Result<Option<crate::home::Section>, ServiceError> {
-    let mut tasks = Vec::new();
-    for id in p.referent_structures() {
-        let provisions = store::trainings::trainers::provisions(&ctx.db, id, ctx.today()).await?;
-        if provisions.is_empty() {
-            continue;
-        }
-        let count = store::trainings::trainers::trainers(&ctx.db, id, ctx.today())
-            .await?
-            .len();
-        let deps: Vec<&str> = provisions.iter().map(|x| x.department.as_str()).collect();
-        tasks.push(crate::home::Task {
-            label: "Formateurs de la structure".to_owned(),
-            count: Some(i64::try_from(count).unwrap_or(0)),
-            href: format!("/reseau/structures/{id}/formateurs"),
-            detail: Some(format!(
-                "Structure retenue pour les formations (module 2) : {}",
-                deps.join(", ")
-            )),
-            pending: count == 0,
-        });
-    }
-    Ok((!tasks.is_empty()).then(|| crate::home::Section {
-        title: "Formations des promeneurs".to_owned(),
-        tasks,
-        note: None,
-    }))
-}
