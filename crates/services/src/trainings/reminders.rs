@@ -3,7 +3,7 @@
 //! once (claimed in the transaction that queues it), with the session's
 //! `formation.ics`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use askama::Template;
 use store::{outbox::Attachment, trainings::Session};
@@ -30,13 +30,13 @@ pub async fn queue_session_reminders(ctx: &Ctx) -> Result<usize, ServiceError> {
     let now = ctx.now();
     let mut tx = ctx.db.begin().await?;
     let due = store::trainings::reminders::claim_session_reminders(&mut tx, now).await?;
+    let ids: BTreeSet<Uuid> = due.iter().map(|r| r.session_id).collect();
     let mut sessions: BTreeMap<Uuid, Option<Session>> = BTreeMap::new();
+    for id in ids {
+        sessions.insert(id, store::trainings::find_session(&ctx.db, id).await?);
+    }
     let mut queued = 0;
     for r in &due {
-        if !sessions.contains_key(&r.session_id) {
-            let s = store::trainings::find_session(&ctx.db, r.session_id).await?;
-            sessions.insert(r.session_id, s);
-        }
         let (Some(Some(s)), Some(who)) = (
             sessions.get(&r.session_id),
             store::promeneurs::find_any(&ctx.db, r.promeneur_id).await?,

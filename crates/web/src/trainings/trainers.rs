@@ -238,7 +238,7 @@ async fn view(
                 departments: x
                     .departments
                     .iter()
-                    .map(|d| d.as_str())
+                    .map(domain::DepartmentCode::as_str)
                     .collect::<Vec<_>>()
                     .join(", "),
                 until: x.ends_on.map_or_else(
