@@ -79,7 +79,11 @@ pub async fn load(db: &Db) -> anyhow::Result<bool> {
         return Ok(false);
     }
     for &(email, name, role, deps) in ACCOUNTS {
-        let grants = if deps.is_empty() {
+        // The trainer's grants come with its designation by the module 2
+        // provider (`demo_trainings`): scoped to it and its départements.
+        let grants = if role == Role::Trainer {
+            Vec::new()
+        } else if deps.is_empty() {
             vec![Grant::platform(role)]
         } else {
             deps.iter()

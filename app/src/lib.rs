@@ -6,6 +6,7 @@ pub mod config;
 pub mod demo;
 pub mod demo_calls;
 pub mod demo_network;
+pub mod demo_trainings;
 pub mod mailer;
 pub mod sandbox;
 pub mod worker;
@@ -83,6 +84,7 @@ pub async fn serve(
             &store::blobs::BlobStore::new(settings.services().files_dir),
         )
         .await?;
+        demo_trainings::load(&db).await?;
         demo::print_logins();
     }
     // Uploads cut short by a crash leave a temporary file, never a record:

@@ -46,8 +46,8 @@ impl Worker {
         self
     }
 
-    /// Periodic tasks: reminders before conventions end and before the
-    /// deadline of drafts. Each is safe to
+    /// Periodic tasks: reminders before conventions end, before the
+    /// deadline of drafts and two days before a training session. Each is safe to
     /// run from several workers (claims are made in the database).
     pub async fn periodic(&self) {
         match services::reminders::queue_convention_reminders(&self.services).await {
@@ -59,6 +59,11 @@ impl Worker {
             Ok(0) => {}
             Ok(n) => tracing::info!(drafts = n, "draft reminders queued"),
             Err(e) => tracing::warn!(error = %e, "cannot queue draft reminders"),
+        }
+        match services::trainings::reminders::queue_session_reminders(&self.services).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(registrations = n, "training reminders queued"),
+            Err(e) => tracing::warn!(error = %e, "cannot queue training reminders"),
         }
     }
 

@@ -33,6 +33,8 @@ mod staff_exports;
 mod training_documents;
 mod training_pages;
 mod training_survey;
+mod training_reminders;
+mod training_trainers;
 mod trainings;
 mod trust_accounts;
 mod trust_caps;

@@ -190,6 +190,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "trainings",
         include_str!("../migrations/sqlite/0010_trainings.sql"),
     ),
+    (
+        11,
+        "training_reminders",
+        include_str!("../migrations/sqlite/0011_training_reminders.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -241,6 +246,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         10,
         "trainings",
         include_str!("../migrations/postgres/0010_trainings.sql"),
+    ),
+    (
+        11,
+        "training_reminders",
+        include_str!("../migrations/postgres/0011_training_reminders.sql"),
     ),
 ];
 

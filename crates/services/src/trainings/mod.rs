@@ -22,6 +22,8 @@ pub mod manage;
 pub mod registrations;
 pub mod survey;
 pub mod words;
+pub mod reminders;
+pub mod trainers;
 
 pub use registrations::{
     CertificateFacts, approve, cancel, certificate, certificate_pdf, mark_attendance,
@@ -32,6 +34,21 @@ pub use registrations::{
 pub async fn visible_departments(
     ctx: &Ctx,
     p: &Principal,
+) -> Result<Option<Vec<DepartmentCode>>, ServiceError> {
+    let me = if p.has_role(Role::Promeneur) && !p.is_admin() {
+        store::promeneurs::find_by_user(&ctx.db, p.user_id).await?
+    } else {
+        None
+    };
+    visible_with(ctx, p, me.as_ref()).await
+}
+
+/// [`visible_departments`], the caller's promeneur record (if it is a
+/// promeneur) already read.
+pub(crate) async fn visible_with(
+    ctx: &Ctx,
+    p: &Principal,
+    me: Option<&store::promeneurs::Promeneur>,
 ) -> Result<Option<Vec<DepartmentCode>>, ServiceError> {
     if p.is_admin() {
         return Ok(None);
@@ -49,10 +66,8 @@ pub async fn visible_departments(
             out.insert(s.department);
         }
     }
-    if p.has_role(Role::Promeneur)
-        && let Some(me) = store::promeneurs::find_by_user(&ctx.db, p.user_id).await?
-    {
-        out.insert(me.department);
+    if let Some(me) = me {
+        out.insert(me.department.clone());
     }
     Ok(Some(out.into_iter().collect()))
 }

@@ -523,6 +523,34 @@ pub async fn passport(
     Ok(store::trainings::promeneur_registrations(&ctx.db, promeneur_id).await?)
 }
 
+/// One session `p` reads (404 otherwise) with what [`my_registration`]
+/// says, the caller's promeneur record read once (the registration page).
+pub async fn session_with_mine(
+    ctx: &Ctx,
+    p: &Principal,
+    session_id: Uuid,
+) -> Result<(Session, Option<(Promeneur, Option<Registration>)>), ServiceError> {
+    let me = store::promeneurs::find_by_user(&ctx.db, p.user_id).await?;
+    let s = store::trainings::find_session(&ctx.db, session_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let as_promeneur = me.as_ref().filter(|_| p.has_role(domain::Role::Promeneur));
+    if let Some(deps) = super::visible_with(ctx, p, as_promeneur).await?
+        && !s.departments.iter().any(|d| deps.contains(d))
+    {
+        return Err(ServiceError::NotFound);
+    }
+    let mine = match me {
+        Some(me) => {
+            let r = store::trainings::registrations::live_registration(&ctx.db, session_id, me.id)
+                .await?;
+            Some((me, r))
+        }
+        None => None,
+    };
+    Ok((s, mine))
+}
+
 /// The caller's own promeneur record and its live registration to a
 /// session, if any (`None` for an account that is not a promeneur).
 pub async fn my_registration(
@@ -533,9 +561,7 @@ pub async fn my_registration(
     let Some(me) = store::promeneurs::find_by_user(&ctx.db, p.user_id).await? else {
         return Ok(None);
     };
-    let mine = store::trainings::session_registrations(&ctx.db, session_id)
-        .await?
-        .into_iter()
-        .find(|r| r.promeneur_id == me.id && r.status.is_live());
+    let mine =
+        store::trainings::registrations::live_registration(&ctx.db, session_id, me.id).await?;
     Ok(Some((me, mine)))
 }

@@ -18,8 +18,10 @@ use crate::{
 
 pub mod attendance;
 pub mod registrations;
+pub mod reminders;
 pub mod sessions;
 pub mod survey;
+pub mod trainers;
 
 pub use attendance::{Attendance, set_attendance, set_certificate_code, set_initial_training};
 pub use registrations::{

@@ -151,6 +151,24 @@ pub async fn registration(db: &Db, id: Uuid) -> Result<Option<Registration>, Sto
     Ok(select(db, "r.id = {}", id).await?.pop())
 }
 
+/// A promeneur's live registration to a session (seat, approval or
+/// waiting list), if any: one row, where `session_registrations` reads
+/// them all.
+pub async fn live_registration(
+    db: &Db,
+    session_id: Uuid,
+    promeneur_id: Uuid,
+) -> Result<Option<Registration>, StoreError> {
+    let mut sql = crate::query::Sql::new(SELECT);
+    let a = sql.arg(session_id);
+    let b = sql.arg(promeneur_id);
+    sql.push(&format!(
+        " WHERE r.session_id = {a} AND r.promeneur_id = {b} AND r.status IN ('pending_approval', 'registered', 'waitlisted')"
+    ));
+    let rows: Vec<Row> = sql.fetch_all(db).await?;
+    Ok(assemble(db, rows).await?.pop())
+}
+
 /// A session's registrations: seats first (by name), the waiting list in
 /// order, then cancelled ones.
 pub async fn session_registrations(

@@ -89,7 +89,7 @@ pub async fn create(
     insert(tx, actor, now, new).await
 }
 
-async fn insert(
+pub(crate) async fn insert(
     tx: &mut Tx,
     actor: &Actor,
     now: Timestamp,
@@ -208,7 +208,9 @@ async fn grants_of(db: &Db, ids: &[Uuid]) -> Result<Vec<GrantRow>, StoreError> {
 
 /// The active user behind a session or a token, with its grants on
 /// `today`: a coordinator role limited by a handover reads only from its
-/// `read_only_from` day and is gone after its `expires_on` day.
+/// `read_only_from` day and is gone after its `expires_on` day; a trainer
+/// role (scoped to a provider structure) is gone after its `expires_on`
+/// day, the end of the provider's service period.
 pub async fn principal(db: &Db, id: Uuid, today: Date) -> Result<Option<Principal>, StoreError> {
     let Some(user) = find(db, id).await? else {
         return Ok(None);
@@ -218,12 +220,14 @@ pub async fn principal(db: &Db, id: Uuid, today: Date) -> Result<Option<Principa
     }
     #[derive(sqlx::FromRow)]
     struct Limit {
+        role: String,
         department: Option<String>,
+        structure_id: Option<Uuid>,
         read_only_from: Option<String>,
         expires_on: Option<String>,
     }
     let limits: Vec<Limit> = read!(db, c => {
-        sqlx::query_as("SELECT department, read_only_from, expires_on FROM user_roles
+        sqlx::query_as("SELECT role, department, structure_id, read_only_from, expires_on FROM user_roles
                         WHERE user_id = $1 AND (read_only_from IS NOT NULL OR expires_on IS NOT NULL)")
             .bind(id)
             .fetch_all(c)
@@ -237,9 +241,19 @@ pub async fn principal(db: &Db, id: Uuid, today: Date) -> Result<Option<Principa
         };
         let dep: DepartmentCode = decode("user_roles", "department", id, &dep)?;
         let day = |s: Option<String>| s.and_then(|s| s.parse::<Date>().ok());
+        let role = if l.role == Role::Trainer.as_str() {
+            Role::Trainer
+        } else {
+            Role::Coordinator
+        };
         if day(l.expires_on).is_some_and(|end| end < today) {
-            grants
-                .retain(|g| !(g.role == Role::Coordinator && g.department.as_ref() == Some(&dep)));
+            grants.retain(|g| {
+                !(g.role == role
+                    && g.department.as_ref() == Some(&dep)
+                    && (role != Role::Trainer || g.structure_id == l.structure_id))
+            });
+        } else if role == Role::Trainer {
+            // A trainer has no read-only period.
         } else if day(l.read_only_from).is_some_and(|from| from <= today) {
             read_only.insert(dep);
         }

@@ -41,6 +41,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::home::api::router())
         .merge(crate::letters::api::router())
         .merge(crate::trainings::api::router())
+        .merge(crate::trainings::trainers::api_router())
 }
 
 /// The OpenAPI description of the API, as served at `/api/v1/openapi.json`.

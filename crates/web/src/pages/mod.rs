@@ -27,4 +27,5 @@ pub fn router() -> Router<AppState> {
         .merge(crate::trainings::pages::router())
         .merge(crate::trainings::manage::router())
         .merge(crate::trainings::roll::router())
+        .merge(crate::trainings::trainers::router())
 }

@@ -11,3 +11,4 @@ pub mod manage;
 pub mod pages;
 pub mod roll;
 pub mod survey;
+pub mod trainers;

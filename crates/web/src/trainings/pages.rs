@@ -188,9 +188,8 @@ async fn page(
     id: Uuid,
     (status, alert, message): (StatusCode, Option<String>, Option<&'static str>),
 ) -> Result<Response, AppError> {
-    let s = trainings::session(state, p, id).await?;
+    let (s, me) = trainings::registrations::session_with_mine(state, p, id).await?;
     let now = state.now();
-    let me = trainings::my_registration(state, p, id).await?;
     let (mine, cancel_id) = match me.as_ref().and_then(|(_, r)| r.as_ref()) {
         None => (None, None),
         Some(r) => {
