@@ -20,10 +20,10 @@ pub mod exports;
 pub mod home;
 pub mod manage;
 pub mod registrations;
-pub mod survey;
-pub mod words;
 pub mod reminders;
+pub mod survey;
 pub mod trainers;
+pub mod words;
 
 pub use registrations::{
     CertificateFacts, approve, cancel, certificate, certificate_pdf, mark_attendance,
