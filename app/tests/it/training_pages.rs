@@ -434,6 +434,33 @@ async fn those_who_run_a_session_register_change_seats_and_call_the_roll() {
         .status,
         StatusCode::CONFLICT
     );
+    // A correction of the roll call (Alpha absent after all) withdraws
+    // the certificate: no download, and its code no longer verifies.
+    let r = pa.get("/formations/parcours").await;
+    let code = r
+        .body
+        .split("/verifier/")
+        .nth(1)
+        .and_then(|x| x.split('"').next())
+        .unwrap()
+        .to_owned();
+    let mut anonymous = app.client();
+    assert_eq!(
+        anonymous.get(&format!("/verifier/{code}")).await.status,
+        StatusCode::OK
+    );
+    agent
+        .post_form(&roll, &[("demi", "2"), (&k0, "absent")])
+        .await;
+    let r = pa.get("/formations/parcours").await;
+    assert!(!r.body.contains("Télécharger l'attestation"), "{}", r.body);
+    assert_eq!(
+        anonymous.get(&format!("/verifier/{code}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    agent
+        .post_form(&roll, &[("demi", "2"), (&k0, "present")])
+        .await;
     // The promeneur's file shows its training passport to staff.
     let r = agent.get(&format!("/reseau/promeneurs/{a}")).await;
     assert!(r.body.contains("id=\"formations\""), "{}", r.body);
