@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // The screenshots of the user guides (docs/guide/captures/): the directory
-// after a search from Vichy, and each role's home, at 360 px and 1280 px
+// after a search from Vichy, each role's home, the trainings' pages, at 360 px and 1280 px
 // wide, first screen only, on the demo data. Run after `cargo build`:
 //   cd e2e && node screenshots.mjs
 // (the pictures are committed; rerun when the pages change).
@@ -39,6 +39,24 @@ try {
       await page.screenshot({ path: path.join(OUT, `accueil-${name}-${width}.png`) });
       await context.clearCookies();
     }
+    // Trainings: the trainer's list, a past demo session's roll call, the
+    // promeneur's passport.
+    await page.goto(`${server.baseUrl}/connexion`);
+    await submitLogin(page, 'formation@demo.promeneurs.fr', DEMO_PASSWORD);
+    await page.goto(`${server.baseUrl}/formations?passees=oui`);
+    await page.screenshot({ path: path.join(OUT, `formations-liste-${width}.png`) });
+    const first = await page.locator('.session-list > li:first-child a').getAttribute('href');
+    await page.goto(`${server.baseUrl}${first}`);
+    await page.locator('#animation').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(OUT, `formations-session-${width}.png`) });
+    await page.goto(`${server.baseUrl}${first}/appel`);
+    await page.screenshot({ path: path.join(OUT, `formations-appel-${width}.png`) });
+    await context.clearCookies();
+    await page.goto(`${server.baseUrl}/connexion`);
+    await submitLogin(page, 'promeneur@demo.promeneurs.fr', DEMO_PASSWORD);
+    await page.goto(`${server.baseUrl}/formations/parcours`);
+    await page.screenshot({ path: path.join(OUT, `formations-parcours-${width}.png`) });
+    await context.clearCookies();
     await close();
   }
   console.log(`screenshots written to ${OUT}`);
