@@ -11,7 +11,7 @@ use documents::import::{Table, read_table};
 use domain::{DepartmentCode, Grant, Role};
 use serde_json::{Value, json};
 
-use crate::{build::*, harness::*};
+use crate::harness::*;
 
 /// A training of `kind` in the Allier by agent03, given by `provider`.
 pub async fn training(c: &mut Client<'_>, kind: &str, provider: Option<&str>) -> String {
@@ -61,24 +61,7 @@ pub async fn session(c: &mut Client<'_>, training: &str, body: &Value) -> (Strin
 }
 
 /// A promeneur of `structure` (Allier) with its own account `email`.
-pub async fn promeneur(app: &TestApp, structure: &str, email: &str, last_name: &str) -> String {
-    let mut agent = app.logged_in(AGENT03).await;
-    let mut body = public_promeneur(structure, email, "03185");
-    body["last_name"] = json!(last_name);
-    body["initial_training_on"] = Value::Null;
-    let r = agent.json("POST", "/api/v1/promeneurs", &body).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let id = r.json()["id"].as_str().unwrap().to_owned();
-    let user = app
-        .add_user(email, vec![Grant::platform(Role::Promeneur)])
-        .await;
-    let mut tx = app.db.begin().await.unwrap();
-    store::promeneurs::link_user(&mut tx, id.parse().unwrap(), user)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    id
-}
+pub(crate) use crate::trainings::untrained as promeneur;
 
 /// Registers `promeneur` (by `c`): the registration's id.
 pub async fn register(c: &mut Client<'_>, session: &str, promeneur: &str) -> String {

@@ -6,30 +6,13 @@
 use std::sync::Arc;
 
 use axum::http::StatusCode;
-use domain::{Clock, Grant, Role};
+use domain::Clock;
 use promeneurs::{mailer::Mailer, worker::Worker};
 use serde_json::{Value, json};
 
-use crate::{build::*, harness::*, outbox::settings};
+use crate::{harness::*, outbox::settings};
 
-/// A promeneur of `structure` (Allier) with its own account `email`.
-async fn promeneur(app: &TestApp, structure: &str, email: &str, last_name: &str) -> String {
-    let mut agent = app.logged_in(AGENT03).await;
-    let mut body = public_promeneur(structure, email, "03185");
-    body["last_name"] = json!(last_name);
-    let r = agent.json("POST", "/api/v1/promeneurs", &body).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let id = r.json()["id"].as_str().unwrap().to_owned();
-    let user = app
-        .add_user(email, vec![Grant::platform(Role::Promeneur)])
-        .await;
-    let mut tx = app.db.begin().await.unwrap();
-    store::promeneurs::link_user(&mut tx, id.parse().unwrap(), user)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    id
-}
+use crate::trainings::untrained as promeneur;
 
 /// The reminders queued to `to`: (subject, body, attachment names).
 async fn reminders(app: &TestApp, to: &str) -> Vec<(String, String, Vec<String>)> {

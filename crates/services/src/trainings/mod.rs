@@ -382,7 +382,18 @@ pub async fn sessions(
     p: &Principal,
     q: &SessionQuery,
 ) -> Result<Vec<Session>, ServiceError> {
-    let mut deps = visible_departments(ctx, p).await?;
+    Ok(sessions_and_scope(ctx, p, q).await?.0)
+}
+
+/// [`sessions`], with the départements `p` reads (`None`: all of them),
+/// for a list that also offers them as a filter: one read of each.
+pub async fn sessions_and_scope(
+    ctx: &Ctx,
+    p: &Principal,
+    q: &SessionQuery,
+) -> Result<(Vec<Session>, Option<Vec<DepartmentCode>>), ServiceError> {
+    let visible = visible_departments(ctx, p).await?;
+    let mut deps = visible.clone();
     if let Some(d) = &q.department {
         deps = match deps {
             None => Some(vec![d.clone()]),
@@ -397,7 +408,7 @@ pub async fn sessions(
         provider: None,
         ids: None,
     };
-    Ok(store::trainings::sessions(&ctx.db, &f).await?)
+    Ok((store::trainings::sessions(&ctx.db, &f).await?, visible))
 }
 
 /// One session `p` reads (404 otherwise).

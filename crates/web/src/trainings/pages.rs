@@ -75,18 +75,14 @@ async fn list(
     CurrentUser(p, auth): CurrentUser,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    let visible = trainings::visible_departments(&state, &p).await?;
     let query = SessionQuery {
         department: domain::DepartmentCode::parse(&q.department).ok(),
         kind: TrainingKind::parse(&q.kind),
         past: !q.past.is_empty(),
         ..Default::default()
     };
-    let rows = trainings::sessions(&state, &p, &query)
-        .await?
-        .iter()
-        .map(words::session_line)
-        .collect();
+    let (sessions, visible) = trainings::sessions_and_scope(&state, &p, &query).await?;
+    let rows = sessions.iter().map(words::session_line).collect();
     let codes = match visible {
         Some(v) => v,
         None => services::reference::departments(&state)
