@@ -3,15 +3,13 @@
 //! page, and the spreadsheets of sessions, registrations and attendance —
 //! each scoped like the page it comes from.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use axum::http::StatusCode;
 use documents::import::{Table, read_table};
 use domain::{DepartmentCode, Grant, Role};
 use serde_json::{Value, json};
 
 use crate::harness::*;
+use crate::trust_letters::{loose, pdf_text};
 
 /// A training of `kind` in the Allier by agent03, given by `provider`.
 pub async fn training(c: &mut Client<'_>, kind: &str, provider: Option<&str>) -> String {
@@ -125,28 +123,6 @@ async fn fixture(app: &TestApp, kind: &str) -> Fixture {
         regs: [ra, rb, rc],
         provider,
     }
-}
-
-/// The text of a PDF without white space nor hyphens, apostrophes made
-/// straight.
-fn pdf_text(pdf: &[u8]) -> String {
-    assert!(pdf.starts_with(b"%PDF-"), "not a PDF");
-    let mut child = Command::new("pdftotext")
-        .args(["-enc", "UTF-8", "-", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("pdftotext (apt-get install poppler-utils)");
-    child.stdin.take().unwrap().write_all(pdf).unwrap();
-    let out = child.wait_with_output().unwrap();
-    loose(&String::from_utf8(out.stdout).unwrap())
-}
-
-fn loose(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '\u{ad}'))
-        .map(|c| if c == '’' { '\'' } else { c })
-        .collect()
 }
 
 #[tokio::test]

@@ -22,7 +22,7 @@ use crate::{
 /// The text of a PDF as `pdftotext` reads it, without white space nor
 /// hyphens (lines break at "Puy-de-Dôme"), apostrophes made straight.
 /// Panics without poppler-utils: these tests are about the text.
-fn pdf_text(pdf: &[u8]) -> String {
+pub(crate) fn pdf_text(pdf: &[u8]) -> String {
     assert!(pdf.starts_with(b"%PDF-"), "not a PDF");
     let mut child = Command::new("pdftotext")
         .args(["-enc", "UTF-8", "-", "-"])
@@ -35,7 +35,7 @@ fn pdf_text(pdf: &[u8]) -> String {
     loose(&String::from_utf8(out.stdout).unwrap())
 }
 
-fn loose(text: &str) -> String {
+pub(crate) fn loose(text: &str) -> String {
     text.chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '\u{ad}'))
         .map(|c| if c == '’' { '\'' } else { c })
