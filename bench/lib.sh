@@ -28,3 +28,39 @@ release_binary() {
     fi
     [ -x "$BIN" ] || die "no binary at $BIN"
 }
+
+# nginx_static WORK PORT [SERVER_LINES]: writes $WORK/nginx/nginx.conf for
+# an nginx serving $WORK/www on 127.0.0.1:PORT (the baselines' static
+# files; SERVER_LINES go inside its server block), ready for
+# `nginx -p $WORK/nginx -c $WORK/nginx/nginx.conf`.
+nginx_static() {
+    local work="$1" port="$2" extra="${3:-}"
+    chmod 755 "$work" "$work/www"
+    chmod 644 "$work/www"/*
+    mkdir -p "$work/nginx"
+    cat >"$work/nginx/nginx.conf" <<NGX
+user www-data;
+worker_processes auto;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    keepalive_timeout 65;
+    client_body_temp_path $work/nginx/body;
+    proxy_temp_path $work/nginx/proxy;
+    fastcgi_temp_path $work/nginx/fastcgi;
+    uwsgi_temp_path $work/nginx/uwsgi;
+    scgi_temp_path $work/nginx/scgi;
+    server {
+        listen 127.0.0.1:$port;
+        root $work/www;
+        $extra
+    }
+}
+NGX
+}

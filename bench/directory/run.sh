@@ -169,35 +169,8 @@ fi
 
 # ---------------------------------------------------------------- nginx
 NPORT=$(free_port)
-chmod 755 "$WORK" "$WORK/www"
-chmod 644 "$WORK/www"/*
-mkdir -p "$WORK/nginx"
-cat >"$WORK/nginx/nginx.conf" <<EOF
-user www-data;
-worker_processes auto;
-daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 1000000;
-    keepalive_timeout 65;
-    client_body_temp_path $WORK/nginx/body;
-    proxy_temp_path $WORK/nginx/proxy;
-    fastcgi_temp_path $WORK/nginx/fastcgi;
-    uwsgi_temp_path $WORK/nginx/uwsgi;
-    scgi_temp_path $WORK/nginx/scgi;
-    server {
-        listen 127.0.0.1:$NPORT;
-        root $WORK/www;
-        location = /promeneurs.json { types { } default_type "$JSON_CT"; }
-        location = /annuaire.html { types { } default_type "${HTML_CT:-text/html}"; }
-    }
-}
-EOF
+nginx_static "$WORK" "$NPORT" "location = /promeneurs.json { types { } default_type \"$JSON_CT\"; }
+        location = /annuaire.html { types { } default_type \"${HTML_CT:-text/html}\"; }"
 "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log" &
 NGINX_PID=$!
 NBASE="http://127.0.0.1:$NPORT"

@@ -99,34 +99,7 @@ done
 grep -q "Mon inscription" "$WORK/www/session.html" || die "the promeneur's registration is not on the page"
 
 NPORT="$(free_port)"
-chmod 755 "$WORK" "$WORK/www"
-chmod 644 "$WORK/www"/*
-mkdir -p "$WORK/nginx"
-cat >"$WORK/nginx/nginx.conf" <<NGX
-user www-data;
-worker_processes auto;
-daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 1000000;
-    keepalive_timeout 65;
-    client_body_temp_path $WORK/nginx/body;
-    proxy_temp_path $WORK/nginx/proxy;
-    fastcgi_temp_path $WORK/nginx/fastcgi;
-    uwsgi_temp_path $WORK/nginx/uwsgi;
-    scgi_temp_path $WORK/nginx/scgi;
-    server {
-        listen 127.0.0.1:$NPORT;
-        root $WORK/www;
-        default_type "text/html; charset=utf-8";
-    }
-}
-NGX
+nginx_static "$WORK" "$NPORT" 'default_type "text/html; charset=utf-8";'
 "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log" &
 NGINX_PID=$!
 NURL="http://127.0.0.1:$NPORT"
